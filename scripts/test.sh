@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs thermo's whole test suite from a clean clone on Debian 12.
+# Installs what it needs when it is missing (Catch2 2.13, Google Benchmark, Ninja, and the
+# cross/clang toolchains used by the firmware and determinism checks), then configures, builds
+# and runs every test through ctest (`cmake --workflow --preset test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+dpkg -s catch2 >/dev/null 2>&1 || need+=(catch2)
+dpkg -s libbenchmark-dev >/dev/null 2>&1 || need+=(libbenchmark-dev)
+command -v ninja >/dev/null 2>&1 || need+=(ninja-build)
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+if ((${#need[@]})); then
+  echo "test.sh: installing ${need[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+cmake --workflow --preset test
