@@ -45,3 +45,16 @@ TEST_CASE("unit arithmetic does not touch the heap", "[units]") {
     CHECK(total == 1500_mW);
   });
 }
+
+TEST_CASE("to_millicelsius rounds on the exact remainder, also in float", "[units]") {
+  // `m + 0.5` rounding got these wrong: 0.49999997 m°C rounded up, and 8388609 m°C (odd, above
+  // 2^23) became 8388610 in float.
+  CHECK(to_millicelsius(celsius<float>(0.00049999997F)).count() == 0);
+  CHECK(to_millicelsius(celsius<float>(-0.00049999997F)).count() == 0);
+  CHECK(to_millicelsius(celsius<float>(8388.609F)).count() == 8'388'609);
+  CHECK(to_millicelsius(celsius<float>(0.0005F)).count() == 1);
+  CHECK(to_millicelsius(celsius<double>(-0.0025)).count() == -3);  // tie away from zero
+  CHECK(to_millicelsius(celsius<double>(2'147'483.6466)).count() == 2'147'483'647);
+  CHECK(to_millicelsius(celsius<double>(-2'147'483.6476)).count() == -2'147'483'648);
+  CHECK(to_millicelsius(celsius<float>(3e6F)) == millicelsius::max());
+}

@@ -132,10 +132,14 @@ class static_vector {
   }
 
  private:
-  // Trivial element types live in a plain array (usable in constant expressions on every
-  // compiler); others in a union so that unused slots are never constructed.
-  static constexpr bool trivial = std::is_trivially_default_constructible_v<T> &&
-                                  std::is_trivially_destructible_v<T>;
+  // Plain value types live in a plain array (usable in constant expressions on every
+  // compiler); others in a union so that unused slots are never constructed. "Plain" includes
+  // types whose default constructor is not trivial only because of a default member
+  // initialiser (thermo's units): clang cannot construct_at into an array inside a union during
+  // constant evaluation, so static_vector<millicelsius, N> would not be constexpr there.
+  static constexpr bool trivial = std::is_trivially_copyable_v<T> &&
+                                  std::is_trivially_destructible_v<T> &&
+                                  std::is_nothrow_default_constructible_v<T>;
   struct trivial_storage {
     T items[Capacity]{};  // NOLINT(cppcoreguidelines-avoid-c-arrays): raw storage
   };

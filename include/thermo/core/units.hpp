@@ -101,6 +101,25 @@ class quantity {
   friend constexpr quantity operator*(quantity a, Rep k) noexcept { return a *= k; }
   friend constexpr quantity operator*(Rep k, quantity a) noexcept { return a *= k; }
   friend constexpr quantity operator/(quantity a, Rep k) noexcept { return a /= k; }
+
+  // An integer quantity scaled by a floating number would silently truncate the factor
+  // (`1000_mW * 1.5` → 1000 mW): ill-formed instead. Scale in floating point and
+  // quantity_cast, or use integer ratios.
+  template <std::floating_point K>
+    requires std::integral<Rep>
+  constexpr quantity& operator*=(K) = delete;
+  template <std::floating_point K>
+    requires std::integral<Rep>
+  constexpr quantity& operator/=(K) = delete;
+  template <std::floating_point K>
+    requires std::integral<Rep>
+  friend constexpr quantity operator*(quantity, K) = delete;
+  template <std::floating_point K>
+    requires std::integral<Rep>
+  friend constexpr quantity operator*(K, quantity) = delete;
+  template <std::floating_point K>
+    requires std::integral<Rep>
+  friend constexpr quantity operator/(quantity, K) = delete;
   /// Ratio of two quantities of the same unit: a plain number.
   friend constexpr Rep operator/(quantity a, quantity b) noexcept { return static_cast<Rep>(a.v_ / b.v_); }
 
@@ -237,8 +256,16 @@ template <class Real>
   constexpr Real hi = Real(std::numeric_limits<std::int32_t>::max());
   if (!(m > lo)) return millicelsius::min();  // also NaN → min: never silent garbage upward
   if (m >= hi) return millicelsius::max();
-  const Real r = m < Real(0) ? m - Real(0.5) : m + Real(0.5);
-  return millicelsius(static_cast<std::int32_t>(r));
+  // Truncate, then round on the exact remainder: `m + 0.5` would round 0.49999997 up and, in
+  // float, misround odd integers from 2^23 on (8388609 → 8388610).
+  auto i = static_cast<std::int64_t>(m);      // |m| < 2^31: exact truncation
+  const Real frac = m - static_cast<Real>(i);  // exact (Sterbenz)
+  if (frac >= Real(0.5)) {
+    ++i;
+  } else if (frac <= Real(-0.5)) {
+    --i;
+  }
+  return millicelsius(static_cast<std::int32_t>(i));  // in range: lo < m < hi
 }
 
 /// The model-side value of a kernel temperature.
