@@ -21,3 +21,19 @@ if(THERMO_ARM_GXX AND static_sources)
     set_tests_properties(thermo.static.cortex_m4.${name} PROPERTIES LABELS cortex_m4)
   endforeach()
 endif()
+
+# The cortex-m4 cross build of examples/firmware (what `cmake --workflow --preset cortex-m4`
+# does), as a test: a nested configure with the arm-none-eabi toolchain that builds only
+# firmware_smoke, whose post-build step prints its size and fails on heap/exception/RTTI symbols.
+if(THERMO_ARM_GXX)
+  add_test(NAME thermo.firmware.cortex_m4_smoke
+           COMMAND ${CMAKE_CTEST_COMMAND} --build-and-test ${PROJECT_SOURCE_DIR}
+                   ${PROJECT_BINARY_DIR}/firmware-cortex-m4
+                   --build-generator ${CMAKE_GENERATOR} --build-target firmware_smoke
+                   --build-options
+                     -DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/toolchains/arm-none-eabi.cmake
+                     -DCMAKE_BUILD_TYPE=MinSizeRel -DTHERMO_BUILD_TESTS=OFF
+                     -DTHERMO_BUILD_BENCHMARKS=OFF -DTHERMO_BUILD_EXAMPLES=ON -DTHERMO_INSTALL=OFF)
+  set_tests_properties(thermo.firmware.cortex_m4_smoke PROPERTIES LABELS cortex_m4
+                       PASS_REGULAR_EXPRESSION "firmware_smoke: no heap, exception or RTTI symbols")
+endif()
