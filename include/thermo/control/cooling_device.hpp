@@ -9,6 +9,7 @@
 /// See docs/explanation/thermal-zones.md ("cooling devices and the max rule").
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -110,23 +111,30 @@ class cooling_device_stats_base {
   sim_time last_{0};
 };
 
+namespace detail {
+/// Storage of `cooling_device_stats`, a base so it exists before the base that points into it.
+template <std::size_t MaxStates>
+struct stats_storage {
+  std::array<sim_duration, MaxStates> time_storage{};
+  std::array<std::uint32_t, MaxStates * MaxStates> trans_storage{};
+};
+}  // namespace detail
+
 /// Statistics storage for devices with at most `MaxStates` states (max_state < MaxStates).
 /// Size: MaxStates × 8 bytes + MaxStates² × 4 bytes.
 template <std::size_t MaxStates>
-class cooling_device_stats final : public cooling_device_stats_base {
+class cooling_device_stats final : private detail::stats_storage<MaxStates>, public cooling_device_stats_base {
   static_assert(MaxStates > 0, "at least one state");
+  using storage = detail::stats_storage<MaxStates>;
 
  public:
-  constexpr cooling_device_stats() noexcept : cooling_device_stats_base(time_.data(), trans_.data(), MaxStates) {}
+  cooling_device_stats() noexcept
+      : storage(), cooling_device_stats_base(storage::time_storage.data(), storage::trans_storage.data(), MaxStates) {}
   cooling_device_stats(const cooling_device_stats&) = delete;
   cooling_device_stats& operator=(const cooling_device_stats&) = delete;
   cooling_device_stats(cooling_device_stats&&) = delete;
   cooling_device_stats& operator=(cooling_device_stats&&) = delete;
   ~cooling_device_stats() = default;
-
- private:
-  std::array<sim_duration, MaxStates> time_{};
-  std::array<std::uint32_t, MaxStates * MaxStates> trans_{};
 };
 
 /// A registered cooling device (`struct thermal_cooling_device`): the driver handle plus the
