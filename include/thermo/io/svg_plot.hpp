@@ -288,7 +288,7 @@ class svg_figure {
       const std::string col = detail::xml_escape(h.color);
       s += "<line x1=\"" + detail::num(left) + "\" y1=\"" + detail::num(py(h.y)) + "\" x2=\"" + detail::num(right) +
            "\" y2=\"" + detail::num(py(h.y)) + "\" stroke=\"" + col + "\" stroke-dasharray=\"6,4\"/>\n";
-      s += "<text x=\"" + detail::num(right - 4) + "\" y=\"" + detail::num(py(h.y) - 4) + "\" text-anchor=\"end\" fill=\"" +
+      s += "<text x=\"" + detail::num(left + 4) + "\" y=\"" + detail::num(py(h.y) - 4) + "\" text-anchor=\"start\" fill=\"" +
            col + "\">" + detail::xml_escape(h.label) + "</text>\n";
     }
 
