@@ -47,7 +47,8 @@ thermo::milliwatts pid_power_range(pid_state& s, thermo::millicelsius control,
 /// Power range for the HiKey960 reference step (expects 3960 mW).
 extern "C" std::int32_t thermo_smoke_pid(std::int32_t temp_mc) {
   pid_state s;
-  return pid_power_range(s, 75'000_mC, thermo::millicelsius(temp_mc), 4500_mW, 460, 921, 92).count();
+  return pid_power_range(s, 75'000_mC, thermo::millicelsius(temp_mc), 4500_mW, 460, 921, 92)
+      .count();
 }
 
 /// Index of the first trip at or above `temp_mc`, or −1: static_vector + result.

@@ -1,10 +1,12 @@
-#include <catch2/catch.hpp>
+#include "thermo/core/fixed_point.hpp"
+
 #include <cstdint>
 #include <limits>
 #include <type_traits>
 
+#include <catch2/catch.hpp>
+
 #include "support/heap_guard.hpp"
-#include "thermo/core/fixed_point.hpp"
 
 using namespace thermo;
 
@@ -81,7 +83,7 @@ TEST_CASE("mul_frac floors a 64-bit product and div_frac truncates toward zero",
   CHECK(mul_frac(-1, 1) == -1);  // floor, not truncation
   CHECK(mul_frac(-1024, 1) == -1);
   CHECK(mul_frac(-1025, 1) == -2);
-  CHECK(mul_frac(3 * 1024, -512) == -1536);  // 3 × −0.5 = −1.5
+  CHECK(mul_frac(std::int64_t{3} * 1024, -512) == -1536);  // 3 × −0.5 = −1.5
 
   SECTION("a product past 32 bits is exact (64-bit intermediate)") {
     CHECK(mul_frac(int_to_frac(std::int64_t{2'000'000}), int_to_frac(std::int64_t{3'000})) ==
@@ -89,9 +91,12 @@ TEST_CASE("mul_frac floors a 64-bit product and div_frac truncates toward zero",
   }
 
   SECTION("a product past 64 bits wraps as the kernel's s64 multiply does") {
-    for (const std::int64_t a : {i64_max, i64_min, std::int64_t{1} << 40, -(std::int64_t{3} << 50)}) {
-      for (const std::int64_t b : {std::int64_t{-1}, std::int64_t{3}, std::int64_t{1} << 30, i64_max}) {
-        const auto wrapped = static_cast<std::int64_t>(static_cast<std::uint64_t>(a) * static_cast<std::uint64_t>(b));
+    for (const std::int64_t a :
+         {i64_max, i64_min, std::int64_t{1} << 40, -(std::int64_t{3} << 50)}) {
+      for (const std::int64_t b :
+           {std::int64_t{-1}, std::int64_t{3}, std::int64_t{1} << 30, i64_max}) {
+        const auto wrapped = static_cast<std::int64_t>(static_cast<std::uint64_t>(a) *
+                                                       static_cast<std::uint64_t>(b));
         CHECK(mul_frac(a, b) == static_cast<std::int64_t>(floor_div(wrapped, 1024)));
       }
     }
@@ -99,13 +104,14 @@ TEST_CASE("mul_frac floors a 64-bit product and div_frac truncates toward zero",
   }
 
   SECTION("div_frac truncates toward zero for every sign combination") {
-    CHECK(div_frac(7, 2) == 3584);     // 3.5
+    CHECK(div_frac(7, 2) == 3584);  // 3.5
     CHECK(div_frac(-7, 2) == -3584);
     CHECK(div_frac(7, -2) == -3584);
     CHECK(div_frac(-7, -2) == 3584);
-    CHECK(div_frac(1, 3) == 341);      // 341.33 → 341
-    CHECK(div_frac(-1, 3) == -341);    // −341.33 → −341 (floor would be −342)
-    CHECK(div_frac(mul_frac(int_to_frac(std::int64_t{5}), 1), 100) == 51);  // kernel's d / passive_delay
+    CHECK(div_frac(1, 3) == 341);    // 341.33 → 341
+    CHECK(div_frac(-1, 3) == -341);  // −341.33 → −341 (floor would be −342)
+    CHECK(div_frac(mul_frac(int_to_frac(std::int64_t{5}), 1), 100) ==
+          51);  // kernel's d / passive_delay
   }
 
   SECTION("div_frac's shift wraps in 64 bits") {
@@ -137,8 +143,10 @@ TEST_CASE("the power allocator's reference step comes out exactly", "[fixed-poin
 
   // divvy_up_power: weighted requests 980 and 3142 mW share 3960 mW.
   const std::uint64_t total = 980 + 3142;
-  CHECK(div_round_closest_ull(std::uint64_t{980} * 3960U, static_cast<std::uint32_t>(total)) == 941U);
-  CHECK(div_round_closest_ull(std::uint64_t{3142} * 3960U, static_cast<std::uint32_t>(total)) == 3019U);
+  CHECK(div_round_closest_ull(std::uint64_t{980} * 3960U, static_cast<std::uint32_t>(total)) ==
+        941U);
+  CHECK(div_round_closest_ull(std::uint64_t{3142} * 3960U, static_cast<std::uint32_t>(total)) ==
+        3019U);
 }
 
 TEST_CASE("div_round_closest rounds half away from zero for any signs, as the macro does",
@@ -167,14 +175,16 @@ TEST_CASE("div_round_closest rounds half away from zero for any signs, as the ma
   }
 
   SECTION("the result type is the promoted common type") {
-    STATIC_REQUIRE(std::is_same_v<decltype(div_round_closest(std::int16_t{1}, std::int16_t{1})), int>);
+    STATIC_REQUIRE(
+        std::is_same_v<decltype(div_round_closest(std::int16_t{1}, std::int16_t{1})), int>);
     STATIC_REQUIRE(std::is_same_v<decltype(div_round_closest(1, std::int64_t{1})), std::int64_t>);
-    STATIC_REQUIRE(std::is_same_v<decltype(div_round_closest(1U, std::uint64_t{1})), std::uint64_t>);
+    STATIC_REQUIRE(
+        std::is_same_v<decltype(div_round_closest(1U, std::uint64_t{1})), std::uint64_t>);
   }
 
   SECTION("near the type's limits the sum wraps exactly like the kernel's") {
-    CHECK(div_round_closest(u32_max, 2U) == 0U);              // (2^32 − 1 + 1) wraps to 0
-    CHECK(div_round_closest(i32_max, 2) == i32_min / 2);      // 2^31 − 1 + 1 wraps to −2^31
+    CHECK(div_round_closest(u32_max, 2U) == 0U);                // (2^32 − 1 + 1) wraps to 0
+    CHECK(div_round_closest(i32_max, 2) == i32_min / 2);        // 2^31 − 1 + 1 wraps to −2^31
     CHECK(div_round_closest(i32_min, 2) == (i32_max - 0) / 2);  // −2^31 − 1 wraps to 2^31 − 1
     CHECK(div_round_closest(i32_max - 1, 2) == (i32_max - 1) / 2);
   }
@@ -235,7 +245,7 @@ TEST_CASE("q<FracBits> generalises the Q10 helpers", "[fixed-point]") {
   using q16 = q<16>;
   STATIC_REQUIRE(q16::one == 65'536);
   STATIC_REQUIRE(q16::frac_bits == 16);
-  CHECK(q16::from_int(std::int64_t{3}) == 3 * 65'536);
+  CHECK(q16::from_int(std::int64_t{3}) == std::int64_t{3} * 65'536);
   CHECK(q16::to_int(std::int64_t{-1}) == -1);
   CHECK(q16::mul(q16::one / 2, q16::one / 2) == q16::one / 4);
   CHECK(q16::div(std::int64_t{1}, std::int64_t{3}) == 21'845);

@@ -1,9 +1,11 @@
-#include <catch2/catch.hpp>
+#include "thermo/core/static_vector.hpp"
+
 #include <type_traits>
 #include <utility>
 
+#include <catch2/catch.hpp>
+
 #include "support/heap_guard.hpp"
-#include "thermo/core/static_vector.hpp"
 #include "thermo/core/units.hpp"
 
 using namespace thermo;

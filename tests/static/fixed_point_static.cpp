@@ -24,10 +24,10 @@ static_assert(frac_to_int(-1) == -1);  // floor
 static_assert(frac_to_int(-1025) == -2);
 static_assert(mul_frac(-1, 1) == -1);  // floor
 static_assert(mul_frac(460, -1'024'000) == -460'000);
-static_assert(div_frac(-1, 3) == -341);  // truncation toward zero
+static_assert(div_frac(-1, 3) == -341);                        // truncation toward zero
 static_assert(div_frac(std::int64_t{1} << 53, 1) == i64_min);  // the shift wraps
 static_assert(int_to_frac(std::int32_t{1} << 21) == i32_min);  // 32-bit operand wraps in 32 bits
-static_assert(int_to_frac(4500U) / 10'000U == 460U);              // k_po of the reference step
+static_assert(int_to_frac(4500U) / 10'000U == 460U);           // k_po of the reference step
 static_assert(4500 + frac_to_int(std::int64_t{-552'000}) == 3960);  // its power_range
 
 // Result types follow C's integral promotions.
@@ -45,7 +45,8 @@ static_assert(q<8>::to_real(-384) == -1.5);
 template <int F>
 concept ValidQ = requires { q<F>::one; };
 
-// ---- rounding macros ------------------------------------------------------------------------------
+// ---- rounding macros
+// ------------------------------------------------------------------------------
 static_assert(div_round_closest(5, 2) == 3 && div_round_closest(-5, 2) == -3);
 static_assert(div_round_closest(5, -2) == -3 && div_round_closest(-5, -2) == 3);
 static_assert(div_round_closest(-4, 3) == -1 && div_round_closest(4U, 3U) == 1U);

@@ -54,14 +54,15 @@ static_assert([] {
   g.jump();
   return g.state()[0];
 }() == 0x8c7a153956b5f3d1U);
-static_assert([] {
+constexpr std::uint64_t four_dice_as_digits() {
   prng g(42);
   std::uint64_t digits = 0;
   for (int i = 0; i < 4; ++i) {
-    digits = digits * 10 + uniform_below(g, 6);
+    digits = (digits * 10) + uniform_below(g, 6);
   }
   return digits;
-}() == 245);
+}
+static_assert(four_dice_as_digits() == 245);
 static_assert([] {
   prng g(42);
   return uniform_int(g, -1000, 1000);

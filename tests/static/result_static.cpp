@@ -23,7 +23,8 @@ static_assert(!std::is_convertible_v<int, errc>);
 static_assert(to_string(errc::capacity_exceeded) == "capacity exceeded");
 static_assert(to_string(static_cast<errc>(200)) == "unknown error");
 static_assert(std::is_trivially_copyable_v<error>);
-static_assert(std::is_convertible_v<errc, error>);  // `return errc::x;` in an error-returning function
+static_assert(
+    std::is_convertible_v<errc, error>);  // `return errc::x;` in an error-returning function
 static_assert(error{errc::non_positive, "capacitance", 3} == errc::non_positive);
 static_assert(error{}.ok() && !error{errc::empty}.ok());
 static_assert(error{errc::not_finite, "conductance", 1, 2}.index2 == 2);
@@ -52,6 +53,7 @@ static_assert(std::is_same_v<decltype(std::declval<result<int>&&>().value()), in
 static_assert(noexcept(std::declval<const result<int>&>().error()));
 
 // A class type that is not trivially copyable still works (copy/move run its constructors).
+// NOLINTBEGIN(cppcoreguidelines-special-member-functions,cert-oop54-cpp): deliberately odd copies
 struct counted {
   int v = 0;
   constexpr counted() = default;
@@ -63,10 +65,11 @@ struct counted {
   }
   constexpr ~counted() {}  // NOLINT(modernize-use-equals-default): deliberately non-trivial
 };
+// NOLINTEND(cppcoreguidelines-special-member-functions,cert-oop54-cpp)
 static_assert(!std::is_trivially_copyable_v<result<counted>>);
 static_assert([] {
-  result<counted> a(std::in_place, 5);
-  result<counted> b = a;  // one copy
+  const result<counted> a(std::in_place, 5);
+  const result<counted> b = a;  // one copy
   return b.value().v;
 }() == 6);
 

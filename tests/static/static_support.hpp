@@ -11,7 +11,7 @@ concept Addable = requires(A a, B b) { a + b; };
 template <class A, class B>
 concept Subtractable = requires(A a, B b) { a - b; };
 template <class A, class B>
-concept Multipliable = requires(A a, B b) { a * b; };
+concept Multipliable = requires(A a, B b) { a* b; };
 template <class A, class B>
 concept Divisible = requires(A a, B b) { a / b; };
 template <class A>

@@ -19,8 +19,9 @@ static_assert(sizeof(static_vector<std::int32_t, 4>) ==
               4 * sizeof(std::int32_t) + sizeof(std::size_t));
 // (the size member is padded to the element alignment: 72 bytes on x86-64 and on a Cortex-M4)
 static_assert(sizeof(static_vector<std::int64_t, 8>) ==
-              8 * 8 + (alignof(std::int64_t) > sizeof(std::size_t) ? alignof(std::int64_t)
-                                                                    : sizeof(std::size_t)));
+              (std::size_t{8} * 8) + (alignof(std::int64_t) > sizeof(std::size_t)
+                                          ? alignof(std::int64_t)
+                                          : sizeof(std::size_t)));
 static_assert(sizeof(static_vector<std::uint8_t, 3>) <= 3 + 2 * sizeof(std::size_t));
 static_assert(alignof(static_vector<std::int64_t, 2>) == alignof(std::int64_t) ||
               alignof(static_vector<std::int64_t, 2>) == alignof(std::size_t));
@@ -35,7 +36,8 @@ static_assert(std::is_same_v<decltype(std::declval<const static_vector<int, 2>&>
 
 // ---- a capacity of zero is rejected (static_assert inside; checked in tests/compile_fail) ------
 
-// ---- usable in constant expressions --------------------------------------------------------------
+// ---- usable in constant expressions
+// --------------------------------------------------------------
 constexpr int fill_and_sum() {
   static_vector<int, 4> v;
   for (int i = 1; i <= 5; ++i) {
@@ -45,7 +47,7 @@ constexpr int fill_and_sum() {
   for (const int x : v) {
     sum += x;
   }
-  return sum * 10 + static_cast<int>(v.size());
+  return (sum * 10) + static_cast<int>(v.size());
 }
 static_assert(fill_and_sum() == 104);
 

@@ -15,10 +15,9 @@ using namespace thermo::literals;
 using namespace thermo::static_test;
 
 template <class Q, class Rep>
-constexpr bool plain_wrapper_of = sizeof(Q) == sizeof(Rep) && alignof(Q) == alignof(Rep) &&
-                                  std::is_trivially_copyable_v<Q> &&
-                                  std::is_standard_layout_v<Q> &&
-                                  std::is_nothrow_default_constructible_v<Q>;
+constexpr bool plain_wrapper_of =
+    sizeof(Q) == sizeof(Rep) && alignof(Q) == alignof(Rep) && std::is_trivially_copyable_v<Q> &&
+    std::is_standard_layout_v<Q> && std::is_nothrow_default_constructible_v<Q>;
 
 // ---- layout: each unit is exactly its integer ---------------------------------------------------
 static_assert(plain_wrapper_of<millicelsius, std::int32_t>);

@@ -10,9 +10,8 @@
 #include "thermo/config.hpp"
 
 #if THERMO_ENABLE_ASSERTS
-#  define THERMO_ASSERT(expr)                                          \
-    ((expr) ? static_cast<void>(0)                                     \
-            : [] { THERMO_ASSERT_HANDLER(#expr, __FILE__, __LINE__); }())
+#  define THERMO_ASSERT(expr) \
+    ((expr) ? static_cast<void>(0) : [] { THERMO_ASSERT_HANDLER(#expr, __FILE__, __LINE__); }())
 #else
 #  define THERMO_ASSERT(expr) static_cast<void>(sizeof((expr) ? 1 : 0))
 #endif

@@ -42,8 +42,8 @@ concept KernelInteger = std::integral<T> && !std::same_as<std::remove_cv_t<T>, b
 
 /// Integer types of the same signedness (mixed signedness is rejected, see the file comment).
 template <class... Ts>
-concept SameSignedness =
-    (KernelInteger<Ts> && ...) && ((std::is_signed_v<Ts> && ...) || (std::is_unsigned_v<Ts> && ...));
+concept SameSignedness = (KernelInteger<Ts> && ...) &&
+                         ((std::is_signed_v<Ts> && ...) || (std::is_unsigned_v<Ts> && ...));
 
 namespace detail {
 
@@ -252,7 +252,8 @@ template <KernelInteger X, KernelInteger D>
 
 /// The kernel's `DIV_ROUND_CLOSEST_ULL(x, d)`: `(x + d/2) / d` on `u64` with a 32-bit
 /// divisor (`do_div`), ties up. The sum wraps past 2^64. Precondition: `d != 0`.
-[[nodiscard]] constexpr std::uint64_t div_round_closest_ull(std::uint64_t x, std::uint32_t d) noexcept {
+[[nodiscard]] constexpr std::uint64_t div_round_closest_ull(std::uint64_t x,
+                                                            std::uint32_t d) noexcept {
   THERMO_ASSERT(d != 0);
   return (x + d / 2U) / d;
 }

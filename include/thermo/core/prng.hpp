@@ -28,6 +28,7 @@
 #include <concepts>
 #include <cstdint>
 #include <limits>
+#include <numbers>
 #include <type_traits>
 
 #include "thermo/core/assert.hpp"
@@ -38,13 +39,14 @@ namespace thermo {
 /// `min()`/`max()` are 0 and 2^64 − 1 (the shape of `std::uniform_random_bit_generator`,
 /// without needing `<random>`). `prng` and `std::mt19937_64` satisfy it.
 template <class G>
-concept RandomBitGenerator64 = requires(G& g) {
-  typename G::result_type;
-  { g() } -> std::same_as<typename G::result_type>;
-  { G::min() } -> std::same_as<typename G::result_type>;
-  { G::max() } -> std::same_as<typename G::result_type>;
-} && std::same_as<typename G::result_type, std::uint64_t> && (G::min() == 0U) &&
-                               (G::max() == std::numeric_limits<std::uint64_t>::max());
+concept RandomBitGenerator64 =
+    requires(G& g) {
+      typename G::result_type;
+      { g() } -> std::same_as<typename G::result_type>;
+      { G::min() } -> std::same_as<typename G::result_type>;
+      { G::max() } -> std::same_as<typename G::result_type>;
+    } && std::same_as<typename G::result_type, std::uint64_t> && (G::min() == 0U) &&
+    (G::max() == std::numeric_limits<std::uint64_t>::max());
 
 // ---- generators --------------------------------------------------------------------------------
 
@@ -200,11 +202,8 @@ struct wide_product {
   const std::uint64_t p2 = a_hi * b_lo;
   const std::uint64_t p3 = a_hi * b_hi;
   const std::uint64_t mid = (p0 >> 32U) + (p1 & mask) + (p2 & mask);  // < 3 * 2^32
-  return {p3 + (p1 >> 32U) + (p2 >> 32U) + (mid >> 32U), (mid << 32U) | (p0 & mask)};
+  return {.hi = p3 + (p1 >> 32U) + (p2 >> 32U) + (mid >> 32U), .lo = (mid << 32U) | (p0 & mask)};
 }
-
-inline constexpr double ln2 = 0.693147180559945309417232121458176568;
-inline constexpr double sqrt2 = 1.41421356237309504880168872420969808;
 
 /// Natural logarithm of a positive finite `x` with + − × ÷ only (a few ulp; bit-identical on
 /// every IEEE-754 platform without FMA contraction). x = m·2^e with m in [√½, √2);
@@ -219,8 +218,8 @@ inline constexpr double sqrt2 = 1.41421356237309504880168872420969808;
   const auto bits = std::bit_cast<std::uint64_t>(x);
   e += static_cast<int>(bits >> 52U) - 1023;
   constexpr std::uint64_t mantissa_mask = (std::uint64_t{1} << 52U) - 1U;
-  double m = std::bit_cast<double>((bits & mantissa_mask) | (std::uint64_t{1023} << 52U));
-  if (m > sqrt2) {
+  auto m = std::bit_cast<double>((bits & mantissa_mask) | (std::uint64_t{1023} << 52U));
+  if (m > std::numbers::sqrt2) {
     m *= 0.5;
     ++e;
   }
@@ -229,9 +228,9 @@ inline constexpr double sqrt2 = 1.41421356237309504880168872420969808;
   const double s2 = s * s;
   double poly = 1.0 / 21.0;
   for (int k = 9; k >= 0; --k) {
-    poly = poly * s2 + 1.0 / static_cast<double>(2 * k + 1);
+    poly = (poly * s2) + (1.0 / static_cast<double>((2 * k) + 1));
   }
-  return static_cast<double>(e) * ln2 + 2.0 * s * poly;
+  return (static_cast<double>(e) * std::numbers::ln2) + (2.0 * s * poly);
 }
 
 /// Square root of a finite `x >= 0` by Newton's iteration from an exponent-halving first
@@ -241,16 +240,18 @@ inline constexpr double sqrt2 = 1.41421356237309504880168872420969808;
   if (x == 0.0) {
     return x;
   }
-  if (x < 0x1.0p-1000) {  // tiny or subnormal: scale by an even power of two
-    return sqrt_nonnegative(x * 0x1.0p100) * 0x1.0p-50;
+  // Tiny or subnormal: scale by an even power of two (exact), unscale the root at the end.
+  const bool tiny = x < 0x1.0p-1000;
+  if (tiny) {
+    x *= 0x1.0p100;
   }
   // Halving the biased exponent (with the mantissa bits riding along) is within ~6 %.
-  double y = std::bit_cast<double>((std::bit_cast<std::uint64_t>(x) >> 1U) +
-                                   (std::uint64_t{1023} << 51U));
+  auto y =
+      std::bit_cast<double>((std::bit_cast<std::uint64_t>(x) >> 1U) + (std::uint64_t{1023} << 51U));
   for (int i = 0; i < 6; ++i) {
-    y = 0.5 * (y + x / y);
+    y = 0.5 * (y + (x / y));
   }
-  return y;
+  return tiny ? y * 0x1.0p-50 : y;
 }
 
 }  // namespace detail
@@ -281,8 +282,10 @@ template <std::integral T, RandomBitGenerator64 G>
   static_assert(sizeof(T) <= sizeof(std::uint64_t), "at most 64-bit integers");
   THERMO_ASSERT(lo <= hi);
   // Differences of the two's-complement images modulo 2^64 are the exact span.
+  // NOLINTBEGIN(bugprone-signed-char-misuse,cert-str34-c): sign extension is the point here
   const auto ulo = static_cast<std::uint64_t>(lo);
   const std::uint64_t span = static_cast<std::uint64_t>(hi) - ulo;
+  // NOLINTEND(bugprone-signed-char-misuse,cert-str34-c)
   const std::uint64_t offset =
       span == std::numeric_limits<std::uint64_t>::max() ? g() : uniform_below(g, span + 1U);
   return static_cast<T>(ulo + offset);  // in [lo, hi]: the conversion is exact
@@ -307,7 +310,7 @@ template <std::floating_point Real, RandomBitGenerator64 G>
   requires(std::same_as<Real, double> || std::same_as<Real, float>)
 [[nodiscard]] constexpr Real uniform_real(G& g, Real a, Real b) noexcept {
   THERMO_ASSERT(a < b);
-  return a + (b - a) * uniform_real<Real>(g);
+  return a + ((b - a) * uniform_real<Real>(g));
 }
 
 /// True with probability `p` (`uniform_real<double>(g) < p`): always false for `p <= 0`, always
@@ -357,17 +360,20 @@ class normal_distribution {
       double u = 0.0;
       double v = 0.0;
       double s = 0.0;
-      do {
-        u = 2.0 * uniform_real<double>(g) - 1.0;  // exact: a multiple of 2^-52 in [-1, 1)
-        v = 2.0 * uniform_real<double>(g) - 1.0;
-        s = u * u + v * v;
-      } while (s >= 1.0 || s == 0.0);
+      for (;;) {
+        u = (2.0 * uniform_real<double>(g)) - 1.0;  // exact: a multiple of 2^-52 in [-1, 1)
+        v = (2.0 * uniform_real<double>(g)) - 1.0;
+        s = (u * u) + (v * v);
+        if (s < 1.0 && s != 0.0) {
+          break;
+        }
+      }
       const double f = detail::sqrt_nonnegative(-2.0 * detail::log_positive(s) / s);
       spare_ = v * f;
       has_spare_ = true;
       z = u * f;
     }
-    return static_cast<Real>(static_cast<double>(mean_) + static_cast<double>(stddev_) * z);
+    return static_cast<Real>(static_cast<double>(mean_) + (static_cast<double>(stddev_) * z));
   }
 
   friend constexpr bool operator==(const normal_distribution&,

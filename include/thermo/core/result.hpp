@@ -15,6 +15,9 @@
 
 namespace thermo {
 
+// result is a hand-written tagged union (no std::variant: it must stay trivially copyable and
+// usable without exceptions); has_ says which member is alive.
+// NOLINTBEGIN(cppcoreguidelines-pro-type-union-access)
 template <class T, class E = errc>
 class [[nodiscard]] result {
   static_assert(!std::is_reference_v<T>, "result<T&> is not supported");
@@ -25,31 +28,40 @@ class [[nodiscard]] result {
   using value_type = T;
   using error_type = E;
 
-  constexpr result(const T& v) noexcept(std::is_nothrow_copy_constructible_v<T>)  // NOLINT(google-explicit-constructor)
+  // NOLINTNEXTLINE(google-explicit-constructor): implicit from a value, like std::expected
+  constexpr result(const T& v) noexcept(std::is_nothrow_copy_constructible_v<T>)
       : has_(true), v_(v) {}
-  constexpr result(T&& v) noexcept(std::is_nothrow_move_constructible_v<T>)  // NOLINT(google-explicit-constructor)
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  constexpr result(T&& v) noexcept(std::is_nothrow_move_constructible_v<T>)
       : has_(true), v_(std::move(v)) {}
   constexpr result(E e) noexcept : has_(false), e_(e) {}  // NOLINT(google-explicit-constructor)
 
   /// Builds the value in place (for large or non-movable T).
   template <class... Args>
-  constexpr explicit result(std::in_place_t, Args&&... args) : has_(true), v_(std::forward<Args>(args)...) {}
+  constexpr explicit result(std::in_place_t /*tag*/, Args&&... args)
+      : has_(true), v_(std::forward<Args>(args)...) {}
 
   // Copy, move and destruction are trivial when T's are, so result<T> of a trivially copyable T
   // is itself trivially copyable (a plain struct on a firmware target).
-  constexpr result(const result&) requires std::is_trivially_copy_constructible_v<T> = default;
-  constexpr result(const result& o) requires(!std::is_trivially_copy_constructible_v<T>)
+  constexpr result(const result&)
+    requires std::is_trivially_copy_constructible_v<T>
+  = default;
+  constexpr result(const result& o)
+    requires(!std::is_trivially_copy_constructible_v<T>)
       : has_(o.has_) {
     construct_from(o);
   }
-  constexpr result(result&&) requires std::is_trivially_move_constructible_v<T> = default;
+  constexpr result(result&&)
+    requires std::is_trivially_move_constructible_v<T>
+  = default;
   constexpr result(result&& o) noexcept(std::is_nothrow_move_constructible_v<T>)
     requires(!std::is_trivially_move_constructible_v<T>)
       : has_(o.has_) {
     construct_from(std::move(o));
   }
-  constexpr result& operator=(const result&) requires std::is_trivially_copy_assignable_v<T> &&
-                                                     std::is_trivially_destructible_v<T> = default;
+  constexpr result& operator=(const result&)
+    requires std::is_trivially_copy_assignable_v<T> && std::is_trivially_destructible_v<T>
+  = default;
   constexpr result& operator=(const result& o)
     requires(!(std::is_trivially_copy_assignable_v<T> && std::is_trivially_destructible_v<T>))
   {
@@ -60,8 +72,9 @@ class [[nodiscard]] result {
     }
     return *this;
   }
-  constexpr result& operator=(result&&) requires std::is_trivially_move_assignable_v<T> &&
-                                                std::is_trivially_destructible_v<T> = default;
+  constexpr result& operator=(result&&)
+    requires std::is_trivially_move_assignable_v<T> && std::is_trivially_destructible_v<T>
+  = default;
   constexpr result& operator=(result&& o) noexcept(std::is_nothrow_move_constructible_v<T>)
     requires(!(std::is_trivially_move_assignable_v<T> && std::is_trivially_destructible_v<T>))
   {
@@ -72,15 +85,30 @@ class [[nodiscard]] result {
     }
     return *this;
   }
-  constexpr ~result() requires std::is_trivially_destructible_v<T> = default;
-  constexpr ~result() requires(!std::is_trivially_destructible_v<T>) { destroy(); }
+  constexpr ~result()
+    requires std::is_trivially_destructible_v<T>
+  = default;
+  constexpr ~result()
+    requires(!std::is_trivially_destructible_v<T>)
+  {
+    destroy();
+  }
 
   [[nodiscard]] constexpr bool has_value() const noexcept { return has_; }
   constexpr explicit operator bool() const noexcept { return has_; }
 
-  [[nodiscard]] constexpr T& value() & noexcept { THERMO_ASSERT(has_); return v_; }
-  [[nodiscard]] constexpr const T& value() const& noexcept { THERMO_ASSERT(has_); return v_; }
-  [[nodiscard]] constexpr T&& value() && noexcept { THERMO_ASSERT(has_); return std::move(v_); }
+  [[nodiscard]] constexpr T& value() & noexcept {
+    THERMO_ASSERT(has_);
+    return v_;
+  }
+  [[nodiscard]] constexpr const T& value() const& noexcept {
+    THERMO_ASSERT(has_);
+    return v_;
+  }
+  [[nodiscard]] constexpr T&& value() && noexcept {
+    THERMO_ASSERT(has_);
+    return std::move(v_);
+  }
   [[nodiscard]] constexpr T& operator*() & noexcept { return value(); }
   [[nodiscard]] constexpr const T& operator*() const& noexcept { return value(); }
   [[nodiscard]] constexpr T* operator->() noexcept { return &value(); }
@@ -90,7 +118,10 @@ class [[nodiscard]] result {
   [[nodiscard]] constexpr T value_or(U&& fallback) const& {
     return has_ ? v_ : static_cast<T>(std::forward<U>(fallback));
   }
-  [[nodiscard]] constexpr E error() const noexcept { THERMO_ASSERT(!has_); return e_; }
+  [[nodiscard]] constexpr E error() const noexcept {
+    THERMO_ASSERT(!has_);
+    return e_;
+  }
 
  private:
   template <class R>
@@ -115,5 +146,6 @@ class [[nodiscard]] result {
     E e_;
   };
 };
+// NOLINTEND(cppcoreguidelines-pro-type-union-access)
 
 }  // namespace thermo

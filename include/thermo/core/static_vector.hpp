@@ -17,6 +17,8 @@
 
 namespace thermo {
 
+// A container over raw storage: its pointer arithmetic is bounded by size_ and Capacity.
+// NOLINTBEGIN(cppcoreguidelines-pro-bounds-pointer-arithmetic)
 template <class T, std::size_t Capacity>
 class static_vector {
   static_assert(Capacity > 0, "a static_vector needs a capacity of at least one");
@@ -30,12 +32,12 @@ class static_vector {
   using const_iterator = const T*;
 
   constexpr static_vector() noexcept = default;
-  constexpr static_vector(const static_vector& o) : size_(0) {
+  constexpr static_vector(const static_vector& o) {
     for (const T& v : o) {
       std::construct_at(data() + size_++, v);
     }
   }
-  constexpr static_vector(static_vector&& o) noexcept(std::is_nothrow_move_constructible_v<T>) : size_(0) {
+  constexpr static_vector(static_vector&& o) noexcept(std::is_nothrow_move_constructible_v<T>) {
     for (T& v : o) {
       std::construct_at(data() + size_++, std::move(v));
     }
@@ -49,7 +51,8 @@ class static_vector {
     }
     return *this;
   }
-  constexpr static_vector& operator=(static_vector&& o) noexcept(std::is_nothrow_move_constructible_v<T>) {
+  constexpr static_vector& operator=(static_vector&& o) noexcept(
+      std::is_nothrow_move_constructible_v<T>) {
     if (this != &o) {
       clear();
       for (T& v : o) {
@@ -141,17 +144,20 @@ class static_vector {
                                   std::is_trivially_destructible_v<T> &&
                                   std::is_nothrow_default_constructible_v<T>;
   struct trivial_storage {
-    T items[Capacity]{};  // NOLINT(cppcoreguidelines-avoid-c-arrays): raw storage
+    T items[Capacity]{};  // NOLINT(*-avoid-c-arrays): raw storage
   };
   union union_storage {
     constexpr union_storage() noexcept {}  // NOLINT(modernize-use-equals-default): items unborn
     constexpr ~union_storage() {}          // NOLINT(modernize-use-equals-default)
     union_storage(const union_storage&) = delete;
     union_storage& operator=(const union_storage&) = delete;
-    T items[Capacity];  // NOLINT(cppcoreguidelines-avoid-c-arrays): raw storage
+    union_storage(union_storage&&) = delete;
+    union_storage& operator=(union_storage&&) = delete;
+    T items[Capacity];  // NOLINT(*-avoid-c-arrays): raw storage
   };
   std::conditional_t<trivial, trivial_storage, union_storage> storage_;
   size_type size_{0};
 };
+// NOLINTEND(cppcoreguidelines-pro-bounds-pointer-arithmetic)
 
 }  // namespace thermo

@@ -70,8 +70,12 @@ class quantity {
   [[nodiscard]] constexpr Rep count() const noexcept { return v_; }
 
   [[nodiscard]] static constexpr quantity zero() noexcept { return quantity(Rep{0}); }
-  [[nodiscard]] static constexpr quantity min() noexcept { return quantity(std::numeric_limits<Rep>::lowest()); }
-  [[nodiscard]] static constexpr quantity max() noexcept { return quantity(std::numeric_limits<Rep>::max()); }
+  [[nodiscard]] static constexpr quantity min() noexcept {
+    return quantity(std::numeric_limits<Rep>::lowest());
+  }
+  [[nodiscard]] static constexpr quantity max() noexcept {
+    return quantity(std::numeric_limits<Rep>::max());
+  }
 
   constexpr quantity operator+() const noexcept { return *this; }
   constexpr quantity operator-() const noexcept
@@ -121,7 +125,9 @@ class quantity {
     requires std::integral<Rep>
   friend constexpr quantity operator/(quantity, K) = delete;
   /// Ratio of two quantities of the same unit: a plain number.
-  friend constexpr Rep operator/(quantity a, quantity b) noexcept { return static_cast<Rep>(a.v_ / b.v_); }
+  friend constexpr Rep operator/(quantity a, quantity b) noexcept {
+    return static_cast<Rep>(a.v_ / b.v_);
+  }
 
   friend constexpr bool operator==(quantity, quantity) noexcept = default;
   friend constexpr auto operator<=>(quantity, quantity) noexcept = default;
@@ -147,7 +153,8 @@ template <Quantity To, class Rep, class Ratio>
   } else if constexpr (cf::num == 1) {
     return To(static_cast<typename To::rep>(v / static_cast<cr>(cf::den)));
   } else {
-    return To(static_cast<typename To::rep>(v * static_cast<cr>(cf::num) / static_cast<cr>(cf::den)));
+    return To(
+        static_cast<typename To::rep>(v * static_cast<cr>(cf::num) / static_cast<cr>(cf::den)));
   }
 }
 
@@ -199,8 +206,12 @@ class millicelsius {
 
   /// The kernel's THERMAL_TEMP_INVALID (−274 °C, below absolute zero).
   [[nodiscard]] static constexpr millicelsius invalid() noexcept { return millicelsius(-274'000); }
-  [[nodiscard]] static constexpr millicelsius min() noexcept { return millicelsius(std::numeric_limits<rep>::min()); }
-  [[nodiscard]] static constexpr millicelsius max() noexcept { return millicelsius(std::numeric_limits<rep>::max()); }
+  [[nodiscard]] static constexpr millicelsius min() noexcept {
+    return millicelsius(std::numeric_limits<rep>::min());
+  }
+  [[nodiscard]] static constexpr millicelsius max() noexcept {
+    return millicelsius(std::numeric_limits<rep>::max());
+  }
 
   constexpr millicelsius& operator+=(millikelvin_delta d) noexcept {
     v_ += d.count();
@@ -210,9 +221,15 @@ class millicelsius {
     v_ -= d.count();
     return *this;
   }
-  friend constexpr millicelsius operator+(millicelsius a, millikelvin_delta d) noexcept { return a += d; }
-  friend constexpr millicelsius operator+(millikelvin_delta d, millicelsius a) noexcept { return a += d; }
-  friend constexpr millicelsius operator-(millicelsius a, millikelvin_delta d) noexcept { return a -= d; }
+  friend constexpr millicelsius operator+(millicelsius a, millikelvin_delta d) noexcept {
+    return a += d;
+  }
+  friend constexpr millicelsius operator+(millikelvin_delta d, millicelsius a) noexcept {
+    return a += d;
+  }
+  friend constexpr millicelsius operator-(millicelsius a, millikelvin_delta d) noexcept {
+    return a -= d;
+  }
   friend constexpr millikelvin_delta operator-(millicelsius a, millicelsius b) noexcept {
     return millikelvin_delta(a.v_ - b.v_);
   }
@@ -232,8 +249,12 @@ class celsius {
   constexpr celsius() noexcept = default;
   constexpr explicit celsius(Real v) noexcept : v_(v) {}
   [[nodiscard]] constexpr Real count() const noexcept { return v_; }
-  friend constexpr celsius operator+(celsius a, kelvin_delta<Real> d) noexcept { return celsius(a.v_ + d.count()); }
-  friend constexpr celsius operator-(celsius a, kelvin_delta<Real> d) noexcept { return celsius(a.v_ - d.count()); }
+  friend constexpr celsius operator+(celsius a, kelvin_delta<Real> d) noexcept {
+    return celsius(a.v_ + d.count());
+  }
+  friend constexpr celsius operator-(celsius a, kelvin_delta<Real> d) noexcept {
+    return celsius(a.v_ - d.count());
+  }
   friend constexpr kelvin_delta<Real> operator-(celsius a, celsius b) noexcept {
     return kelvin_delta<Real>(a.v_ - b.v_);
   }
@@ -254,11 +275,15 @@ template <class Real>
   const Real m = t.count() * Real(1000);
   constexpr Real lo = Real(std::numeric_limits<std::int32_t>::min());
   constexpr Real hi = Real(std::numeric_limits<std::int32_t>::max());
-  if (!(m > lo)) return millicelsius::min();  // also NaN → min: never silent garbage upward
-  if (m >= hi) return millicelsius::max();
+  if (!(m > lo)) {
+    return millicelsius::min();  // also NaN → min: never silent garbage upward
+  }
+  if (m >= hi) {
+    return millicelsius::max();
+  }
   // Truncate, then round on the exact remainder: `m + 0.5` would round 0.49999997 up and, in
   // float, misround odd integers from 2^23 on (8388609 → 8388610).
-  auto i = static_cast<std::int64_t>(m);      // |m| < 2^31: exact truncation
+  auto i = static_cast<std::int64_t>(m);       // |m| < 2^31: exact truncation
   const Real frac = m - static_cast<Real>(i);  // exact (Sterbenz)
   if (frac >= Real(0.5)) {
     ++i;
@@ -282,22 +307,45 @@ template <class Real = double>
 }
 /// Electrical power V·I in milliwatts (mV·mA/1000, truncated).
 [[nodiscard]] constexpr milliwatts power_from_voltage_current(millivolts v, milliamps i) noexcept {
-  return milliwatts(static_cast<std::int32_t>(static_cast<std::int64_t>(v.count()) * i.count() / 1000));
+  return milliwatts(
+      static_cast<std::int32_t>(static_cast<std::int64_t>(v.count()) * i.count() / 1000));
 }
 
 namespace literals {
 // NOLINTBEGIN(google-runtime-int): literal operators take unsigned long long by definition
-constexpr millicelsius operator""_mC(unsigned long long v) noexcept { return millicelsius(static_cast<std::int32_t>(v)); }
-constexpr millikelvin_delta operator""_mK(unsigned long long v) noexcept { return millikelvin_delta(static_cast<std::int32_t>(v)); }
-constexpr milliwatts operator""_mW(unsigned long long v) noexcept { return milliwatts(static_cast<std::int32_t>(v)); }
-constexpr microwatts operator""_uW(unsigned long long v) noexcept { return microwatts(static_cast<std::int64_t>(v)); }
-constexpr kilohertz operator""_kHz(unsigned long long v) noexcept { return kilohertz(static_cast<std::uint32_t>(v)); }
-constexpr megahertz operator""_MHz(unsigned long long v) noexcept { return megahertz(static_cast<std::uint32_t>(v)); }
-constexpr millivolts operator""_mV(unsigned long long v) noexcept { return millivolts(static_cast<std::int32_t>(v)); }
-constexpr microvolts operator""_uV(unsigned long long v) noexcept { return microvolts(static_cast<std::int32_t>(v)); }
-constexpr milliamps operator""_mA(unsigned long long v) noexcept { return milliamps(static_cast<std::int32_t>(v)); }
-constexpr watts<double> operator""_W(long double v) noexcept { return watts<double>(static_cast<double>(v)); }
-constexpr celsius<double> operator""_degC(long double v) noexcept { return celsius<double>(static_cast<double>(v)); }
+constexpr millicelsius operator""_mC(unsigned long long v) noexcept {
+  return millicelsius(static_cast<std::int32_t>(v));
+}
+constexpr millikelvin_delta operator""_mK(unsigned long long v) noexcept {
+  return millikelvin_delta(static_cast<std::int32_t>(v));
+}
+constexpr milliwatts operator""_mW(unsigned long long v) noexcept {
+  return milliwatts(static_cast<std::int32_t>(v));
+}
+constexpr microwatts operator""_uW(unsigned long long v) noexcept {
+  return microwatts(static_cast<std::int64_t>(v));
+}
+constexpr kilohertz operator""_kHz(unsigned long long v) noexcept {
+  return kilohertz(static_cast<std::uint32_t>(v));
+}
+constexpr megahertz operator""_MHz(unsigned long long v) noexcept {
+  return megahertz(static_cast<std::uint32_t>(v));
+}
+constexpr millivolts operator""_mV(unsigned long long v) noexcept {
+  return millivolts(static_cast<std::int32_t>(v));
+}
+constexpr microvolts operator""_uV(unsigned long long v) noexcept {
+  return microvolts(static_cast<std::int32_t>(v));
+}
+constexpr milliamps operator""_mA(unsigned long long v) noexcept {
+  return milliamps(static_cast<std::int32_t>(v));
+}
+constexpr watts<double> operator""_W(long double v) noexcept {
+  return watts<double>(static_cast<double>(v));
+}
+constexpr celsius<double> operator""_degC(long double v) noexcept {
+  return celsius<double>(static_cast<double>(v));
+}
 // NOLINTEND(google-runtime-int)
 }  // namespace literals
 
