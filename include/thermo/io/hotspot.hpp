@@ -1,0 +1,400 @@
+/// @file hotspot.hpp
+/// Readers and a writer for HotSpot's file layouts (host-only: uses std::string/vector/fstream).
+///
+/// * Network CSVs as in `../shared/hotspot-data/`:
+///   - conductance matrix `G`: n lines of n comma-separated numbers [W/K], no header;
+///   - capacitance vector: header line, then `index,node,capacitance` [J/K] for index 0..n-1 in
+///     order (the node names come from here);
+///   - ambient-conductance vector: header line, then `index,node,conductance` [W/K] for any
+///     subset of nodes (others are 0); each node name must match the capacitance file's.
+/// * Power trace (`.ptrace`) and transient trace (`.ttrace`): a header line of block names, then
+///   rows of numbers, whitespace (tab) separated, one value per name.
+/// * Steady file (`.steady`): lines `node  temperature`.
+///
+/// Every reader returns a `load_error` whose message names the file and the line
+/// ("G.csv:17: expected 132 values, found 131"); readers never throw and never crash on bad
+/// input (all numbers are parsed with `std::from_chars` and must be finite).
+#pragma once
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "thermo/core/errc.hpp"
+
+namespace thermo::io {
+
+/// Outcome of a load: `code == errc::ok` on success, otherwise a message naming file and line.
+struct load_error {
+  errc code{errc::ok};
+  std::string message;
+  [[nodiscard]] bool ok() const noexcept { return code == errc::ok; }
+};
+
+/// A network in HotSpot's CSV layout (see the file comment). Node i is named `names[i]`.
+struct hotspot_network {
+  std::vector<std::string> names;
+  std::vector<double> conductance;          ///< G, n×n row-major [W/K]
+  std::vector<double> capacitance;          ///< C [J/K]
+  std::vector<double> ambient_conductance;  ///< g_amb [W/K]
+  [[nodiscard]] std::size_t size() const noexcept { return names.size(); }
+  /// Index of the node called `name`, if any. O(n).
+  [[nodiscard]] std::optional<std::size_t> find(std::string_view name) const {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == name) {
+        return i;
+      }
+    }
+    return std::nullopt;
+  }
+};
+
+/// A power or transient trace: header names and a row-major table of values.
+struct hotspot_trace {
+  std::string header;              ///< the header line as read (without the line end)
+  std::vector<std::string> names;  ///< column names
+  std::vector<double> values;      ///< rows × names.size(), row-major
+  [[nodiscard]] std::size_t columns() const noexcept { return names.size(); }
+  [[nodiscard]] std::size_t rows() const noexcept { return names.empty() ? 0 : values.size() / names.size(); }
+  [[nodiscard]] std::span<const double> row(std::size_t r) const noexcept {
+    return {values.data() + r * names.size(), names.size()};
+  }
+};
+
+/// A steady-state file: node names and temperatures, in file order.
+struct hotspot_steady {
+  std::vector<std::string> names;
+  std::vector<double> temperatures;
+};
+
+namespace detail::hotspot {
+
+inline std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+/// Parses a whole field as a finite double.
+inline std::optional<double> parse_number(std::string_view field) noexcept {
+  field = trim(field);
+  if (!field.empty() && field.front() == '+') {
+    field.remove_prefix(1);
+  }
+  double v = 0.0;
+  const char* end = field.data() + field.size();
+  const auto [ptr, ec] = std::from_chars(field.data(), end, v);
+  if (field.empty() || ec != std::errc{} || ptr != end || !std::isfinite(v)) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+inline std::vector<std::string_view> split(std::string_view line, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t pos = line.find(sep, start);
+    out.push_back(line.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+    if (pos == std::string_view::npos) {
+      break;
+    }
+    start = pos + 1;
+  }
+  return out;
+}
+
+inline std::vector<std::string_view> split_ws(std::string_view line) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) {
+      ++i;
+    }
+    const std::size_t start = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
+      ++i;
+    }
+    if (i > start) {
+      out.push_back(line.substr(start, i - start));
+    }
+  }
+  return out;
+}
+
+/// Reads a file into lines (line ends stripped, including a trailing '\r').
+inline load_error read_lines(const std::string& path, std::vector<std::string>& lines) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return {errc::io_error, path + ": cannot open file"};
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') {
+      line.pop_back();
+    }
+    lines.push_back(line);
+  }
+  if (in.bad()) {
+    return {errc::io_error, path + ": read error"};
+  }
+  return {};
+}
+
+inline load_error at(const std::string& path, std::size_t line, const std::string& what) {
+  return {errc::parse_error, path + ":" + std::to_string(line) + ": " + what};
+}
+
+inline bool blank(std::string_view s) noexcept { return trim(s).empty(); }
+
+inline std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+}  // namespace detail::hotspot
+
+/// Reads an indexed vector CSV (`index,node,value`, one header line). With `dense`, indices
+/// must be 0, 1, 2 … in order and `names` is filled; otherwise every row's index must be below
+/// `names.size()` and its node name must equal `names[index]`.
+[[nodiscard]] inline load_error load_indexed_vector_csv(const std::string& path, bool dense,
+                                                        std::vector<std::string>& names,
+                                                        std::vector<double>& values) {
+  using namespace detail::hotspot;
+  std::vector<std::string> lines;
+  if (load_error e = read_lines(path, lines); !e.ok()) {
+    return e;
+  }
+  std::size_t first = 0;
+  while (first < lines.size() && blank(lines[first])) {
+    ++first;
+  }
+  if (first == lines.size()) {
+    return {errc::parse_error, path + ": empty file"};
+  }
+  const auto header = split(lines[first], ',');
+  if (header.size() != 3 || parse_number(header[0])) {
+    return at(path, first + 1, "expected a header line 'index,node,value'");
+  }
+  if (dense) {
+    names.clear();
+    values.clear();
+  } else {
+    values.assign(names.size(), 0.0);
+  }
+  std::vector<bool> seen(names.size(), false);
+  for (std::size_t l = first + 1; l < lines.size(); ++l) {
+    if (blank(lines[l])) {
+      continue;
+    }
+    const auto f = split(lines[l], ',');
+    if (f.size() != 3) {
+      return at(path, l + 1, "expected 3 comma-separated fields, found " + std::to_string(f.size()));
+    }
+    const auto index = parse_number(f[0]);
+    if (!index || *index < 0.0 || *index != std::floor(*index) || *index > 1e9) {
+      return at(path, l + 1, "bad index " + quoted(trim(f[0])));
+    }
+    const auto i = static_cast<std::size_t>(*index);
+    const std::string_view name = trim(f[1]);
+    if (name.empty()) {
+      return at(path, l + 1, "empty node name");
+    }
+    const auto v = parse_number(f[2]);
+    if (!v) {
+      return at(path, l + 1, "bad number " + quoted(trim(f[2])));
+    }
+    if (dense) {
+      if (i != names.size()) {
+        return at(path, l + 1, "index " + std::to_string(i) + " out of order (expected " +
+                                   std::to_string(names.size()) + ")");
+      }
+      for (const auto& other : names) {
+        if (other == name) {
+          return at(path, l + 1, "duplicate node name " + quoted(name));
+        }
+      }
+      names.emplace_back(name);
+      values.push_back(*v);
+    } else {
+      if (i >= names.size()) {
+        return at(path, l + 1, "index " + std::to_string(i) + " out of range (the network has " +
+                                   std::to_string(names.size()) + " nodes)");
+      }
+      if (names[i] != name) {
+        return at(path, l + 1, "node " + quoted(name) + " at index " + std::to_string(i) +
+                                   " does not match " + quoted(names[i]));
+      }
+      if (seen[i]) {
+        return at(path, l + 1, "index " + std::to_string(i) + " given twice");
+      }
+      seen[i] = true;
+      values[i] = *v;
+    }
+  }
+  if (dense && names.empty()) {
+    return {errc::parse_error, path + ": no data rows"};
+  }
+  return {};
+}
+
+/// Reads an n×n comma-separated matrix without header (`n` = expected size).
+[[nodiscard]] inline load_error load_matrix_csv(const std::string& path, std::size_t n, std::vector<double>& out) {
+  using namespace detail::hotspot;
+  std::vector<std::string> lines;
+  if (load_error e = read_lines(path, lines); !e.ok()) {
+    return e;
+  }
+  out.clear();
+  out.reserve(n * n);
+  std::size_t rows = 0;
+  for (std::size_t l = 0; l < lines.size(); ++l) {
+    if (blank(lines[l])) {
+      continue;
+    }
+    const auto f = split(lines[l], ',');
+    if (rows == n) {
+      return at(path, l + 1, "more than " + std::to_string(n) + " rows");
+    }
+    if (f.size() != n) {
+      return at(path, l + 1, "expected " + std::to_string(n) + " values, found " + std::to_string(f.size()));
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+      const auto v = parse_number(f[j]);
+      if (!v) {
+        return at(path, l + 1, "bad number " + quoted(trim(f[j])) + " in column " + std::to_string(j + 1));
+      }
+      out.push_back(*v);
+    }
+    ++rows;
+  }
+  if (rows != n) {
+    return {errc::parse_error,
+            path + ": expected " + std::to_string(n) + " rows, found " + std::to_string(rows)};
+  }
+  return {};
+}
+
+/// Reads a network from the three CSV files (see the file comment).
+[[nodiscard]] inline load_error load_hotspot_network(const std::string& conductance_csv,
+                                                     const std::string& capacitance_csv,
+                                                     const std::string& ambient_conductance_csv,
+                                                     hotspot_network& out) {
+  out = hotspot_network{};
+  if (load_error e = load_indexed_vector_csv(capacitance_csv, true, out.names, out.capacitance); !e.ok()) {
+    return e;
+  }
+  if (load_error e = load_matrix_csv(conductance_csv, out.size(), out.conductance); !e.ok()) {
+    return e;
+  }
+  return load_indexed_vector_csv(ambient_conductance_csv, false, out.names, out.ambient_conductance);
+}
+
+/// Reads a `.ptrace` or `.ttrace`: a header of names, then rows with one finite number per name.
+[[nodiscard]] inline load_error load_hotspot_trace(const std::string& path, hotspot_trace& out) {
+  using namespace detail::hotspot;
+  out = hotspot_trace{};
+  std::vector<std::string> lines;
+  if (load_error e = read_lines(path, lines); !e.ok()) {
+    return e;
+  }
+  std::size_t first = 0;
+  while (first < lines.size() && blank(lines[first])) {
+    ++first;
+  }
+  if (first == lines.size()) {
+    return {errc::parse_error, path + ": empty file (expected a header line of block names)"};
+  }
+  out.header = lines[first];
+  for (const auto name : split_ws(lines[first])) {
+    if (parse_number(name)) {
+      return at(path, first + 1, "expected a header of block names, found the number " + quoted(name));
+    }
+    for (const auto& other : out.names) {
+      if (other == name) {
+        return at(path, first + 1, "duplicate column name " + quoted(name));
+      }
+    }
+    out.names.emplace_back(name);
+  }
+  for (std::size_t l = first + 1; l < lines.size(); ++l) {
+    if (blank(lines[l])) {
+      continue;
+    }
+    const auto f = split_ws(lines[l]);
+    if (f.size() != out.names.size()) {
+      return at(path, l + 1,
+                "expected " + std::to_string(out.names.size()) + " values, found " + std::to_string(f.size()));
+    }
+    for (std::size_t j = 0; j < f.size(); ++j) {
+      const auto v = parse_number(f[j]);
+      if (!v) {
+        return at(path, l + 1, "bad number " + quoted(f[j]) + " in column " + std::to_string(j + 1) + " (" +
+                                   out.names[j] + ")");
+      }
+      out.values.push_back(*v);
+    }
+  }
+  return {};
+}
+
+/// Reads a `.steady` file: lines `name value` (whitespace separated).
+[[nodiscard]] inline load_error load_hotspot_steady(const std::string& path, hotspot_steady& out) {
+  using namespace detail::hotspot;
+  out = hotspot_steady{};
+  std::vector<std::string> lines;
+  if (load_error e = read_lines(path, lines); !e.ok()) {
+    return e;
+  }
+  for (std::size_t l = 0; l < lines.size(); ++l) {
+    if (blank(lines[l])) {
+      continue;
+    }
+    const auto f = split_ws(lines[l]);
+    if (f.size() != 2) {
+      return at(path, l + 1, "expected 'node temperature', found " + std::to_string(f.size()) + " fields");
+    }
+    const auto v = parse_number(f[1]);
+    if (!v) {
+      return at(path, l + 1, "bad temperature " + quoted(f[1]));
+    }
+    for (const auto& other : out.names) {
+      if (other == f[0]) {
+        return at(path, l + 1, "duplicate node " + quoted(f[0]));
+      }
+    }
+    out.names.emplace_back(f[0]);
+    out.temperatures.push_back(*v);
+  }
+  if (out.names.empty()) {
+    return {errc::parse_error, path + ": no data lines"};
+  }
+  return {};
+}
+
+/// One `.ttrace` row: values with two decimals, tab separated, no trailing tab or newline.
+[[nodiscard]] inline std::string format_ttrace_row(std::span<const double> values) {
+  std::string s;
+  s.reserve(values.size() * 8);
+  std::array<char, 64> buf{};
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    const int len = std::snprintf(buf.data(), buf.size(), "%.2f", values[j]);
+    if (j > 0) {
+      s.push_back('\t');
+    }
+    s.append(buf.data(), len > 0 ? static_cast<std::size_t>(len) : 0);
+  }
+  return s;
+}
+
+}  // namespace thermo::io

@@ -1,0 +1,1132 @@
+/// @file rc_network.hpp
+/// `rc_network<Real, MaxNodes>`: a thermal RC network with an exact (modal, zero-order-hold)
+/// solver, steady state, and exact first-crossing times.
+///
+/// The plant is `C dT/dt = P − G (T − T_amb)` (see docs/explanation/rc-model.md): node heat
+/// capacities `C` [J/K], conductances between nodes and to ambient [W/K], power `P` [W] per
+/// node, temperatures in any affine scale (°C or K) as long as the ambient uses the same one.
+///
+/// Lifecycle:
+///
+/// 1. Describe the network with an `rc_network_builder` (nodes, edges, ambient conductances), or
+///    take HotSpot-style matrices (full `G`, `C`, `g_amb`).
+/// 2. `rc_network::init(…)` validates it, returning a `thermo::error` that names the offending node
+///    or edge, then factorises it once (O(N³): Cholesky of G and the symmetric
+///    eigendecomposition of `S = C^{-1/2} G C^{-1/2}`). `init` works in place so that a network
+///    with a large capacity (132 nodes ≈ 560 KB) need not travel through the stack: put it in
+///    static storage or allocate it once (`std::make_unique`) *before* the run. For small
+///    capacities `rc_network::create(builder)` returns it by value in a `result`.
+/// 3. Run: `set_power`, `step(dt)`, `temperature(i)`, `first_crossing(…)`. None of these touch
+///    the heap; stepping with unchanged power is O(N) and does not call `exp` when `dt` repeats.
+///
+/// The state is kept as modal amplitudes `y = Qᵀ C^{1/2} (T − T_amb)`; a power change moves the
+/// modal steady state `y_ss = Λ^{-1} Qᵀ C^{-1/2} P`, and a step is
+/// `y ← y + (y_ss − y)(1 − e^{−λΔt})` per mode, computed with `expm1` so that a 1 µs step is as
+/// accurate (relative to the change) as a 1000 s one.
+///
+/// See docs/reference/rc_network.md.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <type_traits>
+
+#include "thermo/core/assert.hpp"
+#include "thermo/core/errc.hpp"
+#include "thermo/core/result.hpp"
+#include "thermo/model/detail/dense.hpp"
+
+namespace thermo {
+
+namespace detail::rc {
+
+template <class T>
+[[nodiscard]] constexpr double to_double(T x) noexcept {
+  if constexpr (std::is_same_v<T, double>) {
+    return x;
+  } else {
+    return static_cast<double>(x);
+  }
+}
+
+template <class Real>
+[[nodiscard]] constexpr Real from_double(double x) noexcept {
+  if constexpr (std::is_same_v<Real, double>) {
+    return x;
+  } else {
+    return static_cast<Real>(x);
+  }
+}
+
+[[nodiscard]] constexpr std::int32_t idx(std::size_t i) noexcept {
+  return i > static_cast<std::size_t>(INT32_MAX) ? INT32_MAX : static_cast<std::int32_t>(i);
+}
+
+}  // namespace detail::rc
+
+/// One term of a sensor (probe): `weight` × the temperature of `node`.
+template <class Real = double>
+struct weighted_node {
+  std::size_t node{};  ///< node index
+  Real weight{1};      ///< dimensionless weight (a sensor between two blocks: 0.5 and 0.5)
+};
+
+/// Which way a threshold is crossed.
+enum class crossing_direction : std::uint8_t {
+  rising,   ///< the value reaches the threshold from below (value ≥ threshold)
+  falling,  ///< the value reaches the threshold from above (value ≤ threshold)
+};
+
+/// Outcome of a first-crossing search.
+template <class Real = double>
+struct crossing {
+  bool found{false};  ///< the threshold is reached within the horizon
+  Real time{};        ///< seconds from now to the first crossing (0 if already reached); valid if found
+};
+
+/// Tuning of the first-crossing search (defaults meet the 1 µs requirement with margin).
+template <class Real = double>
+struct crossing_options {
+  /// The reported time is at most this far (s) after the start of the first crossing found.
+  Real time_tolerance{detail::rc::from_double<Real>(1e-7)};
+  /// Excursions beyond the threshold shorter than this (s) may be missed; longer ones never are.
+  Real min_excursion{detail::rc::from_double<Real>(1e-10)};
+  /// Work cap: evaluations of the N-term exponential sum before giving up with
+  /// `errc::numerical_failure` (never reached in tests; about 30–60 are typical).
+  std::uint32_t max_evaluations{20000};
+};
+
+namespace detail::rc {
+
+template <class Real>
+[[nodiscard]] error check_capacitance(std::size_t i, Real c) noexcept {
+  if (!std::isfinite(c)) {
+    return {errc::not_finite, "capacitance", idx(i)};
+  }
+  if (!(c > Real{0})) {
+    return {errc::non_positive, "capacitance", idx(i)};
+  }
+  return {};
+}
+
+template <class Real>
+[[nodiscard]] error check_conductance(std::size_t i, std::size_t j, Real g) noexcept {
+  if (!std::isfinite(g)) {
+    return {errc::not_finite, "conductance", idx(i), idx(j)};
+  }
+  if (g < Real{0}) {
+    return {errc::negative, "conductance", idx(i), idx(j)};
+  }
+  return {};
+}
+
+template <class Real>
+[[nodiscard]] error check_ambient_conductance(std::size_t i, Real g) noexcept {
+  if (!std::isfinite(g)) {
+    return {errc::not_finite, "ambient conductance", idx(i)};
+  }
+  if (g < Real{0}) {
+    return {errc::negative, "ambient conductance", idx(i)};
+  }
+  return {};
+}
+
+}  // namespace detail::rc
+
+/// Collects nodes and conductances for an `rc_network`; checks each value as it is added.
+///
+/// Each `add_*`/`connect*` call rejects a bad value immediately (and records nothing), with an
+/// error naming the node or edge. Whole-network rules (every group of nodes reaches ambient) are
+/// checked by `rc_network::init`. Parallel edges between the same two nodes add up.
+/// Storage is in-object: `MaxNodes` nodes and `MaxEdges` edges; no heap.
+template <class Real = double, std::size_t MaxNodes = 32, std::size_t MaxEdges = 4 * MaxNodes>
+class rc_network_builder {
+  static_assert(std::is_floating_point_v<Real>, "Real must be float or double");
+  static_assert(MaxNodes > 0 && MaxEdges > 0, "capacities must be positive");
+
+ public:
+  /// A conductance between two nodes.
+  struct edge {
+    std::size_t a{};
+    std::size_t b{};
+    Real conductance{};  ///< W/K
+  };
+
+  /// Adds a node with heat capacity `capacitance` [J/K] (finite, > 0) and an optional
+  /// conductance to ambient [W/K] (finite, ≥ 0).
+  /// @return the new node's index, or `capacity_exceeded` ("node count", index = MaxNodes),
+  ///         `not_finite`/`non_positive` ("capacitance"), `not_finite`/`negative`
+  ///         ("ambient conductance"), each naming the would-be index.
+  [[nodiscard]] result<std::size_t, error> add_node(Real capacitance,
+                                                    Real ambient_conductance = Real{0}) noexcept {
+    if (n_ == MaxNodes) {
+      return error{errc::capacity_exceeded, "node count", detail::rc::idx(MaxNodes)};
+    }
+    if (const error e = detail::rc::check_capacitance(n_, capacitance); !e.ok()) {
+      return e;
+    }
+    if (const error e = detail::rc::check_ambient_conductance(n_, ambient_conductance); !e.ok()) {
+      return e;
+    }
+    c_[n_] = capacitance;
+    g_amb_[n_] = ambient_conductance;
+    return n_++;
+  }
+
+  /// Adds a conductance [W/K] (finite, ≥ 0) between nodes `a` and `b` (a ≠ b, both added).
+  /// @return `out_of_range` ("node index"), `invalid_argument` ("self conductance", a, a),
+  ///         `not_finite`/`negative` ("conductance", a, b), `capacity_exceeded` ("edge count").
+  [[nodiscard]] error connect(std::size_t a, std::size_t b, Real conductance) noexcept {
+    if (a >= n_ || b >= n_) {
+      return {errc::out_of_range, "node index", detail::rc::idx(a), detail::rc::idx(b)};
+    }
+    if (a == b) {
+      return {errc::invalid_argument, "self conductance", detail::rc::idx(a), detail::rc::idx(b)};
+    }
+    if (const error e = detail::rc::check_conductance(a, b, conductance); !e.ok()) {
+      return e;
+    }
+    if (m_ == MaxEdges) {
+      return {errc::capacity_exceeded, "edge count", detail::rc::idx(a), detail::rc::idx(b)};
+    }
+    edges_[m_++] = edge{a, b, conductance};
+    return {};
+  }
+
+  /// Adds `conductance` [W/K] (finite, ≥ 0) from `node` to ambient (in parallel with any
+  /// conductance already there).
+  [[nodiscard]] error connect_ambient(std::size_t node, Real conductance) noexcept {
+    if (node >= n_) {
+      return {errc::out_of_range, "node index", detail::rc::idx(node)};
+    }
+    if (const error e = detail::rc::check_ambient_conductance(node, conductance); !e.ok()) {
+      return e;
+    }
+    g_amb_[node] += conductance;
+    return {};
+  }
+
+  /// Sets the ambient temperature (same scale as the node temperatures; default 25).
+  [[nodiscard]] error set_ambient(Real temperature) noexcept {
+    if (!std::isfinite(temperature)) {
+      return {errc::not_finite, "ambient temperature"};
+    }
+    t_amb_ = temperature;
+    return {};
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return n_; }
+  [[nodiscard]] std::size_t edge_count() const noexcept { return m_; }
+  [[nodiscard]] Real capacitance(std::size_t i) const noexcept {
+    THERMO_ASSERT(i < n_);
+    return c_[i];
+  }
+  [[nodiscard]] Real ambient_conductance(std::size_t i) const noexcept {
+    THERMO_ASSERT(i < n_);
+    return g_amb_[i];
+  }
+  [[nodiscard]] std::span<const edge> edges() const noexcept { return {edges_.data(), m_}; }
+  [[nodiscard]] Real ambient() const noexcept { return t_amb_; }
+  [[nodiscard]] static constexpr std::size_t capacity() noexcept { return MaxNodes; }
+
+ private:
+  std::array<Real, MaxNodes> c_{};
+  std::array<Real, MaxNodes> g_amb_{};
+  std::array<edge, MaxEdges> edges_{};
+  std::size_t n_{0};
+  std::size_t m_{0};
+  Real t_amb_{25};
+};
+
+template <class Real, std::size_t MaxNodes>
+class rc_network;
+
+/// A sensor expressed in a network's modal basis: reading it is one N-term dot product.
+///
+/// Made by `rc_network::make_probe`; valid for that network until its next `init` or rebuild
+/// (`set_ambient_conductance`, `set_conductance`) — using a stale probe is a precondition
+/// violation (checked with THERMO_ASSERT).
+template <class Real = double, std::size_t MaxNodes = 32>
+class rc_probe {
+ public:
+  /// Sum of the weights (the probe reads `weight_sum × T_amb` at ambient).
+  [[nodiscard]] Real weight_sum() const noexcept { return weight_sum_; }
+
+ private:
+  friend class rc_network<Real, MaxNodes>;
+  std::array<Real, MaxNodes> row_{};  // r_k = Σ_i w_i R_ik
+  Real weight_sum_{};
+  std::size_t n_{0};
+  std::uint64_t generation_{0};
+};
+
+/// An N-node thermal RC network and its exact zero-order-hold solver (host-side model).
+///
+/// @tparam Real     `double` (default) or `float`. Factorisation is always done in `double`;
+///                  per-step arithmetic uses `Real`.
+/// @tparam MaxNodes capacity. The object holds four MaxNodes² matrices
+///                  (≈ 4·8·MaxNodes² bytes for double), all in-object: no heap, ever.
+///
+/// Invariant: after a successful `init` the network is valid (C > 0, conductances ≥ 0, every
+/// group of nodes reaches ambient, G positive definite) and the state is consistent; after a
+/// failed `init` it is empty (`size() == 0`). Temperatures start at ambient, power at zero.
+template <class Real = double, std::size_t MaxNodes = 32>
+class rc_network {
+  static_assert(std::is_floating_point_v<Real>, "Real must be float or double");
+  static_assert(MaxNodes > 0, "capacity must be positive");
+  static constexpr std::size_t ld = MaxNodes;  // row stride of every matrix
+
+ public:
+  using real_type = Real;
+  using probe_type = rc_probe<Real, MaxNodes>;
+
+  /// An empty network (size 0). Call `init` before use.
+  rc_network() noexcept = default;
+
+  [[nodiscard]] static constexpr std::size_t capacity() noexcept { return MaxNodes; }
+
+  // ---------------------------------------------------------------- construction ---------------
+
+  /// Builds the network from a builder (in place). O(N³).
+  /// @return `{}` on success, or: `empty` ("node count") for no nodes, `disconnected`
+  ///         ("no path to ambient", index = lowest node of the isolated group),
+  ///         `not_finite` ("conductance", a, b) when parallel edges sum to infinity,
+  ///         `numerical_failure` if the factorisation fails. On error the network is empty.
+  template <std::size_t MaxEdges>
+  [[nodiscard]] error init(const rc_network_builder<Real, MaxNodes, MaxEdges>& b) noexcept {
+    clear();
+    const std::size_t n = b.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      c_[i] = b.capacitance(i);
+      g_amb_[i] = b.ambient_conductance(i);
+      for (std::size_t j = 0; j < n; ++j) {
+        g_[i * ld + j] = Real{0};
+      }
+    }
+    for (const auto& e : b.edges()) {  // store +g_ij off the diagonal for now
+      g_[e.a * ld + e.b] += e.conductance;
+      g_[e.b * ld + e.a] += e.conductance;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = i + 1; j < n; ++j) {
+        if (const error e = detail::rc::check_conductance(i, j, g_[i * ld + j]); !e.ok()) {
+          return e;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {  // G: off-diagonal −g_ij
+      for (std::size_t j = 0; j < n; ++j) {
+        if (i != j) {
+          g_[i * ld + j] = -g_[i * ld + j];
+        }
+      }
+    }
+    return finish_init(n, b.ambient());
+  }
+
+  /// Builds the network from HotSpot-layout matrices (in place). O(N³).
+  ///
+  /// @param n                    node count (≤ MaxNodes)
+  /// @param conductance_matrix   G, n×n row-major [W/K]: off-diagonal −g_ij (≤ 0), diagonal the
+  ///                             row's conductances *including* the one to ambient
+  /// @param capacitance          C, n values [J/K]
+  /// @param ambient_conductance  g_amb, n values [W/K]
+  /// @param ambient              T_amb
+  /// @return `{}`, or the first problem found, in this order: `empty`/`capacity_exceeded`
+  ///         ("node count", index = n); `invalid_argument` ("capacitance vector length" |
+  ///         "conductance matrix size" | "ambient conductance vector length", index = the size
+  ///         given); `not_finite` ("ambient temperature"); capacitances (`not_finite`,
+  ///         `non_positive`, node); ambient conductances (`not_finite`, `negative`, node);
+  ///         matrix entries: `not_finite` ("conductance", i, j) for any entry (i == j on the
+  ///         diagonal), `negative` ("conductance", i, j) for a positive off-diagonal entry;
+  ///         `invalid_argument` ("asymmetric conductance", i, j) when G_ij ≠ G_ji beyond
+  ///         1e-12 relative; `invalid_argument` ("conductance matrix diagonal", i) when G_ii
+  ///         differs from Σ_j g_ij + g_amb_i by more than 1e-9 relative; `disconnected`
+  ///         ("no path to ambient", lowest node of the group); `numerical_failure`.
+  [[nodiscard]] error init(std::size_t n, std::span<const Real> conductance_matrix,
+                           std::span<const Real> capacitance, std::span<const Real> ambient_conductance,
+                           Real ambient) noexcept {
+    using detail::rc::idx;
+    clear();
+    if (n == 0) {
+      return {errc::empty, "node count", 0};
+    }
+    if (n > MaxNodes) {
+      return {errc::capacity_exceeded, "node count", idx(n)};
+    }
+    if (capacitance.size() != n) {
+      return {errc::invalid_argument, "capacitance vector length", idx(capacitance.size())};
+    }
+    if (conductance_matrix.size() != n * n) {
+      return {errc::invalid_argument, "conductance matrix size", idx(conductance_matrix.size())};
+    }
+    if (ambient_conductance.size() != n) {
+      return {errc::invalid_argument, "ambient conductance vector length",
+              idx(ambient_conductance.size())};
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      c_[i] = capacitance[i];
+      g_amb_[i] = ambient_conductance[i];
+    }
+    if (const error e = check_node_values(n, ambient); !e.ok()) {
+      return e;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j) {
+        const Real gij = conductance_matrix[i * n + j];
+        if (!std::isfinite(gij)) {
+          return {errc::not_finite, "conductance", idx(i), idx(j)};
+        }
+        if (i != j && gij > Real{0}) {
+          return {errc::negative, "conductance", idx(i), idx(j)};
+        }
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = i + 1; j < n; ++j) {
+        const double a = detail::rc::to_double(conductance_matrix[i * n + j]);
+        const double b = detail::rc::to_double(conductance_matrix[j * n + i]);
+        if (std::fabs(a - b) > 1e-12 * std::fmax(std::fabs(a), std::fabs(b))) {
+          return {errc::invalid_argument, "asymmetric conductance", idx(i), idx(j)};
+        }
+        const Real avg = detail::rc::from_double<Real>(0.5 * (a + b));
+        g_[i * ld + j] = avg;
+        g_[j * ld + i] = avg;
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {  // the given diagonal must match the conductances
+      double sum = detail::rc::to_double(g_amb_[i]);
+      for (std::size_t j = 0; j < n; ++j) {
+        if (j != i) {
+          sum -= detail::rc::to_double(g_[i * ld + j]);
+        }
+      }
+      const double given = detail::rc::to_double(conductance_matrix[i * n + i]);
+      if (std::fabs(given - sum) > 1e-9 * std::fmax(std::fabs(given), std::fabs(sum))) {
+        clear();
+        return {errc::invalid_argument, "conductance matrix diagonal", idx(i)};
+      }
+    }
+    return finish_init(n, ambient);
+  }
+
+  /// Returns a network built from `b` by value (convenient for small capacities; for large ones
+  /// prefer `init` on a network that lives in static or heap storage).
+  template <std::size_t MaxEdges>
+  [[nodiscard]] static result<rc_network, error> create(
+      const rc_network_builder<Real, MaxNodes, MaxEdges>& b) noexcept {
+    result<rc_network, error> r{std::in_place};
+    if (const error e = r->init(b); !e.ok()) {
+      return e;
+    }
+    return r;
+  }
+
+  // ---------------------------------------------------------------- description ----------------
+
+  /// Number of nodes (0 before a successful `init`).
+  [[nodiscard]] std::size_t size() const noexcept { return n_; }
+  /// Heat capacity of node i [J/K].
+  [[nodiscard]] Real capacitance(std::size_t i) const noexcept {
+    THERMO_ASSERT(i < n_);
+    return c_[i];
+  }
+  /// Conductance between nodes i ≠ j [W/K] (0 if not connected).
+  [[nodiscard]] Real conductance(std::size_t i, std::size_t j) const noexcept {
+    THERMO_ASSERT(i < n_ && j < n_ && i != j);
+    return -g_[i * ld + j];
+  }
+  /// Conductance from node i to ambient [W/K].
+  [[nodiscard]] Real ambient_conductance(std::size_t i) const noexcept {
+    THERMO_ASSERT(i < n_);
+    return g_amb_[i];
+  }
+  /// Element (i, j) of the conductance matrix G [W/K] (diagonal includes g_amb).
+  [[nodiscard]] Real conductance_matrix(std::size_t i, std::size_t j) const noexcept {
+    THERMO_ASSERT(i < n_ && j < n_);
+    return g_[i * ld + j];
+  }
+  /// Row i of G (`size()` entries) — for integrators and diagnostics.
+  [[nodiscard]] std::span<const Real> conductance_row(std::size_t i) const noexcept {
+    THERMO_ASSERT(i < n_);
+    return {g_.data() + i * ld, n_};
+  }
+  /// Ambient temperature.
+  [[nodiscard]] Real ambient() const noexcept { return t_amb_; }
+  /// k-th eigenvalue λ_k of C^{-1}G [1/s], ascending (k = 0 is the slowest mode).
+  [[nodiscard]] Real eigenvalue(std::size_t k) const noexcept {
+    THERMO_ASSERT(k < n_);
+    return lambda_[k];
+  }
+  /// k-th time constant 1/λ_k [s], descending (k = 0 is the slowest).
+  [[nodiscard]] Real time_constant(std::size_t k) const noexcept {
+    THERMO_ASSERT(k < n_);
+    return Real{1} / lambda_[k];
+  }
+  /// Counts successful factorisations (init and rebuilds); probes remember it.
+  [[nodiscard]] std::uint64_t generation() const noexcept { return generation_; }
+
+  // ---------------------------------------------------------------- inputs ---------------------
+
+  /// Power [W] of every node (`p.size() == size()`; any finite value, negative = heat removed).
+  /// Cost O(N + N·nnz) where nnz = nodes with non-zero power: the modal steady state is
+  /// recomputed from scratch (no drift over long runs).
+  /// @return `not_finite` ("power", node) — nothing is changed then.
+  [[nodiscard]] error set_power(std::span<const Real> p) noexcept {
+    THERMO_ASSERT(p.size() == n_);
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (!std::isfinite(p[i])) {
+        return {errc::not_finite, "power", detail::rc::idx(i)};
+      }
+    }
+    for (std::size_t i = 0; i < n_; ++i) {
+      p_[i] = p[i];
+    }
+    update_steady();
+    return {};
+  }
+
+  /// Power [W] of the listed nodes (`nodes.size() == p.size()`); other nodes keep theirs.
+  /// Cost O(N + N·nnz). @return `out_of_range` ("node index", position in `nodes`) or
+  /// `not_finite` ("power", node) — nothing is changed then.
+  [[nodiscard]] error set_power(std::span<const std::size_t> nodes, std::span<const Real> p) noexcept {
+    THERMO_ASSERT(nodes.size() == p.size());
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+      if (nodes[k] >= n_) {
+        return {errc::out_of_range, "node index", detail::rc::idx(k)};
+      }
+      if (!std::isfinite(p[k])) {
+        return {errc::not_finite, "power", detail::rc::idx(nodes[k])};
+      }
+    }
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+      p_[nodes[k]] = p[k];
+    }
+    update_steady();
+    return {};
+  }
+
+  /// Power [W] of one node. Cost O(N + N·nnz).
+  [[nodiscard]] error set_node_power(std::size_t node, Real p) noexcept {
+    if (node >= n_) {
+      return {errc::out_of_range, "node index", detail::rc::idx(node)};
+    }
+    if (!std::isfinite(p)) {
+      return {errc::not_finite, "power", detail::rc::idx(node)};
+    }
+    p_[node] = p;
+    update_steady();
+    return {};
+  }
+
+  /// Power of node i [W].
+  [[nodiscard]] Real power(std::size_t i) const noexcept {
+    THERMO_ASSERT(i < n_);
+    return p_[i];
+  }
+
+  /// Changes the ambient temperature; node temperatures do not jump. O(N).
+  [[nodiscard]] error set_ambient(Real t) noexcept {
+    if (!std::isfinite(t)) {
+      return {errc::not_finite, "ambient temperature"};
+    }
+    const Real delta = t - t_amb_;
+    for (std::size_t k = 0; k < n_; ++k) {
+      y_[k] -= delta * amb_proj_[k];
+    }
+    t_amb_ = t;
+    return {};
+  }
+
+  // ---------------------------------------------------------------- state ----------------------
+
+  /// Sets every node's temperature (`t.size() == size()`). O(N²).
+  /// @return `not_finite` ("temperature", node) — nothing is changed then.
+  [[nodiscard]] error set_temperatures(std::span<const Real> t) noexcept {
+    THERMO_ASSERT(t.size() == n_);
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (!std::isfinite(t[i])) {
+        return {errc::not_finite, "temperature", detail::rc::idx(i)};
+      }
+    }
+    project_temperatures(t.data());
+    return {};
+  }
+
+  /// Jumps to the steady state of the current power and ambient. O(N).
+  void set_steady_state() noexcept {
+    for (std::size_t k = 0; k < n_; ++k) {
+      y_[k] = yss_[k];
+    }
+  }
+
+  /// Advances the state by `dt` seconds with the current power held constant (exact ZOH).
+  /// O(N); `exp` is evaluated only when `dt` differs from the previous step's.
+  /// Precondition: dt finite and ≥ 0.
+  void step(Real dt) noexcept {
+    THERMO_ASSERT(std::isfinite(dt) && dt >= Real{0});
+    if (!(dt == decay_dt_)) {  // NaN initially: always recompute the first time
+      for (std::size_t k = 0; k < n_; ++k) {
+        gain_[k] = -std::expm1(-lambda_[k] * dt);  // 1 − e^{−λΔt}, accurate for small λΔt
+      }
+      decay_dt_ = dt;
+    }
+    Real* y = y_.data();
+    const Real* ys = yss_.data();
+    const Real* m = gain_.data();
+    for (std::size_t k = 0; k < n_; ++k) {
+      y[k] += (ys[k] - y[k]) * m[k];
+    }
+  }
+
+  /// Temperature of node i. O(N) (one row product).
+  [[nodiscard]] Real temperature(std::size_t i) const noexcept {
+    THERMO_ASSERT(i < n_);
+    return t_amb_ + temperature_rise(i);
+  }
+
+  /// Temperature of node i above ambient, T_i − T_amb, without the rounding of adding the
+  /// ambient (full relative precision for tiny rises). O(N).
+  [[nodiscard]] Real temperature_rise(std::size_t i) const noexcept {
+    THERMO_ASSERT(i < n_);
+    return detail::linalg::dot(r_.data() + i * ld, y_.data(), n_);
+  }
+
+  /// All node temperatures into `out` (`out.size() >= size()`). O(N²).
+  void temperatures(std::span<Real> out) const noexcept {
+    THERMO_ASSERT(out.size() >= n_);
+    for (std::size_t i = 0; i < n_; ++i) {
+      out[i] = temperature(i);
+    }
+  }
+
+  /// Temperatures of the listed nodes into `out` (same length). O(N × nodes).
+  void temperatures(std::span<const std::size_t> nodes, std::span<Real> out) const noexcept {
+    THERMO_ASSERT(out.size() >= nodes.size());
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+      out[k] = temperature(nodes[k]);
+    }
+  }
+
+  /// Steady-state temperatures for `p` (any power, not necessarily the current one) at the
+  /// current ambient, by Cholesky (O(N²) after the factorisation done by init).
+  /// @return `not_finite` ("power", node).
+  [[nodiscard]] error steady_state(std::span<const Real> p, std::span<Real> out) const noexcept {
+    THERMO_ASSERT(p.size() == n_ && out.size() >= n_);
+    std::array<double, MaxNodes> x{};
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (!std::isfinite(p[i])) {
+        return {errc::not_finite, "power", detail::rc::idx(i)};
+      }
+      x[i] = detail::rc::to_double(p[i]);
+    }
+    detail::linalg::cholesky_solve(chol_.data(), n_, ld, x.data());
+    for (std::size_t i = 0; i < n_; ++i) {
+      out[i] = t_amb_ + detail::rc::from_double<Real>(x[i]);
+    }
+    return {};
+  }
+
+  /// Steady-state temperatures for the current power (Cholesky, O(N²)).
+  void steady_state(std::span<Real> out) const noexcept {
+    const error e = steady_state(std::span<const Real>(p_.data(), n_), out);
+    THERMO_ASSERT(e.ok());  // p_ is always finite
+    static_cast<void>(e);
+  }
+
+  // ---------------------------------------------------------------- sensors --------------------
+
+  /// A probe reading Σ w·T over `terms`. O(N × terms).
+  /// @return `empty` ("probe"), `out_of_range` ("probe node", term position), `not_finite`
+  ///         ("probe weight", term position).
+  [[nodiscard]] result<probe_type, error> make_probe(
+      std::span<const weighted_node<Real>> terms) const noexcept {
+    if (terms.empty()) {
+      return error{errc::empty, "probe"};
+    }
+    for (std::size_t t = 0; t < terms.size(); ++t) {
+      if (terms[t].node >= n_) {
+        return error{errc::out_of_range, "probe node", detail::rc::idx(t)};
+      }
+      if (!std::isfinite(terms[t].weight)) {
+        return error{errc::not_finite, "probe weight", detail::rc::idx(t)};
+      }
+    }
+    result<probe_type, error> r{std::in_place};
+    fill_probe(*r, terms);
+    return r;
+  }
+
+  /// A probe reading one node.
+  [[nodiscard]] result<probe_type, error> make_probe(std::size_t node) const noexcept {
+    const weighted_node<Real> term{node, Real{1}};
+    return make_probe(std::span<const weighted_node<Real>>(&term, 1));
+  }
+
+  /// Current value of a probe. O(N).
+  [[nodiscard]] Real read(const probe_type& probe) const noexcept {
+    check_probe(probe);
+    return probe.weight_sum_ * t_amb_ + detail::linalg::dot(probe.row_.data(), y_.data(), n_);
+  }
+
+  /// Value of a probe `tau` seconds ahead if power and ambient stay as they are (the state is
+  /// not changed). O(N), N calls of `exp`. Precondition: tau finite, ≥ 0.
+  [[nodiscard]] Real predict(const probe_type& probe, Real tau) const noexcept {
+    check_probe(probe);
+    THERMO_ASSERT(std::isfinite(tau) && tau >= Real{0});
+    const double t = detail::rc::to_double(tau);
+    double s = detail::rc::to_double(probe.weight_sum_ * t_amb_);
+    for (std::size_t k = 0; k < n_; ++k) {
+      const double r = detail::rc::to_double(probe.row_[k]);
+      const double ys = detail::rc::to_double(yss_[k]);
+      const double y = detail::rc::to_double(y_[k]);
+      s += r * (ys + (y - ys) * std::exp(-detail::rc::to_double(lambda_[k]) * t));
+    }
+    return detail::rc::from_double<Real>(s);
+  }
+
+  /// The earliest τ ∈ [0, horizon] at which the probe reaches `threshold` in direction `dir`
+  /// (rising: value ≥ threshold; falling: value ≤ threshold) with the current power and
+  /// ambient held constant. Returns `{found = true, time = 0}` if it is already reached.
+  ///
+  /// Method: the value is `a_0 + Σ_k a_k e^{−λ_k τ}`. Splitting the sum into its decreasing
+  /// (a_k > 0) and increasing (a_k < 0) parts gives a rigorous upper bound of the margin on any
+  /// sub-interval [τ_a, τ_b]: decreasing part at τ_a + increasing part at τ_b. A left-first
+  /// branch-and-bound discards an interval only when that bound proves the threshold is not
+  /// reached in it, so a crossing is never skipped; intervals that cannot be discarded are
+  /// halved until the first one with a sign change is at most `time_tolerance` wide, then
+  /// bisected further. Guarantee: every excursion beyond the threshold that lasts at least
+  /// `min_excursion` is found, and the reported time is within `time_tolerance` after the start
+  /// of the first one found; at the reported time the value has reached the threshold (to
+  /// floating-point rounding of the sum, ~1e-13 relative). Cost: a few tens of N-term
+  /// evaluations, two when no crossing is possible.
+  /// @return `not_finite` ("threshold"), `invalid_argument` ("horizon" negative/non-finite,
+  ///         "time tolerance", "min excursion"), `numerical_failure` ("first crossing search")
+  ///         if `max_evaluations` is exhausted.
+  [[nodiscard]] result<crossing<Real>, error> first_crossing(
+      const probe_type& probe, Real threshold, crossing_direction dir, Real horizon,
+      const crossing_options<Real>& opt = {}) const noexcept {
+    check_probe(probe);
+    if (!std::isfinite(threshold)) {
+      return error{errc::not_finite, "threshold"};
+    }
+    if (!std::isfinite(horizon) || horizon < Real{0}) {
+      return error{errc::invalid_argument, "horizon"};
+    }
+    if (!(opt.time_tolerance > Real{0}) || !std::isfinite(opt.time_tolerance)) {
+      return error{errc::invalid_argument, "time tolerance"};
+    }
+    if (!(opt.min_excursion > Real{0}) || !(opt.min_excursion <= opt.time_tolerance)) {
+      return error{errc::invalid_argument, "min excursion"};
+    }
+    return search_crossing(probe, detail::rc::to_double(threshold), dir,
+                           detail::rc::to_double(horizon), opt);
+  }
+
+  /// `first_crossing` for a single node.
+  [[nodiscard]] result<crossing<Real>, error> first_crossing(
+      std::size_t node, Real threshold, crossing_direction dir, Real horizon,
+      const crossing_options<Real>& opt = {}) const noexcept {
+    if (node >= n_) {
+      return error{errc::out_of_range, "node index", detail::rc::idx(node)};
+    }
+    const auto p = make_probe(node);
+    return first_crossing(*p, threshold, dir, horizon, opt);
+  }
+
+  // ---------------------------------------------------------------- rebuilds -------------------
+
+  /// Changes node i's conductance to ambient (a fan speed change) and re-factorises: O(N³)
+  /// (≈ 3 ms for 132 nodes in Release). Temperatures and power are kept; probes made before
+  /// become stale. On error nothing changes.
+  /// @return `out_of_range` ("node index"), `not_finite`/`negative` ("ambient conductance"),
+  ///         `disconnected` if the change leaves a group without a path to ambient,
+  ///         `numerical_failure`.
+  [[nodiscard]] error set_ambient_conductance(std::size_t i, Real g) noexcept {
+    if (i >= n_) {
+      return {errc::out_of_range, "node index", detail::rc::idx(i)};
+    }
+    if (const error e = detail::rc::check_ambient_conductance(i, g); !e.ok()) {
+      return e;
+    }
+    const Real old = g_amb_[i];
+    return rebuild([&] { set_amb(i, g); }, [&] { set_amb(i, old); });
+  }
+
+  /// Changes the conductance between nodes i ≠ j (0 removes the edge) and re-factorises: O(N³).
+  /// Temperatures and power are kept; probes become stale. On error nothing changes.
+  [[nodiscard]] error set_conductance(std::size_t i, std::size_t j, Real g) noexcept {
+    if (i >= n_ || j >= n_) {
+      return {errc::out_of_range, "node index", detail::rc::idx(i), detail::rc::idx(j)};
+    }
+    if (i == j) {
+      return {errc::invalid_argument, "self conductance", detail::rc::idx(i), detail::rc::idx(j)};
+    }
+    if (const error e = detail::rc::check_conductance(i, j, g); !e.ok()) {
+      return e;
+    }
+    const Real old = -g_[i * ld + j];
+    return rebuild([&] { set_edge(i, j, g); }, [&] { set_edge(i, j, old); });
+  }
+
+ private:
+  void clear() noexcept {
+    n_ = 0;
+    decay_dt_ = std::numeric_limits<Real>::quiet_NaN();
+  }
+
+  // Checks the ambient temperature, then C and g_amb in node order.
+  [[nodiscard]] error check_node_values(std::size_t n, Real ambient) const noexcept {
+    if (!std::isfinite(ambient)) {
+      return {errc::not_finite, "ambient temperature"};
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (const error e = detail::rc::check_capacitance(i, c_[i]); !e.ok()) {
+        return e;
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (const error e = detail::rc::check_ambient_conductance(i, g_amb_[i]); !e.ok()) {
+        return e;
+      }
+    }
+    return {};
+  }
+
+  void set_diagonal(std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) {
+      Real s = g_amb_[i];
+      for (std::size_t j = 0; j < n; ++j) {
+        if (j != i) {
+          s -= g_[i * ld + j];
+        }
+      }
+      g_[i * ld + i] = s;
+    }
+  }
+
+  // Breadth-first search from every node that has a conductance to ambient; the lowest node not
+  // reached names its isolated group. O(N²).
+  [[nodiscard]] error check_connected(std::size_t n) const noexcept {
+    std::array<bool, MaxNodes> seen{};
+    std::array<std::size_t, MaxNodes> queue{};
+    std::size_t head = 0;
+    std::size_t tail = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (g_amb_[i] > Real{0}) {
+        seen[i] = true;
+        queue[tail++] = i;
+      }
+    }
+    while (head < tail) {
+      const std::size_t i = queue[head++];
+      for (std::size_t j = 0; j < n; ++j) {
+        if (!seen[j] && g_[i * ld + j] < Real{0}) {
+          seen[j] = true;
+          queue[tail++] = j;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!seen[i]) {
+        return {errc::disconnected, "no path to ambient", detail::rc::idx(i)};
+      }
+    }
+    return {};
+  }
+
+  // Expects c_, g_amb_ and the off-diagonal of g_ (−g_ij, valid). Sets the diagonal, checks
+  // the whole network and factorises it.
+  [[nodiscard]] error finish_init(std::size_t n, Real ambient) noexcept {
+    if (n == 0) {
+      return {errc::empty, "node count", 0};
+    }
+    error e = check_node_values(n, ambient);
+    if (e.ok()) {
+      set_diagonal(n);
+      for (std::size_t i = 0; i < n && e.ok(); ++i) {
+        if (!std::isfinite(g_[i * ld + i])) {
+          e = {errc::not_finite, "conductance", detail::rc::idx(i), detail::rc::idx(i)};
+        }
+      }
+    }
+    if (e.ok()) {
+      e = check_connected(n);
+    }
+    if (e.ok()) {
+      n_ = n;
+      t_amb_ = ambient;
+      e = factorize();
+    }
+    if (!e.ok()) {
+      clear();
+      return e;
+    }
+    for (std::size_t i = 0; i < n_; ++i) {
+      p_[i] = Real{0};
+      y_[i] = Real{0};
+      yss_[i] = Real{0};
+    }
+    return {};
+  }
+
+  // Eigendecomposition of S = C^{-1/2} G C^{-1/2} and Cholesky of G, both in double in chol_
+  // (the eigenvectors first, then overwritten by the Cholesky factor). O(N³).
+  [[nodiscard]] error factorize() noexcept {
+    const std::size_t n = n_;
+    std::array<double, MaxNodes> cis{};  // C^{-1/2}
+    std::array<double, MaxNodes> lam{};
+    std::array<double, MaxNodes> work{};
+    for (std::size_t i = 0; i < n; ++i) {
+      cis[i] = 1.0 / std::sqrt(detail::rc::to_double(c_[i]));
+    }
+    double* a = chol_.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j <= i; ++j) {
+        a[i * ld + j] = cis[i] * detail::rc::to_double(g_[i * ld + j]) * cis[j];
+      }
+    }
+    if (!detail::linalg::symmetric_eigen(a, n, ld, lam.data(), work.data())) {
+      return {errc::numerical_failure, "eigen-decomposition"};
+    }
+    if (!(lam[0] > 0.0) || !std::isfinite(lam[n - 1])) {
+      return {errc::numerical_failure, "eigen-decomposition", 0};
+    }
+    // Row k of a is eigenvector k: Q_ik = a[k][i].
+    for (std::size_t k = 0; k < n; ++k) {
+      double amb = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double q = a[k * ld + i];
+        r_[i * ld + k] = detail::rc::from_double<Real>(cis[i] * q);
+        w_[i * ld + k] = detail::rc::from_double<Real>(cis[i] * q / lam[k]);
+        amb += q / cis[i];
+      }
+      amb_proj_[k] = detail::rc::from_double<Real>(amb);
+      lambda_[k] = detail::rc::from_double<Real>(lam[k]);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j <= i; ++j) {
+        a[i * ld + j] = detail::rc::to_double(g_[i * ld + j]);
+      }
+    }
+    if (const std::size_t bad = detail::linalg::cholesky_factor(a, n, ld); bad != n) {
+      return {errc::numerical_failure, "conductance matrix not positive definite",
+              detail::rc::idx(bad)};
+    }
+    decay_dt_ = std::numeric_limits<Real>::quiet_NaN();
+    ++generation_;
+    return {};
+  }
+
+  void update_steady() noexcept {
+    Real* ys = yss_.data();
+    for (std::size_t k = 0; k < n_; ++k) {
+      ys[k] = Real{0};
+    }
+    for (std::size_t j = 0; j < n_; ++j) {
+      if (p_[j] != Real{0}) {
+        detail::linalg::axpy(p_[j], w_.data() + j * ld, ys, n_);
+      }
+    }
+  }
+
+  // y = Qᵀ C^{1/2} (T − T_amb) = Σ_i (C_i θ_i) R_i·
+  void project_temperatures(const Real* t) noexcept {
+    for (std::size_t k = 0; k < n_; ++k) {
+      y_[k] = Real{0};
+    }
+    for (std::size_t i = 0; i < n_; ++i) {
+      detail::linalg::axpy(c_[i] * (t[i] - t_amb_), r_.data() + i * ld, y_.data(), n_);
+    }
+  }
+
+  void set_amb(std::size_t i, Real g) noexcept {
+    g_[i * ld + i] += g - g_amb_[i];
+    g_amb_[i] = g;
+  }
+
+  void set_edge(std::size_t i, std::size_t j, Real g) noexcept {
+    const Real old = -g_[i * ld + j];
+    g_[i * ld + j] = -g;
+    g_[j * ld + i] = -g;
+    g_[i * ld + i] += g - old;
+    g_[j * ld + j] += g - old;
+  }
+
+  // Applies a change to G, validates and re-factorises, keeping temperatures and power; undoes
+  // the change (and restores the old factorisation) on failure.
+  template <class Apply, class Undo>
+  [[nodiscard]] error rebuild(Apply apply, Undo undo) noexcept {
+    std::array<Real, MaxNodes> t{};
+    temperatures(std::span<Real>(t.data(), n_));
+    apply();
+    set_diagonal(n_);  // recompute exactly (no accumulated rounding from the += updates)
+    if (const error e = check_connected(n_); !e.ok()) {
+      undo();
+      set_diagonal(n_);
+      return e;
+    }
+    if (const error e = factorize(); !e.ok()) {
+      undo();
+      set_diagonal(n_);
+      const error again = factorize();
+      THERMO_ASSERT(again.ok());  // the old network factorised before
+      static_cast<void>(again);
+      project_temperatures(t.data());
+      update_steady();
+      return e;
+    }
+    project_temperatures(t.data());
+    update_steady();
+    return {};
+  }
+
+  void check_probe(const probe_type& probe) const noexcept {
+    THERMO_ASSERT(probe.generation_ == generation_ && probe.n_ == n_);
+    static_cast<void>(probe);
+  }
+
+  void fill_probe(probe_type& pr, std::span<const weighted_node<Real>> terms) const noexcept {
+    for (std::size_t k = 0; k < n_; ++k) {
+      pr.row_[k] = Real{0};
+    }
+    Real sum{0};
+    for (const auto& term : terms) {
+      detail::linalg::axpy(term.weight, r_.data() + term.node * ld, pr.row_.data(), n_);
+      sum += term.weight;
+    }
+    pr.weight_sum_ = sum;
+    pr.n_ = n_;
+    pr.generation_ = generation_;
+  }
+
+  // Margin f(τ) = s·(value(τ) − threshold) = c0 + Σ c_k e^{−λ_k τ}; crossing ⇔ f ≥ 0.
+  struct margin_point {
+    double t;
+    double pos;  // Σ_{c_k > 0} c_k e^{−λ_k t}  (decreasing in t)
+    double neg;  // Σ_{c_k < 0} c_k e^{−λ_k t}  (increasing in t)
+  };
+
+  [[nodiscard]] result<crossing<Real>, error> search_crossing(const probe_type& probe, double threshold,
+                                                              crossing_direction dir, double horizon,
+                                                              const crossing_options<Real>& opt) const noexcept {
+    const double sgn = dir == crossing_direction::rising ? 1.0 : -1.0;
+    std::array<double, MaxNodes> ck{};
+    std::array<double, MaxNodes> lk{};
+    std::size_t m = 0;
+    double steady = detail::rc::to_double(probe.weight_sum_ * t_amb_);
+    double scale = std::fabs(steady) + std::fabs(threshold);
+    for (std::size_t k = 0; k < n_; ++k) {
+      const double r = detail::rc::to_double(probe.row_[k]);
+      const double ys = detail::rc::to_double(yss_[k]);
+      steady += r * ys;
+      scale += std::fabs(r * ys);
+      const double a = sgn * r * (detail::rc::to_double(y_[k]) - ys);
+      if (a != 0.0) {
+        ck[m] = a;
+        lk[m] = detail::rc::to_double(lambda_[k]);
+        scale += std::fabs(a);
+        ++m;
+      }
+    }
+    // Rounding allowance of the evaluated sum: values within it of the threshold count as
+    // reaching it (so an exact touch is never lost to rounding).
+    const double slack = 4.0 * static_cast<double>(m + 8) * std::numeric_limits<double>::epsilon() * scale;
+    const double c0 = sgn * (steady - threshold) + slack;
+
+    std::uint32_t evaluations = 0;
+    const auto eval = [&](double t) {
+      ++evaluations;
+      margin_point p{t, 0.0, 0.0};
+      for (std::size_t k = 0; k < m; ++k) {
+        const double v = ck[k] * std::exp(-lk[k] * t);
+        if (ck[k] > 0.0) {
+          p.pos += v;
+        } else {
+          p.neg += v;
+        }
+      }
+      return p;
+    };
+    const auto g = [&](const margin_point& p) { return c0 + p.pos + p.neg; };
+    const auto bound = [&](const margin_point& a, const margin_point& b) { return c0 + a.pos + b.neg; };
+
+    margin_point lo = eval(0.0);
+    if (g(lo) >= 0.0) {
+      return crossing<Real>{true, Real{0}};
+    }
+    if (horizon == 0.0) {
+      return crossing<Real>{};
+    }
+    const double tol = detail::rc::to_double(opt.time_tolerance);
+    const double min_width = detail::rc::to_double(opt.min_excursion);
+    constexpr std::size_t max_depth = 128;
+    std::array<margin_point, max_depth> stack{};  // right ends still to examine, nearest on top
+    std::size_t depth = 0;
+    margin_point hi = eval(horizon);
+    while (true) {
+      if (evaluations > opt.max_evaluations) {
+        return error{errc::numerical_failure, "first crossing search"};
+      }
+      const double width = hi.t - lo.t;
+      const bool reached_at_hi = g(hi) >= 0.0;
+      const bool clear = bound(lo, hi) < 0.0 || (!reached_at_hi && width <= min_width);
+      if (clear) {
+        if (depth == 0) {
+          return crossing<Real>{};
+        }
+        lo = hi;
+        hi = stack[--depth];
+        continue;
+      }
+      const double mid = lo.t + 0.5 * width;
+      const bool splittable = mid > lo.t && mid < hi.t && depth < max_depth;
+      if (reached_at_hi && (width <= tol || !splittable)) {
+        // The first crossing found lies in (lo, hi]; tighten the bracket by bisection.
+        const double fine = std::fmin(tol, min_width);
+        while (hi.t - lo.t > fine) {
+          const double t = lo.t + 0.5 * (hi.t - lo.t);
+          if (!(t > lo.t && t < hi.t) || evaluations > opt.max_evaluations) {
+            break;
+          }
+          const margin_point p = eval(t);
+          (g(p) >= 0.0 ? hi : lo) = p;
+        }
+        return crossing<Real>{true, detail::rc::from_double<Real>(hi.t)};
+      }
+      if (!splittable) {  // unresolvable touch at floating-point resolution: not a crossing
+        if (depth == 0) {
+          return crossing<Real>{};
+        }
+        lo = hi;
+        hi = stack[--depth];
+        continue;
+      }
+      stack[depth++] = hi;
+      hi = eval(mid);
+    }
+  }
+
+  std::size_t n_{0};
+  Real t_amb_{0};
+  Real decay_dt_{std::numeric_limits<Real>::quiet_NaN()};
+  std::uint64_t generation_{0};
+  std::array<Real, MaxNodes> c_{};         // C [J/K]
+  std::array<Real, MaxNodes> g_amb_{};     // g_amb [W/K]
+  std::array<Real, MaxNodes> lambda_{};    // eigenvalues of S, ascending [1/s]
+  std::array<Real, MaxNodes> amb_proj_{};  // Qᵀ C^{1/2} 1
+  std::array<Real, MaxNodes> p_{};         // power [W]
+  std::array<Real, MaxNodes> y_{};         // modal state
+  std::array<Real, MaxNodes> yss_{};       // modal steady state of p_
+  std::array<Real, MaxNodes> gain_{};      // 1 − e^{−λ decay_dt_}
+  alignas(64) std::array<Real, MaxNodes * MaxNodes> g_{};      // G (full, symmetric)
+  alignas(64) std::array<Real, MaxNodes * MaxNodes> r_{};      // R_ik = C_i^{-1/2} Q_ik (read)
+  alignas(64) std::array<Real, MaxNodes * MaxNodes> w_{};      // W_jk = C_j^{-1/2} Q_jk / λ_k (power)
+  alignas(64) std::array<double, MaxNodes * MaxNodes> chol_{}; // Cholesky factor of G (double)
+};
+
+}  // namespace thermo
