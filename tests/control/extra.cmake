@@ -1,0 +1,29 @@
+# Extra tests for the control area (included from tests/CMakeLists.txt after the suites).
+
+# Every control header and cooling device instantiated and compiled for a Cortex-M4 with firmware
+# flags (no exceptions, no RTTI, strict warnings). Skipped when arm-none-eabi-g++ is absent.
+find_program(THERMO_ARM_GXX arm-none-eabi-g++)
+if(THERMO_ARM_GXX)
+  add_test(NAME thermo.control.cortex_m4_compile
+           COMMAND ${THERMO_ARM_GXX} -std=c++20 -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+                   -Os -fno-exceptions -fno-rtti -Wall -Wextra -Wpedantic -Werror -Wconversion
+                   -Wsign-conversion -Wshadow -Wold-style-cast -Wdouble-promotion -Wundef -Wextra-semi
+                   -Wuseless-cast -I${PROJECT_SOURCE_DIR}/include
+                   -c ${CMAKE_CURRENT_SOURCE_DIR}/control/firmware_control.cpp
+                   -o ${CMAKE_CURRENT_BINARY_DIR}/firmware_control.o)
+  set_tests_properties(thermo.control.cortex_m4_compile PROPERTIES LABELS cortex_m4)
+endif()
+
+# The same translation unit on the host with -fno-exceptions -fno-rtti.
+add_test(NAME thermo.control.firmware_flags_compile
+         COMMAND ${CMAKE_CXX_COMPILER} -std=c++20 -fno-exceptions -fno-rtti -Wall -Wextra -Werror
+                 -I${PROJECT_SOURCE_DIR}/include -fsyntax-only ${CMAKE_CURRENT_SOURCE_DIR}/control/firmware_control.cpp)
+
+# The timeline example of docs/explanation/thermal-zones.md runs and writes its figure.
+# (examples/ is configured after tests/, so the target is named by generator expression.)
+if(THERMO_BUILD_EXAMPLES AND NOT CMAKE_CROSSCOMPILING)
+  add_test(NAME thermo.control.example_zone_timeline
+           COMMAND $<TARGET_FILE:zone_timeline> --plot ${CMAKE_CURRENT_BINARY_DIR}/zone_timeline.svg)
+  set_tests_properties(thermo.control.example_zone_timeline PROPERTIES
+                       PASS_REGULAR_EXPRESSION "tz_trip_down  trip 0 at 61\\.865")
+endif()
