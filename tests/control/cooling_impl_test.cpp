@@ -291,6 +291,7 @@ TEST_CASE("devfreq cooling caps the device frequency and scales power by normali
 }
 
 TEST_CASE("devfreq cooling rejects bad tables", "[devfreq]") {
+  thermo::test::heap_guard guard;
   perf_table<2> down{{{{kilohertz(2), microwatts(1000)}, {kilohertz(1), microwatts(2000)}}}};
   CHECK(devfreq_cooling<perf_table<2>>::create(down).error().code == errc::not_increasing);
   perf_table<2> zero{{{{kilohertz(1), microwatts(0)}, {kilohertz(2), microwatts(2000)}}}};
@@ -298,6 +299,7 @@ TEST_CASE("devfreq cooling rejects bad tables", "[devfreq]") {
   perf_table<2> none{};
   none.n = 0;
   CHECK(devfreq_cooling<perf_table<2>>::create(none).error().code == errc::empty);
+  CHECK(guard.allocations() == 0U);
 }
 
 TEST_CASE("idle injection maps 0..100 % to the kernel's run and idle durations", "[idle_injection]") {
