@@ -37,3 +37,13 @@ if(THERMO_ARM_GXX)
   set_tests_properties(thermo.firmware.cortex_m4_smoke PROPERTIES LABELS cortex_m4
                        PASS_REGULAR_EXPRESSION "firmware_smoke: no heap, exception or RTTI symbols")
 endif()
+
+# examples/core_tour prints values from every core header (including seeded random numbers and
+# rounded model temperatures): its output is pinned byte for byte.
+if(THERMO_BUILD_EXAMPLES)
+  add_test(NAME thermo.examples.core_tour
+           COMMAND ${CMAKE_COMMAND} -DPROGRAM=$<TARGET_FILE:core_tour>
+                   -DEXPECTED=${CMAKE_CURRENT_SOURCE_DIR}/core/core_tour.expected
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/core/compare_output.cmake)
+endif()
+
