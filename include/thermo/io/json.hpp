@@ -20,7 +20,7 @@
 /// * Nesting deeper than `json_options::max_depth` (default 512) is an error, not a stack
 ///   overflow. A leading UTF-8 byte-order mark is skipped.
 ///
-/// See docs/reference/io.md.
+/// See docs/reference/json.md.
 #pragma once
 
 #include <algorithm>
