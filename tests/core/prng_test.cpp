@@ -259,7 +259,7 @@ TEST_CASE("uniform_below and uniform_int are unbiased and in range", "[prng]") {
   }
 }
 
-TEST_CASE("uniform_real is in [0, 1) with the right moments", "[prng]") {
+TEST_CASE("uniform_real lies in the half-open unit interval with the right moments", "[prng]") {
   SECTION("pinned values for seed 42") {
     prng g(42);
     CHECK(uniform_real(g) == 0x1.5780b2e0c2ec0p-4);
