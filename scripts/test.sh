@@ -13,6 +13,10 @@ command -v ninja >/dev/null 2>&1 || need+=(ninja-build)
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# Determinism across compilers and the firmware checks need these two toolchains.
+command -v clang++-19 >/dev/null 2>&1 || need+=(clang-19)
+command -v arm-none-eabi-g++ >/dev/null 2>&1 ||
+  need+=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-dev libstdc++-arm-none-eabi-newlib)
 if ((${#need[@]})); then
   echo "test.sh: installing ${need[*]}"
   sudo_cmd=()
