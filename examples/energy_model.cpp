@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
     return usage(argv[0], ("unknown SoC '" + std::string(soc_id) + "'").c_str());
   }
 
-  // [build-em] One Energy Model per CPU cluster and per GPU that has a power coefficient.
+  // One Energy Model per CPU cluster and per GPU that has a power coefficient.
+  // [build-em]
   std::vector<domain> domains;
   std::vector<std::string> without_em;
   for (const auto& cl : soc->clusters) {
@@ -159,7 +160,8 @@ int main(int argc, char** argv) {
     std::printf("  (no Energy Model for %s: no dynamic-power-coefficient)\n", w.c_str());
   }
 
-  // [budget] A 3 W budget through the kernel's DTPM tree: soc -> package -> one leaf per domain.
+  // A 3 W budget through the kernel's DTPM tree: soc -> package -> one leaf per domain.
+  // [budget]
   thermo::power::power_budget<16> budget;
   const auto root = *budget.add_virtual("soc");
   const auto package = *budget.add_virtual("package", root);
