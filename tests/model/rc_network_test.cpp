@@ -86,7 +86,8 @@ TEST_CASE("one node follows T_amb + P/g (1 - exp(-g t / C)) to 1e-9 relative for
     const std::array<double, 1> amb{25.0};
     REQUIRE(net->set_temperatures(amb).ok());
     net->step(dt);
-    const long double exact = 3.0L / 0.2L * -std::expm1(-0.2L * dt / 0.5L);
+    const auto dtl = static_cast<long double>(dt);
+    const long double exact = 3.0L / 0.2L * -std::expm1(-0.2L * dtl / 0.5L);
     const double rise = net->temperature_rise(0);
     INFO("dt = " << dt);
     CHECK(std::fabs(static_cast<long double>(rise) - exact) <= 1e-9L * exact);
@@ -98,7 +99,7 @@ TEST_CASE("one node follows T_amb + P/g (1 - exp(-g t / C)) to 1e-9 relative for
     REQUIRE(net->set_temperatures(hot).ok());
     net->step(dt);
     const long double ss = 15.0L;
-    const long double exact_hot = ss + (55.0L - ss) * std::exp(-0.4L * dt);
+    const long double exact_hot = ss + (55.0L - ss) * std::exp(-0.4L * dtl);
     CHECK(std::fabs(static_cast<long double>(net->temperature_rise(0)) - exact_hot) <= 1e-9L * exact_hot);
   }
   // Many small steps accumulate no drift: 1000 × 1 ms = 1 s.
@@ -130,19 +131,20 @@ TEST_CASE("two nodes follow their two-exponential closed form to 1e-9 relative f
     const std::array<double, 2> amb{20.0, 20.0};
     REQUIRE(net->set_temperatures(amb).ok());
     net->step(dt);
-    const auto exact = ex.rise(dt, {0.0L, 0.0L});
+    const auto dtl = static_cast<long double>(dt);
+    const auto exact = ex.rise(dtl, {0.0L, 0.0L});
     for (std::size_t i = 0; i < 2; ++i) {
-      const long double got = net->temperature_rise(i);
+      const auto got = static_cast<long double>(net->temperature_rise(i));
       CHECK(std::fabs(got - exact[i]) <= 1e-9L * std::fabs(exact[i]));
     }
     // From an arbitrary state (die hot, sink warm): relative to the largest temperature rise.
     const std::array<double, 2> start{90.0, 35.0};
     REQUIRE(net->set_temperatures(start).ok());
     net->step(dt);
-    const auto exact2 = ex.rise(dt, {70.0L, 15.0L});
+    const auto exact2 = ex.rise(dtl, {70.0L, 15.0L});
     const long double scale = std::fmax(std::fabs(exact2[0]), std::fabs(exact2[1]));
     for (std::size_t i = 0; i < 2; ++i) {
-      const long double got = net->temperature_rise(i);
+      const auto got = static_cast<long double>(net->temperature_rise(i));
       CHECK(std::fabs(got - exact2[i]) <= 1e-9L * scale);
     }
   }

@@ -78,6 +78,15 @@ struct hotspot_steady {
 
 namespace detail::hotspot {
 
+/// Concatenates string-like pieces by appending (avoids `const char* + std::string&&`, which
+/// trips a GCC 12 -Wrestrict false positive at -O3).
+template <class... Pieces>
+std::string cat(const Pieces&... pieces) {
+  std::string s;
+  (s.append(std::string_view(pieces)), ...);
+  return s;
+}
+
 inline std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
     s.remove_prefix(1);
@@ -86,21 +95,6 @@ inline std::string_view trim(std::string_view s) noexcept {
     s.remove_suffix(1);
   }
   return s;
-}
-
-/// Parses a whole field as a finite double.
-inline std::optional<double> parse_number(std::string_view field) noexcept {
-  field = trim(field);
-  if (!field.empty() && field.front() == '+') {
-    field.remove_prefix(1);
-  }
-  double v = 0.0;
-  const char* end = field.data() + field.size();
-  const auto [ptr, ec] = std::from_chars(field.data(), end, v);
-  if (field.empty() || ec != std::errc{} || ptr != end || !std::isfinite(v)) {
-    return std::nullopt;
-  }
-  return v;
 }
 
 inline std::vector<std::string_view> split(std::string_view line, char sep) {
@@ -139,7 +133,7 @@ inline std::vector<std::string_view> split_ws(std::string_view line) {
 inline load_error read_lines(const std::string& path, std::vector<std::string>& lines) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return {errc::io_error, path + ": cannot open file"};
+    return {errc::io_error, cat(path, ": cannot open file")};
   }
   std::string line;
   while (std::getline(in, line)) {
@@ -149,20 +143,36 @@ inline load_error read_lines(const std::string& path, std::vector<std::string>& 
     lines.push_back(line);
   }
   if (in.bad()) {
-    return {errc::io_error, path + ": read error"};
+    return {errc::io_error, cat(path, ": read error")};
   }
   return {};
 }
 
 inline load_error at(const std::string& path, std::size_t line, const std::string& what) {
-  return {errc::parse_error, path + ":" + std::to_string(line) + ": " + what};
+  return {errc::parse_error, cat(path, ":", std::to_string(line), ": ", what)};
 }
 
 inline bool blank(std::string_view s) noexcept { return trim(s).empty(); }
 
-inline std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+inline std::string quoted(std::string_view s) { return cat("'", s, "'"); }
 
 }  // namespace detail::hotspot
+
+/// Parses a whole field (surrounding blanks allowed) as a finite double with `std::from_chars`;
+/// anything else (empty, trailing characters, NaN, infinity, out of range) gives nullopt.
+[[nodiscard]] inline std::optional<double> parse_double(std::string_view field) noexcept {
+  field = detail::hotspot::trim(field);
+  if (!field.empty() && field.front() == '+') {
+    field.remove_prefix(1);
+  }
+  double v = 0.0;
+  const char* end = field.data() + field.size();
+  const auto [ptr, ec] = std::from_chars(field.data(), end, v);
+  if (field.empty() || ec != std::errc{} || ptr != end || !std::isfinite(v)) {
+    return std::nullopt;
+  }
+  return v;
+}
 
 /// Reads an indexed vector CSV (`index,node,value`, one header line). With `dense`, indices
 /// must be 0, 1, 2 … in order and `names` is filled; otherwise every row's index must be below
@@ -180,10 +190,10 @@ inline std::string quoted(std::string_view s) { return "'" + std::string(s) + "'
     ++first;
   }
   if (first == lines.size()) {
-    return {errc::parse_error, path + ": empty file"};
+    return {errc::parse_error, cat(path, ": empty file")};
   }
   const auto header = split(lines[first], ',');
-  if (header.size() != 3 || parse_number(header[0])) {
+  if (header.size() != 3 || parse_double(header[0])) {
     return at(path, first + 1, "expected a header line 'index,node,value'");
   }
   if (dense) {
@@ -199,51 +209,51 @@ inline std::string quoted(std::string_view s) { return "'" + std::string(s) + "'
     }
     const auto f = split(lines[l], ',');
     if (f.size() != 3) {
-      return at(path, l + 1, "expected 3 comma-separated fields, found " + std::to_string(f.size()));
+      return at(path, l + 1, cat("expected 3 comma-separated fields, found ", std::to_string(f.size())));
     }
-    const auto index = parse_number(f[0]);
+    const auto index = parse_double(f[0]);
     if (!index || *index < 0.0 || *index != std::floor(*index) || *index > 1e9) {
-      return at(path, l + 1, "bad index " + quoted(trim(f[0])));
+      return at(path, l + 1, cat("bad index ", quoted(trim(f[0]))));
     }
     const auto i = static_cast<std::size_t>(*index);
     const std::string_view name = trim(f[1]);
     if (name.empty()) {
       return at(path, l + 1, "empty node name");
     }
-    const auto v = parse_number(f[2]);
+    const auto v = parse_double(f[2]);
     if (!v) {
-      return at(path, l + 1, "bad number " + quoted(trim(f[2])));
+      return at(path, l + 1, cat("bad number ", quoted(trim(f[2]))));
     }
     if (dense) {
       if (i != names.size()) {
-        return at(path, l + 1, "index " + std::to_string(i) + " out of order (expected " +
-                                   std::to_string(names.size()) + ")");
+        return at(path, l + 1, cat("index ", std::to_string(i), " out of order (expected ",
+                                   std::to_string(names.size()), ")"));
       }
       for (const auto& other : names) {
         if (other == name) {
-          return at(path, l + 1, "duplicate node name " + quoted(name));
+          return at(path, l + 1, cat("duplicate node name ", quoted(name)));
         }
       }
       names.emplace_back(name);
       values.push_back(*v);
     } else {
       if (i >= names.size()) {
-        return at(path, l + 1, "index " + std::to_string(i) + " out of range (the network has " +
-                                   std::to_string(names.size()) + " nodes)");
+        return at(path, l + 1, cat("index ", std::to_string(i), " out of range (the network has ",
+                                   std::to_string(names.size()), " nodes)"));
       }
       if (names[i] != name) {
-        return at(path, l + 1, "node " + quoted(name) + " at index " + std::to_string(i) +
-                                   " does not match " + quoted(names[i]));
+        return at(path, l + 1, cat("node ", quoted(name), " at index ", std::to_string(i),
+                                   " does not match ", quoted(names[i])));
       }
       if (seen[i]) {
-        return at(path, l + 1, "index " + std::to_string(i) + " given twice");
+        return at(path, l + 1, cat("index ", std::to_string(i), " given twice"));
       }
       seen[i] = true;
       values[i] = *v;
     }
   }
   if (dense && names.empty()) {
-    return {errc::parse_error, path + ": no data rows"};
+    return {errc::parse_error, cat(path, ": no data rows")};
   }
   return {};
 }
@@ -264,15 +274,15 @@ inline std::string quoted(std::string_view s) { return "'" + std::string(s) + "'
     }
     const auto f = split(lines[l], ',');
     if (rows == n) {
-      return at(path, l + 1, "more than " + std::to_string(n) + " rows");
+      return at(path, l + 1, cat("more than ", std::to_string(n), " rows"));
     }
     if (f.size() != n) {
-      return at(path, l + 1, "expected " + std::to_string(n) + " values, found " + std::to_string(f.size()));
+      return at(path, l + 1, cat("expected ", std::to_string(n), " values, found ", std::to_string(f.size())));
     }
     for (std::size_t j = 0; j < n; ++j) {
-      const auto v = parse_number(f[j]);
+      const auto v = parse_double(f[j]);
       if (!v) {
-        return at(path, l + 1, "bad number " + quoted(trim(f[j])) + " in column " + std::to_string(j + 1));
+        return at(path, l + 1, cat("bad number ", quoted(trim(f[j])), " in column ", std::to_string(j + 1)));
       }
       out.push_back(*v);
     }
@@ -280,7 +290,7 @@ inline std::string quoted(std::string_view s) { return "'" + std::string(s) + "'
   }
   if (rows != n) {
     return {errc::parse_error,
-            path + ": expected " + std::to_string(n) + " rows, found " + std::to_string(rows)};
+            cat(path, ": expected ", std::to_string(n), " rows, found ", std::to_string(rows))};
   }
   return {};
 }
@@ -313,16 +323,16 @@ inline std::string quoted(std::string_view s) { return "'" + std::string(s) + "'
     ++first;
   }
   if (first == lines.size()) {
-    return {errc::parse_error, path + ": empty file (expected a header line of block names)"};
+    return {errc::parse_error, cat(path, ": empty file (expected a header line of block names)")};
   }
   out.header = lines[first];
   for (const auto name : split_ws(lines[first])) {
-    if (parse_number(name)) {
-      return at(path, first + 1, "expected a header of block names, found the number " + quoted(name));
+    if (parse_double(name)) {
+      return at(path, first + 1, cat("expected a header of block names, found the number ", quoted(name)));
     }
     for (const auto& other : out.names) {
       if (other == name) {
-        return at(path, first + 1, "duplicate column name " + quoted(name));
+        return at(path, first + 1, cat("duplicate column name ", quoted(name)));
       }
     }
     out.names.emplace_back(name);
@@ -334,13 +344,13 @@ inline std::string quoted(std::string_view s) { return "'" + std::string(s) + "'
     const auto f = split_ws(lines[l]);
     if (f.size() != out.names.size()) {
       return at(path, l + 1,
-                "expected " + std::to_string(out.names.size()) + " values, found " + std::to_string(f.size()));
+                cat("expected ", std::to_string(out.names.size()), " values, found ", std::to_string(f.size())));
     }
     for (std::size_t j = 0; j < f.size(); ++j) {
-      const auto v = parse_number(f[j]);
+      const auto v = parse_double(f[j]);
       if (!v) {
-        return at(path, l + 1, "bad number " + quoted(f[j]) + " in column " + std::to_string(j + 1) + " (" +
-                                   out.names[j] + ")");
+        return at(path, l + 1, cat("bad number ", quoted(f[j]), " in column ", std::to_string(j + 1), " (",
+                                   out.names[j], ")"));
       }
       out.values.push_back(*v);
     }
@@ -362,22 +372,22 @@ inline std::string quoted(std::string_view s) { return "'" + std::string(s) + "'
     }
     const auto f = split_ws(lines[l]);
     if (f.size() != 2) {
-      return at(path, l + 1, "expected 'node temperature', found " + std::to_string(f.size()) + " fields");
+      return at(path, l + 1, cat("expected 'node temperature', found ", std::to_string(f.size()), " fields"));
     }
-    const auto v = parse_number(f[1]);
+    const auto v = parse_double(f[1]);
     if (!v) {
-      return at(path, l + 1, "bad temperature " + quoted(f[1]));
+      return at(path, l + 1, cat("bad temperature ", quoted(f[1])));
     }
     for (const auto& other : out.names) {
       if (other == f[0]) {
-        return at(path, l + 1, "duplicate node " + quoted(f[0]));
+        return at(path, l + 1, cat("duplicate node ", quoted(f[0])));
       }
     }
     out.names.emplace_back(f[0]);
     out.temperatures.push_back(*v);
   }
   if (out.names.empty()) {
-    return {errc::parse_error, path + ": no data lines"};
+    return {errc::parse_error, cat(path, ": no data lines")};
   }
   return {};
 }

@@ -1,0 +1,118 @@
+# Checks the hotspot_trace example (run with cmake -P).
+#
+# MODE=compare: run EXE with ARGS ('|'-separated), require exit 0 and empty stderr, then compare stdout with the
+#   .ttrace REFERENCE: identical header line, same number of rows and columns, every value printed
+#   with exactly two decimals and within TOLERANCE_CENTI hundredths of a kelvin. Prints the max
+#   difference.
+# MODE=error: run EXE with ARGS, require exit code 2, empty stdout, and stderr matching EXPECT
+#   (a regular expression).
+cmake_minimum_required(VERSION 3.25)
+
+foreach(var MODE EXE ARGS)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "hotspot_trace_check: ${var} not set")
+  endif()
+endforeach()
+
+# ARGS arrives '|'-separated (a ';' list does not survive add_test → ctest → cmake -D).
+string(REPLACE "|" ";" ARGS "${ARGS}")
+execute_process(COMMAND ${EXE} ${ARGS}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+
+if(MODE STREQUAL "error")
+  if(NOT rc EQUAL 2)
+    message(FATAL_ERROR "expected exit code 2, got '${rc}'\nstderr: ${err}")
+  endif()
+  if(NOT out STREQUAL "")
+    message(FATAL_ERROR "expected nothing on stdout, got:\n${out}")
+  endif()
+  if(NOT err MATCHES "${EXPECT}")
+    message(FATAL_ERROR "stderr does not match '${EXPECT}':\n${err}")
+  endif()
+  message(STATUS "exit 2 with: ${err}")
+  return()
+endif()
+
+if(NOT MODE STREQUAL "compare")
+  message(FATAL_ERROR "unknown MODE '${MODE}'")
+endif()
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "hotspot_trace failed (${rc}):\n${err}")
+endif()
+if(NOT err STREQUAL "")
+  message(FATAL_ERROR "unexpected stderr output:\n${err}")
+endif()
+
+file(READ "${REFERENCE}" ref)
+# Lines (both files end with a newline; drop the empty last element).
+string(REPLACE "\n" ";" out_lines "${out}")
+string(REPLACE "\n" ";" ref_lines "${ref}")
+list(FILTER out_lines EXCLUDE REGEX "^$")
+list(FILTER ref_lines EXCLUDE REGEX "^$")
+list(LENGTH out_lines n_out)
+list(LENGTH ref_lines n_ref)
+if(NOT n_out EQUAL n_ref)
+  message(FATAL_ERROR "expected ${n_ref} lines, got ${n_out}")
+endif()
+list(GET out_lines 0 out_header)
+list(GET ref_lines 0 ref_header)
+if(NOT out_header STREQUAL ref_header)
+  message(FATAL_ERROR "header differs:\n  got:      ${out_header}\n  expected: ${ref_header}")
+endif()
+
+# Values in hundredths of a kelvin, as integers (CMake has no floating point).
+function(to_centi text result)
+  if(NOT text MATCHES "^(-?)([0-9]+)\\.([0-9][0-9])$")
+    message(FATAL_ERROR "value '${text}' is not printed with two decimals")
+  endif()
+  set(sign "${CMAKE_MATCH_1}")  # save the matches: the next regex calls reset them
+  set(whole "${CMAKE_MATCH_2}")
+  set(frac "${CMAKE_MATCH_3}")
+  string(REGEX REPLACE "^0+([0-9])" "\\1" whole "${whole}")  # no leading zeros for math()
+  string(REGEX REPLACE "^0([0-9])" "\\1" frac "${frac}")
+  math(EXPR v "${sign}(${whole} * 100 + ${frac})")
+  set(${result} ${v} PARENT_SCOPE)
+endfunction()
+
+set(max_diff 0)
+set(count 0)
+math(EXPR last "${n_out} - 1")
+foreach(i RANGE 1 ${last})
+  list(GET out_lines ${i} a)
+  list(GET ref_lines ${i} b)
+  string(REPLACE "\t" ";" a "${a}")
+  string(REPLACE "\t" ";" b "${b}")
+  list(LENGTH a na)
+  list(LENGTH b nb)
+  if(NOT na EQUAL nb)
+    message(FATAL_ERROR "line ${i}: ${na} values, expected ${nb}")
+  endif()
+  foreach(va vb IN ZIP_LISTS a b)
+    to_centi("${va}" ca)
+    to_centi("${vb}" cb)
+    math(EXPR d "${ca} - ${cb}")
+    if(d LESS 0)
+      math(EXPR d "-${d}")
+    endif()
+    if(d GREATER max_diff)
+      set(max_diff ${d})
+    endif()
+    math(EXPR count "${count} + 1")
+  endforeach()
+endforeach()
+
+if(max_diff LESS 10)
+  set(shown "0.0${max_diff}")
+else()
+  math(EXPR whole "${max_diff} / 100")
+  math(EXPR frac "${max_diff} % 100")
+  if(frac LESS 10)
+    set(frac "0${frac}")
+  endif()
+  set(shown "${whole}.${frac}")
+endif()
+message(STATUS "hotspot_trace vs ${REFERENCE}: ${count} values, max |difference| = ${shown} K "
+               "(tolerance 0.0${TOLERANCE_CENTI} K)")
+if(max_diff GREATER TOLERANCE_CENTI)
+  message(FATAL_ERROR "max difference ${shown} K exceeds the tolerance")
+endif()
