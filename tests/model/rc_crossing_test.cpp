@@ -1,6 +1,7 @@
 // rc_network::first_crossing against closed forms and a fine scan + bisection.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -160,10 +161,22 @@ TEST_CASE("a crossing that goes above and comes back within the interval is foun
     CHECK(std::fabs(c->time - *ref) <= 1e-7);
     CHECK(value_after(*net, *probe, c->time) >= thr - 1e-10);
   }
+  // A very shallow excursion (1e-9 K above the threshold for ~20 µs) in a 1000 s horizon.
+  {
+    const auto c = net->first_crossing(*probe, peak - 1e-9, crossing_direction::rising, 1000.0);
+    REQUIRE(c);
+    REQUIRE(c->found);
+    CHECK(std::fabs(c->time - t_peak) < 1e-3);
+    CHECK(value_after(*net, *probe, c->time) >= peak - 1e-9 - 1e-11);
+    INFO("evaluations " << c->evaluations);
+    CHECK(c->evaluations < 400);
+  }
   // Just above the peak: no crossing, and the search says so (it does not report a touch).
   const auto above = net->first_crossing(*probe, peak + 1e-6, crossing_direction::rising, horizon);
   REQUIRE(above);
   CHECK_FALSE(above->found);
+  INFO("evaluations to rule out a near miss: " << above->evaluations);
+  CHECK(above->evaluations < 400);
   // The same excursion seen as a falling crossing of its way down.
   const double thr = peak - 5.0;
   const auto up = net->first_crossing(*probe, thr, crossing_direction::rising, horizon);
@@ -283,4 +296,99 @@ TEST_CASE("first crossing rejects bad arguments", "[rc_network][crossing][valida
   const auto e7 = net.first_crossing(0, 30.0, crossing_direction::rising, 10.0, {1e-7, 1e-10, 3});
   REQUIRE_FALSE(e7);
   CHECK(e7.error().code == errc::numerical_failure);
+}
+
+TEST_CASE("thresholds just below an interior maximum are never missed; just above, never reported",
+          "[rc_network][crossing]") {
+  std::uint64_t state = 99;
+  const auto uniform = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(state >> 11) * 0x1.0p-53;
+  };
+  std::uint32_t max_evaluations = 0;
+  int cases = 0;
+  for (int trial = 0; trial < 150; ++trial) {
+    rc_network_builder<double, 8> b;
+    const std::size_t n = 2 + static_cast<std::size_t>(uniform() * 6.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      REQUIRE(b.add_node(std::pow(10.0, -5.0 + 6.0 * uniform()), uniform() < 0.3 ? uniform() : 0.0));
+    }
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+      REQUIRE(b.connect(i, i + 1, 0.01 + uniform()).ok());
+    }
+    REQUIRE(b.connect_ambient(n - 1, 0.1).ok());
+    auto net = net8::create(b);
+    REQUIRE(net);
+    std::array<double, 8> t{};
+    std::array<double, 8> p{};
+    for (std::size_t i = 0; i < n; ++i) {
+      t[i] = 25.0 + 60.0 * uniform();
+      p[i] = uniform() < 0.5 ? 0.0 : 3.0 * uniform();
+    }
+    REQUIRE(net->set_temperatures(std::span<const double>(t.data(), n)).ok());
+    REQUIRE(net->set_power(std::span<const double>(p.data(), n)).ok());
+    const auto probe = net->make_probe(static_cast<std::size_t>(uniform() * static_cast<double>(n)));
+    REQUIRE(probe);
+    const double horizon = std::pow(10.0, -3.0 + 5.0 * uniform());
+    // The maximum over the horizon: a dense log + linear grid, refined by golden section
+    // around the best grid point (the reference).
+    std::array<double, 2001> grid{};
+    std::size_t best = 0;
+    double vmax = -1e300;
+    for (std::size_t k = 0; k < grid.size(); ++k) {
+      const double x = static_cast<double>(k);
+      grid[k] = k < 1000 ? horizon * std::pow(1e-9, 1.0 - x / 1000.0) : horizon * (x - 1000.0) / 1000.0;
+      if (k == 1000) {
+        grid[k] = horizon * 1e-9;
+      }
+    }
+    std::sort(grid.begin(), grid.end());
+    for (std::size_t k = 0; k < grid.size(); ++k) {
+      const double v = net->predict(*probe, grid[k]);
+      if (v > vmax) {
+        vmax = v;
+        best = k;
+      }
+    }
+    double a = grid[best == 0 ? 0 : best - 1];
+    double z = grid[best + 1 == grid.size() ? best : best + 1];
+    for (int it = 0; it < 120; ++it) {
+      const double m1 = a + (z - a) * 0.381966;
+      const double m2 = a + (z - a) * 0.618034;
+      if (net->predict(*probe, m1) < net->predict(*probe, m2)) {
+        a = m1;
+      } else {
+        z = m2;
+      }
+    }
+    vmax = std::max(vmax, net->predict(*probe, 0.5 * (a + z)));
+    const double now = net->read(*probe);
+    if (vmax - now < 1e-6) {
+      continue;  // monotone falling: no interior maximum to probe
+    }
+    for (const double depth : {1e-3, 1e-6, 1e-9, -1e-9, -1e-6}) {
+      const double thr = vmax - depth * std::max(1.0, vmax - now);
+      if (thr <= now) {
+        continue;  // already reached: covered elsewhere
+      }
+      const auto c = net->first_crossing(*probe, thr, crossing_direction::rising, horizon);
+      REQUIRE(c);
+      ++cases;
+      max_evaluations = std::max(max_evaluations, c->evaluations);
+      INFO("trial " << trial << " depth " << depth << " horizon " << horizon);
+      if (depth > 0.0) {
+        REQUIRE(c->found);
+        CHECK(net->predict(*probe, c->time) >= thr - 1e-10);
+        const double before = std::max(0.0, c->time - 1e-7);
+        for (int k = 1; k < 200; ++k) {  // nothing earlier reaches it
+          CHECK(net->predict(*probe, before * k / 200.0) < thr + 1e-12);
+        }
+      } else {
+        CHECK_FALSE(c->found);
+      }
+    }
+  }
+  INFO("max evaluations " << max_evaluations);
+  CHECK(cases > 200);
+  CHECK(max_evaluations < 100);
 }

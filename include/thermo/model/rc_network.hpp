@@ -84,8 +84,9 @@ enum class crossing_direction : std::uint8_t {
 /// Outcome of a first-crossing search.
 template <class Real = double>
 struct crossing {
-  bool found{false};  ///< the threshold is reached within the horizon
-  Real time{};        ///< seconds from now to the first crossing (0 if already reached); valid if found
+  bool found{false};           ///< the threshold is reached within the horizon
+  Real time{};                 ///< seconds from now to the first crossing (0 if already reached); valid if found
+  std::uint32_t evaluations{};  ///< N-term sums evaluated by the search (its cost)
 };
 
 /// Tuning of the first-crossing search (defaults meet the 1 µs requirement with margin).
@@ -1005,15 +1006,21 @@ class rc_network {
   }
 
   // Margin f(τ) = s·(value(τ) − threshold) = c0 + Σ c_k e^{−λ_k τ}; crossing ⇔ f ≥ 0.
+  // A point keeps what the interval bounds need: f split into its decreasing (c_k > 0) and
+  // increasing (c_k < 0) parts, f', and f'' split the same way.
   struct margin_point {
     double t;
-    double pos;  // Σ_{c_k > 0} c_k e^{−λ_k t}  (decreasing in t)
-    double neg;  // Σ_{c_k < 0} c_k e^{−λ_k t}  (increasing in t)
+    double pos;   // Σ_{c_k > 0} c_k e^{−λ_k t}          (decreasing in t)
+    double neg;   // Σ_{c_k < 0} c_k e^{−λ_k t}          (increasing in t)
+    double d1;    // f'(t) = −Σ c_k λ_k e^{−λ_k t}
+    double pos2;  // Σ_{c_k > 0} c_k λ_k² e^{−λ_k t}     (decreasing in t)
+    double neg2;  // Σ_{c_k < 0} c_k λ_k² e^{−λ_k t}     (increasing in t)
   };
 
   [[nodiscard]] result<crossing<Real>, error> search_crossing(const probe_type& probe, double threshold,
                                                               crossing_direction dir, double horizon,
                                                               const crossing_options<Real>& opt) const noexcept {
+    constexpr double eps = std::numeric_limits<double>::epsilon();
     const double sgn = dir == crossing_direction::rising ? 1.0 : -1.0;
     std::array<double, MaxNodes> ck{};
     std::array<double, MaxNodes> lk{};
@@ -1035,32 +1042,63 @@ class rc_network {
     }
     // Rounding allowance of the evaluated sum: values within it of the threshold count as
     // reaching it (so an exact touch is never lost to rounding).
-    const double slack = 4.0 * static_cast<double>(m + 8) * std::numeric_limits<double>::epsilon() * scale;
+    const double slack = 4.0 * static_cast<double>(m + 8) * eps * scale;
     const double c0 = sgn * (steady - threshold) + slack;
 
     std::uint32_t evaluations = 0;
     const auto eval = [&](double t) {
       ++evaluations;
-      margin_point p{t, 0.0, 0.0};
+      margin_point p{t, 0.0, 0.0, 0.0, 0.0, 0.0};
       for (std::size_t k = 0; k < m; ++k) {
         const double v = ck[k] * std::exp(-lk[k] * t);
+        const double v1 = v * lk[k];
+        const double v2 = v1 * lk[k];
+        p.d1 -= v1;
         if (ck[k] > 0.0) {
           p.pos += v;
+          p.pos2 += v2;
         } else {
           p.neg += v;
+          p.neg2 += v2;
         }
       }
       return p;
     };
     const auto g = [&](const margin_point& p) { return c0 + p.pos + p.neg; };
-    const auto bound = [&](const margin_point& a, const margin_point& b) { return c0 + a.pos + b.neg; };
+    // Rigorous upper bound of the margin on [a.t, b.t]: the smallest of
+    //  * the monotone split: decreasing part at a + increasing part at b;
+    //  * Taylor from each end with f'' ≤ M2 = pos2(a) + neg2(b) on the interval:
+    //    f(a+s) ≤ f(a) + f'(a) s + M2 s²/2 and f(b−u) ≤ f(b) − f'(b) u + M2 u²/2, maximised over
+    //    the interval (a convex quadratic peaks at an end; for M2 ≤ 0 the tangents bound f).
+    // Near a maximum the Taylor bounds are tight to O(w²) where the split is only O(w).
+    const auto bound = [&](const margin_point& a, const margin_point& b) {
+      const double w = b.t - a.t;
+      const double fa = g(a);
+      const double fb = g(b);
+      const double m2 = a.pos2 + b.neg2;
+      double best = c0 + a.pos + b.neg;
+      if (m2 > 0.0) {
+        const double q = 0.5 * m2 * w * w;
+        best = std::fmin(best, std::fmax(fa, fa + a.d1 * w + q));
+        best = std::fmin(best, std::fmax(fb, fb - b.d1 * w + q));
+      } else if (a.d1 <= 0.0) {
+        best = std::fmin(best, fa);
+      } else if (b.d1 >= 0.0) {
+        best = std::fmin(best, fb);
+      } else {  // tangents at a (rising) and b (falling) meet inside
+        const double s = std::fmin(w, std::fmax(0.0, (fb - fa - b.d1 * w) / (a.d1 - b.d1)));
+        best = std::fmin(best, fa + a.d1 * s);
+      }
+      // Rounding of the Taylor terms themselves.
+      return best + 8.0 * eps * (std::fabs(a.d1) * w + std::fabs(b.d1) * w + std::fabs(m2) * w * w);
+    };
 
     margin_point lo = eval(0.0);
     if (g(lo) >= 0.0) {
-      return crossing<Real>{true, Real{0}};
+      return crossing<Real>{true, Real{0}, evaluations};
     }
     if (horizon == 0.0) {
-      return crossing<Real>{};
+      return crossing<Real>{false, Real{0}, evaluations};
     }
     const double tol = detail::rc::to_double(opt.time_tolerance);
     const double min_width = detail::rc::to_double(opt.min_excursion);
@@ -1074,10 +1112,10 @@ class rc_network {
       }
       const double width = hi.t - lo.t;
       const bool reached_at_hi = g(hi) >= 0.0;
-      const bool clear = bound(lo, hi) < 0.0 || (!reached_at_hi && width <= min_width);
+      const bool clear = !reached_at_hi && (bound(lo, hi) < 0.0 || width <= min_width);
       if (clear) {
         if (depth == 0) {
-          return crossing<Real>{};
+          return crossing<Real>{false, Real{0}, evaluations};
         }
         lo = hi;
         hi = stack[--depth];
@@ -1096,11 +1134,11 @@ class rc_network {
           const margin_point p = eval(t);
           (g(p) >= 0.0 ? hi : lo) = p;
         }
-        return crossing<Real>{true, detail::rc::from_double<Real>(hi.t)};
+        return crossing<Real>{true, detail::rc::from_double<Real>(hi.t), evaluations};
       }
       if (!splittable) {  // unresolvable touch at floating-point resolution: not a crossing
         if (depth == 0) {
-          return crossing<Real>{};
+          return crossing<Real>{false, Real{0}, evaluations};
         }
         lo = hi;
         hi = stack[--depth];
