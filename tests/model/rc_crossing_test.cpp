@@ -311,7 +311,9 @@ TEST_CASE("thresholds just below an interior maximum are never missed; just abov
     rc_network_builder<double, 8> b;
     const std::size_t n = 2 + static_cast<std::size_t>(uniform() * 6.0);
     for (std::size_t i = 0; i < n; ++i) {
-      REQUIRE(b.add_node(std::pow(10.0, -5.0 + 6.0 * uniform()), uniform() < 0.3 ? uniform() : 0.0));
+      const double c = std::pow(10.0, -5.0 + 6.0 * uniform());  // one draw per statement:
+      const double g = uniform() < 0.3 ? uniform() : 0.0;       // argument order is unspecified
+      REQUIRE(b.add_node(c, g));
     }
     for (std::size_t i = 0; i + 1 < n; ++i) {
       REQUIRE(b.connect(i, i + 1, 0.01 + uniform()).ok());
