@@ -150,12 +150,14 @@ int main(int argc, char** argv) {
     return fail(cat({"the network has ", std::to_string(desc.size()), " nodes; this tool handles at most ",
                  std::to_string(max_nodes)}));
   }
+  // [init-from-matrices]
   const auto net = std::make_unique<network>();  // the only allocation of the solver
   if (const thermo::error e = net->init(desc.size(), desc.conductance, desc.capacitance, desc.ambient_conductance,
                                         *ambient);
       !e.ok()) {
     return fail(cat({"invalid network: ", describe(e, desc)}));
   }
+  // [init-from-matrices]
 
   thermo::io::hotspot_steady init;
   if (const auto e = thermo::io::load_hotspot_steady(opt.init, init); !e.ok()) {
@@ -193,6 +195,7 @@ int main(int argc, char** argv) {
 
   std::vector<double> temps(nodes.size());
   std::string out = trace.header + '\n';
+  // [zoh-rows]
   for (std::size_t r = 0; r < trace.rows(); ++r) {
     if (const thermo::error e = net->set_power(nodes, trace.row(r)); !e.ok()) {
       return fail(cat({opt.ptrace, ": row ", std::to_string(r + 1), ": ", describe(e, desc)}));
@@ -202,6 +205,7 @@ int main(int argc, char** argv) {
     out += thermo::io::format_ttrace_row(temps);
     out += '\n';
   }
+  // [zoh-rows]
   std::cout << out << std::flush;
   if (!std::cout) {
     return fail("cannot write to stdout");

@@ -70,6 +70,7 @@ net8 one_node_heating() {
 
 TEST_CASE("first crossing of one heating node matches -tau ln(1 - dT g / P)", "[rc_network][crossing]") {
   const auto net = one_node_heating();
+  // [crossing]
   for (const double thr : {25.001, 26.0, 30.0, 39.0, 39.999}) {
     const auto c = net.first_crossing(0, thr, crossing_direction::rising, 1000.0);
     REQUIRE(c);
@@ -82,6 +83,7 @@ TEST_CASE("first crossing of one heating node matches -tau ln(1 - dT g / P)", "[
     // the steady state the slope is tiny, so that allowance is worth a few ns here).
     CHECK(value_after(net, *net.make_probe(0), c->time) >= thr - 1e-11);
   }
+  // [crossing]
   // Not reached within the horizon, or never.
   const auto late = net.first_crossing(0, 39.0, crossing_direction::rising, 1.0);
   REQUIRE(late);

@@ -385,6 +385,7 @@ TEST_CASE("inputs and state reject non-finite values, naming the node, and chang
 }
 
 TEST_CASE("steady state: Cholesky solve, modal steady state and long steps agree", "[rc_network]") {
+  // [builder]
   builder8 b;
   REQUIRE(b.add_node(0.01));         // die
   REQUIRE(b.add_node(0.5));          // package
@@ -399,6 +400,7 @@ TEST_CASE("steady state: Cholesky solve, modal steady state and long steps agree
   const std::array<double, 4> p{3.0, 0.0, 0.0, 1.0};
   std::array<double, 4> tss{};
   REQUIRE(net->steady_state(p, tss).ok());
+  // [builder]
   // Hand check: total 4 W leaves mostly through the board's 0.25 W/K and die 2's 0.001 W/K.
   CHECK(tss[0] > tss[1]);
   CHECK(tss[1] > tss[2]);
@@ -445,6 +447,7 @@ TEST_CASE("a fan change (ambient conductance) re-factorises and keeps temperatur
   REQUIRE(net->set_power(std::array<double, 2>{4.0, 0.0}).ok());
   net->step(5.0);
   const std::array<double, 2> before{net->temperature(0), net->temperature(1)};
+  // [fan]
   const auto gen = net->generation();
   REQUIRE(net->set_ambient_conductance(1, 0.4).ok());  // fan to high speed
   CHECK(net->generation() == gen + 1);
@@ -453,6 +456,7 @@ TEST_CASE("a fan change (ambient conductance) re-factorises and keeps temperatur
   CHECK(net->temperature(0) == Approx(before[0]).epsilon(1e-13));
   CHECK(net->temperature(1) == Approx(before[1]).epsilon(1e-13));
   CHECK(net->power(0) == 4.0);
+  // [fan]
   net->step(1e6);
   CHECK(net->temperature(1) == Approx(25.0 + 4.0 / 0.4).epsilon(1e-12));
   CHECK(net->temperature(0) == Approx(25.0 + 4.0 / 0.4 + 4.0 / 1.0).epsilon(1e-12));
