@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "support/heap_guard.hpp"
 #include "thermo/control/cooling/cpufreq.hpp"
@@ -175,5 +176,29 @@ inline thermal_trip trip_of(const io::json_value& t) {
   }
   return thermal_trip{millicelsius{i32(t, "temperature_mC")}, millikelvin_delta{i32(t, "hysteresis_mC")}, tt};
 }
+
+/// A zone fed by a pushed sensor, with an event log; `at(T, ms)` enables the zone on the first
+/// call and updates it afterwards.
+template <std::size_t MaxTrips = 6, std::size_t MaxInstances = 8>
+struct zone_rig {
+  event_log<512> log;
+  pushed_sensor sensor;
+  thermal_zone<MaxTrips, MaxInstances> tz;
+
+  error setup(std::span<const thermal_trip> trips, governor_ref g, milliseconds polling = 0ms,
+              milliseconds passive = 0ms, std::int32_t id = 0, std::string_view type = "test-thermal") {
+    zone_config cfg;
+    cfg.id = id;
+    cfg.type = type;
+    cfg.polling_delay = polling;
+    cfg.passive_delay = passive;
+    return tz.setup(cfg, trips, zone_sensor(sensor), g, log.sink());
+  }
+  update_result at(std::int32_t t, std::int64_t ms) {
+    sensor.set(mc(t));
+    return tz.mode() == thermal_device_mode::enabled ? tz.update(at_ms(ms)) : tz.enable(at_ms(ms));
+  }
+  [[nodiscard]] cooling_state target(std::size_t k) const noexcept { return tz.instances()[k].target; }
+};
 
 }  // namespace thermo::control::gtest
