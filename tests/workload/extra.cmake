@@ -1,0 +1,12 @@
+# Workload-area tests beyond the Catch2 suite (included by tests/CMakeLists.txt).
+
+find_package(Python3 COMPONENTS Interpreter)
+
+# presets/inference_models.hpp, compressors.hpp, storage.hpp and docs/explanation/
+# inference-calibration.md are generated from ../shared/data/workloads.json by
+# tools/gen_workload_presets.py and committed; this fails when they are stale.
+if(Python3_Interpreter_FOUND)
+  add_test(NAME thermo.workload.presets_up_to_date
+           COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/tools/gen_workload_presets.py
+                   --data ${THERMO_SHARED_DIR}/data/workloads.json --check)
+endif()
