@@ -16,8 +16,9 @@
 ///   allocator's control trip (as for `power_allocator`) are the actors, and the perf limit
 ///   becomes the instance target.
 ///
-/// Reproduced quirks (see docs/explanation/governors.md): temperatures are compared as u32 (a
-/// negative reading is "very hot"); the read happens every `slow_loop_mult + 1` ticks; an
+/// Reproduced quirks (see docs/explanation/governors.md): the switch-on test compares u32 values
+/// (a negative reading passes it) while the error uses the signed value; the read happens every
+/// `slow_loop_mult + 1` ticks; an
 /// asynchronous reading not consumed by the next slow tick is a panic; the integral has no
 /// lower bound; the budget has no upper bound; below switch-on the cold-state budget is still
 /// distributed; all divisions truncate; the weighted products wrap in 32 bits; an actor whose
