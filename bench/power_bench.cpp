@@ -1,11 +1,12 @@
 // Benchmarks of the power area: Energy Model registration and lookups, em_cpu_energy, and a
 // DTPM budget split over a 3-level tree with 8 leaves. Only Release figures mean anything:
 //   cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DTHERMO_BUILD_TESTS=OFF
-//   cmake --build build/bench --target thermo_bench && build/bench/bench/thermo_bench --benchmark_filter='power|energy|opp'
-#include <benchmark/benchmark.h>
-
+//   cmake --build build/bench --target thermo_bench
+//   build/bench/bench/thermo_bench --benchmark_filter='power|energy|opp'
 #include <array>
 #include <cstdint>
+
+#include <benchmark/benchmark.h>
 
 #include "thermo/power/energy_model.hpp"
 #include "thermo/power/opp.hpp"
@@ -17,8 +18,12 @@ namespace {
 using namespace thermo;
 
 // Exynos5422 A15: the largest preset table (19 OPPs); RK3399 A72: a typical one (8).
-const presets::cpu_cluster_desc& a15() { return presets::exynos5422.clusters[1]; }
-const presets::cpu_cluster_desc& a72() { return presets::rk3399.clusters[1]; }
+const presets::cpu_cluster_desc& a15() {
+  return presets::exynos5422.clusters[1];
+}
+const presets::cpu_cluster_desc& a72() {
+  return presets::rk3399.clusters[1];
+}
 
 const power::em_perf_domain<>& em_of(const presets::cpu_cluster_desc& cl) {
   static const auto a15_em = *presets::make_cluster_em(a15());
@@ -107,15 +112,14 @@ static void BM_power_budget_set_limit(benchmark::State& state) {
   static_cast<void>(*b.add_cpu("a76-0", p1, rk_b0.view()));
   static_cast<void>(*b.add_cpu("a76-1", p1, rk_b1.view()));
   static_cast<void>(*b.add_devfreq("g610", p1, rk_gpu.view()));
-  const std::array<microwatts, 4> limits{microwatts(3'000'000), microwatts(9'000'000), microwatts(5'500'000),
-                                         microwatts(1'000'000)};
+  const std::array<microwatts, 4> limits{microwatts(3'000'000), microwatts(9'000'000),
+                                         microwatts(5'500'000), microwatts(1'000'000)};
   std::size_t i = 0;
   std::size_t changed = 0;
   for (auto _ : state) {
     i = (i + 1) % limits.size();
-    const auto r = b.set_power_limit(root, limits[i], [&](const power::dtpm_leaf_update& u) {
-      changed += u.state;
-    });
+    const auto r = b.set_power_limit(root, limits[i],
+                                     [&](const power::dtpm_leaf_update& u) { changed += u.state; });
     benchmark::DoNotOptimize(r);
   }
   benchmark::DoNotOptimize(changed);

@@ -8,6 +8,8 @@
 // summary: inefficient OPPs, the max power of each domain and how a 3 W DTPM budget splits
 // across the SoC's domains. Exit codes: 0 ok, 1 the plot could not be written, 2 bad usage or
 // unknown SoC (the error lists the known ones).
+#include "thermo/power/energy_model.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -15,7 +17,6 @@
 #include <vector>
 
 #include "thermo/io/svg_plot.hpp"
-#include "thermo/power/energy_model.hpp"
 #include "thermo/power/power_budget.hpp"
 #include "thermo/presets/all.hpp"
 
@@ -34,7 +35,8 @@ struct domain {
 };
 
 int usage(const char* argv0, const char* problem) {
-  std::fprintf(stderr, "%s: %s\nusage: %s --soc <name> [--plot FILE.svg]\nknown SoCs:", argv0, problem, argv0);
+  std::fprintf(stderr, "%s: %s\nusage: %s --soc <name> [--plot FILE.svg]\nknown SoCs:", argv0,
+               problem, argv0);
   for (const soc_description* s : thermo::presets::all_socs) {
     std::fprintf(stderr, " %.*s", static_cast<int>(s->id.size()), s->id.data());
   }
@@ -87,12 +89,15 @@ int main(int argc, char** argv) {
   for (const auto& cl : soc->clusters) {
     auto em = thermo::presets::make_cluster_em(cl);
     if (!em) {
-      std::fprintf(stderr, "%s: %.*s: %s (row %d)\n", argv[0], static_cast<int>(cl.name.size()), cl.name.data(),
-                   em.error().what, em.error().index);
+      std::fprintf(stderr, "%s: %.*s: %s (row %d)\n", argv[0], static_cast<int>(cl.name.size()),
+                   cl.name.data(), em.error().what, em.error().index);
       return 1;
     }
-    domain d{std::string(cl.name), std::to_string(cl.cpu_ids.size()) + "x " + std::string(cl.compatible),
-             static_cast<std::uint32_t>(cl.cpu_ids.size()), {}, *em};
+    domain d{std::string(cl.name),
+             std::to_string(cl.cpu_ids.size()) + "x " + std::string(cl.compatible),
+             static_cast<std::uint32_t>(cl.cpu_ids.size()),
+             {},
+             *em};
     for (const auto& o : cl.opps) {
       d.voltages_uv.push_back(o.voltage.count());
     }
@@ -125,10 +130,14 @@ int main(int argc, char** argv) {
 
   // Summary.
   std::printf("\n%.*s — %.*s (%.*s)\n", static_cast<int>(soc->name.size()), soc->name.data(),
-              static_cast<int>(soc->model.size()), soc->model.data(), static_cast<int>(soc->board_dts.size()),
-              soc->board_dts.data());
-  std::printf("Energy Model as Linux 6.12 builds it from the device tree (power per CPU, cost = 10*P/perf).\n\n");
-  std::printf("Inefficient OPPs (a faster OPP does the same work for no more energy; schedutil skips them):\n");
+              static_cast<int>(soc->model.size()), soc->model.data(),
+              static_cast<int>(soc->board_dts.size()), soc->board_dts.data());
+  std::printf(
+      "Energy Model as Linux 6.12 builds it from the device tree (power per CPU, cost = "
+      "10*P/perf).\n\n");
+  std::printf(
+      "Inefficient OPPs (a faster OPP does the same work for no more energy; schedutil skips "
+      "them):\n");
   for (const domain& d : domains) {
     if (!d.em.is_cpu_domain()) {
       continue;
@@ -149,10 +158,11 @@ int main(int argc, char** argv) {
     const long long total_mw = top.power.count() * n / 1000;
     soc_max_uw += top.power.count() * n;
     if (d.cpus != 0) {
-      std::printf("  %-8s %-24s %5d mW per CPU, %5lld mW for %lld CPUs at %s\n", d.name.c_str(), d.core.c_str(),
-                  top.power_mw().count(), total_mw, n, mhz(top.frequency).c_str());
+      std::printf("  %-8s %-24s %5d mW per CPU, %5lld mW for %lld CPUs at %s\n", d.name.c_str(),
+                  d.core.c_str(), top.power_mw().count(), total_mw, n, mhz(top.frequency).c_str());
     } else {
-      std::printf("  %-8s %-24s %5lld mW at %s\n", d.name.c_str(), d.core.c_str(), total_mw, mhz(top.frequency).c_str());
+      std::printf("  %-8s %-24s %5lld mW at %s\n", d.name.c_str(), d.core.c_str(), total_mw,
+                  mhz(top.frequency).c_str());
     }
   }
   std::printf("  %-8s %-24s %5lld mW\n", "all", "", soc_max_uw / 1000);
@@ -174,28 +184,34 @@ int main(int argc, char** argv) {
   const thermo::microwatts request(3'000'000);
   const auto change = budget.set_power_limit(root, request);
   // [budget]
-  std::printf("\nA %lld mW budget split by DTPM (share = budget x weight / 1024, weight = 1024 x max / package\n"
-              "max; each domain takes the highest OPP whose power for all its CPUs fits its share):\n",
-              static_cast<long long>(request.count() / 1000));
-  std::printf("  %-8s %6s %9s %9s %9s  %s\n", "domain", "weight", "min mW", "max mW", "limit mW", "frequency cap");
+  std::printf(
+      "\nA %lld mW budget split by DTPM (share = budget x weight / 1024, weight = 1024 x max / "
+      "package\n"
+      "max; each domain takes the highest OPP whose power for all its CPUs fits its share):\n",
+      static_cast<long long>(request.count() / 1000));
+  std::printf("  %-8s %6s %9s %9s %9s  %s\n", "domain", "weight", "min mW", "max mW", "limit mW",
+              "frequency cap");
   for (std::size_t i = 0; i < leaves.size(); ++i) {
     const auto id = leaves[i];
-    std::printf("  %-8s %6u %9lld %9lld %9lld  %s (OPP %zu of 0..%zu)\n", domains[i].name.c_str(), budget.weight(id),
-                static_cast<long long>(budget.power_min(id).count() / 1000),
+    std::printf("  %-8s %6u %9lld %9lld %9lld  %s (OPP %zu of 0..%zu)\n", domains[i].name.c_str(),
+                budget.weight(id), static_cast<long long>(budget.power_min(id).count() / 1000),
                 static_cast<long long>(budget.power_max(id).count() / 1000),
-                static_cast<long long>(budget.power_limit(id).count() / 1000), mhz(budget.leaf_frequency(id)).c_str(),
-                budget.leaf_state(id), domains[i].em.nr_perf_states() - 1);
+                static_cast<long long>(budget.power_limit(id).count() / 1000),
+                mhz(budget.leaf_frequency(id)).c_str(), budget.leaf_state(id),
+                domains[i].em.nr_perf_states() - 1);
   }
-  std::printf("  %-8s %6s %9lld %9lld %9lld\n", "package", "", static_cast<long long>(budget.power_min(package).count() / 1000),
+  std::printf("  %-8s %6s %9lld %9lld %9lld\n", "package", "",
+              static_cast<long long>(budget.power_min(package).count() / 1000),
               static_cast<long long>(budget.power_max(package).count() / 1000),
               static_cast<long long>(change->limit.count() / 1000));
   if (request > budget.power_max(root)) {
     std::printf("  The SoC's max (%lld mW) is below the budget: nothing is capped.\n",
                 static_cast<long long>(budget.power_max(root).count() / 1000));
   } else {
-    std::printf("  %zu domains capped; %lld mW of the %lld mW budget is usable at the chosen OPPs.\n",
-                change->leaves_changed, static_cast<long long>(change->limit.count() / 1000),
-                static_cast<long long>(request.count() / 1000));
+    std::printf(
+        "  %zu domains capped; %lld mW of the %lld mW budget is usable at the chosen OPPs.\n",
+        change->leaves_changed, static_cast<long long>(change->limit.count() / 1000),
+        static_cast<long long>(request.count() / 1000));
   }
 
   if (!plot_path.empty()) {

@@ -1,11 +1,12 @@
-#include <catch2/catch.hpp>
+#include "thermo/io/json.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <string>
 
-#include "thermo/io/json.hpp"
+#include <catch2/catch.hpp>
 
 using namespace thermo;
 using thermo::io::json_value;
@@ -32,7 +33,8 @@ void check_failure(const failure& f) {
 }  // namespace
 
 TEST_CASE("JSON scalars, arrays and objects are read with their types", "[json]") {
-  const auto r = parse_json(R"({"a": 1, "b": -2.5e3, "c": "x\u00e9\n", "d": [true, false, null], "e": {}})");
+  const auto r =
+      parse_json(R"({"a": 1, "b": -2.5e3, "c": "x\u00e9\n", "d": [true, false, null], "e": {}})");
   REQUIRE(r);
   const json_value& v = *r;
   REQUIRE(v.is_object());
@@ -74,7 +76,8 @@ TEST_CASE("JSON objects keep file order and values know where they start", "[jso
 }
 
 TEST_CASE("JSON integers are exact over 64 bits; larger integers stay doubles", "[json]") {
-  const auto r = parse_json("[9007199254740993, -9223372036854775808, 18446744073709551616, 0, -0, 1E2]");
+  const auto r =
+      parse_json("[9007199254740993, -9223372036854775808, 18446744073709551616, 0, -0, 1E2]");
   REQUIRE(r);
   CHECK((*r)[0].as_int64() == 9'007'199'254'740'993);  // not representable as a double
   CHECK((*r)[1].as_int64() == INT64_MIN);
@@ -87,7 +90,8 @@ TEST_CASE("JSON integers are exact over 64 bits; larger integers stay doubles", 
 }
 
 TEST_CASE("JSON strings decode every escape including surrogate pairs", "[json]") {
-  const auto r = parse_json(R"(["\"\\\/\b\f\n\r\t", "\ud83d\ude00", "\u0041\u00DF\u20AC", "caf\u00e9 raw: é"])");
+  const auto r = parse_json(
+      R"(["\"\\\/\b\f\n\r\t", "\ud83d\ude00", "\u0041\u00DF\u20AC", "caf\u00e9 raw: é"])");
   REQUIRE(r);
   CHECK((*r)[0].as_string() == "\"\\/\b\f\n\r\t");
   CHECK((*r)[1].as_string() == "\xF0\x9F\x98\x80");

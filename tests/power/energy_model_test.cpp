@@ -1,9 +1,11 @@
+#include "thermo/power/energy_model.hpp"
+
 #include <array>
-#include <catch2/catch.hpp>
 #include <cstring>
 
+#include <catch2/catch.hpp>
+
 #include "support/heap_guard.hpp"
-#include "thermo/power/energy_model.hpp"
 
 using namespace thermo;
 using namespace thermo::literals;
@@ -53,20 +55,25 @@ constexpr std::array<opp, 6> a53_opps{{
 }};
 constexpr std::array<em_cpu, 4> a53_cpus{{{0, 381}, {1, 381}, {2, 381}, {3, 381}}};
 
-bool what_is(const error& e, const char* text) { return std::strcmp(e.what, text) == 0; }
+bool what_is(const error& e, const char* text) {
+  return std::strcmp(e.what, text) == 0;
+}
 
 using em = em_perf_domain<16>;
 }  // namespace
 
-TEST_CASE("EM power follows the kernel's integer rounding of the dynamic-power-coefficient", "[energy_model]") {
+TEST_CASE("EM power follows the kernel's integer rounding of the dynamic-power-coefficient",
+          "[energy_model]") {
   // kernel-reference §4.2 example: A72 @1.8 GHz, 1.2 V, C = 436 -> 1 130 112 uW.
   CHECK(em_dt_power(436, 1'200'000_uV, 1'800'000_kHz) == 1'130'112_uW);
   // mV and MHz are truncated before multiplying: 912 500 uV -> 912 mV, 1 625 999 kHz -> 1625 MHz.
-  CHECK(em_dt_power(211, 912'500_uV, 1'625'999_kHz).count() == 211LL * 912 * 912 * 1625 / 1'000'000);
+  CHECK(em_dt_power(211, 912'500_uV, 1'625'999_kHz).count() ==
+        211LL * 912 * 912 * 1625 / 1'000'000);
   CHECK(em_dt_power(1, 999_uV, 1'000'000_kHz) == 0_uW);  // 0 mV
   CHECK(em_dt_power(100, 0_uV, 1'000'000_kHz) == 0_uW);
   // a product beyond 64 bits saturates instead of wrapping
-  CHECK(em_dt_power(0xFFFF'FFFFU, microvolts(2'000'000'000), kilohertz(4'000'000'000U)) == microwatts::max());
+  CHECK(em_dt_power(0xFFFF'FFFFU, microvolts(2'000'000'000), kilohertz(4'000'000'000U)) ==
+        microwatts::max());
 }
 
 TEST_CASE("a CPU perf domain computes power, performance, cost and inefficiency like Linux 6.12",
@@ -128,7 +135,8 @@ TEST_CASE("the legacy (<= 6.8) cost formula is available and flags its own ineff
   CHECK((*little69)[5].performance == 381U);
 }
 
-TEST_CASE("em_cpu_energy picks the efficient state for the busiest CPU (>= 6.9)", "[energy_model]") {
+TEST_CASE("em_cpu_energy picks the efficient state for the busiest CPU (>= 6.9)",
+          "[energy_model]") {
   const auto d = em::make_from_opps(a72_opps, 436, a72_cpus);
   REQUIRE(d);
   CHECK(d->cpu_energy(300, 0, 1024) == 0U);  // nothing runs
@@ -227,7 +235,8 @@ TEST_CASE("explicit opp-microwatt powers are used verbatim", "[energy_model]") {
   CHECK((*d)[7].power == 800'000_uW);
 }
 
-TEST_CASE("EM registration rejects what the kernel rejects, naming the row or CPU", "[energy_model]") {
+TEST_CASE("EM registration rejects what the kernel rejects, naming the row or CPU",
+          "[energy_model]") {
   SECTION("no coefficient and no explicit power: no EM") {
     const auto d = em::make_from_opps(a72_opps, 0, a72_cpus);
     REQUIRE_FALSE(d);
@@ -382,9 +391,11 @@ TEST_CASE("a CPU may belong to one perf domain only", "[energy_model]") {
   CHECK(e.index2 == 1);
 }
 
-TEST_CASE("CPU capacities are normalised from capacity-dmips-mhz and the max frequency", "[energy_model]") {
+TEST_CASE("CPU capacities are normalised from capacity-dmips-mhz and the max frequency",
+          "[energy_model]") {
   // RK3399: A53 485 DMIPS/MHz @1416 MHz, A72 1024 @1800 MHz -> 381 and 1024
-  const std::array<cpu_capacity_input, 3> cpus{{{485, 1'416'000_kHz}, {1024, 1'800'000_kHz}, {485, 1'416'000_kHz}}};
+  const std::array<cpu_capacity_input, 3> cpus{
+      {{485, 1'416'000_kHz}, {1024, 1'800'000_kHz}, {485, 1'416'000_kHz}}};
   std::array<std::uint32_t, 3> cap{};
   REQUIRE(normalize_cpu_capacity(cpus, cap).ok());
   CHECK(cap[0] == 381U);

@@ -1,8 +1,9 @@
 #include <array>
-#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
 #include <limits>
+
+#include <catch2/catch.hpp>
 
 #include "support/heap_guard.hpp"
 #include "thermo/model/power.hpp"
@@ -36,10 +37,13 @@ double em_rounding_bound_uw(double c, const power::opp& o) {
 }
 }  // namespace
 
-TEST_CASE("the plant's dynamic power agrees with the kernel EM to within its rounding, for every preset OPP",
-          "[model_power][presets]") {
+TEST_CASE(
+    "the plant's dynamic power agrees with the kernel EM to within its rounding, for every preset "
+    "OPP",
+    "[model_power][presets]") {
   std::size_t checked = 0;
-  const auto check = [&](const auto& domain, const auto& em, double coefficient, std::span<const power::opp> rows) {
+  const auto check = [&](const auto& domain, const auto& em, double coefficient,
+                         std::span<const power::opp> rows) {
     for (std::size_t k = 0; k < rows.size(); ++k) {
       INFO(domain.name() << " opp " << k);
       const double model_uw = domain.core_dynamic_power(k).count() * 1e6;
@@ -50,7 +54,8 @@ TEST_CASE("the plant's dynamic power agrees with the kernel EM to within its rou
       CHECK(model_uw - em_uw < bound + 1e-9 * em_uw);
       // and the model's one-core power at u = 1 is what power() reports for one busy core
       const std::array<double, 1> one{1.0};
-      CHECK(domain.power(k, one, celsius<double>(50.0))->total.count() == domain.core_dynamic_power(k).count());
+      CHECK(domain.power(k, one, celsius<double>(50.0))->total.count() ==
+            domain.core_dynamic_power(k).count());
       ++checked;
     }
   };
@@ -76,7 +81,8 @@ TEST_CASE("the plant's dynamic power agrees with the kernel EM to within its rou
   CHECK(checked == 137U);  // 123 CPU OPPs + 6 RK3399 GPU + 8 RK3588 GPU
 }
 
-TEST_CASE("exact voltages make the model and the EM differ only by the final microwatt floor", "[model_power]") {
+TEST_CASE("exact voltages make the model and the EM differ only by the final microwatt floor",
+          "[model_power]") {
   // RK3399 A72 @1.8 GHz, 1.2 V, C = 436: exactly 1 130 112 uW in both
   const auto d = power_domain<double>::from_cluster(presets::rk3399.clusters[1]);
   REQUIRE(d);
@@ -172,7 +178,8 @@ TEST_CASE("the power model works in float", "[model_power]") {
 }
 
 TEST_CASE("explicit opp-microwatt powers replace C V^2 f in the model", "[model_power]") {
-  std::array<power::opp, 2> rows{{{1'000'000_kHz, 800'000_uV, 150'000_uW}, {2'000'000_kHz, 1'000'000_uV, 600'000_uW}}};
+  std::array<power::opp, 2> rows{
+      {{1'000'000_kHz, 800'000_uV, 150'000_uW}, {2'000'000_kHz, 1'000'000_uV, 600'000_uW}}};
   auto c = config();
   c.opps = rows;
   const auto d = power_domain<double>::make(c);

@@ -1,9 +1,11 @@
+#include "thermo/power/opp.hpp"
+
 #include <array>
-#include <catch2/catch.hpp>
 #include <cstring>
 
+#include <catch2/catch.hpp>
+
 #include "support/heap_guard.hpp"
-#include "thermo/power/opp.hpp"
 
 using namespace thermo;
 using namespace thermo::literals;
@@ -21,7 +23,9 @@ constexpr std::array<opp, 6> rk3399_little{{
     {1'416'000_kHz, 1'125'000_uV, {}},
 }};
 
-bool what_is(const error& e, const char* text) { return std::strcmp(e.what, text) == 0; }
+bool what_is(const error& e, const char* text) {
+  return std::strcmp(e.what, text) == 0;
+}
 }  // namespace
 
 TEST_CASE("an OPP table keeps valid rows in ascending frequency", "[opp]") {

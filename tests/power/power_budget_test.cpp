@@ -1,10 +1,12 @@
+#include "thermo/power/power_budget.hpp"
+
 #include <array>
-#include <catch2/catch.hpp>
 #include <cstring>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "support/heap_guard.hpp"
-#include "thermo/power/power_budget.hpp"
 
 using namespace thermo;
 using namespace thermo::literals;
@@ -54,7 +56,9 @@ struct rk3399_tree {
   dtpm_id root{}, package{}, little{}, big{}, gpu{};
 };
 
-bool what_is(const error& e, const char* text) { return std::strcmp(e.what, text) == 0; }
+bool what_is(const error& e, const char* text) {
+  return std::strcmp(e.what, text) == 0;
+}
 }  // namespace
 
 TEST_CASE("DTPM aggregates min, max and limit up the tree and weighs children by their max",
@@ -135,8 +139,8 @@ TEST_CASE("a 3 W budget is split by weight and each leaf takes the highest OPP t
 
   SECTION("setting the same limit again changes no leaf") {
     updates.clear();
-    const auto again = t.budget.set_power_limit(t.root, 3'000'000_uW,
-                                                [&](const dtpm_leaf_update& u) { updates.push_back(u); });
+    const auto again = t.budget.set_power_limit(
+        t.root, 3'000'000_uW, [&](const dtpm_leaf_update& u) { updates.push_back(u); });
     REQUIRE(again);
     CHECK(again->leaves_changed == 0U);
     CHECK(updates.empty());
@@ -154,7 +158,8 @@ TEST_CASE("a 3 W budget is split by weight and each leaf takes the highest OPP t
   }
 }
 
-TEST_CASE("limits outside [min, max] are clamped; min and max reach the leaves exactly", "[power_budget]") {
+TEST_CASE("limits outside [min, max] are clamped; min and max reach the leaves exactly",
+          "[power_budget]") {
   const rk3399_em em;
   rk3399_tree t(em);
   auto& b = t.budget;
@@ -196,7 +201,8 @@ TEST_CASE("a leaf whose share falls below its min takes its lowest OPP instead o
   CHECK(r->limit == 712'596_uW);
 }
 
-TEST_CASE("a limit set on an inner node splits below it and keeps the ancestors' sums", "[power_budget]") {
+TEST_CASE("a limit set on an inner node splits below it and keeps the ancestors' sums",
+          "[power_budget]") {
   const rk3399_em em;
   rk3399_tree t(em);
   auto& b = t.budget;
@@ -263,15 +269,14 @@ TEST_CASE("the current power of a node sums its leaves", "[power_budget]") {
     return v.highest().power * static_cast<std::int64_t>(n);
   });
   CHECK(p == 5'532'592_uW);
-  const auto gpu_only = t.budget.get_power(t.gpu, [](dtpm_id, em_perf_domain_view v, std::uint32_t) {
-    return v.lowest().power;
-  });
+  const auto gpu_only = t.budget.get_power(
+      t.gpu, [](dtpm_id, em_perf_domain_view v, std::uint32_t) { return v.lowest().power; });
   CHECK(gpu_only == 359'370_uW);
   // dtpm_cpu: EM power at the current frequency scaled by sum_util / capacity
   const auto big = em.big.view();
-  CHECK(dtpm_cpu_power(big, 1'200'000_kHz, 1024) == 472'188_uW);           // one CPU fully busy
-  CHECK(dtpm_cpu_power(big, 1'100'000_kHz, 512) == 472'188_uW / 2);        // ceil to 1.2 GHz, half busy
-  CHECK(dtpm_cpu_power(big, 1'900'000_kHz, 1024) == 0_uW);                 // above every state
+  CHECK(dtpm_cpu_power(big, 1'200'000_kHz, 1024) == 472'188_uW);     // one CPU fully busy
+  CHECK(dtpm_cpu_power(big, 1'100'000_kHz, 512) == 472'188_uW / 2);  // ceil to 1.2 GHz, half busy
+  CHECK(dtpm_cpu_power(big, 1'900'000_kHz, 1024) == 0_uW);           // above every state
   CHECK(dtpm_cpu_power(em.little.view(), 1'416'000_kHz, 381) == 179'212_uW);  // capacity 381
 }
 
@@ -356,7 +361,8 @@ TEST_CASE("power budgets never touch the heap", "[power_budget]") {
   THERMO_REQUIRE_NO_HEAP({
     rk3399_tree t(em);
     std::size_t calls = 0;
-    const auto r = t.budget.set_power_limit(t.root, 3'000'000_uW, [&](const dtpm_leaf_update&) { ++calls; });
+    const auto r =
+        t.budget.set_power_limit(t.root, 3'000'000_uW, [&](const dtpm_leaf_update&) { ++calls; });
     REQUIRE(r);
     CHECK(calls == 3U);
     CHECK(t.budget.set_online_cpus(t.little, 3).ok());

@@ -3,11 +3,12 @@
 // cooling state, cpufreq state2power), every capacity, zone, trip and cooling map. The JSON is
 // read at test time, so a regenerated header or a changed library is checked against the data
 // itself, not against a copy.
-#include <catch2/catch.hpp>
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "support/heap_guard.hpp"
 #include "thermo/io/json.hpp"
@@ -39,7 +40,9 @@ const json_value& json_soc(std::string_view id) {
   return soc_data();
 }
 
-std::int64_t i64(const json_value& v) { return v.as_int64(); }
+std::int64_t i64(const json_value& v) {
+  return v.as_int64();
+}
 
 // The EM rows of a perf domain / device EM (one voltage property in the six presets).
 const json_value& em_rows(const json_value& obj) {
@@ -88,7 +91,8 @@ TEST_CASE("the six presets are listed and found by id", "[presets]") {
   CHECK(rk3399.find_zone("npu-thermal") == nullptr);
 }
 
-TEST_CASE("every preset cluster's OPPs, coefficient and capacity equal the device tree data", "[presets]") {
+TEST_CASE("every preset cluster's OPPs, coefficient and capacity equal the device tree data",
+          "[presets]") {
   for (const soc_description* soc : all_socs) {
     INFO(soc->id);
     const json_value& js = json_soc(soc->id);
@@ -195,7 +199,8 @@ TEST_CASE("the preset GPUs' device Energy Models equal the kernel's", "[presets]
       }
       ++devices_with_em;
       REQUIRE(em);
-      CHECK(std::int64_t{dev.dynamic_power_coefficient} == i64(it->second->at("dynamic_power_coefficient")));
+      CHECK(std::int64_t{dev.dynamic_power_coefficient} ==
+            i64(it->second->at("dynamic_power_coefficient")));
       const auto& rows = em_rows(*it->second).as_array();
       REQUIRE(em->nr_perf_states() == rows.size());
       for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -203,7 +208,8 @@ TEST_CASE("the preset GPUs' device Energy Models equal the kernel's", "[presets]
         CHECK(std::int64_t{(*em)[i].frequency.count()} == i64(rows[i].at("frequency_khz")));
         CHECK((*em)[i].power.count() == i64(rows[i].at("power_uw")));
         CHECK((*em)[i].power_mw().count() == i64(rows[i].at("power_mw")));
-        CHECK(static_cast<std::int64_t>(*em->index_to_state(i)) == i64(rows[i].at("cooling_state")));
+        CHECK(static_cast<std::int64_t>(*em->index_to_state(i)) ==
+              i64(rows[i].at("cooling_state")));
         CHECK((*em)[i].cost == 0U);
         CHECK_FALSE((*em)[i].inefficient());
       }
@@ -212,7 +218,8 @@ TEST_CASE("the preset GPUs' device Energy Models equal the kernel's", "[presets]
   CHECK(devices_with_em == 2U);  // RK3399 Mali-T860, RK3588 Mali-G610
 }
 
-TEST_CASE("preset thermal zones carry the device tree's delays, trips and cooling maps", "[presets]") {
+TEST_CASE("preset thermal zones carry the device tree's delays, trips and cooling maps",
+          "[presets]") {
   for (const soc_description* soc : all_socs) {
     const json_value& js = json_soc(soc->id);
     const auto& zones = js.at("thermal_zones").as_array();
@@ -258,7 +265,8 @@ TEST_CASE("preset thermal zones carry the device tree's delays, trips and coolin
         for (std::size_t e = 0; e < devs.size(); ++e) {
           const cooling_map_entry& ce = cm.devices[e];
           CHECK(ce.device == devs[e].at("device").as_string());
-          for (const auto& [value, key] : {std::pair{ce.lower, "min_state"}, std::pair{ce.upper, "max_state"}}) {
+          for (const auto& [value, key] :
+               {std::pair{ce.lower, "min_state"}, std::pair{ce.upper, "max_state"}}) {
             const json_value& lim = devs[e].at(key);
             if (lim.is_string()) {
               CHECK(lim.as_string() == "THERMAL_NO_LIMIT");

@@ -72,7 +72,10 @@ class json_value {
   [[nodiscard]] bool is_array() const noexcept { return type() == kind::array; }
   [[nodiscard]] bool is_object() const noexcept { return type() == kind::object; }
   /// True for a number written as an integer that fits `int64_t`.
-  [[nodiscard]] bool is_integer() const noexcept { return is_number() && std::get<number>(v_).is_integer; }
+  [[nodiscard]] bool is_integer() const noexcept {
+    const number* n = std::get_if<number>(&v_);
+    return n != nullptr && n->is_integer;
+  }
 
   // Typed access; precondition: the value has that type (THERMO_ASSERT).
   [[nodiscard]] bool as_bool() const noexcept {
@@ -202,6 +205,9 @@ class json_parser {
     return true;
   }
 
+  // Recursive descent: parse_value -> parse_array/parse_object -> parse_value. The depth is
+  // bounded by json_options::max_depth, so the recursion cannot overflow the stack.
+  // NOLINTBEGIN(misc-no-recursion)
   bool parse_value(json_value& out, std::size_t depth) {
     skip_ws();
     if (pos_ >= s_.size()) {
@@ -324,7 +330,7 @@ class json_parser {
         keys[i].first = members[i].first;
       }
       std::vector<std::pair<std::string_view, std::size_t>> sorted = keys;
-      std::sort(sorted.begin(), sorted.end());
+      std::ranges::sort(sorted);
       for (std::size_t i = 1; i < sorted.size(); ++i) {
         if (sorted[i].first == sorted[i - 1].first) {
           return fail_at_offset("duplicate member name", sorted[i].second);
@@ -335,6 +341,8 @@ class json_parser {
       return true;
     }
   }
+
+  // NOLINTEND(misc-no-recursion)
 
   // An error at an earlier offset, possibly on an earlier line: recount the line.
   bool fail_at_offset(const char* what, std::size_t at) {
@@ -466,14 +474,30 @@ class json_parser {
       }
       const char e = s_[pos_++];
       switch (e) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
+        case '"':
+          out.push_back('"');
+          break;
+        case '\\':
+          out.push_back('\\');
+          break;
+        case '/':
+          out.push_back('/');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
         case 'u': {
           const std::size_t esc = pos_ - 2;
           std::uint32_t cp = 0;
@@ -570,18 +594,20 @@ class json_parser {
   std::size_t pos_ = 0;
   std::size_t line_start_ = 0;
   std::int32_t line_ = 1;
-  error err_{};
+  error err_;
 };
 
 /// Parses a whole JSON text (one value, optional surrounding whitespace).
-[[nodiscard]] inline result<json_value, error> parse_json(std::string_view text, json_options opt = {}) {
+[[nodiscard]] inline result<json_value, error> parse_json(std::string_view text,
+                                                          json_options opt = {}) {
   return json_parser(text, opt).parse();
 }
 
 /// Reads and parses a JSON file. Errors: `io_error` "cannot read file" (no location), or the
 /// parse errors of `parse_json`.
-[[nodiscard]] inline result<json_value, error> read_json_file(const std::string& path, json_options opt = {}) {
-  std::ifstream in(path, std::ios::binary);
+[[nodiscard]] inline result<json_value, error> read_json_file(const std::string& path,
+                                                              json_options opt = {}) {
+  const std::ifstream in(path, std::ios::binary);
   if (!in) {
     return error{errc::io_error, "cannot read file"};
   }

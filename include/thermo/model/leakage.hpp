@@ -24,10 +24,10 @@ namespace thermo {
 /// Parameters of the exponential leakage model.
 template <class Real = double>
 struct leakage_params {
-  bool enabled = false;            ///< off by default: no static power
-  Real i0_amps = Real(0);          ///< I_0: leakage current per core at T_0, A (≥ 0)
-  Real k_per_kelvin = Real(0);     ///< k: exponential coefficient, 1/K (≥ 0; ~0.01–0.04 for CMOS)
-  celsius<Real> t0{Real(25)};      ///< T_0: reference temperature, °C
+  bool enabled = false;         ///< off by default: no static power
+  Real i0_amps = Real(0);       ///< I_0: leakage current per core at T_0, A (≥ 0)
+  Real k_per_kelvin = Real(0);  ///< k: exponential coefficient, 1/K (≥ 0; ~0.01–0.04 for CMOS)
+  celsius<Real> t0{Real(25)};   ///< T_0: reference temperature, °C
 };
 
 /// The exponent `k (T − T_0)` is capped here so that the model saturates at a huge but finite
@@ -84,7 +84,8 @@ class leakage_model {
 
   /// Static power of `cores` cores at supply voltage v and temperature t: n·V·I_leak(T), W.
   /// Preconditions: v ≥ 0 and finite, t finite.
-  [[nodiscard]] watts<Real> power(volts<Real> v, celsius<Real> t, std::size_t cores) const noexcept {
+  [[nodiscard]] watts<Real> power(volts<Real> v, celsius<Real> t,
+                                  std::size_t cores) const noexcept {
     THERMO_ASSERT(std::isfinite(v.count()) && v.count() >= Real(0));
     return watts<Real>(static_cast<Real>(cores) * v.count() * current(t));
   }

@@ -38,12 +38,12 @@ namespace thermo {
 /// What a power domain is made of.
 template <class Real = double>
 struct power_domain_config {
-  std::string_view name{};                  ///< for reports
-  std::span<const power::opp> opps{};       ///< ascending frequency (validated like an OPP table)
-  Real dynamic_power_coefficient = Real(0); ///< C, µW/(MHz·V²) (≥ 0, the DT value)
-  std::size_t cores = 1;                    ///< n ≥ 1 (1 for a GPU)
-  leakage_params<Real> leakage{};           ///< off by default
-  watts<Real> idle_power{Real(0)};          ///< drawn while no core runs (≥ 0)
+  std::string_view name;                     ///< for reports
+  std::span<const power::opp> opps;          ///< ascending frequency (validated like an OPP table)
+  Real dynamic_power_coefficient = Real(0);  ///< C, µW/(MHz·V²) (≥ 0, the DT value)
+  std::size_t cores = 1;                     ///< n ≥ 1 (1 for a GPU)
+  leakage_params<Real> leakage{};            ///< off by default
+  watts<Real> idle_power{Real(0)};           ///< drawn while no core runs (≥ 0)
 };
 
 /// The power of a domain split by cause, W.
@@ -62,7 +62,8 @@ class power_domain {
   /// Validates and copies the configuration. Errors: those of `validate_opps` ("opp …");
   /// `not_finite` / `negative` "dynamic-power-coefficient" and "idle power"; `non_positive`
   /// "cores"; those of `leakage_model::make`.
-  [[nodiscard]] static result<power_domain, error> make(const power_domain_config<Real>& c) noexcept {
+  [[nodiscard]] static result<power_domain, error> make(
+      const power_domain_config<Real>& c) noexcept {
     auto table = power::opp_table<MaxOpps>::make(c.opps);
     if (!table) {
       return table.error();
@@ -90,15 +91,16 @@ class power_domain {
   }
 
   /// A CPU cluster of a preset: its OPPs, coefficient and CPU count.
-  [[nodiscard]] static result<power_domain, error> from_cluster(const presets::cpu_cluster_desc& cl,
-                                                                leakage_params<Real> leakage = {},
-                                                                watts<Real> idle = watts<Real>(Real(0))) noexcept {
-    return make({cl.name, cl.opps, static_cast<Real>(cl.dynamic_power_coefficient), cl.cpu_ids.size(), leakage, idle});
+  [[nodiscard]] static result<power_domain, error> from_cluster(
+      const presets::cpu_cluster_desc& cl, leakage_params<Real> leakage = {},
+      watts<Real> idle = watts<Real>(Real(0))) noexcept {
+    return make({cl.name, cl.opps, static_cast<Real>(cl.dynamic_power_coefficient),
+                 cl.cpu_ids.size(), leakage, idle});
   }
   /// A device (GPU) of a preset: one "core".
-  [[nodiscard]] static result<power_domain, error> from_device(const presets::device_desc& d,
-                                                               leakage_params<Real> leakage = {},
-                                                               watts<Real> idle = watts<Real>(Real(0))) noexcept {
+  [[nodiscard]] static result<power_domain, error> from_device(
+      const presets::device_desc& d, leakage_params<Real> leakage = {},
+      watts<Real> idle = watts<Real>(Real(0))) noexcept {
     return make({d.name, d.opps, static_cast<Real>(d.dynamic_power_coefficient), 1, leakage, idle});
   }
 
@@ -134,7 +136,8 @@ class power_domain {
   /// Errors: `out_of_range` "opp index"; `invalid_argument` "utilisation entries (more than
   /// cores)"; `out_of_range` "utilisation" (not in [0, 1] or NaN; index = core);
   /// `not_finite` "temperature". O(cores).
-  [[nodiscard]] result<power_breakdown<Real>, error> power(std::size_t k, std::span<const Real> util,
+  [[nodiscard]] result<power_breakdown<Real>, error> power(std::size_t k,
+                                                           std::span<const Real> util,
                                                            celsius<Real> t) const noexcept {
     if (k >= opps_.size()) {
       return error{errc::out_of_range, "opp index", static_cast<std::int32_t>(k)};
@@ -164,7 +167,11 @@ class power_domain {
  private:
   power_domain(const power_domain_config<Real>& c, const power::opp_table<MaxOpps>& t,
                const leakage_model<Real>& l) noexcept
-      : name_(c.name), opps_(t), c_(c.dynamic_power_coefficient), cores_(c.cores), leakage_(l),
+      : name_(c.name),
+        opps_(t),
+        c_(c.dynamic_power_coefficient),
+        cores_(c.cores),
+        leakage_(l),
         idle_(c.idle_power) {}
 
   std::string_view name_;

@@ -4,13 +4,12 @@
 /// A perf domain is a set of CPUs sharing one clock (a cluster) or one device (a GPU). Its table
 /// holds, per performance state in ascending frequency:
 ///
-/// | field         | unit            | rule (kernel-reference §4)                                   |
-/// |---------------|-----------------|--------------------------------------------------------------|
-/// | `frequency`   | kHz             | strictly increasing                                          |
-/// | `power`       | µW, per CPU     | `floor(C · mV² · MHz / 10⁶)` from `dynamic-power-coefficient` C, or `opp-microwatt` |
-/// | `performance` | capacity units  | `floor(cap · f / f_max)` (CPU domains only)                  |
-/// | `cost`        | —               | `floor(10 · P / perf)` (≥ 6.9) or `floor(f_max · P / f)` (≤ 6.8) |
-/// | `flags`       | bit 0           | `em_perf_state_inefficient`: cost ≥ the cost of a faster state |
+/// * `frequency` (kHz): strictly increasing;
+/// * `power` (µW, per CPU): `floor(C · mV² · MHz / 10⁶)` from `dynamic-power-coefficient` C, or
+///   the OPPs' `opp-microwatt`;
+/// * `performance` (capacity units): `floor(cap · f / f_max)` (CPU domains only);
+/// * `cost`: `floor(10 · P / perf)` (≥ 6.9) or `floor(f_max · P / f)` (≤ 6.8);
+/// * `flags`: `em_perf_state_inefficient` when the cost is ≥ the cost of a faster state.
 ///
 /// Registration rejects what the kernel rejects (empty table, non-increasing frequency, power 0
 /// or above `em_max_power`, unequal CPU capacities, too many CPUs, non-µW non-artificial tables)
@@ -74,13 +73,15 @@ enum class em_cost_model : std::uint8_t {
 /// One performance state of a perf domain (`struct em_perf_state`).
 struct em_perf_state {
   std::uint32_t performance{};  ///< CPU capacity units at this frequency (0 for devices)
-  kilohertz frequency{};        ///< kHz
-  microwatts power{};           ///< µW, per CPU for CPU domains
+  kilohertz frequency;          ///< kHz
+  microwatts power;             ///< µW, per CPU for CPU domains
   std::uint64_t cost{};         ///< cost coefficient (0 for devices)
   std::uint32_t flags{};        ///< `em_perf_state_inefficient` or 0
 
   /// True when a faster state has a cost no higher than this one's.
-  [[nodiscard]] constexpr bool inefficient() const noexcept { return (flags & em_perf_state_inefficient) != 0; }
+  [[nodiscard]] constexpr bool inefficient() const noexcept {
+    return (flags & em_perf_state_inefficient) != 0;
+  }
   /// Power in mW as the cooling devices and IPA use it: floor(µW / 1000).
   [[nodiscard]] constexpr milliwatts power_mw() const noexcept {
     return milliwatts(static_cast<std::int32_t>(power.count() / 1000));
@@ -90,8 +91,8 @@ struct em_perf_state {
 
 /// One (frequency, power) pair as a driver's `active_power` callback reports it.
 struct em_state_input {
-  kilohertz frequency{};  ///< kHz
-  microwatts power{};     ///< µW per CPU
+  kilohertz frequency;  ///< kHz
+  microwatts power;     ///< µW per CPU
 };
 
 /// One CPU of a CPU perf domain: its logical id and its capacity (`arch_scale_cpu_capacity`,
@@ -127,9 +128,9 @@ struct em_options {
   }
   const auto mv = static_cast<std::uint64_t>(voltage.count()) / 1000U;
   const std::uint64_t mhz = frequency.count() / 1000U;
+  const std::uint64_t mv2 = mv * mv;  // mv < 2^31 / 1000, so no overflow
   std::uint64_t p = coefficient;
-  if (__builtin_mul_overflow(p, mv, &p) || __builtin_mul_overflow(p, mv, &p) ||
-      __builtin_mul_overflow(p, mhz, &p)) {
+  if (__builtin_mul_overflow(p, mv2, &p) || __builtin_mul_overflow(p, mhz, &p)) {
     return microwatts::max();
   }
   p /= 1'000'000U;
@@ -143,7 +144,7 @@ struct em_options {
 /// non-boost frequency (`cpuinfo.max_freq`).
 struct cpu_capacity_input {
   std::uint32_t capacity_dmips_mhz{};
-  kilohertz max_frequency{};
+  kilohertz max_frequency;
 };
 
 /// CPU capacities the way arch_topology normalises them (kernel-reference §4.5):
@@ -176,14 +177,16 @@ struct cpu_capacity_input {
     if (cpus[i].max_frequency.count() == 0) {
       return {errc::non_positive, "cpu max frequency", cpu};
     }
-    const std::uint64_t raw = std::uint64_t{cpus[i].capacity_dmips_mhz} * cpus[i].max_frequency.count();
+    const std::uint64_t raw =
+        std::uint64_t{cpus[i].capacity_dmips_mhz} * cpus[i].max_frequency.count();
     if (raw > max_allowed_raw) {
       return {errc::out_of_range, "capacity-dmips-mhz x max frequency (overflow)", cpu};
     }
     max_raw = raw > max_raw ? raw : max_raw;
   }
   for (std::size_t i = 0; i < cpus.size(); ++i) {
-    const std::uint64_t raw = std::uint64_t{cpus[i].capacity_dmips_mhz} * cpus[i].max_frequency.count();
+    const std::uint64_t raw =
+        std::uint64_t{cpus[i].capacity_dmips_mhz} * cpus[i].max_frequency.count();
     out[i] = static_cast<std::uint32_t>((raw << 10U) / max_raw);
   }
   return {};
@@ -197,18 +200,27 @@ namespace detail {
 /// `Derived` provides `states()`, `flags()`, `cpus()`, `cpu_capacity()` and `cost_model()`.
 template <class Derived>
 class em_lookups {
+  friend Derived;
+  constexpr em_lookups() noexcept = default;
+
  public:
   /// Number of performance states (≥ 1).
-  [[nodiscard]] constexpr std::size_t nr_perf_states() const noexcept { return self().states().size(); }
+  [[nodiscard]] constexpr std::size_t nr_perf_states() const noexcept {
+    return self().states().size();
+  }
   /// State `i`; precondition `i < nr_perf_states()`.
   [[nodiscard]] constexpr const em_perf_state& operator[](std::size_t i) const noexcept {
     THERMO_ASSERT(i < nr_perf_states());
     return self().states()[i];
   }
   /// The fastest state.
-  [[nodiscard]] constexpr const em_perf_state& highest() const noexcept { return self().states().back(); }
+  [[nodiscard]] constexpr const em_perf_state& highest() const noexcept {
+    return self().states().back();
+  }
   /// The slowest state.
-  [[nodiscard]] constexpr const em_perf_state& lowest() const noexcept { return self().states().front(); }
+  [[nodiscard]] constexpr const em_perf_state& lowest() const noexcept {
+    return self().states().front();
+  }
 
   /// True for a CPU domain (performance and cost computed), false for a device (GPU …).
   [[nodiscard]] constexpr bool is_cpu_domain() const noexcept { return self().cpus() != 0; }
@@ -256,7 +268,9 @@ class em_lookups {
     return i < nr_perf_states() ? i : nr_perf_states() - 1;
   }
   /// Power of state `i` in mW (floor(µW/1000)); precondition `i < nr_perf_states()`.
-  [[nodiscard]] constexpr milliwatts power_mw(std::size_t i) const noexcept { return (*this)[i].power_mw(); }
+  [[nodiscard]] constexpr milliwatts power_mw(std::size_t i) const noexcept {
+    return (*this)[i].power_mw();
+  }
 
   /// `em_pd_get_efficient_state`: the lowest state whose performance is ≥ `max_util`, skipping
   /// inefficient states when the domain has `…_SKIP_INEFFICIENCIES`; the highest state when none
@@ -266,7 +280,7 @@ class em_lookups {
     std::size_t lo = 0;
     std::size_t hi = states.size();
     while (lo < hi) {  // performance is non-decreasing in the index
-      const std::size_t mid = lo + (hi - lo) / 2;
+      const std::size_t mid = lo + ((hi - lo) / 2);
       if (states[mid].performance < max_util) {
         lo = mid + 1;
       } else {
@@ -317,7 +331,9 @@ class em_lookups {
   }
 
  private:
-  [[nodiscard]] constexpr const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
+  [[nodiscard]] constexpr const Derived& self() const noexcept {
+    return static_cast<const Derived&>(*this);
+  }
 };
 
 }  // namespace detail
@@ -344,17 +360,19 @@ class em_perf_domain : public detail::em_lookups<em_perf_domain<MaxStates>> {
   ///         `not_increasing` "em frequency"; `out_of_range` "em power (above EM_MAX_POWER)" /
   ///         "em performance (zero)".
   /// Complexity: O(states + cpus²).
-  [[nodiscard]] static constexpr result<em_perf_domain, error> make(std::span<const em_state_input> states,
-                                                                   std::span<const em_cpu> cpus,
-                                                                   em_options opt = {}) noexcept {
+  [[nodiscard]] static constexpr result<em_perf_domain, error> make(
+      std::span<const em_state_input> states, std::span<const em_cpu> cpus,
+      em_options opt = {}) noexcept {
     if (states.empty()) {
       return error{errc::empty, "perf states"};
     }
     if (states.size() > MaxStates) {
-      return error{errc::capacity_exceeded, "perf states", static_cast<std::int32_t>(states.size())};
+      return error{errc::capacity_exceeded, "perf states",
+                   static_cast<std::int32_t>(states.size())};
     }
     if (!opt.microwatts && !opt.artificial) {
-      return error{errc::invalid_argument, "em power unit (non-artificial EM must be in microwatts)"};
+      return error{errc::invalid_argument,
+                   "em power unit (non-artificial EM must be in microwatts)"};
     }
     em_perf_domain d;
     d.cost_model_ = opt.cost_model;
@@ -379,14 +397,16 @@ class em_perf_domain : public detail::em_lookups<em_perf_domain<MaxStates>> {
       if (s.power > em_max_power) {
         return error{errc::out_of_range, "em power (above EM_MAX_POWER)", row};
       }
-      d.states_[d.size_++] = em_perf_state{0, s.frequency, s.power, 0, 0};
+      d.states_[d.size_++] = em_perf_state{
+          .performance = 0, .frequency = s.frequency, .power = s.power, .cost = 0, .flags = 0};
     }
     if (d.cpus_ != 0) {
       if (const error e = d.compute_performance_and_costs(); !e.ok()) {
         return e;
       }
     }
-    d.flags_ = (opt.microwatts ? em_perf_domain_microwatts : 0U) | (opt.artificial ? em_perf_domain_artificial : 0U);
+    d.flags_ = (opt.microwatts ? em_perf_domain_microwatts : 0U) |
+               (opt.artificial ? em_perf_domain_artificial : 0U);
     if (opt.skip_inefficiencies && d.cpus_ != 0) {
       for (const em_perf_state& s : d.states()) {
         if (s.inefficient()) {
@@ -404,10 +424,9 @@ class em_perf_domain : public detail::em_lookups<em_perf_domain<MaxStates>> {
   /// Errors: those of `validate_opps` ("opp …"), `not_supported` "dynamic-power-coefficient"
   /// when neither powers nor a coefficient exist (the kernel registers no EM), then those of
   /// `make()` with the same row numbers.
-  [[nodiscard]] static constexpr result<em_perf_domain, error> make_from_opps(std::span<const opp> opps,
-                                                                             std::uint32_t dynamic_power_coefficient,
-                                                                             std::span<const em_cpu> cpus,
-                                                                             em_options opt = {}) noexcept {
+  [[nodiscard]] static constexpr result<em_perf_domain, error> make_from_opps(
+      std::span<const opp> opps, std::uint32_t dynamic_power_coefficient,
+      std::span<const em_cpu> cpus, em_options opt = {}) noexcept {
     if (const error e = validate_opps(opps, MaxStates); !e.ok()) {
       return e;
     }
@@ -418,14 +437,18 @@ class em_perf_domain : public detail::em_lookups<em_perf_domain<MaxStates>> {
     std::array<em_state_input, MaxStates> in{};
     for (std::size_t i = 0; i < opps.size(); ++i) {
       const opp& o = opps[i];
-      in[i] = {o.frequency, explicit_power ? o.power : em_dt_power(dynamic_power_coefficient, o.voltage, o.frequency)};
+      in[i] = {o.frequency, explicit_power
+                                ? o.power
+                                : em_dt_power(dynamic_power_coefficient, o.voltage, o.frequency)};
     }
     return make(std::span<const em_state_input>(in.data(), opps.size()), cpus, opt);
   }
 
   [[nodiscard]] static constexpr std::size_t capacity() noexcept { return MaxStates; }
   /// The states, ascending in frequency.
-  [[nodiscard]] constexpr std::span<const em_perf_state> states() const noexcept { return {states_.data(), size_}; }
+  [[nodiscard]] constexpr std::span<const em_perf_state> states() const noexcept {
+    return {states_.data(), size_};
+  }
   /// Domain flags (`em_perf_domain_*`).
   [[nodiscard]] constexpr std::uint32_t flags() const noexcept { return flags_; }
   /// CPU set as a bit mask (bit i = CPU i); 0 for a device domain.
@@ -442,7 +465,8 @@ class em_perf_domain : public detail::em_lookups<em_perf_domain<MaxStates>> {
 
   constexpr error set_cpus(std::span<const em_cpu> cpus, std::uint32_t max_num_cpus) noexcept {
     if (cpus.size() > max_num_cpus) {
-      return {errc::capacity_exceeded, "cpus in perf domain (EM_MAX_NUM_CPUS)", static_cast<std::int32_t>(cpus.size())};
+      return {errc::capacity_exceeded, "cpus in perf domain (EM_MAX_NUM_CPUS)",
+              static_cast<std::int32_t>(cpus.size())};
     }
     for (std::size_t i = 0; i < cpus.size(); ++i) {
       const auto pos = static_cast<std::int32_t>(i);
@@ -474,7 +498,8 @@ class em_perf_domain : public detail::em_lookups<em_perf_domain<MaxStates>> {
     const std::uint64_t fmax = states_[size_ - 1].frequency.count();
     for (std::size_t i = 0; i < size_; ++i) {
       em_perf_state& s = states_[i];
-      s.performance = static_cast<std::uint32_t>(std::uint64_t{cpu_capacity_} * s.frequency.count() / fmax);
+      s.performance =
+          static_cast<std::uint32_t>(std::uint64_t{cpu_capacity_} * s.frequency.count() / fmax);
       if (cost_model_ == em_cost_model::v6_9 && s.performance == 0) {
         // The kernel would divide by zero computing the cost.
         return {errc::out_of_range, "em performance (zero)", static_cast<std::int32_t>(i)};
@@ -484,7 +509,8 @@ class em_perf_domain : public detail::em_lookups<em_perf_domain<MaxStates>> {
     for (std::size_t i = size_; i-- > 0;) {
       em_perf_state& s = states_[i];
       const auto p = static_cast<std::uint64_t>(s.power.count());
-      s.cost = cost_model_ == em_cost_model::v6_9 ? 10U * p / s.performance : fmax * p / s.frequency.count();
+      s.cost = cost_model_ == em_cost_model::v6_9 ? 10U * p / s.performance
+                                                  : fmax * p / s.frequency.count();
       if (s.cost >= min_cost) {
         s.flags |= em_perf_state_inefficient;
       } else {
@@ -510,9 +536,14 @@ class em_perf_domain_view : public detail::em_lookups<em_perf_domain_view> {
  public:
   /// An empty view (no states); only assignable and `empty()`.
   constexpr em_perf_domain_view() noexcept = default;
+  /// Implicit on purpose: a domain is usable wherever a view is expected.
   template <std::size_t N>
-  constexpr em_perf_domain_view(const em_perf_domain<N>& d) noexcept  // NOLINT(google-explicit-constructor)
-      : states_(d.states()), cpus_(d.cpus()), flags_(d.flags()), cpu_capacity_(d.cpu_capacity()),
+  constexpr em_perf_domain_view(  // NOLINT(google-explicit-constructor)
+      const em_perf_domain<N>& d) noexcept
+      : states_(d.states()),
+        cpus_(d.cpus()),
+        flags_(d.flags()),
+        cpu_capacity_(d.cpu_capacity()),
         cost_model_(d.cost_model()) {}
 
   /// True for a default-constructed view.
@@ -524,7 +555,7 @@ class em_perf_domain_view : public detail::em_lookups<em_perf_domain_view> {
   [[nodiscard]] constexpr em_cost_model cost_model() const noexcept { return cost_model_; }
 
  private:
-  std::span<const em_perf_state> states_{};
+  std::span<const em_perf_state> states_;
   std::uint64_t cpus_{0};
   std::uint32_t flags_{0};
   std::uint32_t cpu_capacity_{sched_capacity_scale};
@@ -539,7 +570,8 @@ constexpr em_perf_domain_view em_perf_domain<MaxStates>::view() const noexcept {
 /// The kernel's "EM: exists for CPU" rule across domains: no CPU may belong to two perf
 /// domains. Returns `already_exists` "cpu in two perf domains" with the two domain positions.
 /// O(n²).
-[[nodiscard]] constexpr error em_check_disjoint(std::span<const em_perf_domain_view> domains) noexcept {
+[[nodiscard]] constexpr error em_check_disjoint(
+    std::span<const em_perf_domain_view> domains) noexcept {
   for (std::size_t i = 0; i < domains.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if ((domains[i].cpus() & domains[j].cpus()) != 0) {

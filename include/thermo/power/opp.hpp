@@ -34,9 +34,9 @@ inline constexpr std::size_t default_max_opps = 32;
 
 /// One operating performance point.
 struct opp {
-  kilohertz frequency{};  ///< clock frequency, kHz (> 0)
-  microvolts voltage{};   ///< target voltage of the first supply, µV (> 0)
-  microwatts power{};     ///< explicit `opp-microwatt` power, µW; 0 = not given
+  kilohertz frequency;  ///< clock frequency, kHz (> 0)
+  microvolts voltage;   ///< target voltage of the first supply, µV (> 0)
+  microwatts power;     ///< explicit `opp-microwatt` power, µW; 0 = not given
 
   friend constexpr bool operator==(const opp&, const opp&) noexcept = default;
 };
@@ -45,11 +45,12 @@ namespace detail {
 
 /// Index of the first row whose `frequency` is ≥ `f`, or `rows.size()` if none (binary search).
 template <class Row>
-[[nodiscard]] constexpr std::size_t first_at_or_above(std::span<const Row> rows, kilohertz f) noexcept {
+[[nodiscard]] constexpr std::size_t first_at_or_above(std::span<const Row> rows,
+                                                      kilohertz f) noexcept {
   std::size_t lo = 0;
   std::size_t hi = rows.size();
   while (lo < hi) {
-    const std::size_t mid = lo + (hi - lo) / 2;
+    const std::size_t mid = lo + ((hi - lo) / 2);
     if (rows[mid].frequency < f) {
       lo = mid + 1;
     } else {
@@ -62,7 +63,8 @@ template <class Row>
 /// Kernel `find_freq_ceil`: the lowest row with frequency ≥ f; `out_of_range` (−ERANGE) if f is
 /// above the highest row.
 template <class Row>
-[[nodiscard]] constexpr result<std::size_t> find_ceil(std::span<const Row> rows, kilohertz f) noexcept {
+[[nodiscard]] constexpr result<std::size_t> find_ceil(std::span<const Row> rows,
+                                                      kilohertz f) noexcept {
   const std::size_t i = first_at_or_above(rows, f);
   if (i == rows.size()) {
     return errc::out_of_range;
@@ -73,7 +75,8 @@ template <class Row>
 /// Kernel `find_freq_floor`: the highest row with frequency ≤ f; `out_of_range` (−ERANGE) if f
 /// is below the lowest row.
 template <class Row>
-[[nodiscard]] constexpr result<std::size_t> find_floor(std::span<const Row> rows, kilohertz f) noexcept {
+[[nodiscard]] constexpr result<std::size_t> find_floor(std::span<const Row> rows,
+                                                       kilohertz f) noexcept {
   std::size_t i = first_at_or_above(rows, f);
   if (i < rows.size() && rows[i].frequency == f) {
     return i;
@@ -86,7 +89,8 @@ template <class Row>
 
 /// Kernel `find_freq_exact`: the row with exactly this frequency; `not_found` otherwise.
 template <class Row>
-[[nodiscard]] constexpr result<std::size_t> find_exact(std::span<const Row> rows, kilohertz f) noexcept {
+[[nodiscard]] constexpr result<std::size_t> find_exact(std::span<const Row> rows,
+                                                       kilohertz f) noexcept {
   const std::size_t i = first_at_or_above(rows, f);
   if (i == rows.size() || rows[i].frequency != f) {
     return errc::not_found;
@@ -95,7 +99,8 @@ template <class Row>
 }
 
 /// Cooling state → row index (`max_state − state`); `out_of_range` if state > max_state.
-[[nodiscard]] constexpr result<std::size_t> state_to_index(std::size_t nr_rows, std::size_t state) noexcept {
+[[nodiscard]] constexpr result<std::size_t> state_to_index(std::size_t nr_rows,
+                                                           std::size_t state) noexcept {
   if (nr_rows == 0 || state > nr_rows - 1) {
     return errc::out_of_range;
   }
@@ -113,8 +118,9 @@ template <class Row>
 ///         "opp voltage", `not_increasing` "opp frequency", `negative` "opp power",
 ///         `invalid_argument` "opp power (given on some rows only)".
 /// Complexity: O(n).
-[[nodiscard]] constexpr error validate_opps(std::span<const opp> rows,
-                                            std::size_t capacity = std::numeric_limits<std::size_t>::max()) noexcept {
+[[nodiscard]] constexpr error validate_opps(
+    std::span<const opp> rows,
+    std::size_t capacity = std::numeric_limits<std::size_t>::max()) noexcept {
   if (rows.empty()) {
     return {errc::empty, "opp table"};
   }
@@ -168,7 +174,9 @@ class opp_table {
   /// Number of OPPs (≥ 1).
   [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
   /// The rows, ascending in frequency.
-  [[nodiscard]] constexpr std::span<const opp> rows() const noexcept { return {rows_.data(), size_}; }
+  [[nodiscard]] constexpr std::span<const opp> rows() const noexcept {
+    return {rows_.data(), size_};
+  }
   /// Row `i`; precondition `i < size()`.
   [[nodiscard]] constexpr const opp& operator[](std::size_t i) const noexcept {
     THERMO_ASSERT(i < size_);
@@ -180,7 +188,9 @@ class opp_table {
   [[nodiscard]] constexpr const opp& lowest() const noexcept { return rows_[0]; }
   [[nodiscard]] constexpr const opp& highest() const noexcept { return rows_[size_ - 1]; }
   /// True when the rows carry explicit `opp-microwatt` powers.
-  [[nodiscard]] constexpr bool has_explicit_power() const noexcept { return rows_[0].power.count() != 0; }
+  [[nodiscard]] constexpr bool has_explicit_power() const noexcept {
+    return rows_[0].power.count() != 0;
+  }
 
   /// Highest cooling state of a cooling device over this table: `size() − 1`.
   [[nodiscard]] constexpr std::size_t max_state() const noexcept { return size_ - 1; }

@@ -67,20 +67,20 @@ enum class dtpm_kind : std::uint8_t {
 struct dtpm_leaf_update {
   dtpm_id node{};          ///< the leaf
   std::size_t state{};     ///< EM index now allowed at most
-  kilohertz frequency{};   ///< the new frequency QoS max request (EM[state].frequency)
-  microwatts limit{};      ///< the leaf's new power_limit: n · EM[state].power
+  kilohertz frequency;     ///< the new frequency QoS max request (EM[state].frequency)
+  microwatts limit;        ///< the leaf's new power_limit: n · EM[state].power
   bool below_min = false;  ///< the requested share was below the leaf's min (clamped to state 0)
 };
 
 /// Result of a limit change.
 struct dtpm_limit_change {
-  microwatts limit{};             ///< the node's power_limit afterwards (Σ achievable leaf powers)
+  microwatts limit;               ///< the node's power_limit afterwards (Σ achievable leaf powers)
   std::size_t leaves_changed{0};  ///< leaves whose frequency cap changed
 };
 
 /// A sink that ignores leaf updates.
 struct dtpm_ignore_updates {
-  constexpr void operator()(const dtpm_leaf_update&) const noexcept {}
+  constexpr void operator()(const dtpm_leaf_update& /*update*/) const noexcept {}
 };
 
 /// A DTPM tree with room for `MaxNodes` nodes.
@@ -93,8 +93,8 @@ class power_budget {
 
   /// Registers an inner (virtual) node. `parent = dtpm_no_parent` makes it the root.
   /// Errors: see `add_leaf`. O(1).
-  [[nodiscard]] constexpr result<dtpm_id, error> add_virtual(std::string_view name,
-                                                             dtpm_id parent = dtpm_no_parent) noexcept {
+  [[nodiscard]] constexpr result<dtpm_id, error> add_virtual(
+      std::string_view name, dtpm_id parent = dtpm_no_parent) noexcept {
     return add_node(name, parent, dtpm_kind::virtual_node, {}, 0);
   }
 
@@ -135,9 +135,11 @@ class power_budget {
   /// Sets a power limit on `node` and distributes it (kernel `set_power_limit_uw`). Calls
   /// `sink(const dtpm_leaf_update&)` for every leaf whose frequency cap changed, in node order.
   /// Errors: `out_of_range` "dtpm node"; `negative` "power limit". O(nodes).
+  /// The sink is called repeatedly, so it is not forwarded (never moved from).
   template <class Sink>
-  [[nodiscard]] constexpr result<dtpm_limit_change, error> set_power_limit(dtpm_id node, microwatts limit,
-                                                                           Sink&& sink) noexcept {
+  [[nodiscard]] constexpr result<dtpm_limit_change, error> set_power_limit(
+      dtpm_id node, microwatts limit,
+      Sink&& sink) noexcept {  // NOLINT(cppcoreguidelines-missing-std-forward)
     if (node >= nodes_.size()) {
       return error{errc::out_of_range, "dtpm node", node};
     }
@@ -173,7 +175,8 @@ class power_budget {
       if (k != n.state) {
         n.state = static_cast<std::uint16_t>(k);
         ++changed;
-        sink(dtpm_leaf_update{static_cast<dtpm_id>(i), k, n.em[k].frequency, n.limit, assigned_[i] < n.min});
+        sink(dtpm_leaf_update{static_cast<dtpm_id>(i), k, n.em[k].frequency, n.limit,
+                              assigned_[i] < n.min});
       }
     }
     // Bottom-up: an inner node's limit is the sum of its children's.
@@ -190,7 +193,8 @@ class power_budget {
     }
     return dtpm_limit_change{top.limit, changed};
   }
-  [[nodiscard]] constexpr result<dtpm_limit_change, error> set_power_limit(dtpm_id node, microwatts limit) noexcept {
+  [[nodiscard]] constexpr result<dtpm_limit_change, error> set_power_limit(
+      dtpm_id node, microwatts limit) noexcept {
     return set_power_limit(node, limit, dtpm_ignore_updates{});
   }
 
@@ -226,11 +230,14 @@ class power_budget {
   /// inner node's the sum over the leaves below. `leaf_power` is called once per leaf.
   /// Precondition: `node < size()`. O(nodes · depth).
   template <class LeafPower>
-  [[nodiscard]] constexpr microwatts get_power(dtpm_id node, LeafPower&& leaf_power_of) const noexcept {
+  [[nodiscard]] constexpr microwatts get_power(
+      dtpm_id node,
+      LeafPower&& leaf_power_of) const noexcept {  // NOLINT(cppcoreguidelines-missing-std-forward)
     THERMO_ASSERT(node < nodes_.size());
     microwatts sum(0);
     for (std::size_t i = node; i < nodes_.size(); ++i) {
-      if (nodes_[i].kind != dtpm_kind::virtual_node && is_descendant_or_self(static_cast<dtpm_id>(i), node)) {
+      if (nodes_[i].kind != dtpm_kind::virtual_node &&
+          is_descendant_or_self(static_cast<dtpm_id>(i), node)) {
         sum += leaf_power_of(static_cast<dtpm_id>(i), nodes_[i].em, nodes_[i].online_cpus);
       }
     }
@@ -270,9 +277,13 @@ class power_budget {
   /// True when the last limit set on this node was not its max (`DTPM_POWER_LIMIT_FLAG`).
   [[nodiscard]] constexpr bool limited(dtpm_id id) const noexcept { return at(id).limited; }
   /// A leaf's EM (an empty view for inner nodes).
-  [[nodiscard]] constexpr em_perf_domain_view energy_model(dtpm_id id) const noexcept { return at(id).em; }
+  [[nodiscard]] constexpr em_perf_domain_view energy_model(dtpm_id id) const noexcept {
+    return at(id).em;
+  }
   /// A leaf's online CPU count (1 for devfreq, 0 for inner nodes).
-  [[nodiscard]] constexpr std::uint32_t online_cpus(dtpm_id id) const noexcept { return at(id).online_cpus; }
+  [[nodiscard]] constexpr std::uint32_t online_cpus(dtpm_id id) const noexcept {
+    return at(id).online_cpus;
+  }
   /// A leaf's highest allowed EM index (its frequency cap); 0 for inner nodes.
   [[nodiscard]] constexpr std::size_t leaf_state(dtpm_id id) const noexcept { return at(id).state; }
   /// A leaf's frequency cap (the QoS max request); 0 kHz for inner nodes.
@@ -283,8 +294,8 @@ class power_budget {
 
  private:
   struct node_t {
-    std::string_view name{};
-    em_perf_domain_view em{};
+    std::string_view name;
+    em_perf_domain_view em;
     microwatts min{0};
     microwatts max{0};
     microwatts limit{0};
@@ -305,7 +316,8 @@ class power_budget {
   /// Errors: `already_exists` "dtpm root"; `invalid_argument` "dtpm parent without a root" /
   /// "dtpm parent is a leaf"; `out_of_range` "dtpm parent"; `capacity_exceeded` "dtpm nodes".
   constexpr result<dtpm_id, error> add_node(std::string_view name, dtpm_id parent, dtpm_kind kind,
-                                            em_perf_domain_view em, std::uint32_t online_cpus) noexcept {
+                                            em_perf_domain_view em,
+                                            std::uint32_t online_cpus) noexcept {
     if (parent == dtpm_no_parent) {
       if (!nodes_.empty()) {
         return error{errc::already_exists, "dtpm root (only one)"};
@@ -344,7 +356,8 @@ class power_budget {
   }
 
   /// The highest state with n·P ≤ budget; state 0 when even that exceeds it (our clamp).
-  [[nodiscard]] static constexpr std::size_t highest_state_within(const node_t& n, microwatts budget) noexcept {
+  [[nodiscard]] static constexpr std::size_t highest_state_within(const node_t& n,
+                                                                  microwatts budget) noexcept {
     std::size_t k = 0;
     for (std::size_t i = 1; i < n.em.nr_perf_states(); ++i) {
       if (leaf_power(n, i) > budget) {
@@ -356,7 +369,8 @@ class power_budget {
   }
 
   /// A child's share of its parent's assigned limit.
-  [[nodiscard]] static constexpr microwatts child_share(const node_t& parent, microwatts parent_limit,
+  [[nodiscard]] static constexpr microwatts child_share(const node_t& parent,
+                                                        microwatts parent_limit,
                                                         const node_t& child) noexcept {
     if (parent_limit == parent.max) {
       return child.max;
@@ -385,7 +399,9 @@ class power_budget {
       }
       const auto pmax = static_cast<std::uint64_t>(nodes_[n.parent].max.count());
       const auto cmax = static_cast<std::uint64_t>(n.max.count());
-      n.weight = pmax == 0 ? 0U : static_cast<std::uint32_t>(div_round_closest(cmax * dtpm_weight_scale, pmax));
+      n.weight =
+          pmax == 0 ? 0U
+                    : static_cast<std::uint32_t>(div_round_closest(cmax * dtpm_weight_scale, pmax));
     }
   }
 

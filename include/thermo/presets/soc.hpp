@@ -10,7 +10,8 @@
 /// the end build the Energy Model of a cluster or device:
 ///
 ///     const auto& soc = thermo::presets::rk3399;
-///     auto big = thermo::presets::make_cluster_em(soc.clusters[1]);   // result<em_perf_domain<>, error>
+///     // result<em_perf_domain<>, error>:
+///     auto big = thermo::presets::make_cluster_em(soc.clusters[1]);
 ///
 /// No heap; everything is usable in constant expressions. See docs/reference/power.md.
 #pragma once
@@ -38,10 +39,10 @@ inline constexpr std::uint32_t thermal_no_limit = 0xFFFF'FFFFU;
 
 /// What kind of cooling device the kernel registers for a device-tree node.
 enum class cooling_device_type : std::uint8_t {
-  cpufreq,  ///< one per cpufreq policy, on the policy's first CPU node ("cpufreq-cpuN")
-  devfreq,  ///< a GPU under devfreq ("devfreq-<device name>")
-  pwm_fan,  ///< pwm-fan, state s → PWM `cooling_levels[s]`
-  gpio_fan, ///< gpio-fan, one state per speed-map entry
+  cpufreq,   ///< one per cpufreq policy, on the policy's first CPU node ("cpufreq-cpuN")
+  devfreq,   ///< a GPU under devfreq ("devfreq-<device name>")
+  pwm_fan,   ///< pwm-fan, state s → PWM `cooling_levels[s]`
+  gpio_fan,  ///< gpio-fan, one state per speed-map entry
 };
 
 /// A CPU perf domain (cluster): CPUs sharing one clock and one OPP table.
@@ -52,9 +53,9 @@ struct cpu_cluster_desc {
   std::span<const std::uint32_t> cpu_ids;       ///< logical CPU numbers (device-tree order)
   std::uint32_t dynamic_power_coefficient;      ///< C, µW/(MHz·V²); 0 = absent (no EM)
   std::uint32_t capacity_dmips_mhz;             ///< DT `capacity-dmips-mhz`
-  std::uint32_t cpu_capacity;                   ///< normalised capacity the kernel computes (≤ 1024)
-  std::string_view opp_table;                   ///< DT node of the OPP table
-  std::span<const power::opp> opps;             ///< ascending frequency
+  std::uint32_t cpu_capacity;        ///< normalised capacity the kernel computes (≤ 1024)
+  std::string_view opp_table;        ///< DT node of the OPP table
+  std::span<const power::opp> opps;  ///< ascending frequency
 };
 
 /// A non-CPU device with an OPP table (a GPU).
@@ -72,8 +73,8 @@ struct cooling_device_desc {
   std::string_view name;     ///< the kernel's cdev type string ("cpufreq-cpu0", "pwm-fan" …)
   std::string_view node;     ///< device-tree node that cooling maps reference
   cooling_device_type type;  ///< what it drives
-  std::int16_t domain;       ///< index into `clusters` (cpufreq) or `devices` (devfreq); −1 for fans
-  std::uint32_t max_state;   ///< highest cooling state
+  std::int16_t domain;      ///< index into `clusters` (cpufreq) or `devices` (devfreq); −1 for fans
+  std::uint32_t max_state;  ///< highest cooling state
   std::span<const std::uint32_t> cooling_levels;  ///< pwm-fan PWM value per state (else empty)
 };
 
@@ -87,9 +88,9 @@ struct trip_desc {
 
 /// One `cooling-device = <&dev lower upper>` entry of a cooling map.
 struct cooling_map_entry {
-  std::string_view device;      ///< device-tree node named by the map
-  std::uint32_t lower;          ///< minimum cooling state, or `thermal_no_limit`
-  std::uint32_t upper;          ///< maximum cooling state, or `thermal_no_limit`
+  std::string_view device;  ///< device-tree node named by the map
+  std::uint32_t lower;      ///< minimum cooling state, or `thermal_no_limit`
+  std::uint32_t upper;      ///< maximum cooling state, or `thermal_no_limit`
   /// Index into `soc_description::cooling_devices`, or −1 when the entry binds nothing (a CPU
   /// that is not its policy's first, kernel-reference §3.3). Entries are kept as in the device
   /// tree: a second entry for the same (trip, cooling device) is kept too, and the kernel's
@@ -99,20 +100,20 @@ struct cooling_map_entry {
 
 /// One `cooling-maps` child.
 struct cooling_map_desc {
-  std::string_view name;        ///< "map0" …
-  std::uint16_t trip;           ///< index into the zone's `trips`
-  std::uint32_t contribution;   ///< weight; 0 = absent (THERMAL_WEIGHT_DEFAULT)
+  std::string_view name;       ///< "map0" …
+  std::uint16_t trip;          ///< index into the zone's `trips`
+  std::uint32_t contribution;  ///< weight; 0 = absent (THERMAL_WEIGHT_DEFAULT)
   std::span<const cooling_map_entry> devices;
 };
 
 /// One thermal zone (DT `thermal-zones` child).
 struct thermal_zone_desc {
-  std::string_view name;                  ///< e.g. "cpu-thermal"
-  milliseconds polling_delay;             ///< 0 = interrupt driven
-  milliseconds polling_delay_passive;     ///< 0 = no passive polling
-  milliwatts sustainable_power;           ///< 0 = absent (IPA estimates it)
-  std::string_view sensor;                ///< sensor device-tree node
-  std::int32_t sensor_id;                 ///< `thermal-sensors` argument; −1 when the sensor has none
+  std::string_view name;               ///< e.g. "cpu-thermal"
+  milliseconds polling_delay;          ///< 0 = interrupt driven
+  milliseconds polling_delay_passive;  ///< 0 = no passive polling
+  milliwatts sustainable_power;        ///< 0 = absent (IPA estimates it)
+  std::string_view sensor;             ///< sensor device-tree node
+  std::int32_t sensor_id;              ///< `thermal-sensors` argument; −1 when the sensor has none
   std::span<const trip_desc> trips;
   std::span<const cooling_map_desc> cooling_maps;
 };
@@ -168,21 +169,24 @@ template <std::size_t MaxStates = power::default_max_opps>
 [[nodiscard]] constexpr result<power::em_perf_domain<MaxStates>, error> make_cluster_em(
     const cpu_cluster_desc& c, power::em_options opt = {}) noexcept {
   if (c.cpu_ids.size() > max_cluster_cpus) {
-    return error{errc::capacity_exceeded, "cluster cpus", static_cast<std::int32_t>(c.cpu_ids.size())};
+    return error{errc::capacity_exceeded, "cluster cpus",
+                 static_cast<std::int32_t>(c.cpu_ids.size())};
   }
   std::array<power::em_cpu, max_cluster_cpus> cpus{};
   for (std::size_t i = 0; i < c.cpu_ids.size(); ++i) {
-    cpus[i] = power::em_cpu{c.cpu_ids[i], c.cpu_capacity};
+    cpus[i] = power::em_cpu{.id = c.cpu_ids[i], .capacity = c.cpu_capacity};
   }
   return power::em_perf_domain<MaxStates>::make_from_opps(
-      c.opps, c.dynamic_power_coefficient, std::span<const power::em_cpu>(cpus.data(), c.cpu_ids.size()), opt);
+      c.opps, c.dynamic_power_coefficient,
+      std::span<const power::em_cpu>(cpus.data(), c.cpu_ids.size()), opt);
 }
 
 /// The (device) Energy Model of a GPU; `not_supported` when it has no coefficient.
 template <std::size_t MaxStates = power::default_max_opps>
 [[nodiscard]] constexpr result<power::em_perf_domain<MaxStates>, error> make_device_em(
     const device_desc& d, power::em_options opt = {}) noexcept {
-  return power::em_perf_domain<MaxStates>::make_from_opps(d.opps, d.dynamic_power_coefficient, {}, opt);
+  return power::em_perf_domain<MaxStates>::make_from_opps(d.opps, d.dynamic_power_coefficient, {},
+                                                          opt);
 }
 
 }  // namespace thermo::presets
