@@ -189,7 +189,7 @@ TEST_CASE("SCP distribution: weighted first pass capped at demand, spare re-divi
   }
 }
 
-TEST_CASE("SCP activity factors add the idle part of the last grant; a failed read drops the actor from the total",
+TEST_CASE("SCP activity factors add the idle part of the last grant, and a failed read drops the actor from the total",
           "[scp]") {
   full_platform p;
   p.reading = errc::try_again;  // no reading: the budget stays at the TDP

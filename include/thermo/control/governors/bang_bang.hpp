@@ -50,8 +50,8 @@ class bang_bang {
   /// Registers the zone (its flag starts cleared). `capacity_exceeded` when `MaxZones` zones are
   /// already bound.
   [[nodiscard]] errc bind_to_tz(thermal_zone_device& tz) noexcept {
-    if (slot_of(tz) != nullptr) {
-      slot_of(tz)->done = false;
+    if (zone_slot* s = slot_of(tz); s != nullptr) {
+      s->done = false;
       return errc::ok;
     }
     for (zone_slot& s : zones_) {
