@@ -1,0 +1,225 @@
+/// @file utilization_csv.hpp
+/// Reads a per-CPU utilisation trace from CSV (host-only: std::string, std::vector, fstream).
+///
+/// Format:
+///
+///     # comments and blank lines are ignored
+///     time_s,cpu0,cpu1,cpu2,cpu3
+///     0.000,0.50,0.10,0,0
+///     0.100,1.00,0.95,0.2,0
+///
+/// * The header's first column names the time unit: `time_s`, `time_ms`, `time_us` or `time_ns`;
+///   the other columns name the CPUs (at least one; any non-empty names).
+/// * Each data row has a time (finite, ≥ 0, strictly increasing after rounding to whole
+///   nanoseconds) and one utilisation per CPU, each a finite number in [0, 1]
+///   (frequency-invariant utilisation, workload/utilization_trace.hpp). Fields may be padded with
+///   spaces; `\r\n` line ends are accepted.
+///
+/// Every error names the file and the line ("trace.csv:7: bad number 'abc' in column 3 (cpu1)");
+/// the reader never throws on bad input and never crashes. Build the heap-free workload from the
+/// table with `make_utilization_trace`.
+#pragma once
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <span>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "thermo/core/errc.hpp"
+#include "thermo/core/result.hpp"
+#include "thermo/core/time.hpp"
+#include "thermo/workload/utilization_trace.hpp"
+
+namespace thermo::io {
+
+/// A parsed utilisation trace.
+struct utilization_table {
+  std::vector<std::string> cpus;  ///< CPU column names
+  std::vector<sim_time> times;    ///< row start times (trace time)
+  std::vector<double> values;     ///< rows × cpus.size(), row-major
+
+  [[nodiscard]] std::size_t rows() const noexcept { return times.size(); }
+  [[nodiscard]] std::size_t cores() const noexcept { return cpus.size(); }
+  [[nodiscard]] std::span<const double> row(std::size_t r) const noexcept {
+    return {values.data() + r * cpus.size(), cpus.size()};
+  }
+};
+
+/// Outcome of a read: `code == errc::ok`, or a message naming the file and line (`line` is 0 for
+/// errors about the whole file).
+struct csv_error {
+  errc code{errc::ok};
+  std::string message;
+  std::size_t line = 0;
+  [[nodiscard]] bool ok() const noexcept { return code == errc::ok; }
+};
+
+namespace detail::utilization_csv {
+
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+inline std::vector<std::string_view> split(std::string_view line) {
+  std::vector<std::string_view> out;
+  std::size_t from = 0;
+  while (true) {
+    const auto comma = line.find(',', from);
+    out.push_back(trim(line.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from)));
+    if (comma == std::string_view::npos) {
+      return out;
+    }
+    from = comma + 1;
+  }
+}
+
+/// A finite double from the whole field, or false.
+inline bool parse_number(std::string_view field, double& out) {
+  if (field.empty()) {
+    return false;
+  }
+  const char* first = field.data();
+  if (*first == '+') {
+    ++first;  // from_chars does not take a leading '+'
+  }
+  const char* last = field.data() + field.size();
+  const auto [ptr, ec] = std::from_chars(first, last, out);
+  return ec == std::errc{} && ptr == last && out - out == 0.0;
+}
+
+inline std::string number_text(double v) {
+  std::ostringstream s;
+  s.precision(12);
+  s << v;
+  return s.str();
+}
+
+}  // namespace detail::utilization_csv
+
+/// Parses CSV text (see the file comment); `name` prefixes every message. On error `out` is
+/// left empty.
+[[nodiscard]] inline csv_error parse_utilization_csv(std::string_view text, std::string_view name,
+                                                      utilization_table& out) {
+  namespace d = detail::utilization_csv;
+  out = {};
+  const std::string file(name);
+  auto fail = [&](std::size_t line, const std::string& what) {
+    out = {};
+    return csv_error{errc::parse_error, file + ":" + std::to_string(line) + ": " + what, line};
+  };
+  double scale = 0.0;  // nanoseconds per time unit
+  bool have_header = false;
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const auto nl = text.find('\n', pos);
+    const std::string_view raw = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+    ++line_no;
+    const std::string_view line = d::trim(raw);
+    if (line.empty() || line.front() == '#') {
+      continue;
+    }
+    const auto fields = d::split(line);
+    if (!have_header) {
+      const std::string_view unit = fields[0];
+      if (unit == "time_s") {
+        scale = 1e9;
+      } else if (unit == "time_ms") {
+        scale = 1e6;
+      } else if (unit == "time_us") {
+        scale = 1e3;
+      } else if (unit == "time_ns") {
+        scale = 1.0;
+      } else {
+        return fail(line_no, "first column must be time_s, time_ms, time_us or time_ns, found '" + std::string(unit) + "'");
+      }
+      if (fields.size() < 2) {
+        return fail(line_no, "no CPU columns after '" + std::string(unit) + "'");
+      }
+      for (std::size_t k = 1; k < fields.size(); ++k) {
+        if (fields[k].empty()) {
+          return fail(line_no, "empty name for column " + std::to_string(k + 1));
+        }
+        out.cpus.emplace_back(fields[k]);
+      }
+      have_header = true;
+      continue;
+    }
+    const std::size_t want = out.cpus.size() + 1;
+    if (fields.size() != want) {
+      return fail(line_no, "expected " + std::to_string(want) + " values, found " + std::to_string(fields.size()));
+    }
+    double t = 0.0;
+    if (!d::parse_number(fields[0], t)) {
+      return fail(line_no, "bad time '" + std::string(fields[0]) + "'");
+    }
+    if (t < 0.0) {
+      return fail(line_no, "negative time " + d::number_text(t));
+    }
+    const double ns = t * scale + 0.5;
+    if (!(ns < 9.0e18)) {
+      return fail(line_no, "time " + d::number_text(t) + " is beyond the simulation clock's range");
+    }
+    const sim_time at{static_cast<std::int64_t>(ns)};
+    if (!out.times.empty() && at <= out.times.back()) {
+      return fail(line_no, "time " + std::string(fields[0]) + " is not after the previous row's");
+    }
+    out.times.push_back(at);
+    for (std::size_t k = 1; k < fields.size(); ++k) {
+      double u = 0.0;
+      const std::string column = std::to_string(k + 1) + " (" + out.cpus[k - 1] + ")";
+      if (!d::parse_number(fields[k], u)) {
+        return fail(line_no, "bad number '" + std::string(fields[k]) + "' in column " + column);
+      }
+      if (u < 0.0 || u > 1.0) {
+        return fail(line_no, "utilisation " + std::string(fields[k]) + " in column " + column + " is outside [0, 1]");
+      }
+      out.values.push_back(u);
+    }
+  }
+  if (!have_header) {
+    out = {};
+    return {errc::parse_error, file + ": empty file (expected a header: time_s,cpu0,…)", 0};
+  }
+  if (out.times.empty()) {
+    out = {};
+    return {errc::parse_error, file + ": no data rows", 0};
+  }
+  return {};
+}
+
+/// Reads and parses the file at `path`. Errors: `io_error` "<path>: cannot open file", or those
+/// of `parse_utilization_csv`.
+[[nodiscard]] inline csv_error read_utilization_csv(const std::string& path, utilization_table& out) {
+  out = {};
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    return {errc::io_error, path + ": cannot open file", 0};
+  }
+  std::ostringstream s;
+  s << f.rdbuf();
+  return parse_utilization_csv(s.str(), path, out);
+}
+
+/// The heap-free workload for a parsed table. Errors: those of `utilization_trace::make`
+/// (e.g. `capacity_exceeded` "trace rows" when the table has more rows than `MaxRows`).
+template <std::size_t MaxRows = 1024, std::size_t MaxCores = 8>
+[[nodiscard]] result<workload::utilization_trace<MaxRows, MaxCores>, error> make_utilization_trace(
+    const utilization_table& t, const workload::utilization_trace_config& c) noexcept {
+  return workload::utilization_trace<MaxRows, MaxCores>::make(t.times, t.values, t.cores(), c);
+}
+
+}  // namespace thermo::io
