@@ -18,3 +18,11 @@ endif()
 add_test(NAME thermo.governors.firmware_flags_compile
          COMMAND ${CMAKE_CXX_COMPILER} -std=c++20 -fno-exceptions -fno-rtti -Wall -Wextra -Werror
                  -I${PROJECT_SOURCE_DIR}/include -fsyntax-only ${CMAKE_CURRENT_SOURCE_DIR}/governors/firmware_governors.cpp)
+
+# The governor tour of docs/explanation/governors.md runs to the end (examples/ is configured
+# after tests/, so the target is named by generator expression).
+if(THERMO_BUILD_EXAMPLES AND NOT CMAKE_CROSSCOMPILING)
+  add_test(NAME thermo.governors.example_governor_tour COMMAND $<TARGET_FILE:governor_tour>)
+  set_tests_properties(thermo.governors.example_governor_tour PROPERTIES
+                       PASS_REGULAR_EXPRESSION "60\\.0  step_wise")
+endif()

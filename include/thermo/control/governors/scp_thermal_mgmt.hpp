@@ -18,12 +18,11 @@
 ///
 /// Reproduced quirks (see docs/explanation/governors.md): the switch-on test compares u32 values
 /// (a negative reading passes it) while the error uses the signed value; the read happens every
-/// `slow_loop_mult + 1` ticks; an
-/// asynchronous reading not consumed by the next slow tick is a panic; the integral has no
-/// lower bound; the budget has no upper bound; below switch-on the cold-state budget is still
-/// distributed; all divisions truncate; the weighted products wrap in 32 bits; an actor whose
-/// activity factor cannot be read is left out of the weighted total but still gets a share;
-/// the second pass carries over nothing for an actor that was fully served.
+/// `slow_loop_mult + 1` ticks; an asynchronous reading not consumed by the next slow tick is a
+/// panic; the integral has no lower bound; the budget has no upper bound; below switch-on the
+/// cold-state budget is still distributed; all divisions truncate; the weighted products wrap in
+/// 32 bits; an actor whose activity factor cannot be read is left out of the weighted total but
+/// still gets a share; the second pass carries over nothing for an actor that was fully served.
 /// One deliberate difference: a total weighted demand of 0 would divide by zero; here the
 /// first-pass share is then 0, which is what a Cortex-M's UDIV returns by default.
 ///
