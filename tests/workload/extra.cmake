@@ -10,3 +10,10 @@ if(Python3_Interpreter_FOUND)
            COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/tools/gen_workload_presets.py
                    --data ${THERMO_SHARED_DIR}/data/workloads.json --check)
 endif()
+
+# The workload examples are run by thermo_workload_tests (examples_test.cpp), which checks their
+# summaries and CSV and parses their SVG as XML. (examples/ is configured after tests/.)
+if(THERMO_BUILD_EXAMPLES AND NOT CMAKE_CROSSCOMPILING)
+  add_dependencies(thermo_workload_tests boot_cost dtpm_budget)
+  target_compile_definitions(thermo_workload_tests PRIVATE THERMO_EXAMPLES_DIR="${PROJECT_BINARY_DIR}/examples")
+endif()

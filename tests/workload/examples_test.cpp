@@ -1,0 +1,170 @@
+// Runs the workload examples (boot_cost, dtpm_budget, and the simulation examples when built) and
+// checks their summaries, their CSV against the library, and that every SVG is well-formed XML.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/xml_check.hpp"
+#include "thermo/analysis/boot_cost.hpp"
+#include "thermo/presets/compressors.hpp"
+#include "thermo/presets/storage.hpp"
+
+#ifdef THERMO_EXAMPLES_DIR
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::string run(const std::string& cmd, int& status) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");  // NOLINT(cert-env33-c): test runs our own example binary
+  REQUIRE(p != nullptr);
+  std::vector<char> buf(4096);
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) {
+    out.append(buf.data(), n);
+  }
+  status = pclose(p);
+  return out;
+}
+
+std::vector<std::vector<std::string>> read_csv(const std::string& path) {
+  std::vector<std::vector<std::string>> rows;
+  std::ifstream f(path);
+  std::string line;
+  while (std::getline(f, line)) {
+    std::vector<std::string> fields;
+    std::string cur;
+    bool quoted = false;
+    for (const char c : line) {
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ',' && !quoted) {
+        fields.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    fields.push_back(cur);
+    rows.push_back(fields);
+  }
+  return rows;
+}
+
+std::string out_path(const std::string& name) { return std::string(THERMO_BINARY_DIR) + "/" + name; }
+
+}  // namespace
+
+TEST_CASE("boot_cost reproduces the published boots, gives the Gemini verdicts and writes CSV and SVG", "[examples]") {
+  const std::string csv = out_path("boot_cost_test.csv");
+  const std::string svg = out_path("boot_cost_test.svg");
+  std::remove(csv.c_str());
+  std::remove(svg.c_str());
+  int status = -1;
+  const std::string out =
+      run(std::string(THERMO_EXAMPLES_DIR) + "/boot_cost --csv " + csv + " --plot " + svg, status);
+  INFO(out);
+  REQUIRE(status == 0);
+  CHECK(out.find("worst total-time error: 2.3 %") != std::string::npos);
+  CHECK(out.find("ARM926EJ-S at 200 MHz decompresses in 2.38 s: zImage wins below 2.95 MB/s") != std::string::npos);
+  CHECK(out.find("Cortex-A9 at 1000 MHz decompresses in 0.85 s: zImage wins below 8.24 MB/s") != std::string::npos);
+  CHECK(out.find("lzo   ratio 1.88, decompresses at  43.37 MB/s") != std::string::npos);
+  const auto rows = read_csv(csv);
+  const std::size_t media = thermo::presets::storage_media.size();
+  REQUIRE(rows.size() == 1 + 10 + media * 4 + media * 5);
+  CHECK(rows[0][0] == "table");
+  CHECK(rows[0][9] == "total_s");
+  // Every published row in the CSV is the library's prediction, within 10 % of the measurement.
+  std::size_t published = 0;
+  for (const auto& r : rows) {
+    if (r[0] != "published") {
+      continue;
+    }
+    ++published;
+    const double model = std::stod(r[9]);
+    const double measured = std::stod(r[11]);
+    CHECK(std::abs(model - measured) / measured < 0.10);
+  }
+  CHECK(published == 10U);
+  const std::string doc = slurp(svg);
+  REQUIRE_FALSE(doc.empty());
+  CHECK(thermo::test::xml_check(doc).empty());
+  CHECK(doc.find("Gemini boot time") != std::string::npos);
+}
+
+TEST_CASE("boot_cost rejects unknown arguments and unwritable outputs", "[examples]") {
+  int status = -1;
+  const std::string out = run(std::string(THERMO_EXAMPLES_DIR) + "/boot_cost --bogus 2>&1", status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(out.find("usage:") != std::string::npos);
+  run(std::string(THERMO_EXAMPLES_DIR) + "/boot_cost --csv /nonexistent/x.csv --plot /nonexistent/x.svg 2>&1",
+      status);
+  CHECK(WEXITSTATUS(status) == 1);
+}
+
+TEST_CASE("dtpm_budget sweeps the RK3399 budget and writes a consistent CSV and SVG", "[examples]") {
+  const std::string csv = out_path("dtpm_budget_test.csv");
+  const std::string svg = out_path("dtpm_budget_test.svg");
+  std::remove(csv.c_str());
+  std::remove(svg.c_str());
+  int status = -1;
+  const std::string out =
+      run(std::string(THERMO_EXAMPLES_DIR) + "/dtpm_budget --csv " + csv + " --plot " + svg, status);
+  INFO(out);
+  REQUIRE(status == 0);
+  CHECK(out.find("little   4 CPUs, 6 OPPs, 111 .. 716 mW, weight 133/1024") != std::string::npos);
+  CHECK(out.find("big      2 CPUs, 8 OPPs, 242 .. 2260 mW, weight 418/1024") != std::string::npos);
+  CHECK(out.find("gpu      device, 6 OPPs, 359 .. 2555 mW, weight 473/1024") != std::string::npos);
+  CHECK(out.find("  5532 mW   5532 mW    0%       716 @  1416      2260 @  1800      2555 @   800") !=
+        std::string::npos);
+  const auto rows = read_csv(csv);
+  REQUIRE(rows.size() > 100U);
+  REQUIRE(rows[0].size() == 11U);
+  long long previous = 1LL << 40;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const long long budget = std::stoll(rows[i][0]);
+    const long long granted = std::stoll(rows[i][1]);
+    // Budgets descend; the granted power is the sum of the leaves' and never above the budget (µW).
+    CHECK(budget < previous);
+    previous = budget;
+    CHECK(granted <= budget);
+    CHECK(granted == std::stoll(rows[i][2]) + std::stoll(rows[i][5]) + std::stoll(rows[i][8]));
+  }
+  CHECK(std::stoll(rows.back()[0]) / 1000 == 712);  // the root's minimum [µW]
+  CHECK(thermo::test::xml_check(slurp(svg)).empty());
+}
+
+TEST_CASE("dtpm_budget rejects an unknown SoC and a bad step", "[examples]") {
+  int status = -1;
+  std::string out = run(std::string(THERMO_EXAMPLES_DIR) + "/dtpm_budget --soc nosuch 2>&1", status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(out.find("unknown SoC 'nosuch'") != std::string::npos);
+  CHECK(out.find("rk3588") != std::string::npos);
+  out = run(std::string(THERMO_EXAMPLES_DIR) + "/dtpm_budget --step -5 2>&1", status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(out.find("bad --step '-5'") != std::string::npos);
+}
+
+TEST_CASE("dtpm_budget runs on every preset SoC with an Energy Model", "[examples]") {
+  for (const char* soc : {"hi3660", "mt8183", "mt8173", "exynos5422", "rk3588"}) {
+    int status = -1;
+    const std::string csv = out_path(std::string("dtpm_budget_") + soc + ".csv");
+    const std::string out = run(std::string(THERMO_EXAMPLES_DIR) + "/dtpm_budget --soc " + soc + " --csv " + csv +
+                                    " --plot " + out_path(std::string("dtpm_budget_") + soc + ".svg"),
+                                status);
+    INFO(soc << "\n" << out);
+    CHECK(status == 0);
+    CHECK(read_csv(csv).size() > 10U);
+  }
+}
+#endif
