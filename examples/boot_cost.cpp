@@ -92,7 +92,6 @@ int main(int argc, char** argv) {
 
   // (1) The published boots. Each board's storage bandwidth is calibrated on its uncompressed
   // row; the decompressor profiles (cycles per byte) are the data's measured speeds.
-  // [reproduce]
   std::printf("1. Published ARM32 boots (Opdenacker 2012) against the model\n");
   std::printf("   storage bandwidth calibrated on each board's uncompressed row; decompression from the\n");
   std::printf("   compressor profiles; times in seconds\n\n");
@@ -100,9 +99,11 @@ int main(int argc, char** argv) {
               "dec mod", "total pub", "total mod", "error", "role");
   double worst = 0.0;
   for (const auto& m : thermo::presets::boot_measurements) {
+    // [reproduce]
     const auto none = thermo::presets::find_boot_measurement(m.board, compressor::none);
     const double bandwidth = *thermo::analysis::calibrate_storage_bandwidth(*none);
     const auto p = thermo::analysis::predict_measurement(m, bandwidth);
+    // [reproduce]
     if (!p) {
       std::fprintf(stderr, "boot_cost: %s\n", p.error().what);
       return 2;
@@ -118,10 +119,8 @@ int main(int argc, char** argv) {
                     sv(to_string(m.algorithm)), *p, published});
   }
   std::printf("\n   worst total-time error: %.1f %% (the acceptance bound is 10 %%)\n", worst * 100.0);
-  // [reproduce]
 
   // (2) The Gemini example on every medium, for the two measured ARM32 gzip decompressors.
-  // [gemini]
   const kernel_image gemini{thermo::presets::gemini_vmlinux_bytes, thermo::presets::gemini_zimage_bytes};
   struct cpu_choice {
     const char* core;
@@ -140,15 +139,18 @@ int main(int argc, char** argv) {
     std::printf("   %s at %.0f MHz decompresses in %.2f s: zImage wins below %.2f MB/s\n", cpus[c].core, cpus[c].f / 1e6,
                 thermo::analysis::decompress_seconds(gemini, d, p), gemini_break_even[c] / 1e6);
   }
+  std::printf("\n   each cell: the image that boots faster, then the zImage and vmlinux boot times\n");
   std::printf("\n   %-48s %8s  %-26s  %-26s\n", "medium (mode)", "MB/s", "ARM926EJ-S 200 MHz", "Cortex-A9 1 GHz");
   for (const auto& medium : thermo::presets::storage_media) {
     std::string line;
     for (std::size_t c = 0; c < cpus.size(); ++c) {
+      // [verdict]
       const auto d = thermo::analysis::from_profile(*thermo::presets::find_decompressor(cpus[c].core, compressor::gzip));
       boot_platform p;
       p.cpu_frequency_hz = cpus[c].f;
       p.storage_bytes_per_s = medium.read_bytes_per_s;
       const auto v = *thermo::analysis::compare_boot(gemini, d, p);
+      // [verdict]
       const std::string cell = (v.compression_pays ? "zImage " : "vmlinux ") + fixed(v.compressed.total_s, 2) +
                                " vs " + fixed(v.uncompressed.total_s, 2) + " s";
       line += "  " + cell + std::string(cell.size() < 26 ? 26 - cell.size() : 0, ' ');
@@ -160,7 +162,6 @@ int main(int argc, char** argv) {
     const std::string name = sv(medium.media) + " (" + sv(medium.mode) + ")";
     std::printf("   %-48.48s %8.2f%s\n", name.c_str(), medium.read_bytes_per_s / 1e6, line.c_str());
   }
-  // [gemini]
 
   // (3) Time and energy of the PandaBoard kernel per medium and compressor. Power: one Cortex-A7
   // of the Exynos 5422 (an ARM32 SoC that boots zImages) at its 1 GHz OPP, from the Energy Model;

@@ -726,7 +726,8 @@ def emit_doc(cal: Calibration, digest: str) -> str:
         key = f"{r['framework']} on `{r['platform']}`, {r['threads']} thread{'s' if r['threads'] > 1 else ''}"
         groups.setdefault(key, []).append(abs(r["predicted"] - r["published"]) / r["published"])
     for key, errs in groups.items():
-        o.append(f"* {key}: {len(errs)} rows, {statistics.mean(errs) * 100:.1f} % / {max(errs) * 100:.1f} %\n")
+        o.append(f"* {key}: {len(errs)} row{'s' if len(errs) > 1 else ''}, "
+                 f"{statistics.mean(errs) * 100:.1f} % / {max(errs) * 100:.1f} %\n")
     o.append("\n## 6. Why e is per model: one e for all (models.md's single calibration)\n\n"
              f"models.md calibrates one number: {REFERENCE_MODEL} on one Pixel 2 big core → "
              f"{cal.single_macs_per_cycle:.2f} MAC/cycle. Applied to every quantized model on the same core:\n\n"

@@ -168,3 +168,18 @@ TEST_CASE("dtpm_budget runs on every preset SoC with an Energy Model", "[example
   }
 }
 #endif
+
+#ifdef THERMO_EXAMPLES_DIR
+TEST_CASE("inference_tour prints calibrated RK3399 latencies and a stream that overloads after a frequency drop",
+          "[examples]") {
+  int status = -1;
+  const std::string out = run(std::string(THERMO_EXAMPLES_DIR) + "/inference_tour", status);
+  INFO(out);
+  REQUIRE(status == 0);
+  // A72 at 1.8 GHz, TFLite: 569e6 / (8 · e · 1.8e9) with e = 0.4311 → 91.6 ms.
+  CHECK(out.find("Mobilenet_V1_1.0_224_quant           91.6         67.6        233.0         99.5") !=
+        std::string::npos);
+  CHECK(out.find("completed 29 of 41 frames, backlog 11 at 10 s") != std::string::npos);
+  CHECK(out.find("latency: min 233.0 ms, p50 233.0 ms, p99 2949.1 ms") != std::string::npos);
+}
+#endif
