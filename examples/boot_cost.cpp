@@ -9,6 +9,8 @@
 // ARM32 gzip decompressors; (3) boot time and energy of the PandaBoard kernel per medium and
 // compressor; (4) the break-even bandwidths. Writes every number as CSV and plots boot time and
 // energy against storage bandwidth. Exit codes: 0 ok, 1 a file could not be written, 2 bad usage.
+#include "thermo/analysis/boot_cost.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -18,7 +20,6 @@
 #include <string_view>
 #include <vector>
 
-#include "thermo/analysis/boot_cost.hpp"
 #include "thermo/io/svg_plot.hpp"
 #include "thermo/presets/compressors.hpp"
 #include "thermo/presets/exynos5422.hpp"
@@ -32,11 +33,14 @@ using thermo::analysis::kernel_image;
 using thermo::presets::compressor;
 
 int usage(const char* problem) {
-  std::fprintf(stderr, "boot_cost: %s\nusage: boot_cost [--csv FILE.csv] [--plot FILE.svg]\n", problem);
+  std::fprintf(stderr, "boot_cost: %s\nusage: boot_cost [--csv FILE.csv] [--plot FILE.svg]\n",
+               problem);
   return 2;
 }
 
-std::string sv(std::string_view s) { return std::string(s); }
+std::string sv(std::string_view s) {
+  return std::string(s);
+}
 
 // v with `decimals` decimals, padded to `width` (0: no padding).
 std::string fixed(double v, int decimals, int width = 0) {
@@ -93,10 +97,11 @@ int main(int argc, char** argv) {
   // (1) The published boots. Each board's storage bandwidth is calibrated on its uncompressed
   // row; the decompressor profiles (cycles per byte) are the data's measured speeds.
   std::printf("1. Published ARM32 boots (Opdenacker 2012) against the model\n");
-  std::printf("   storage bandwidth calibrated on each board's uncompressed row; decompression from the\n");
+  std::printf(
+      "   storage bandwidth calibrated on each board's uncompressed row; decompression from the\n");
   std::printf("   compressor profiles; times in seconds\n\n");
-  std::printf("   %-12s %-5s %9s %9s %9s %9s %9s %9s %8s  %s\n", "board", "alg", "load pub", "load mod", "dec pub",
-              "dec mod", "total pub", "total mod", "error", "role");
+  std::printf("   %-12s %-5s %9s %9s %9s %9s %9s %9s %8s  %s\n", "board", "alg", "load pub",
+              "load mod", "dec pub", "dec mod", "total pub", "total mod", "error", "role");
   double worst = 0.0;
   for (const auto& m : thermo::presets::boot_measurements) {
     // [reproduce]
@@ -112,52 +117,62 @@ int main(int argc, char** argv) {
     const double err = (p->total_s - published) / published;
     worst = std::max(worst, std::abs(err));
     const bool calibration = m.algorithm == compressor::none;
-    std::printf("   %-12s %-5s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %+7.1f%%  %s\n", sv(m.board).c_str(),
-                sv(to_string(m.algorithm)).c_str(), m.load_s, p->load_s, m.decompress_s, p->decompress_s, published,
-                p->total_s, err * 100.0, calibration ? "calibrates B" : "predicted");
+    std::printf("   %-12s %-5s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %+7.1f%%  %s\n",
+                sv(m.board).c_str(), sv(to_string(m.algorithm)).c_str(), m.load_s, p->load_s,
+                m.decompress_s, p->decompress_s, published, p->total_s, err * 100.0,
+                calibration ? "calibrates B" : "predicted");
     rows.push_back({"published", sv(m.core), sv(m.board), sv(m.description), bandwidth / 1e6,
                     sv(to_string(m.algorithm)), *p, published});
   }
-  std::printf("\n   worst total-time error: %.1f %% (the acceptance bound is 10 %%)\n", worst * 100.0);
+  std::printf("\n   worst total-time error: %.1f %% (the acceptance bound is 10 %%)\n",
+              worst * 100.0);
 
   // (2) The Gemini example on every medium, for the two measured ARM32 gzip decompressors.
-  const kernel_image gemini{thermo::presets::gemini_vmlinux_bytes, thermo::presets::gemini_zimage_bytes};
+  const kernel_image gemini{thermo::presets::gemini_vmlinux_bytes,
+                            thermo::presets::gemini_zimage_bytes};
   struct cpu_choice {
     const char* core;
     double f;
   };
   const std::array<cpu_choice, 2> cpus{{{"ARM926EJ-S", 200e6}, {"Cortex-A9", 1e9}}};
-  std::printf("\n2. Gemini (vmlinux %.1f MB, zImage %.1f MB, gzip): which boots faster on each medium?\n",
-              gemini.uncompressed_bytes / 1e6, gemini.compressed_bytes / 1e6);
+  std::printf(
+      "\n2. Gemini (vmlinux %.1f MB, zImage %.1f MB, gzip): which boots faster on each medium?\n",
+      gemini.uncompressed_bytes / 1e6, gemini.compressed_bytes / 1e6);
   std::array<double, 2> gemini_break_even{};
   for (std::size_t c = 0; c < cpus.size(); ++c) {
-    const auto d = thermo::analysis::from_profile(*thermo::presets::find_decompressor(cpus[c].core, compressor::gzip));
+    const auto d = thermo::analysis::from_profile(
+        *thermo::presets::find_decompressor(cpus[c].core, compressor::gzip));
     boot_platform p;
     p.cpu_frequency_hz = cpus[c].f;
     p.storage_bytes_per_s = 1e6;
     gemini_break_even[c] = *thermo::analysis::break_even_bandwidth(gemini, d, p);
-    std::printf("   %s at %.0f MHz decompresses in %.2f s: zImage wins below %.2f MB/s\n", cpus[c].core, cpus[c].f / 1e6,
-                thermo::analysis::decompress_seconds(gemini, d, p), gemini_break_even[c] / 1e6);
+    std::printf("   %s at %.0f MHz decompresses in %.2f s: zImage wins below %.2f MB/s\n",
+                cpus[c].core, cpus[c].f / 1e6, thermo::analysis::decompress_seconds(gemini, d, p),
+                gemini_break_even[c] / 1e6);
   }
-  std::printf("\n   each cell: the image that boots faster, then the zImage and vmlinux boot times\n");
-  std::printf("\n   %-48s %8s  %-26s  %-26s\n", "medium (mode)", "MB/s", "ARM926EJ-S 200 MHz", "Cortex-A9 1 GHz");
+  std::printf(
+      "\n   each cell: the image that boots faster, then the zImage and vmlinux boot times\n");
+  std::printf("\n   %-48s %8s  %-26s  %-26s\n", "medium (mode)", "MB/s", "ARM926EJ-S 200 MHz",
+              "Cortex-A9 1 GHz");
   for (const auto& medium : thermo::presets::storage_media) {
     std::string line;
     for (std::size_t c = 0; c < cpus.size(); ++c) {
       // [verdict]
-      const auto d = thermo::analysis::from_profile(*thermo::presets::find_decompressor(cpus[c].core, compressor::gzip));
+      const auto d = thermo::analysis::from_profile(
+          *thermo::presets::find_decompressor(cpus[c].core, compressor::gzip));
       boot_platform p;
       p.cpu_frequency_hz = cpus[c].f;
       p.storage_bytes_per_s = medium.read_bytes_per_s;
       const auto v = *thermo::analysis::compare_boot(gemini, d, p);
       // [verdict]
-      const std::string cell = (v.compression_pays ? "zImage " : "vmlinux ") + fixed(v.compressed.total_s, 2) +
-                               " vs " + fixed(v.uncompressed.total_s, 2) + " s";
+      const std::string cell = (v.compression_pays ? "zImage " : "vmlinux ") +
+                               fixed(v.compressed.total_s, 2) + " vs " +
+                               fixed(v.uncompressed.total_s, 2) + " s";
       line += "  " + cell + std::string(cell.size() < 26 ? 26 - cell.size() : 0, ' ');
-      rows.push_back({"gemini", cpus[c].core, sv(medium.media), sv(medium.mode), medium.read_bytes_per_s / 1e6, "gzip",
-                      v.compressed, -1});
-      rows.push_back({"gemini", cpus[c].core, sv(medium.media), sv(medium.mode), medium.read_bytes_per_s / 1e6, "none",
-                      v.uncompressed, -1});
+      rows.push_back({"gemini", cpus[c].core, sv(medium.media), sv(medium.mode),
+                      medium.read_bytes_per_s / 1e6, "gzip", v.compressed, -1});
+      rows.push_back({"gemini", cpus[c].core, sv(medium.media), sv(medium.mode),
+                      medium.read_bytes_per_s / 1e6, "none", v.uncompressed, -1});
     }
     const std::string name = sv(medium.media) + " (" + sv(medium.mode) + ")";
     std::printf("   %-48.48s %8.2f%s\n", name.c_str(), medium.read_bytes_per_s / 1e6, line.c_str());
@@ -169,8 +184,10 @@ int main(int argc, char** argv) {
   // speeds: the Cortex-A9 profiles at 1 GHz (no A7 profile in the data).
   // [sweep]
   const auto em = thermo::presets::make_cluster_em(thermo::presets::exynos5422.clusters[0]);
-  const double cpu_w = *thermo::analysis::boot_cpu_power_w(em->view(), thermo::kilohertz(1'000'000));
-  const std::array<compressor, 4> algs{compressor::gzip, compressor::lzma, compressor::xz, compressor::lzo};
+  const double cpu_w =
+      *thermo::analysis::boot_cpu_power_w(em->view(), thermo::kilohertz(1'000'000));
+  const std::array<compressor, 4> algs{compressor::gzip, compressor::lzma, compressor::xz,
+                                       compressor::lzo};
   auto panda_image = [](compressor a) {
     const auto* m = thermo::presets::find_boot_measurement("pandaboard", a);
     return kernel_image{m->uncompressed_bytes, m->image_bytes};
@@ -183,18 +200,22 @@ int main(int argc, char** argv) {
     if (a == compressor::none) {
       return *thermo::analysis::uncompressed_boot(panda_image(compressor::gzip), p);
     }
-    const auto d = thermo::analysis::from_profile(*thermo::presets::find_decompressor("Cortex-A9", a));
+    const auto d =
+        thermo::analysis::from_profile(*thermo::presets::find_decompressor("Cortex-A9", a));
     return *thermo::analysis::compressed_boot(panda_image(a), d, p);
   };
   // [sweep]
-  std::printf("\n3. PandaBoard kernel (%.2f MB) per medium: boot time [s] and energy [mJ] at 1 GHz, %.1f mW CPU\n",
-              panda_image(compressor::gzip).uncompressed_bytes / 1e6, cpu_w * 1e3);
-  std::printf("   (Exynos 5422 Cortex-A7 Energy Model at 1 GHz; Cortex-A9 decompressor profiles)\n\n");
-  std::printf("   %-40s %8s %8s %8s %8s %8s %8s  %-6s %9s\n", "medium (mode)", "MB/s", "none", "gzip", "lzma", "xz", "lzo",
-              "best", "best mJ");
+  std::printf(
+      "\n3. PandaBoard kernel (%.2f MB) per medium: boot time [s] and energy [mJ] at 1 GHz, %.1f "
+      "mW CPU\n",
+      panda_image(compressor::gzip).uncompressed_bytes / 1e6, cpu_w * 1e3);
+  std::printf(
+      "   (Exynos 5422 Cortex-A7 Energy Model at 1 GHz; Cortex-A9 decompressor profiles)\n\n");
+  std::printf("   %-40s %8s %8s %8s %8s %8s %8s  %-6s %9s\n", "medium (mode)", "MB/s", "none",
+              "gzip", "lzma", "xz", "lzo", "best", "best mJ");
   for (const auto& medium : thermo::presets::storage_media) {
-    const std::array<compressor, 5> all{compressor::none, compressor::gzip, compressor::lzma, compressor::xz,
-                                        compressor::lzo};
+    const std::array<compressor, 5> all{compressor::none, compressor::gzip, compressor::lzma,
+                                        compressor::xz, compressor::lzo};
     std::string cells;
     compressor best = compressor::none;
     boot_breakdown best_b = boot(compressor::none, medium.read_bytes_per_s);
@@ -205,22 +226,26 @@ int main(int argc, char** argv) {
         best = a;
         best_b = b;
       }
-      rows.push_back({"sweep", "Cortex-A9 profile, Cortex-A7 power", sv(medium.media), sv(medium.mode),
-                      medium.read_bytes_per_s / 1e6, sv(to_string(a)), b, -1});
+      rows.push_back({"sweep", "Cortex-A9 profile, Cortex-A7 power", sv(medium.media),
+                      sv(medium.mode), medium.read_bytes_per_s / 1e6, sv(to_string(a)), b, -1});
     }
     const std::string name = sv(medium.media) + " (" + sv(medium.mode) + ")";
-    std::printf("   %-40.40s %8.2f%s  %-6s %9.1f\n", name.c_str(), medium.read_bytes_per_s / 1e6, cells.c_str(),
-                sv(to_string(best)).c_str(), best_b.energy_j * 1e3);
+    std::printf("   %-40.40s %8.2f%s  %-6s %9.1f\n", name.c_str(), medium.read_bytes_per_s / 1e6,
+                cells.c_str(), sv(to_string(best)).c_str(), best_b.energy_j * 1e3);
   }
 
-  std::printf("\n4. Break-even storage bandwidth B* (compressing pays below it), PandaBoard kernel, 1 GHz:\n");
+  std::printf(
+      "\n4. Break-even storage bandwidth B* (compressing pays below it), PandaBoard kernel, 1 "
+      "GHz:\n");
   for (const compressor a : algs) {
-    const auto d = thermo::analysis::from_profile(*thermo::presets::find_decompressor("Cortex-A9", a));
+    const auto d =
+        thermo::analysis::from_profile(*thermo::presets::find_decompressor("Cortex-A9", a));
     boot_platform p;
     p.cpu_frequency_hz = 1e9;
     p.storage_bytes_per_s = 1e6;
     const double b = *thermo::analysis::break_even_bandwidth(panda_image(a), d, p);
-    std::printf("   %-5s ratio %.2f, decompresses at %6.2f MB/s → B* = %6.2f MB/s\n", sv(to_string(a)).c_str(),
+    std::printf("   %-5s ratio %.2f, decompresses at %6.2f MB/s → B* = %6.2f MB/s\n",
+                sv(to_string(a)).c_str(),
                 panda_image(a).uncompressed_bytes / panda_image(a).compressed_bytes,
                 1e9 / d.cycles_per_output_byte / 1e6, b / 1e6);
   }
@@ -228,13 +253,15 @@ int main(int argc, char** argv) {
   // CSV.
   {
     std::ofstream f(csv_path, std::ios::binary | std::ios::trunc);
-    f << "table,cpu,media,mode,bandwidth_MBps,algorithm,load_s,relocate_s,decompress_s,total_s,energy_mJ,"
+    f << "table,cpu,media,mode,bandwidth_MBps,algorithm,load_s,relocate_s,decompress_s,total_s,"
+         "energy_mJ,"
          "published_total_s\n";
     for (const csv_row& r : rows) {
-      f << r.table << ',' << csv_field(r.cpu) << ',' << csv_field(r.media) << ',' << csv_field(r.mode) << ','
-        << general(r.bandwidth_mbps) << ',' << r.algorithm << ',' << fixed(r.b.load_s, 6) << ','
-        << fixed(r.b.relocate_s, 6) << ',' << fixed(r.b.decompress_s, 6) << ',' << fixed(r.b.total_s, 6)
-        << ',' << fixed(r.b.energy_j * 1e3, 4) << ','
+      f << r.table << ',' << csv_field(r.cpu) << ',' << csv_field(r.media) << ','
+        << csv_field(r.mode) << ',' << general(r.bandwidth_mbps) << ',' << r.algorithm << ','
+        << fixed(r.b.load_s, 6) << ',' << fixed(r.b.relocate_s, 6) << ','
+        << fixed(r.b.decompress_s, 6) << ',' << fixed(r.b.total_s, 6) << ','
+        << fixed(r.b.energy_j * 1e3, 4) << ','
         << (r.published_total_s < 0 ? std::string() : fixed(r.published_total_s, 6)) << '\n';
     }
     if (!f.good()) {
@@ -251,9 +278,12 @@ int main(int argc, char** argv) {
   }
   std::vector<thermo::io::line_series> times;
   std::vector<thermo::io::line_series> energies;
-  for (const compressor a : {compressor::none, compressor::gzip, compressor::lzma, compressor::xz, compressor::lzo}) {
-    thermo::io::line_series t{.name = sv(to_string(a)), .x = mbps, .y = {}, .dashed = a == compressor::none};
-    thermo::io::line_series e{.name = sv(to_string(a)), .x = mbps, .y = {}, .dashed = a == compressor::none};
+  for (const compressor a :
+       {compressor::none, compressor::gzip, compressor::lzma, compressor::xz, compressor::lzo}) {
+    thermo::io::line_series t{
+        .name = sv(to_string(a)), .x = mbps, .y = {}, .dashed = a == compressor::none};
+    thermo::io::line_series e{
+        .name = sv(to_string(a)), .x = mbps, .y = {}, .dashed = a == compressor::none};
     for (const double b : mbps) {
       const auto r = boot(a, b * 1e6);
       t.y.push_back(r.total_s);
@@ -274,7 +304,8 @@ int main(int argc, char** argv) {
   ep.log_x();
   auto& gp = fig.add_panel("storage read bandwidth (MB/s, log)", "Gemini boot time (s)");
   for (std::size_t c = 0; c < cpus.size(); ++c) {
-    const auto d = thermo::analysis::from_profile(*thermo::presets::find_decompressor(cpus[c].core, compressor::gzip));
+    const auto d = thermo::analysis::from_profile(
+        *thermo::presets::find_decompressor(cpus[c].core, compressor::gzip));
     thermo::io::line_series z{.name = std::string("zImage, ") + cpus[c].core, .x = mbps, .y = {}};
     for (const double b : mbps) {
       boot_platform p;

@@ -31,7 +31,9 @@ using thermo::microwatts;
 using thermo::power::em_perf_domain;
 
 int usage(const std::string& problem) {
-  std::fprintf(stderr, "dtpm_budget: %s\nusage: dtpm_budget [--soc NAME] [--step MW] [--csv FILE] [--plot FILE]\nknown SoCs:",
+  std::fprintf(stderr,
+               "dtpm_budget: %s\nusage: dtpm_budget [--soc NAME] [--step MW] [--csv FILE] [--plot "
+               "FILE]\nknown SoCs:",
                problem.c_str());
   for (const auto* s : thermo::presets::all_socs) {
     std::fprintf(stderr, " %.*s", static_cast<int>(s->id.size()), s->id.data());
@@ -94,7 +96,8 @@ int main(int argc, char** argv) {
   std::vector<leaf> leaves;
   for (const auto& cl : soc->clusters) {
     if (auto em = thermo::presets::make_cluster_em(cl)) {
-      leaves.push_back({std::string(cl.name), static_cast<std::uint32_t>(cl.cpu_ids.size()), *em, {}});
+      leaves.push_back(
+          {std::string(cl.name), static_cast<std::uint32_t>(cl.cpu_ids.size()), *em, {}});
     }
   }
   for (const auto& dev : soc->devices) {
@@ -106,7 +109,8 @@ int main(int argc, char** argv) {
   const auto root = *budget.add_virtual(soc->id);
   const auto package = *budget.add_virtual("package", root);
   for (leaf& l : leaves) {
-    l.id = l.cpus != 0 ? *budget.add_cpu(l.name, package, l.em.view()) : *budget.add_devfreq(l.name, package, l.em.view());
+    l.id = l.cpus != 0 ? *budget.add_cpu(l.name, package, l.em.view())
+                       : *budget.add_devfreq(l.name, package, l.em.view());
   }
   // [tree]
   const long long min_mw = budget.power_min(root).count() / 1000;
@@ -116,7 +120,8 @@ int main(int argc, char** argv) {
   // maximum, then whole multiples of the step, then the exact minimum.
   // [sweep]
   std::vector<long long> budgets_uw{budget.power_max(root).count()};
-  for (long long b = max_mw / step_mw * step_mw; b * 1000 > budget.power_min(root).count(); b -= step_mw) {
+  for (long long b = max_mw / step_mw * step_mw; b * 1000 > budget.power_min(root).count();
+       b -= step_mw) {
     if (b * 1000 < budgets_uw.back()) {
       budgets_uw.push_back(b * 1000);
     }
@@ -140,17 +145,21 @@ int main(int argc, char** argv) {
   // [sweep]
 
   // Summary.
-  std::printf("%.*s — DTPM budget split\n(Linux 6.12 rules: share = budget x weight / 1024, weight from each leaf's max power;\n"
-              "a leaf takes the highest OPP whose power for all its CPUs fits its share)\n\n",
-              static_cast<int>(soc->name.size()), soc->name.data());
+  std::printf(
+      "%.*s — DTPM budget split\n(Linux 6.12 rules: share = budget x weight / 1024, weight from "
+      "each leaf's max power;\n"
+      "a leaf takes the highest OPP whose power for all its CPUs fits its share)\n\n",
+      static_cast<int>(soc->name.size()), soc->name.data());
   std::printf("Leaves (power for all CPUs of the domain):\n");
   for (const leaf& l : leaves) {
     std::printf("  %-8s %s, %zu OPPs, %lld .. %lld mW, weight %u/1024\n", l.name.c_str(),
-                l.cpus != 0 ? (std::to_string(l.cpus) + " CPUs").c_str() : "device", l.em.nr_perf_states(),
+                l.cpus != 0 ? (std::to_string(l.cpus) + " CPUs").c_str() : "device",
+                l.em.nr_perf_states(),
                 static_cast<long long>(budget.power_min(l.id).count() / 1000),
                 static_cast<long long>(budget.power_max(l.id).count() / 1000), budget.weight(l.id));
   }
-  std::printf("  root     %lld .. %lld mW; sweep step %lld mW, %zu budgets\n\n", min_mw, max_mw, step_mw, sweep.size());
+  std::printf("  root     %lld .. %lld mW; sweep step %lld mW, %zu budgets\n\n", min_mw, max_mw,
+              step_mw, sweep.size());
   std::printf("%9s %9s %6s", "budget", "granted", "unused");
   for (const leaf& l : leaves) {
     std::printf("  %16s", (l.name + " mW@MHz").c_str());
@@ -174,9 +183,12 @@ int main(int argc, char** argv) {
     }
     std::printf("\n");
   }
-  std::printf("\nOPP granularity: on average %.0f mW of the budget (at worst %lld mW) cannot be used: no leaf\n"
-              "may take a higher OPP without exceeding its share, and DTPM does not hand the rest to others.\n",
-              unused_sum / static_cast<double>(sweep.size()), unused_max);
+  std::printf(
+      "\nOPP granularity: on average %.0f mW of the budget (at worst %lld mW) cannot be used: no "
+      "leaf\n"
+      "may take a higher OPP without exceeding its share, and DTPM does not hand the rest to "
+      "others.\n",
+      unused_sum / static_cast<double>(sweep.size()), unused_max);
   for (std::size_t k = 0; k < leaves.size(); ++k) {
     // The highest budget at which the leaf is no longer at its top OPP.
     long long first_cap = -1;
@@ -186,7 +198,8 @@ int main(int argc, char** argv) {
         break;
       }
     }
-    std::printf("  %-8s is held below its top OPP from a %lld mW budget down\n", leaves[k].name.c_str(), first_cap);
+    std::printf("  %-8s is held below its top OPP from a %lld mW budget down\n",
+                leaves[k].name.c_str(), first_cap);
   }
 
   // CSV: one row per budget.
@@ -212,7 +225,8 @@ int main(int argc, char** argv) {
 
   // Plot: limits and frequency caps against the budget (ascending; a leaf's colour is the same
   // in both panels).
-  const std::vector<std::string> colours{"#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"};
+  const std::vector<std::string> colours{"#ff7f0e", "#2ca02c", "#d62728",
+                                         "#9467bd", "#8c564b", "#e377c2"};
   thermo::io::svg_figure fig(std::string(soc->name) + " — DTPM budget split", 960, 330);
   std::vector<double> x;
   std::vector<double> granted;
@@ -225,17 +239,28 @@ int main(int argc, char** argv) {
     for (auto it = sweep.rbegin(); it != sweep.rend(); ++it) {
       y.push_back(field(*it, k));
     }
-    return thermo::io::line_series{
-        .name = leaves[k].name, .x = x, .y = std::move(y), .step = true, .color = colours[k % colours.size()]};
+    return thermo::io::line_series{.name = leaves[k].name,
+                                   .x = x,
+                                   .y = std::move(y),
+                                   .step = true,
+                                   .color = colours[k % colours.size()]};
   };
   auto& pp = fig.add_panel("package power budget (mW)", "power limit (mW)");
-  pp.add({.name = "granted (sum)", .x = x, .y = granted, .step = true, .dashed = true, .color = "#1f77b4"});
+  pp.add({.name = "granted (sum)",
+          .x = x,
+          .y = granted,
+          .step = true,
+          .dashed = true,
+          .color = "#1f77b4"});
   for (std::size_t k = 0; k < leaves.size(); ++k) {
-    pp.add(series(k, [](const sample& s, std::size_t i) { return static_cast<double>(s.limit_uw[i]) / 1000.0; }));
+    pp.add(series(k, [](const sample& s, std::size_t i) {
+      return static_cast<double>(s.limit_uw[i]) / 1000.0;
+    }));
   }
   auto& fp = fig.add_panel("package power budget (mW)", "frequency cap (MHz)");
   for (std::size_t k = 0; k < leaves.size(); ++k) {
-    fp.add(series(k, [](const sample& s, std::size_t i) { return static_cast<double>(s.freq_mhz[i]); }));
+    fp.add(series(
+        k, [](const sample& s, std::size_t i) { return static_cast<double>(s.freq_mhz[i]); }));
   }
   if (fig.save(plot_path) != thermo::errc::ok) {
     std::fprintf(stderr, "dtpm_budget: cannot write %s\n", plot_path.c_str());

@@ -32,11 +32,12 @@ int main() {
   const double big_hz = static_cast<double>(big->opps.back().frequency.count()) * 1e3;
   const double little_hz = static_cast<double>(little->opps.back().frequency.count()) * 1e3;
 
-  std::printf("1. One inference on the RK3399 at the top OPPs (A72 %.0f MHz, A53 %.0f MHz), ms\n\n", big_hz / 1e6,
-              little_hz / 1e6);
-  std::printf("   %-28s %12s %12s %12s %12s\n", "model", "A72 TFLite", "A72 TVM x2", "A53 TFLite", "A53 TVM x4");
-  for (const std::string_view model :
-       {"Mobilenet_V1_1.0_224_quant", "Mobilenet_V2_1.0_224_quant", "Inception_V3_quant", "efficientnet-lite0"}) {
+  std::printf("1. One inference on the RK3399 at the top OPPs (A72 %.0f MHz, A53 %.0f MHz), ms\n\n",
+              big_hz / 1e6, little_hz / 1e6);
+  std::printf("   %-28s %12s %12s %12s %12s\n", "model", "A72 TFLite", "A72 TVM x2", "A53 TFLite",
+              "A53 TVM x4");
+  for (const std::string_view model : {"Mobilenet_V1_1.0_224_quant", "Mobilenet_V2_1.0_224_quant",
+                                       "Inception_V3_quant", "efficientnet-lite0"}) {
     std::printf("   %-28.*s", static_cast<int>(model.size()), model.data());
     for (const auto* cl : {big, little}) {
       const double f = cl == big ? big_hz : little_hz;
@@ -46,7 +47,8 @@ int main() {
         const auto t = w ? inference_seconds(*w, f) : result<double, error>(w.error());
         // [preset-work]
         if (!t) {
-          std::fprintf(stderr, "inference_tour: %s: %s\n", std::string(model).c_str(), t.error().what);
+          std::fprintf(stderr, "inference_tour: %s: %s\n", std::string(model).c_str(),
+                       t.error().what);
           return 1;
         }
         std::printf(" %12.1f", *t * 1e3);
@@ -58,8 +60,8 @@ int main() {
   // [stream]
   inference_config cfg;
   cfg.domain = 0;  // the LITTLE cluster
-  cfg.work = *preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tflite, little->compatible,
-                          little->cpu_ids.size());
+  cfg.work = *preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tflite,
+                          little->compatible, little->cpu_ids.size());
   cfg.arrivals = arrival_mode::periodic;
   cfg.period = std::chrono::milliseconds(250);  // 4 frames/s
   cfg.overload = overload_policy::queue;
@@ -87,16 +89,21 @@ int main() {
   }
   // [stream]
 
-  std::printf("\n2. MobileNet V1 (TFLite, 1 thread) at 4 frames/s on one A53; %.0f MHz, 600 MHz from 5 s\n\n",
-              little_hz / 1e6);
+  std::printf(
+      "\n2. MobileNet V1 (TFLite, 1 thread) at 4 frames/s on one A53; %.0f MHz, 600 MHz from 5 "
+      "s\n\n",
+      little_hz / 1e6);
   std::printf("   completed %llu of %llu frames, backlog %llu at 10 s\n",
-              static_cast<unsigned long long>(w->completed()), static_cast<unsigned long long>(w->arrivals()),
+              static_cast<unsigned long long>(w->completed()),
+              static_cast<unsigned long long>(w->arrivals()),
               static_cast<unsigned long long>(w->backlog()));
-  std::printf("   latency: min %.1f ms, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", w->latency_min_s() * 1e3,
-              *w->latency_percentile(0.5) * 1e3, *w->latency_percentile(0.99) * 1e3, w->latency_max_s() * 1e3);
+  std::printf("   latency: min %.1f ms, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+              w->latency_min_s() * 1e3, *w->latency_percentile(0.5) * 1e3,
+              *w->latency_percentile(0.99) * 1e3, w->latency_max_s() * 1e3);
   std::printf("   %-10s %12s %16s\n", "second", "frames/s", "max latency ms");
   for (std::size_t i = 0; i < w->windows().size(); ++i) {
-    std::printf("   %-10zu %12.0f %16.1f\n", i, w->throughput(i), w->windows()[i].latency_max_s * 1e3);
+    std::printf("   %-10zu %12.0f %16.1f\n", i, w->throughput(i),
+                w->windows()[i].latency_max_s * 1e3);
   }
   return 0;
 }

@@ -17,7 +17,9 @@ using presets::compressor;
 
 namespace {
 
-bool what_is(const error& e, const char* text) { return std::strcmp(e.what, text) == 0; }
+bool what_is(const error& e, const char* text) {
+  return std::strcmp(e.what, text) == 0;
+}
 
 const presets::boot_measurement& row(std::string_view board, compressor c) {
   const auto* m = presets::find_boot_measurement(board, c);
@@ -32,7 +34,9 @@ double board_bandwidth(std::string_view board) {
   return *b;
 }
 
-double rel(double a, double b) { return std::abs(a - b) / b; }
+double rel(double a, double b) {
+  return std::abs(a - b) / b;
+}
 
 // The Gemini kernel with a gzip decompressor profile measured on `core`, run at `f`.
 struct gemini_case {
@@ -56,9 +60,10 @@ TEST_CASE("every published PandaBoard and AT91 boot is reproduced within 10 %", 
     const auto p = predict_measurement(m, b);
     REQUIRE(p.has_value());
     const double published = m.load_s + m.decompress_s;
-    INFO(std::string(m.board) << " " << std::string(presets::to_string(m.algorithm)) << ": load " << p->load_s
-                              << " vs " << m.load_s << ", decompress " << p->decompress_s << " vs " << m.decompress_s
-                              << ", total " << p->total_s << " vs " << published);
+    INFO(std::string(m.board) << " " << std::string(presets::to_string(m.algorithm)) << ": load "
+                              << p->load_s << " vs " << m.load_s << ", decompress "
+                              << p->decompress_s << " vs " << m.decompress_s << ", total "
+                              << p->total_s << " vs " << published);
     CHECK(rel(p->total_s, published) < 0.10);
     CHECK(rel(p->load_s, m.load_s) < 0.10);
     if (m.algorithm == compressor::none) {
@@ -88,7 +93,8 @@ TEST_CASE("the storage bandwidth can only be calibrated on an uncompressed row",
   CHECK(what_is(calibrate_storage_bandwidth(broken).error(), "load time"));
 }
 
-TEST_CASE("Gemini verdict: the break-even bandwidth decides zImage vs vmlinux on every medium", "[boot_cost]") {
+TEST_CASE("Gemini verdict: the break-even bandwidth decides zImage vs vmlinux on every medium",
+          "[boot_cost]") {
   const kernel_image gemini{presets::gemini_vmlinux_bytes, presets::gemini_zimage_bytes};
   CHECK(gemini.uncompressed_bytes == 11.8e6);
   CHECK(gemini.compressed_bytes == 4.8e6);
@@ -120,10 +126,12 @@ TEST_CASE("Gemini verdict: the break-even bandwidth decides zImage vs vmlinux on
     }
   }
   REQUIRE(spi != nullptr);
-  const auto a9 = compare_boot(gemini, from_profile(*presets::find_decompressor("Cortex-A9", compressor::gzip)),
-                               platform(1e9, spi->read_bytes_per_s));
-  const auto arm9 = compare_boot(gemini, from_profile(*presets::find_decompressor("ARM926EJ-S", compressor::gzip)),
-                                 platform(200e6, spi->read_bytes_per_s));
+  const auto a9 =
+      compare_boot(gemini, from_profile(*presets::find_decompressor("Cortex-A9", compressor::gzip)),
+                   platform(1e9, spi->read_bytes_per_s));
+  const auto arm9 = compare_boot(
+      gemini, from_profile(*presets::find_decompressor("ARM926EJ-S", compressor::gzip)),
+      platform(200e6, spi->read_bytes_per_s));
   CHECK(a9->compression_pays);
   CHECK_FALSE(arm9->compression_pays);
 }
@@ -140,7 +148,8 @@ TEST_CASE("decompression speed scales with the CPU clock", "[boot_cost]") {
   CHECK(*break_even_bandwidth(k, d, platform(500e6, 2e6)) == Approx(6e6));
 }
 
-TEST_CASE("caches off slow the decompressor by the caller's factor and relocation adds a copy", "[boot_cost]") {
+TEST_CASE("caches off slow the decompressor by the caller's factor and relocation adds a copy",
+          "[boot_cost]") {
   const kernel_image k{10e6, 4e6};
   boot_platform p = platform(1e9, 2e6);
   p.caches_on = false;
@@ -188,7 +197,8 @@ TEST_CASE("boot CPU power comes from the Energy Model at the boot frequency", "[
   const auto too_fast = boot_cpu_power_w(em->view(), kilohertz(3'000'000));
   REQUIRE_FALSE(too_fast.has_value());
   CHECK(what_is(too_fast.error(), "boot frequency"));
-  CHECK(boot_cpu_power_w(power::em_perf_domain_view{}, kilohertz(1'000'000)).error().code == errc::empty);
+  CHECK(boot_cpu_power_w(power::em_perf_domain_view{}, kilohertz(1'000'000)).error().code ==
+        errc::empty);
 }
 
 TEST_CASE("an image that does not shrink never pays for its decompression", "[boot_cost]") {
@@ -206,9 +216,11 @@ TEST_CASE("bad boot inputs are rejected with the quantity named", "[boot_cost]")
     CHECK(r.error().code == code);
     CHECK(what_is(r.error(), what));
   };
-  expect(compressed_boot({-1.0, 4e6}, d, platform(1e9, 1e6)), errc::non_positive, "uncompressed size");
+  expect(compressed_boot({-1.0, 4e6}, d, platform(1e9, 1e6)), errc::non_positive,
+         "uncompressed size");
   expect(compressed_boot({10e6, nan}, d, platform(1e9, 1e6)), errc::not_finite, "compressed size");
-  expect(uncompressed_boot({0.0, 1.0}, platform(1e9, 1e6)), errc::non_positive, "uncompressed size");
+  expect(uncompressed_boot({0.0, 1.0}, platform(1e9, 1e6)), errc::non_positive,
+         "uncompressed size");
   expect(compressed_boot(good, d, platform(0.0, 1e6)), errc::non_positive, "cpu frequency");
   expect(compressed_boot(good, d, platform(nan, 1e6)), errc::not_finite, "cpu frequency");
   expect(compressed_boot(good, d, platform(1e9, -3.0)), errc::non_positive, "storage bandwidth");

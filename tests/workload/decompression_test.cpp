@@ -19,7 +19,9 @@ static_assert(Workload<decompression>);
 
 namespace {
 
-bool what_is(const error& e, const char* text) { return std::strcmp(e.what, text) == 0; }
+bool what_is(const error& e, const char* text) {
+  return std::strcmp(e.what, text) == 0;
+}
 
 // 10 MB kernel, 4 MB zImage, 50 cycles/byte, 2 MB/s storage with 0.1 s setup.
 decompression_config boot_config() {
@@ -32,12 +34,15 @@ decompression_config boot_config() {
 }
 
 bool within_ns(sim_duration d, double seconds_expected, std::int64_t tolerance_ns = 1) {
-  return std::llabs(d.count() - static_cast<std::int64_t>(seconds_expected * 1e9 + 0.5)) <= tolerance_ns;
+  return std::llabs(d.count() - static_cast<std::int64_t>(seconds_expected * 1e9 + 0.5)) <=
+         tolerance_ns;
 }
 
 }  // namespace
 
-TEST_CASE("a compressed boot's stages take what analysis::compressed_boot says at constant frequency", "[decompression]") {
+TEST_CASE(
+    "a compressed boot's stages take what analysis::compressed_boot says at constant frequency",
+    "[decompression]") {
   decompression_config c = boot_config();
   c.platform.relocate = true;
   c.platform.relocation_bytes_per_cycle = 2.0;
@@ -75,15 +80,16 @@ TEST_CASE("an uncompressed boot only loads", "[decompression]") {
   CHECK(w->stage_duration(boot_stage::decompress) == sim_duration{0});
 }
 
-TEST_CASE("decompression progress is exact through a frequency change; loading ignores frequency", "[decompression]") {
+TEST_CASE("decompression progress is exact through a frequency change; loading ignores frequency",
+          "[decompression]") {
   auto w = decompression::make(boot_config());
   REQUIRE(w.has_value());
   domain_state s{1e9, 2e9, 1.0};
   sim_time now{0};
   // Load: 0.1 + 2 s whatever the clock (it runs at 250 MHz from 1 s on). Decompression: 5e8
   // cycles from 2.1 s; 2.1 → 2.3 s at 1 GHz is 2e8, the other 3e8 at 500 MHz take 0.6 s → 2.9 s.
-  const std::array<thermo::test::state_change, 2> changes{{{seconds(1), {0.25e9, 2e9, 1.0}},
-                                                          {milliseconds(2100), {1e9, 2e9, 1.0}}}};
+  const std::array<thermo::test::state_change, 2> changes{
+      {{seconds(1), {0.25e9, 2e9, 1.0}}, {milliseconds(2100), {1e9, 2e9, 1.0}}}};
   const std::array<thermo::test::state_change, 1> slow{{{milliseconds(2300), {0.5e9, 2e9, 1.0}}}};
   thermo::test::drive(*w, now, milliseconds(2200), s, changes, [](sim_time) {});
   CHECK(w->stage() == boot_stage::decompress);
@@ -103,7 +109,8 @@ TEST_CASE("idle injection slows the decompressor, not the storage", "[decompress
   CHECK(within_ns(w->stage_duration(boot_stage::decompress), 1.0));
 }
 
-TEST_CASE("the boot CPU is busy while loading (polling) unless the load uses DMA", "[decompression]") {
+TEST_CASE("the boot CPU is busy while loading (polling) unless the load uses DMA",
+          "[decompression]") {
   decompression_config c = boot_config();
   std::array<double, 1> u{-1.0};
   auto w = decompression::make(c);
@@ -159,7 +166,8 @@ TEST_CASE("boot workload configuration errors name the quantity", "[decompressio
   }
 }
 
-TEST_CASE("a boot with an unusable CPU state stalls in its CPU stage instead of producing garbage", "[decompression]") {
+TEST_CASE("a boot with an unusable CPU state stalls in its CPU stage instead of producing garbage",
+          "[decompression]") {
   auto w = decompression::make(boot_config());
   REQUIRE(w.has_value());
   domain_state s{1e9, 2e9, 1.0};
@@ -183,8 +191,7 @@ TEST_CASE("a boot run does not touch the heap", "[decompression]") {
   sim_time now{0};
   std::array<double, 1> u{};
   const std::array<thermo::test::state_change, 1> changes{{{seconds(2), {0.6e9, 2e9, 0.8}}}};
-  THERMO_REQUIRE_NO_HEAP(thermo::test::drive(*w, now, seconds(10), s, changes, [&](sim_time t) {
-    w->utilization(t, u);
-  }));
+  THERMO_REQUIRE_NO_HEAP(thermo::test::drive(*w, now, seconds(10), s, changes,
+                                             [&](sim_time t) { w->utilization(t, u); }));
   CHECK(w->finished());
 }

@@ -1,13 +1,13 @@
 // Runs the workload examples (boot_cost, dtpm_budget, and the simulation examples when built) and
 // checks their summaries, their CSV against the library, and that every SVG is well-formed XML.
-#include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "support/xml_check.hpp"
 #include "thermo/analysis/boot_cost.hpp"
@@ -61,11 +61,15 @@ std::vector<std::vector<std::string>> read_csv(const std::string& path) {
   return rows;
 }
 
-std::string out_path(const std::string& name) { return std::string(THERMO_BINARY_DIR) + "/" + name; }
+std::string out_path(const std::string& name) {
+  return std::string(THERMO_BINARY_DIR) + "/" + name;
+}
 
 }  // namespace
 
-TEST_CASE("boot_cost reproduces the published boots, gives the Gemini verdicts and writes CSV and SVG", "[examples]") {
+TEST_CASE(
+    "boot_cost reproduces the published boots, gives the Gemini verdicts and writes CSV and SVG",
+    "[examples]") {
   const std::string csv = out_path("boot_cost_test.csv");
   const std::string svg = out_path("boot_cost_test.svg");
   std::remove(csv.c_str());
@@ -76,8 +80,10 @@ TEST_CASE("boot_cost reproduces the published boots, gives the Gemini verdicts a
   INFO(out);
   REQUIRE(status == 0);
   CHECK(out.find("worst total-time error: 2.3 %") != std::string::npos);
-  CHECK(out.find("ARM926EJ-S at 200 MHz decompresses in 2.38 s: zImage wins below 2.95 MB/s") != std::string::npos);
-  CHECK(out.find("Cortex-A9 at 1000 MHz decompresses in 0.85 s: zImage wins below 8.24 MB/s") != std::string::npos);
+  CHECK(out.find("ARM926EJ-S at 200 MHz decompresses in 2.38 s: zImage wins below 2.95 MB/s") !=
+        std::string::npos);
+  CHECK(out.find("Cortex-A9 at 1000 MHz decompresses in 0.85 s: zImage wins below 8.24 MB/s") !=
+        std::string::npos);
   CHECK(out.find("lzo   ratio 1.88, decompresses at  43.37 MB/s") != std::string::npos);
   const auto rows = read_csv(csv);
   const std::size_t media = thermo::presets::storage_media.size();
@@ -107,26 +113,29 @@ TEST_CASE("boot_cost rejects unknown arguments and unwritable outputs", "[exampl
   const std::string out = run(std::string(THERMO_EXAMPLES_DIR) + "/boot_cost --bogus 2>&1", status);
   CHECK(WEXITSTATUS(status) == 2);
   CHECK(out.find("usage:") != std::string::npos);
-  run(std::string(THERMO_EXAMPLES_DIR) + "/boot_cost --csv /nonexistent/x.csv --plot /nonexistent/x.svg 2>&1",
+  run(std::string(THERMO_EXAMPLES_DIR) +
+          "/boot_cost --csv /nonexistent/x.csv --plot /nonexistent/x.svg 2>&1",
       status);
   CHECK(WEXITSTATUS(status) == 1);
 }
 
-TEST_CASE("dtpm_budget sweeps the RK3399 budget and writes a consistent CSV and SVG", "[examples]") {
+TEST_CASE("dtpm_budget sweeps the RK3399 budget and writes a consistent CSV and SVG",
+          "[examples]") {
   const std::string csv = out_path("dtpm_budget_test.csv");
   const std::string svg = out_path("dtpm_budget_test.svg");
   std::remove(csv.c_str());
   std::remove(svg.c_str());
   int status = -1;
-  const std::string out =
-      run(std::string(THERMO_EXAMPLES_DIR) + "/dtpm_budget --csv " + csv + " --plot " + svg, status);
+  const std::string out = run(
+      std::string(THERMO_EXAMPLES_DIR) + "/dtpm_budget --csv " + csv + " --plot " + svg, status);
   INFO(out);
   REQUIRE(status == 0);
   CHECK(out.find("little   4 CPUs, 6 OPPs, 111 .. 716 mW, weight 133/1024") != std::string::npos);
   CHECK(out.find("big      2 CPUs, 8 OPPs, 242 .. 2260 mW, weight 418/1024") != std::string::npos);
   CHECK(out.find("gpu      device, 6 OPPs, 359 .. 2555 mW, weight 473/1024") != std::string::npos);
-  CHECK(out.find("  5532 mW   5532 mW    0%       716 @  1416      2260 @  1800      2555 @   800") !=
-        std::string::npos);
+  CHECK(
+      out.find("  5532 mW   5532 mW    0%       716 @  1416      2260 @  1800      2555 @   800") !=
+      std::string::npos);
   const auto rows = read_csv(csv);
   REQUIRE(rows.size() > 100U);
   REQUIRE(rows[0].size() == 11U);
@@ -146,7 +155,8 @@ TEST_CASE("dtpm_budget sweeps the RK3399 budget and writes a consistent CSV and 
 
 TEST_CASE("dtpm_budget rejects an unknown SoC and a bad step", "[examples]") {
   int status = -1;
-  std::string out = run(std::string(THERMO_EXAMPLES_DIR) + "/dtpm_budget --soc nosuch 2>&1", status);
+  std::string out =
+      run(std::string(THERMO_EXAMPLES_DIR) + "/dtpm_budget --soc nosuch 2>&1", status);
   CHECK(WEXITSTATUS(status) == 2);
   CHECK(out.find("unknown SoC 'nosuch'") != std::string::npos);
   CHECK(out.find("rk3588") != std::string::npos);
@@ -159,9 +169,10 @@ TEST_CASE("dtpm_budget runs on every preset SoC with an Energy Model", "[example
   for (const char* soc : {"hi3660", "mt8183", "mt8173", "exynos5422", "rk3588"}) {
     int status = -1;
     const std::string csv = out_path(std::string("dtpm_budget_") + soc + ".csv");
-    const std::string out = run(std::string(THERMO_EXAMPLES_DIR) + "/dtpm_budget --soc " + soc + " --csv " + csv +
-                                    " --plot " + out_path(std::string("dtpm_budget_") + soc + ".svg"),
-                                status);
+    const std::string out =
+        run(std::string(THERMO_EXAMPLES_DIR) + "/dtpm_budget --soc " + soc + " --csv " + csv +
+                " --plot " + out_path(std::string("dtpm_budget_") + soc + ".svg"),
+            status);
     INFO(soc << "\n" << out);
     CHECK(status == 0);
     CHECK(read_csv(csv).size() > 10U);
@@ -170,14 +181,17 @@ TEST_CASE("dtpm_budget runs on every preset SoC with an Energy Model", "[example
 #endif
 
 #ifdef THERMO_EXAMPLES_DIR
-TEST_CASE("inference_tour prints calibrated RK3399 latencies and a stream that overloads after a frequency drop",
-          "[examples]") {
+TEST_CASE(
+    "inference_tour prints calibrated RK3399 latencies and a stream that overloads after a "
+    "frequency drop",
+    "[examples]") {
   int status = -1;
   const std::string out = run(std::string(THERMO_EXAMPLES_DIR) + "/inference_tour", status);
   INFO(out);
   REQUIRE(status == 0);
   // A72 at 1.8 GHz, TFLite: 569e6 / (8 · e · 1.8e9) with e = 0.4311 → 91.6 ms.
-  CHECK(out.find("Mobilenet_V1_1.0_224_quant           91.6         67.6        233.0         99.5") !=
+  CHECK(out.find(
+            "Mobilenet_V1_1.0_224_quant           91.6         67.6        233.0         99.5") !=
         std::string::npos);
   CHECK(out.find("completed 29 of 41 frames, backlog 11 at 10 s") != std::string::npos);
   CHECK(out.find("latency: min 233.0 ms, p50 233.0 ms, p99 2949.1 ms") != std::string::npos);

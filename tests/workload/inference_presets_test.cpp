@@ -1,14 +1,13 @@
 // The generated inference presets against the library's own formula: every published latency the
 // calibration used is reproduced, every other one is predicted exactly as
 // docs/explanation/inference-calibration.md says (the generator and the C++ model agree).
-#include "thermo/presets/inference_models.hpp"
-
 #include <cmath>
 #include <cstddef>
 #include <string>
 
 #include <catch2/catch.hpp>
 
+#include "thermo/presets/inference_models.hpp"
 #include "thermo/workload/inference.hpp"
 
 using namespace thermo;
@@ -26,7 +25,8 @@ double library_ms(const presets::reference_latency& r) {
   REQUIRE(p != nullptr);
   const auto& fit = m->fit(r.fw);
   // Express the platform as m = 1 MAC/cycle at f = R: the formula only sees the product.
-  const inference_work w{m->macs_millions * 1e6, 1.0, fit.efficiency, fit.serial_fraction, r.threads};
+  const inference_work w{m->macs_millions * 1e6, 1.0, fit.efficiency, fit.serial_fraction,
+                         r.threads};
   const auto t = inference_seconds(w, p->core_rate_macs_per_s);
   REQUIRE(t.has_value());
   return *t * 1e3;
@@ -34,7 +34,8 @@ double library_ms(const presets::reference_latency& r) {
 
 }  // namespace
 
-TEST_CASE("every calibration row is reproduced and every check row is predicted as documented", "[inference][presets]") {
+TEST_CASE("every calibration row is reproduced and every check row is predicted as documented",
+          "[inference][presets]") {
   std::size_t calibrations = 0;
   std::size_t checks = 0;
   for (const auto& r : presets::reference_latencies) {
@@ -54,17 +55,22 @@ TEST_CASE("every calibration row is reproduced and every check row is predicted 
   CHECK(checks >= 50U);
 }
 
-TEST_CASE("the Raspberry Pi 4 TFLite rows are true predictions from Pixel 2 and XNNPACK calibrations", "[inference][presets]") {
+TEST_CASE(
+    "the Raspberry Pi 4 TFLite rows are true predictions from Pixel 2 and XNNPACK calibrations",
+    "[inference][presets]") {
   // MobileNet V1: e from the Pixel 2 (70.2 ms, 1 thread), s from XNNPACK (86 → 27 ms), A72 = 8
   // MAC/cycle at 1.5 GHz, 4 threads → 34.5 ms; published 35.59 ms.
-  const auto w = preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tflite, "arm,cortex-a72", 4, 4);
+  const auto w =
+      preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tflite, "arm,cortex-a72", 4, 4);
   REQUIRE(w.has_value());
   const double ms = *inference_seconds(*w, 1.5e9) * 1e3;
   CHECK(ms == Approx(34.53).margin(0.01));
   CHECK(std::abs(ms - 35.59) / 35.59 < 0.035);
 }
 
-TEST_CASE("preset tables are consistent: e in (0, 1], s in [0, 1], core rates positive, names unique", "[inference][presets]") {
+TEST_CASE(
+    "preset tables are consistent: e in (0, 1], s in [0, 1], core rates positive, names unique",
+    "[inference][presets]") {
   for (const auto& m : presets::inference_models) {
     INFO(std::string(m.name));
     CHECK(m.macs_millions > 0.0);

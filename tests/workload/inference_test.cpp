@@ -19,7 +19,9 @@ using std::chrono::seconds;
 
 namespace {
 
-bool what_is(const error& e, const char* text) { return std::strcmp(e.what, text) == 0; }
+bool what_is(const error& e, const char* text) {
+  return std::strcmp(e.what, text) == 0;
+}
 
 // A simple model: 1e9 MACs, 8 MAC/cycle, e = 0.5, s = 0.2, 4 threads.
 // At 1 GHz: 1e9 / (8·0.5·1e9·S(4)) = 0.25 s · (0.2 + 0.8/4) = 0.1 s.
@@ -99,16 +101,19 @@ TEST_CASE("a bad frequency is rejected by inference_seconds", "[inference]") {
     CHECK(t.error().code == errc::non_positive);
     CHECK(what_is(t.error(), "frequency"));
   }
-  for (const double f : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+  for (const double f :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
     const auto t = inference_seconds(simple_work, f);
     REQUIRE_FALSE(t.has_value());
     CHECK(t.error().code == errc::not_finite);
   }
 }
 
-TEST_CASE("preset work uses the calibrated e and s and the framework's thread default", "[inference]") {
+TEST_CASE("preset work uses the calibrated e and s and the framework's thread default",
+          "[inference]") {
   // TFLite: one thread; TVM: every core of the cluster.
-  const auto tfl = preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tflite, "arm,cortex-a72", 2);
+  const auto tfl =
+      preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tflite, "arm,cortex-a72", 2);
   REQUIRE(tfl.has_value());
   CHECK(tfl->threads == 1U);
   CHECK(tfl->macs == 569e6);
@@ -117,38 +122,49 @@ TEST_CASE("preset work uses the calibrated e and s and the framework's thread de
   REQUIRE(m != nullptr);
   CHECK(tfl->efficiency == m->tflite.efficiency);
   CHECK(tfl->serial_fraction == m->tflite.serial_fraction);
-  const auto tvm = preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tvm, "Cortex-A72", 2);
+  const auto tvm =
+      preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tvm, "Cortex-A72", 2);
   REQUIRE(tvm.has_value());
   CHECK(tvm->threads == 2U);
   CHECK(tvm->efficiency == m->tvm.efficiency);
   // Explicit thread count.
-  CHECK(preset_work("Inception_V3_quant", presets::framework::tflite, "arm,cortex-a53", 4, 3)->threads == 3U);
+  CHECK(preset_work("Inception_V3_quant", presets::framework::tflite, "arm,cortex-a53", 4, 3)
+            ->threads == 3U);
 }
 
-TEST_CASE("models.md's calibration example: MobileNet V1 on one Pixel 2 big core at 2.35 GHz is 70.2 ms", "[inference]") {
-  const auto w = preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tflite, "arm,cortex-a73", 4);
+TEST_CASE(
+    "models.md's calibration example: MobileNet V1 on one Pixel 2 big core at 2.35 GHz is 70.2 ms",
+    "[inference]") {
+  const auto w =
+      preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tflite, "arm,cortex-a73", 4);
   REQUIRE(w.has_value());
   CHECK(w->macs_per_cycle * w->efficiency == Approx(3.45).margin(0.005));  // MAC/cycle, models.md
   CHECK(*inference_seconds(*w, 2.35e9) * 1e3 == Approx(70.2).epsilon(1e-12));
 }
 
-TEST_CASE("preset work rejects unknown models, unknown cores and impossible thread counts", "[inference]") {
-  const auto unknown_model = preset_work("ResNet_9000", presets::framework::tflite, "arm,cortex-a72", 2);
+TEST_CASE("preset work rejects unknown models, unknown cores and impossible thread counts",
+          "[inference]") {
+  const auto unknown_model =
+      preset_work("ResNet_9000", presets::framework::tflite, "arm,cortex-a72", 2);
   REQUIRE_FALSE(unknown_model.has_value());
   CHECK(unknown_model.error().code == errc::not_found);
   CHECK(what_is(unknown_model.error(), "inference model"));
   // A model in workloads.json without a MAC count is not a preset.
-  CHECK(preset_work("Inception_V2_quant", presets::framework::tflite, "arm,cortex-a72", 2).error().code ==
-        errc::not_found);
-  const auto unknown_core = preset_work("Inception_V3_quant", presets::framework::tflite, "arm,cortex-a15", 2);
+  CHECK(preset_work("Inception_V2_quant", presets::framework::tflite, "arm,cortex-a72", 2)
+            .error()
+            .code == errc::not_found);
+  const auto unknown_core =
+      preset_work("Inception_V3_quant", presets::framework::tflite, "arm,cortex-a15", 2);
   REQUIRE_FALSE(unknown_core.has_value());
   CHECK(what_is(unknown_core.error(), "core type"));
-  const auto too_many = preset_work("Inception_V3_quant", presets::framework::tflite, "arm,cortex-a72", 2, 3);
+  const auto too_many =
+      preset_work("Inception_V3_quant", presets::framework::tflite, "arm,cortex-a72", 2, 3);
   REQUIRE_FALSE(too_many.has_value());
   CHECK(too_many.error().code == errc::out_of_range);
   CHECK(too_many.error().index == 3);
-  CHECK(preset_work("Inception_V3_quant", presets::framework::tvm, "arm,cortex-a72", 0).error().code ==
-        errc::non_positive);
+  CHECK(preset_work("Inception_V3_quant", presets::framework::tvm, "arm,cortex-a72", 0)
+            .error()
+            .code == errc::non_positive);
 }
 
 TEST_CASE("inference configuration errors name the field", "[inference]") {
@@ -179,7 +195,8 @@ TEST_CASE("inference configuration errors name the field", "[inference]") {
   }
 }
 
-TEST_CASE("back-to-back inferences complete every W/(m e f S(n)) and use the cores phase by phase", "[inference]") {
+TEST_CASE("back-to-back inferences complete every W/(m e f S(n)) and use the cores phase by phase",
+          "[inference]") {
   inference_config c;
   c.work = simple_work;
   auto w = make_ptr<small_inference>(c);
@@ -208,7 +225,8 @@ TEST_CASE("back-to-back inferences complete every W/(m e f S(n)) and use the cor
   CHECK(w->throughput(0) == Approx(9.0));  // completions at 0.1 … 0.9 s fall in window [0, 1)
 }
 
-TEST_CASE("progress is exact through a frequency change (remaining work, not elapsed time)", "[inference]") {
+TEST_CASE("progress is exact through a frequency change (remaining work, not elapsed time)",
+          "[inference]") {
   inference_config c;
   c.work = {1e9, 8.0, 0.5, 0.0, 1};  // 0.25 s at 1 GHz, one thread, no serial part
   c.count = 1;
@@ -242,7 +260,8 @@ TEST_CASE("idle injection stretches an inference by 1/run_fraction", "[inference
   CHECK(w->latency_max_s() == Approx(0.2).epsilon(1e-9));
 }
 
-TEST_CASE("periodic requests: latency is the service time and the cores idle between frames", "[inference]") {
+TEST_CASE("periodic requests: latency is the service time and the cores idle between frames",
+          "[inference]") {
   inference_config c;
   c.work = simple_work;  // 100 ms at 1 GHz
   c.arrivals = arrival_mode::periodic;
@@ -265,7 +284,9 @@ TEST_CASE("periodic requests: latency is the service time and the cores idle bet
   CHECK(w->backlog() == 0U);
 }
 
-TEST_CASE("periodic overload with a queue: the backlog grows and latency grows by (t − period) per frame", "[inference]") {
+TEST_CASE(
+    "periodic overload with a queue: the backlog grows and latency grows by (t − period) per frame",
+    "[inference]") {
   inference_config c;
   c.work = simple_work;  // 100 ms
   c.arrivals = arrival_mode::periodic;
@@ -289,7 +310,8 @@ TEST_CASE("periodic overload with a queue: the backlog grows and latency grows b
   CHECK(*w->latency_percentile(0.0) == Approx(0.1).epsilon(1e-9));
 }
 
-TEST_CASE("periodic overload with dropping: frames arriving while busy are dropped", "[inference]") {
+TEST_CASE("periodic overload with dropping: frames arriving while busy are dropped",
+          "[inference]") {
   inference_config c;
   c.work = simple_work;  // 100 ms
   c.arrivals = arrival_mode::periodic;
@@ -318,10 +340,12 @@ TEST_CASE("latency percentiles need samples and a quantile in [0, 1]", "[inferen
   thermo::test::drive(*w, now, seconds(1), s);
   CHECK(w->latency_percentile(1.5).error().code == errc::out_of_range);
   CHECK(w->latency_percentile(-0.1).error().code == errc::out_of_range);
-  CHECK(what_is(w->latency_percentile(std::numeric_limits<double>::quiet_NaN()).error(), "percentile"));
+  CHECK(what_is(w->latency_percentile(std::numeric_limits<double>::quiet_NaN()).error(),
+                "percentile"));
 }
 
-TEST_CASE("a full sample store keeps a sorted uniform reservoir and exact min, max and mean", "[inference]") {
+TEST_CASE("a full sample store keeps a sorted uniform reservoir and exact min, max and mean",
+          "[inference]") {
   // Latencies grow 10 ms per frame (queue overload); 100 frames into 16 samples.
   inference_config c;
   c.work = simple_work;
@@ -350,7 +374,8 @@ TEST_CASE("a full sample store keeps a sorted uniform reservoir and exact min, m
   CHECK(samples.back() > 0.5);
   // Seeded: a second run is bit-identical.
   const auto b = run();
-  CHECK(std::memcmp(samples.data(), b->latency_samples().data(), samples.size() * sizeof(double)) == 0);
+  CHECK(std::memcmp(samples.data(), b->latency_samples().data(), samples.size() * sizeof(double)) ==
+        0);
 }
 
 TEST_CASE("throughput windows merge pairwise when the run outlasts them", "[inference]") {
@@ -405,9 +430,8 @@ TEST_CASE("an inference run does not touch the heap", "[inference]") {
   const std::array<thermo::test::state_change, 2> changes{
       {{seconds(3), {0.6e9, 2e9, 1.0}}, {seconds(6), {1.2e9, 2e9, 0.75}}}};
   std::array<double, 4> u{};
-  THERMO_REQUIRE_NO_HEAP(thermo::test::drive(*w, now, seconds(30), s, changes, [&](sim_time t) {
-    w->utilization(t, u);
-  }));
+  THERMO_REQUIRE_NO_HEAP(thermo::test::drive(*w, now, seconds(30), s, changes,
+                                             [&](sim_time t) { w->utilization(t, u); }));
   CHECK(w->completed() > 100U);
   CHECK(w->samples_saturated());
 }

@@ -25,7 +25,9 @@ namespace {
 
 using small_trace = utilization_trace<8, 4>;
 
-bool what_is(const error& e, const char* text) { return std::strcmp(e.what, text) == 0; }
+bool what_is(const error& e, const char* text) {
+  return std::strcmp(e.what, text) == 0;
+}
 
 constexpr std::array<sim_time, 3> times{{sim_time{0}, milliseconds(100), milliseconds(300)}};
 constexpr std::array<double, 6> values{{0.5, 0.1, 1.0, 0.9, 0.0, 0.25}};
@@ -50,7 +52,8 @@ io::csv_error parse(const std::string& text, io::utilization_table& t) {
 
 }  // namespace
 
-TEST_CASE("a trace replays its rows at their times, from start, and holds the last row", "[utilization_trace]") {
+TEST_CASE("a trace replays its rows at their times, from start, and holds the last row",
+          "[utilization_trace]") {
   utilization_trace_config c;
   c.start = milliseconds(50);
   auto t = make_trace(c);
@@ -93,12 +96,14 @@ TEST_CASE("a repeating trace starts again every duration", "[utilization_trace]"
   CHECK(t->repetitions() == 10U);
 }
 
-TEST_CASE("trace tables with bad shapes, times or values are rejected with row and core", "[utilization_trace]") {
+TEST_CASE("trace tables with bad shapes, times or values are rejected with row and core",
+          "[utilization_trace]") {
   utilization_trace_config c;
   CHECK(small_trace::make({}, {}, 2, c).error().code == errc::empty);
   CHECK(what_is(small_trace::make(times, values, 0, c).error(), "trace cores"));
   CHECK(small_trace::make(times, values, 5, c).error().code == errc::capacity_exceeded);
-  CHECK(what_is(small_trace::make(times, std::span<const double>(values).first(5), 2, c).error(), "trace values"));
+  CHECK(what_is(small_trace::make(times, std::span<const double>(values).first(5), 2, c).error(),
+                "trace values"));
   const std::array<sim_time, 9> many{};
   CHECK(what_is(small_trace::make(many, std::array<double, 9>{}, 1, c).error(), "trace rows"));
   {
@@ -132,7 +137,10 @@ TEST_CASE("trace tables with bad shapes, times or values are rejected with row a
 
 TEST_CASE("utilisation CSV parses units, comments, padding and CRLF", "[utilization_trace][csv]") {
   io::utilization_table t;
-  const auto e = parse("# recorded on a board\r\ntime_ms, cpu0 ,cpu1\r\n\r\n0,0.5,0.1\r\n 100 , 1 ,+0.9\r\n250.5,0,0.25\r\n", t);
+  const auto e = parse(
+      "# recorded on a board\r\ntime_ms, cpu0 ,cpu1\r\n\r\n0,0.5,0.1\r\n 100 , 1 "
+      ",+0.9\r\n250.5,0,0.25\r\n",
+      t);
   INFO(e.message);
   REQUIRE(e.ok());
   CHECK(t.cpus == std::vector<std::string>{"cpu0", "cpu1"});
@@ -149,7 +157,8 @@ TEST_CASE("utilisation CSV parses units, comments, padding and CRLF", "[utilizat
   CHECK(s.times[0] == sim_time{7});
 }
 
-TEST_CASE("malformed utilisation CSV is rejected with a message naming file and line", "[utilization_trace][csv]") {
+TEST_CASE("malformed utilisation CSV is rejected with a message naming file and line",
+          "[utilization_trace][csv]") {
   struct bad {
     const char* text;
     const char* message;
@@ -158,7 +167,8 @@ TEST_CASE("malformed utilisation CSV is rejected with a message naming file and 
       {"", "trace.csv: empty file"},
       {"# only a comment\n\n", "trace.csv: empty file"},
       {"time_s,cpu0\n", "trace.csv: no data rows"},
-      {"seconds,cpu0\n0,1\n", "trace.csv:1: first column must be time_s, time_ms, time_us or time_ns, found 'seconds'"},
+      {"seconds,cpu0\n0,1\n",
+       "trace.csv:1: first column must be time_s, time_ms, time_us or time_ns, found 'seconds'"},
       {"time_s\n0\n", "trace.csv:1: no CPU columns after 'time_s'"},
       {"time_s,cpu0,\n0,1,1\n", "trace.csv:1: empty name for column 3"},
       {"time_s,cpu0,cpu1\n0,0.5,0.5\n0.1,0.5\n", "trace.csv:3: expected 3 values, found 2"},
@@ -180,7 +190,8 @@ TEST_CASE("malformed utilisation CSV is rejected with a message naming file and 
   }
 }
 
-TEST_CASE("reading a trace file: missing file, and a file turned into a workload", "[utilization_trace][csv]") {
+TEST_CASE("reading a trace file: missing file, and a file turned into a workload",
+          "[utilization_trace][csv]") {
   io::utilization_table t;
   const auto missing = io::read_utilization_csv("/nonexistent/trace.csv", t);
   CHECK(missing.code == errc::io_error);

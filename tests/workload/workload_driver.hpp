@@ -22,14 +22,16 @@ struct state_change {
 /// way. Returns the number of workload events handled. `on_each(now)` is called after each
 /// on_event (for sampling utilisation).
 template <workload::Workload W, class OnEvent>
-std::size_t drive(W& w, sim_time& now, sim_time end, workload::domain_state& s, std::span<const state_change> changes,
-                  OnEvent&& on_each) {
+std::size_t drive(W& w, sim_time& now, sim_time end, workload::domain_state& s,
+                  std::span<const state_change> changes, OnEvent&& on_each) {
   std::size_t events = 0;
   std::size_t next_change = 0;
   while (now < end) {
-    const sim_time change_at = next_change < changes.size() ? changes[next_change].at : workload::never;
+    const sim_time change_at =
+        next_change < changes.size() ? changes[next_change].at : workload::never;
     const sim_time ev = w.next_event(now, s);
-    const sim_time stop = ev < change_at ? (ev < end ? ev : end) : (change_at < end ? change_at : end);
+    const sim_time stop =
+        ev < change_at ? (ev < end ? ev : end) : (change_at < end ? change_at : end);
     w.advance(now, stop - now, s);
     now = stop;
     if (now == change_at) {

@@ -52,7 +52,8 @@ struct kernel_image {
 /// A decompressor on the boot CPU.
 struct decompressor {
   double cycles_per_output_byte = 0.0;  ///< c_dec with caches on, > 0
-  double caches_off_slowdown = 0.0;     ///< k_cache with caches off (> 1; only read when caches are off)
+  double caches_off_slowdown =
+      0.0;  ///< k_cache with caches off (> 1; only read when caches are off)
 };
 
 /// The board at boot.
@@ -85,7 +86,7 @@ struct boot_verdict {
   double break_even_bytes_per_s = 0.0;  ///< B*; 0 when the image does not shrink
   bool compression_pays = false;        ///< compressed.total_s < uncompressed.total_s
   double time_saved_s = 0.0;            ///< uncompressed.total_s − compressed.total_s (may be < 0)
-  double energy_saved_j = 0.0;          ///< uncompressed.energy_j − compressed.energy_j (may be < 0)
+  double energy_saved_j = 0.0;  ///< uncompressed.energy_j − compressed.energy_j (may be < 0)
 };
 
 namespace detail {
@@ -143,7 +144,7 @@ namespace detail {
   if (auto e = detail::check_non_negative(p.storage_power_w, "storage power"); !e.ok()) {
     return e;
   }
-  if (!(p.load_cpu_busy >= 0.0 && p.load_cpu_busy <= 1.0)) {
+  if (!workload::detail::in_range(p.load_cpu_busy, 0.0, 1.0)) {
     return {errc::out_of_range, "load cpu busy"};
   }
   if (p.relocate) {
@@ -155,10 +156,13 @@ namespace detail {
 /// `errc::ok` or what is wrong: `not_finite` / `non_positive` "decompressor cycles per byte";
 /// with `caches_on == false`: `invalid_argument` "caches-off slowdown" unless it is finite and > 1.
 [[nodiscard]] constexpr error validate(const decompressor& d, bool caches_on) noexcept {
-  if (auto e = detail::check_positive(d.cycles_per_output_byte, "decompressor cycles per byte"); !e.ok()) {
+  if (auto e = detail::check_positive(d.cycles_per_output_byte, "decompressor cycles per byte");
+      !e.ok()) {
     return e;
   }
-  if (!caches_on && !(workload::detail::finite(d.caches_off_slowdown) && d.caches_off_slowdown > 1.0)) {
+  const bool slowdown_given =
+      workload::detail::finite(d.caches_off_slowdown) && d.caches_off_slowdown > 1.0;
+  if (!caches_on && !slowdown_given) {
     return {errc::invalid_argument, "caches-off slowdown"};
   }
   return {};
@@ -167,14 +171,15 @@ namespace detail {
 namespace detail {
 
 [[nodiscard]] constexpr double load_energy(const boot_platform& p, double load_s) noexcept {
-  return load_s * (p.load_cpu_busy * p.cpu_power_w + (1.0 - p.load_cpu_busy) * p.cpu_idle_power_w + p.storage_power_w);
+  return load_s * (p.load_cpu_busy * p.cpu_power_w + (1.0 - p.load_cpu_busy) * p.cpu_idle_power_w +
+                   p.storage_power_w);
 }
 
 }  // namespace detail
 
 /// The boot of the uncompressed image. Errors: those of `validate`. O(1).
-[[nodiscard]] constexpr result<boot_breakdown, error> uncompressed_boot(const kernel_image& k,
-                                                                        const boot_platform& p) noexcept {
+[[nodiscard]] constexpr result<boot_breakdown, error> uncompressed_boot(
+    const kernel_image& k, const boot_platform& p) noexcept {
   if (auto e = validate(k); !e.ok()) {
     return e;
   }
@@ -196,8 +201,8 @@ namespace detail {
 }
 
 /// The boot of the compressed image. Errors: those of `validate`. O(1).
-[[nodiscard]] constexpr result<boot_breakdown, error> compressed_boot(const kernel_image& k, const decompressor& d,
-                                                                      const boot_platform& p) noexcept {
+[[nodiscard]] constexpr result<boot_breakdown, error> compressed_boot(
+    const kernel_image& k, const decompressor& d, const boot_platform& p) noexcept {
   if (auto e = validate(k); !e.ok()) {
     return e;
   }
@@ -209,7 +214,8 @@ namespace detail {
   }
   boot_breakdown b;
   b.load_s = p.storage_setup_s + k.compressed_bytes / p.storage_bytes_per_s;
-  b.relocate_s = p.relocate ? k.compressed_bytes / (p.relocation_bytes_per_cycle * p.cpu_frequency_hz) : 0.0;
+  b.relocate_s =
+      p.relocate ? k.compressed_bytes / (p.relocation_bytes_per_cycle * p.cpu_frequency_hz) : 0.0;
   b.decompress_s = decompress_seconds(k, d, p);
   b.total_s = b.load_s + b.relocate_s + b.decompress_s;
   b.energy_j = detail::load_energy(p, b.load_s) + (b.relocate_s + b.decompress_s) * p.cpu_power_w;
@@ -220,8 +226,8 @@ namespace detail {
 /// B* = (S_u − S_c) / (t_reloc + t_dec). 0 when the image does not shrink (S_c ≥ S_u: never
 /// pays). Independent of `storage_bytes_per_s` and `storage_setup_s` (any valid value will do).
 /// Errors: those of `validate`. O(1).
-[[nodiscard]] constexpr result<double, error> break_even_bandwidth(const kernel_image& k, const decompressor& d,
-                                                                   const boot_platform& p) noexcept {
+[[nodiscard]] constexpr result<double, error> break_even_bandwidth(
+    const kernel_image& k, const decompressor& d, const boot_platform& p) noexcept {
   const auto c = compressed_boot(k, d, p);
   if (!c) {
     return c.error();
@@ -234,7 +240,8 @@ namespace detail {
 }
 
 /// Both boots and the verdict. Errors: those of `validate`. O(1).
-[[nodiscard]] constexpr result<boot_verdict, error> compare_boot(const kernel_image& k, const decompressor& d,
+[[nodiscard]] constexpr result<boot_verdict, error> compare_boot(const kernel_image& k,
+                                                                 const decompressor& d,
                                                                  const boot_platform& p) noexcept {
   const auto c = compressed_boot(k, d, p);
   if (!c) {
@@ -256,7 +263,8 @@ namespace detail {
 
 /// Power of one busy CPU at the boot frequency from an Energy Model: the EM power (per CPU) of
 /// the lowest state at or above `boot_frequency` (the OPP cpufreq would run), in watts.
-/// Errors: `empty` "energy model"; `out_of_range` "boot frequency" (above the highest state). O(log n).
+/// Errors: `empty` "energy model"; `out_of_range` "boot frequency" (above the highest state). O(log
+/// n).
 [[nodiscard]] constexpr result<double, error> boot_cpu_power_w(power::em_perf_domain_view em,
                                                                kilohertz boot_frequency) noexcept {
   if (em.empty()) {
@@ -271,13 +279,15 @@ namespace detail {
 
 /// A decompressor from a preset profile (caches-off slowdown unset: the data has none).
 [[nodiscard]] constexpr decompressor from_profile(const presets::decompressor_profile& p) noexcept {
-  return decompressor{p.cycles_per_output_byte, 0.0};
+  return decompressor{.cycles_per_output_byte = p.cycles_per_output_byte,
+                      .caches_off_slowdown = 0.0};
 }
 
 /// The storage bandwidth of a board calibrated on one published row: its uncompressed boot
 /// (bytes loaded / load time). Errors: `invalid_argument` "calibration row must be uncompressed";
 /// `non_positive` "load time". O(1).
-[[nodiscard]] constexpr result<double, error> calibrate_storage_bandwidth(const presets::boot_measurement& none) noexcept {
+[[nodiscard]] constexpr result<double, error> calibrate_storage_bandwidth(
+    const presets::boot_measurement& none) noexcept {
   if (none.algorithm != presets::compressor::none) {
     return error{errc::invalid_argument, "calibration row must be uncompressed"};
   }
@@ -291,12 +301,13 @@ namespace detail {
 /// storage bandwidth `storage_bytes_per_s`, the decompressor profile of the row's core and
 /// algorithm, caches on, no relocation (the measurements' stage boundaries exclude it).
 /// Errors: `not_found` "decompressor profile"; those of `compressed_boot`. O(profiles).
-[[nodiscard]] constexpr result<boot_breakdown, error> predict_measurement(const presets::boot_measurement& row,
-                                                                          double storage_bytes_per_s) noexcept {
+[[nodiscard]] constexpr result<boot_breakdown, error> predict_measurement(
+    const presets::boot_measurement& row, double storage_bytes_per_s) noexcept {
   boot_platform p;
   p.cpu_frequency_hz = row.cpu_frequency_hz;
   p.storage_bytes_per_s = storage_bytes_per_s;
-  const kernel_image k{row.uncompressed_bytes, row.image_bytes};
+  const kernel_image k{.uncompressed_bytes = row.uncompressed_bytes,
+                       .compressed_bytes = row.image_bytes};
   if (row.algorithm == presets::compressor::none) {
     return uncompressed_boot(k, p);
   }

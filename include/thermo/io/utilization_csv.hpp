@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "thermo/core/errc.hpp"
@@ -47,7 +48,7 @@ struct utilization_table {
   [[nodiscard]] std::size_t rows() const noexcept { return times.size(); }
   [[nodiscard]] std::size_t cores() const noexcept { return cpus.size(); }
   [[nodiscard]] std::span<const double> row(std::size_t r) const noexcept {
-    return {values.data() + r * cpus.size(), cpus.size()};
+    return std::span<const double>(values).subspan(r * cpus.size(), cpus.size());
   }
 };
 
@@ -77,7 +78,8 @@ inline std::vector<std::string_view> split(std::string_view line) {
   std::size_t from = 0;
   while (true) {
     const auto comma = line.find(',', from);
-    out.push_back(trim(line.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from)));
+    out.push_back(trim(line.substr(
+        from, comma == std::string_view::npos ? std::string_view::npos : comma - from)));
     if (comma == std::string_view::npos) {
       return out;
     }
@@ -87,14 +89,15 @@ inline std::vector<std::string_view> split(std::string_view line) {
 
 /// A finite double from the whole field, or false.
 inline bool parse_number(std::string_view field, double& out) {
+  if (!field.empty() && field.front() == '+') {
+    field.remove_prefix(1);  // from_chars does not take a leading '+'
+  }
   if (field.empty()) {
     return false;
   }
-  const char* first = field.data();
-  if (*first == '+') {
-    ++first;  // from_chars does not take a leading '+'
-  }
-  const char* last = field.data() + field.size();
+  const char* const first = field.data();
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-bounds-pointer-arithmetic): from_chars takes a pointer range
+  const char* const last = first + field.size();
   const auto [ptr, ec] = std::from_chars(first, last, out);
   return ec == std::errc{} && ptr == last && out - out == 0.0;
 }
@@ -106,26 +109,89 @@ inline std::string number_text(double v) {
   return s.str();
 }
 
+/// The header: time unit → nanoseconds per unit, CPU names. Returns an error text or "".
+inline std::string parse_header(const std::vector<std::string_view>& fields, utilization_table& out,
+                                double& scale) {
+  const std::string_view unit = fields[0];
+  if (unit == "time_s") {
+    scale = 1e9;
+  } else if (unit == "time_ms") {
+    scale = 1e6;
+  } else if (unit == "time_us") {
+    scale = 1e3;
+  } else if (unit == "time_ns") {
+    scale = 1.0;
+  } else {
+    return "first column must be time_s, time_ms, time_us or time_ns, found '" + std::string(unit) +
+           "'";
+  }
+  if (fields.size() < 2) {
+    return "no CPU columns after '" + std::string(unit) + "'";
+  }
+  for (std::size_t k = 1; k < fields.size(); ++k) {
+    if (fields[k].empty()) {
+      return "empty name for column " + std::to_string(k + 1);
+    }
+    out.cpus.emplace_back(fields[k]);
+  }
+  return {};
+}
+
+/// One data row: time and utilisations appended to `out`. Returns an error text or "".
+inline std::string parse_row(const std::vector<std::string_view>& fields, double scale,
+                             utilization_table& out) {
+  const std::size_t want = out.cpus.size() + 1;
+  if (fields.size() != want) {
+    return "expected " + std::to_string(want) + " values, found " + std::to_string(fields.size());
+  }
+  double t = 0.0;
+  if (!parse_number(fields[0], t)) {
+    return "bad time '" + std::string(fields[0]) + "'";
+  }
+  if (t < 0.0) {
+    return "negative time " + number_text(t);
+  }
+  const double ns = (t * scale) + 0.5;  // rounded to the nearest nanosecond
+  if (!(ns < 9.0e18)) {
+    return "time " + number_text(t) + " is beyond the simulation clock's range";
+  }
+  const sim_time at{static_cast<std::int64_t>(ns)};
+  if (!out.times.empty() && at <= out.times.back()) {
+    return "time " + std::string(fields[0]) + " is not after the previous row's";
+  }
+  for (std::size_t k = 1; k < fields.size(); ++k) {
+    double u = 0.0;
+    const std::string column = std::to_string(k + 1) + " (" + out.cpus[k - 1] + ")";
+    if (!parse_number(fields[k], u)) {
+      return "bad number '" + std::string(fields[k]) + "' in column " + column;
+    }
+    if (u < 0.0 || u > 1.0) {
+      return "utilisation " + std::string(fields[k]) + " in column " + column +
+             " is outside [0, 1]";
+    }
+    out.values.push_back(u);
+  }
+  out.times.push_back(at);
+  return {};
+}
+
 }  // namespace detail::utilization_csv
 
 /// Parses CSV text (see the file comment); `name` prefixes every message. On error `out` is
 /// left empty.
 [[nodiscard]] inline csv_error parse_utilization_csv(std::string_view text, std::string_view name,
-                                                      utilization_table& out) {
+                                                     utilization_table& out) {
   namespace d = detail::utilization_csv;
   out = {};
   const std::string file(name);
-  auto fail = [&](std::size_t line, const std::string& what) {
-    out = {};
-    return csv_error{errc::parse_error, file + ":" + std::to_string(line) + ": " + what, line};
-  };
   double scale = 0.0;  // nanoseconds per time unit
   bool have_header = false;
   std::size_t line_no = 0;
   std::size_t pos = 0;
   while (pos <= text.size()) {
     const auto nl = text.find('\n', pos);
-    const std::string_view raw = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    const std::string_view raw =
+        text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
     ++line_no;
     const std::string_view line = d::trim(raw);
@@ -133,81 +199,38 @@ inline std::string number_text(double v) {
       continue;
     }
     const auto fields = d::split(line);
-    if (!have_header) {
-      const std::string_view unit = fields[0];
-      if (unit == "time_s") {
-        scale = 1e9;
-      } else if (unit == "time_ms") {
-        scale = 1e6;
-      } else if (unit == "time_us") {
-        scale = 1e3;
-      } else if (unit == "time_ns") {
-        scale = 1.0;
-      } else {
-        return fail(line_no, "first column must be time_s, time_ms, time_us or time_ns, found '" + std::string(unit) + "'");
-      }
-      if (fields.size() < 2) {
-        return fail(line_no, "no CPU columns after '" + std::string(unit) + "'");
-      }
-      for (std::size_t k = 1; k < fields.size(); ++k) {
-        if (fields[k].empty()) {
-          return fail(line_no, "empty name for column " + std::to_string(k + 1));
-        }
-        out.cpus.emplace_back(fields[k]);
-      }
-      have_header = true;
-      continue;
+    const std::string problem =
+        have_header ? d::parse_row(fields, scale, out) : d::parse_header(fields, out, scale);
+    if (!problem.empty()) {
+      out = {};
+      std::string message = file;
+      message += ":" + std::to_string(line_no) + ": ";
+      message += problem;
+      return {.code = errc::parse_error, .message = std::move(message), .line = line_no};
     }
-    const std::size_t want = out.cpus.size() + 1;
-    if (fields.size() != want) {
-      return fail(line_no, "expected " + std::to_string(want) + " values, found " + std::to_string(fields.size()));
-    }
-    double t = 0.0;
-    if (!d::parse_number(fields[0], t)) {
-      return fail(line_no, "bad time '" + std::string(fields[0]) + "'");
-    }
-    if (t < 0.0) {
-      return fail(line_no, "negative time " + d::number_text(t));
-    }
-    const double ns = t * scale + 0.5;
-    if (!(ns < 9.0e18)) {
-      return fail(line_no, "time " + d::number_text(t) + " is beyond the simulation clock's range");
-    }
-    const sim_time at{static_cast<std::int64_t>(ns)};
-    if (!out.times.empty() && at <= out.times.back()) {
-      return fail(line_no, "time " + std::string(fields[0]) + " is not after the previous row's");
-    }
-    out.times.push_back(at);
-    for (std::size_t k = 1; k < fields.size(); ++k) {
-      double u = 0.0;
-      const std::string column = std::to_string(k + 1) + " (" + out.cpus[k - 1] + ")";
-      if (!d::parse_number(fields[k], u)) {
-        return fail(line_no, "bad number '" + std::string(fields[k]) + "' in column " + column);
-      }
-      if (u < 0.0 || u > 1.0) {
-        return fail(line_no, "utilisation " + std::string(fields[k]) + " in column " + column + " is outside [0, 1]");
-      }
-      out.values.push_back(u);
-    }
+    have_header = true;
   }
   if (!have_header) {
     out = {};
-    return {errc::parse_error, file + ": empty file (expected a header: time_s,cpu0,…)", 0};
+    return {.code = errc::parse_error,
+            .message = file + ": empty file (expected a header: time_s,cpu0,…)",
+            .line = 0};
   }
   if (out.times.empty()) {
     out = {};
-    return {errc::parse_error, file + ": no data rows", 0};
+    return {.code = errc::parse_error, .message = file + ": no data rows", .line = 0};
   }
   return {};
 }
 
 /// Reads and parses the file at `path`. Errors: `io_error` "<path>: cannot open file", or those
 /// of `parse_utilization_csv`.
-[[nodiscard]] inline csv_error read_utilization_csv(const std::string& path, utilization_table& out) {
+[[nodiscard]] inline csv_error read_utilization_csv(const std::string& path,
+                                                    utilization_table& out) {
   out = {};
-  std::ifstream f(path, std::ios::binary);
+  std::ifstream f(path, std::ios::binary);  // NOLINT(misc-const-correctness): read from below
   if (!f) {
-    return {errc::io_error, path + ": cannot open file", 0};
+    return {.code = errc::io_error, .message = path + ": cannot open file", .line = 0};
   }
   std::ostringstream s;
   s << f.rdbuf();

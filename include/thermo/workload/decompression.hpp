@@ -37,14 +37,14 @@ enum class boot_stage : std::uint8_t { waiting, load, relocate, decompress, done
 
 /// Configuration of a `decompression` workload.
 struct decompression_config {
-  std::size_t domain = 0;                ///< perf domain of the boot CPU
-  analysis::kernel_image image{};        ///< sizes
-  bool compressed = true;                ///< boot the zImage (true) or the uncompressed Image
-  analysis::decompressor decompressor{}; ///< used when compressed
-  analysis::boot_platform platform{};    ///< storage, setup, caches, relocation (its CPU frequency
-                                         ///< and powers are not used: the simulation supplies them)
-  double load_utilization = 1.0;         ///< boot CPU demand while loading, [0, 1]
-  sim_time start{0};                     ///< when the boot loader starts reading, ≥ 0
+  std::size_t domain = 0;                 ///< perf domain of the boot CPU
+  analysis::kernel_image image{};         ///< sizes
+  bool compressed = true;                 ///< boot the zImage (true) or the uncompressed Image
+  analysis::decompressor decompressor{};  ///< used when compressed
+  analysis::boot_platform platform{};     ///< storage, setup, caches, relocation (its CPU frequency
+                                       ///< and powers are not used: the simulation supplies them)
+  double load_utilization = 1.0;  ///< boot CPU demand while loading, [0, 1]
+  sim_time start{0};              ///< when the boot loader starts reading, ≥ 0
 };
 
 /// A boot (satisfies `Workload`, one core).
@@ -53,7 +53,8 @@ class decompression {
   /// Validates and builds. Errors: those of `analysis::validate` for the image, the platform
   /// (with its CPU frequency ignored) and, when compressed, the decompressor;
   /// `out_of_range` "load utilization"; `negative` "start". O(1).
-  [[nodiscard]] static constexpr result<decompression, error> make(const decompression_config& c) noexcept {
+  [[nodiscard]] static constexpr result<decompression, error> make(
+      const decompression_config& c) noexcept {
     if (auto e = analysis::validate(c.image); !e.ok()) {
       return e;
     }
@@ -67,7 +68,7 @@ class decompression {
         return e;
       }
     }
-    if (!(c.load_utilization >= 0.0 && c.load_utilization <= 1.0)) {
+    if (!detail::in_range(c.load_utilization, 0.0, 1.0)) {
       return error{errc::out_of_range, "load utilization"};
     }
     if (c.start < sim_time{0}) {
@@ -78,7 +79,7 @@ class decompression {
 
   // -- Workload -------------------------------------------------------------------------------
   [[nodiscard]] constexpr std::size_t domain() const noexcept { return cfg_.domain; }
-  [[nodiscard]] constexpr std::size_t cores() const noexcept { return 1; }
+  [[nodiscard]] static constexpr std::size_t cores() noexcept { return 1; }
 
   /// The boot CPU's demand: `load_utilization` while loading, 1 while relocating or
   /// decompressing, else 0. Precondition: `out.size() ≥ 1`.
@@ -108,12 +109,11 @@ class decompression {
         t = cfg_.start;
         break;
       case boot_stage::load:
-        t = remaining_ <= 0.0 ? now : detail::add_saturating(now, detail::ceil_ns(remaining_));
+        t = detail::finish_time(now, remaining_, 1.0);  // seconds left, one per second
         break;
       case boot_stage::relocate:
       case boot_stage::decompress: {
-        const double rate = cycle_rate(s);
-        t = cpu_stage_done(rate) ? now : rate > 0.0 ? detail::add_saturating(now, detail::ceil_ns(remaining_ / rate)) : never;
+        t = detail::finish_time(now, remaining_, cycle_rate(s));
         break;
       }
       case boot_stage::done:
@@ -173,7 +173,8 @@ class decompression {
   }
   /// Time from the start of the load to the kernel start (0 until done).
   [[nodiscard]] constexpr sim_duration boot_time() const noexcept {
-    return finished() ? starts_[static_cast<std::size_t>(boot_stage::done)] - cfg_.start : sim_duration{0};
+    return finished() ? starts_[static_cast<std::size_t>(boot_stage::done)] - cfg_.start
+                      : sim_duration{0};
   }
   [[nodiscard]] constexpr const decompression_config& config() const noexcept { return cfg_; }
 
@@ -185,20 +186,19 @@ class decompression {
   }
 
   [[nodiscard]] static constexpr double cycle_rate(const domain_state& s) noexcept {
-    if (!(detail::finite(s.frequency_hz) && s.frequency_hz > 0.0 && detail::finite(s.run_fraction) &&
-          s.run_fraction > 0.0)) {
+    if (!detail::usable(s)) {
       return 0.0;
     }
     return s.frequency_hz * (s.run_fraction < 1.0 ? s.run_fraction : 1.0);
   }
 
   [[nodiscard]] constexpr bool cpu_stage_done(double rate) const noexcept {
-    return remaining_ <= rate * detail::done_tolerance_ns * 1e-9;
+    return detail::work_done(remaining_, rate);
   }
 
   [[nodiscard]] constexpr bool stage_over(const domain_state& s) const noexcept {
     if (stage_ == boot_stage::load) {
-      return remaining_ <= detail::done_tolerance_ns * 1e-9;
+      return detail::work_done(remaining_, 1.0);  // seconds left, one per second
     }
     return cpu_stage_done(cycle_rate(s));
   }
@@ -208,7 +208,10 @@ class decompression {
       case boot_stage::waiting:
         return boot_stage::load;
       case boot_stage::load:
-        return !cfg_.compressed ? boot_stage::done : cfg_.platform.relocate ? boot_stage::relocate : boot_stage::decompress;
+        if (!cfg_.compressed) {
+          return boot_stage::done;
+        }
+        return cfg_.platform.relocate ? boot_stage::relocate : boot_stage::decompress;
       case boot_stage::relocate:
         return boot_stage::decompress;
       case boot_stage::decompress:
@@ -225,7 +228,8 @@ class decompression {
     switch (st) {
       case boot_stage::load:
         remaining_ = cfg_.platform.storage_setup_s +
-                     (cfg_.compressed ? k.compressed_bytes : k.uncompressed_bytes) / cfg_.platform.storage_bytes_per_s;
+                     (cfg_.compressed ? k.compressed_bytes : k.uncompressed_bytes) /
+                         cfg_.platform.storage_bytes_per_s;
         break;
       case boot_stage::relocate:
         remaining_ = k.compressed_bytes / cfg_.platform.relocation_bytes_per_cycle;

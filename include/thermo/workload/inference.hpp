@@ -51,7 +51,8 @@
 namespace thermo::workload {
 
 /// Amdahl's speed-up `S(n) = 1 / (s + (1 − s)/n)`. Preconditions: s ∈ [0, 1], n ≥ 1.
-[[nodiscard]] constexpr double amdahl_speedup(double serial_fraction, std::size_t threads) noexcept {
+[[nodiscard]] constexpr double amdahl_speedup(double serial_fraction,
+                                              std::size_t threads) noexcept {
   THERMO_ASSERT(threads >= 1U);
   const auto n = static_cast<double>(threads);
   return 1.0 / (serial_fraction + (1.0 - serial_fraction) / n);
@@ -91,7 +92,7 @@ struct inference_work {
   if (w.efficiency > 1.0) {
     return {errc::out_of_range, "efficiency"};
   }
-  if (!(w.serial_fraction >= 0.0 && w.serial_fraction <= 1.0)) {
+  if (!detail::in_range(w.serial_fraction, 0.0, 1.0)) {
     return {errc::out_of_range, "serial fraction"};
   }
   if (w.threads == 0U) {
@@ -102,7 +103,8 @@ struct inference_work {
 
 /// Seconds for one inference at constant `frequency_hz` with no idle injection:
 /// W / (m·e·f·S(n)). Errors: those of `validate`, `not_finite` / `non_positive` "frequency". O(1).
-[[nodiscard]] constexpr result<double, error> inference_seconds(const inference_work& w, double frequency_hz) noexcept {
+[[nodiscard]] constexpr result<double, error> inference_seconds(const inference_work& w,
+                                                                double frequency_hz) noexcept {
   if (auto e = validate(w); !e.ok()) {
     return e;
   }
@@ -112,12 +114,14 @@ struct inference_work {
   if (frequency_hz <= 0.0) {
     return error{errc::non_positive, "frequency"};
   }
-  return w.macs / (w.macs_per_cycle * w.efficiency * frequency_hz * amdahl_speedup(w.serial_fraction, w.threads));
+  return w.macs / (w.macs_per_cycle * w.efficiency * frequency_hz *
+                   amdahl_speedup(w.serial_fraction, w.threads));
 }
 
 /// Threads a framework uses on a cluster by default: TFLite one (benchmark_model's
 /// `--num_threads` default), TVM one per core.
-[[nodiscard]] constexpr std::size_t default_threads(presets::framework fw, std::size_t cluster_cores) noexcept {
+[[nodiscard]] constexpr std::size_t default_threads(presets::framework fw,
+                                                    std::size_t cluster_cores) noexcept {
   return fw == presets::framework::tvm ? cluster_cores : std::size_t{1};
 }
 
@@ -127,9 +131,9 @@ struct inference_work {
 /// calibrated values of presets/inference_models.hpp.
 /// Errors: `not_found` "inference model" / "core type"; `non_positive` "cluster cores";
 /// `out_of_range` "threads" (more than the cluster has). O(models).
-[[nodiscard]] constexpr result<inference_work, error> preset_work(std::string_view model, presets::framework fw,
-                                                                  std::string_view core, std::size_t cluster_cores,
-                                                                  std::size_t threads = 0) noexcept {
+[[nodiscard]] constexpr result<inference_work, error> preset_work(
+    std::string_view model, presets::framework fw, std::string_view core, std::size_t cluster_cores,
+    std::size_t threads = 0) noexcept {
   const presets::inference_model_desc* m = presets::find_inference_model(model);
   if (m == nullptr) {
     return error{errc::not_found, "inference model"};
@@ -146,7 +150,11 @@ struct inference_work {
     return error{errc::out_of_range, "threads", static_cast<std::int32_t>(n)};
   }
   const presets::framework_fit& fit = m->fit(fw);
-  return inference_work{m->macs_millions * 1e6, c->int8_macs_per_cycle, fit.efficiency, fit.serial_fraction, n};
+  return inference_work{.macs = m->macs_millions * 1e6,
+                        .macs_per_cycle = c->int8_macs_per_cycle,
+                        .efficiency = fit.efficiency,
+                        .serial_fraction = fit.serial_fraction,
+                        .threads = n};
 }
 
 /// How requests arrive.
@@ -163,11 +171,11 @@ enum class overload_policy : std::uint8_t {
 
 /// Configuration of an `inference` workload.
 struct inference_config {
-  std::size_t domain = 0;                         ///< perf domain index (the simulation's numbering)
-  inference_work work{};                          ///< what one inference costs
+  std::size_t domain = 0;  ///< perf domain index (the simulation's numbering)
+  inference_work work{};   ///< what one inference costs
   arrival_mode arrivals = arrival_mode::back_to_back;
-  sim_duration period{0};                         ///< periodic: time between requests, > 0
-  sim_time start{0};                              ///< first request, ≥ 0
+  sim_duration period{0};  ///< periodic: time between requests, > 0
+  sim_time start{0};       ///< first request, ≥ 0
   overload_policy overload = overload_policy::queue;
   std::uint64_t count = 0;                        ///< requests in total (0 = no limit)
   sim_duration window = std::chrono::seconds(1);  ///< initial throughput window, > 0
@@ -197,7 +205,8 @@ struct inference_window {
 template <std::size_t MaxThreads = 8, std::size_t MaxSamples = 4096, std::size_t MaxWindows = 512>
 class inference {
   static_assert(MaxThreads >= 1U && MaxSamples >= 1U, "capacities must be positive");
-  static_assert(MaxWindows >= 2U && MaxWindows % 2U == 0U, "windows merge pairwise: MaxWindows must be even");
+  static_assert(MaxWindows >= 2U && MaxWindows % 2U == 0U,
+                "windows merge pairwise: MaxWindows must be even");
 
  public:
   /// Validates `c` and builds the workload. Errors: those of `validate(c.work)`;
@@ -234,7 +243,8 @@ class inference {
   constexpr void utilization(sim_time /*now*/, std::span<double> out) const noexcept {
     THERMO_ASSERT(out.size() >= cores());
     for (std::size_t i = 0; i < cores(); ++i) {
-      const bool busy = i == 0 ? phase_ != inference_phase::idle : phase_ == inference_phase::parallel;
+      const bool busy =
+          i == 0 ? phase_ != inference_phase::idle : phase_ == inference_phase::parallel;
       out[i] = busy ? 1.0 : 0.0;
     }
   }
@@ -244,10 +254,7 @@ class inference {
   [[nodiscard]] constexpr sim_time next_event(sim_time now, const domain_state& s) const noexcept {
     sim_time t = next_arrival_;
     if (phase_ != inference_phase::idle) {
-      const double rate = rate_of(s);
-      const sim_time end = phase_done(rate) ? now
-                           : rate > 0.0     ? detail::add_saturating(now, detail::ceil_ns(remaining_ / rate))
-                                            : never;
+      const sim_time end = detail::finish_time(now, remaining_, rate_of(s));
       t = end < t ? end : t;
     }
     return t < now ? now : t;
@@ -280,7 +287,8 @@ class inference {
     }
     while (next_arrival_ <= now) {
       ++arrivals_;
-      if (cfg_.overload == overload_policy::drop && (phase_ != inference_phase::idle || pending_ > 0U)) {
+      if (cfg_.overload == overload_policy::drop &&
+          (phase_ != inference_phase::idle || pending_ > 0U)) {
         ++dropped_;
       } else {
         ++pending_;
@@ -311,14 +319,18 @@ class inference {
   [[nodiscard]] constexpr double latency_mean_s() const noexcept {
     return completed_ == 0U ? 0.0 : latency_sum_ / static_cast<double>(completed_);
   }
-  [[nodiscard]] constexpr double latency_min_s() const noexcept { return completed_ == 0U ? 0.0 : latency_min_; }
-  [[nodiscard]] constexpr double latency_max_s() const noexcept { return completed_ == 0U ? 0.0 : latency_max_; }
+  [[nodiscard]] constexpr double latency_min_s() const noexcept {
+    return completed_ == 0U ? 0.0 : latency_min_;
+  }
+  [[nodiscard]] constexpr double latency_max_s() const noexcept {
+    return completed_ == 0U ? 0.0 : latency_max_;
+  }
 
   /// Latency percentile `q` ∈ [0, 1] (nearest rank: the ⌈q·k⌉-th smallest of the k stored
   /// samples; q = 0 gives the smallest). Exact while `completed() ≤ MaxSamples`, a reservoir
   /// estimate after. Errors: `empty` "latency samples"; `out_of_range` "percentile". O(1).
   [[nodiscard]] constexpr result<double, error> latency_percentile(double q) const noexcept {
-    if (!(q >= 0.0 && q <= 1.0)) {
+    if (!detail::in_range(q, 0.0, 1.0)) {
       return error{errc::out_of_range, "percentile"};
     }
     if (samples_used_ == 0U) {
@@ -329,11 +341,17 @@ class inference {
     if (static_cast<double>(rank) < x) {
       ++rank;
     }
-    rank = rank == 0U ? 1U : (rank > samples_used_ ? samples_used_ : rank);
+    if (rank == 0U) {
+      rank = 1U;
+    } else if (rank > samples_used_) {
+      rank = samples_used_;
+    }
     return samples_[rank - 1U];
   }
   /// True once more inferences completed than samples fit (percentiles are then estimates).
-  [[nodiscard]] constexpr bool samples_saturated() const noexcept { return completed_ > MaxSamples; }
+  [[nodiscard]] constexpr bool samples_saturated() const noexcept {
+    return completed_ > MaxSamples;
+  }
   /// The stored latency samples, ascending [s].
   [[nodiscard]] constexpr std::span<const double> latency_samples() const noexcept {
     return {samples_.data(), samples_used_};
@@ -347,7 +365,8 @@ class inference {
   [[nodiscard]] constexpr sim_duration window_width() const noexcept { return window_; }
   /// Inferences per second in window `i` (0 past the last used window).
   [[nodiscard]] constexpr double throughput(std::size_t i) const noexcept {
-    return i < windows_used_ ? static_cast<double>(windows_[i].completed) / to_seconds(window_) : 0.0;
+    return i < windows_used_ ? static_cast<double>(windows_[i].completed) / to_seconds(window_)
+                             : 0.0;
   }
 
  private:
@@ -356,17 +375,17 @@ class inference {
 
   /// MACs per second of the current phase at state `s` (0 for an unusable state).
   [[nodiscard]] constexpr double rate_of(const domain_state& s) const noexcept {
-    if (!(detail::finite(s.frequency_hz) && s.frequency_hz > 0.0 && detail::finite(s.run_fraction) &&
-          s.run_fraction > 0.0)) {
+    if (!detail::usable(s)) {
       return 0.0;
     }
-    const double k = phase_ == inference_phase::parallel ? static_cast<double>(cfg_.work.threads) : 1.0;
+    const double k =
+        phase_ == inference_phase::parallel ? static_cast<double>(cfg_.work.threads) : 1.0;
     const double run = s.run_fraction < 1.0 ? s.run_fraction : 1.0;
     return cfg_.work.macs_per_cycle * cfg_.work.efficiency * s.frequency_hz * run * k;
   }
 
   [[nodiscard]] constexpr bool phase_done(double rate) const noexcept {
-    return remaining_ <= rate * detail::done_tolerance_ns * 1e-9;
+    return detail::work_done(remaining_, rate);
   }
 
   /// Arrival time of request `k` (0-based) — `never` past `count`. Back-to-back: only request 0
@@ -390,9 +409,10 @@ class inference {
     --pending_;
     // Queued periodic requests start in arrival order; the j-th accepted one arrived at
     // start + j·period. Dropping keeps at most one request, which arrived just now.
-    current_arrival_ = cfg_.arrivals == arrival_mode::periodic && cfg_.overload == overload_policy::queue
-                           ? arrival_time(started_)
-                           : now;
+    current_arrival_ =
+        cfg_.arrivals == arrival_mode::periodic && cfg_.overload == overload_policy::queue
+            ? arrival_time(started_)
+            : now;
     ++started_;
     const double serial = cfg_.work.serial_fraction * cfg_.work.macs;
     if (serial > 0.0) {
@@ -414,7 +434,8 @@ class inference {
     latency_max_ = completed_ == 1U || latency > latency_max_ ? latency : latency_max_;
     record_sample(latency);
     record_window(now, latency);
-    if (cfg_.arrivals == arrival_mode::back_to_back && (cfg_.count == 0U || started_ < cfg_.count)) {
+    if (cfg_.arrivals == arrival_mode::back_to_back &&
+        (cfg_.count == 0U || started_ < cfg_.count)) {
       ++arrivals_;
       ++pending_;
     }
@@ -429,7 +450,7 @@ class inference {
     // probability MaxSamples / i.
     const std::uint64_t j = uniform_below(rng_, completed_);
     if (j < MaxSamples) {
-      for (std::size_t k = static_cast<std::size_t>(j); k + 1U < samples_used_; ++k) {
+      for (auto k = static_cast<std::size_t>(j); k + 1U < samples_used_; ++k) {
         samples_[k] = samples_[k + 1U];
       }
       --samples_used_;
@@ -452,7 +473,7 @@ class inference {
     while (index >= MaxWindows) {
       for (std::size_t i = 0; i < MaxWindows / 2U; ++i) {
         const inference_window& a = windows_[2U * i];
-        const inference_window& b = windows_[2U * i + 1U];
+        const inference_window& b = windows_[(2U * i) + 1U];
         windows_[i] = {a.completed + b.completed, a.latency_sum_s + b.latency_sum_s,
                        a.latency_max_s > b.latency_max_s ? a.latency_max_s : b.latency_max_s};
       }

@@ -39,10 +39,10 @@ enum class trace_end : std::uint8_t {
 
 /// Placement and end behaviour of a trace.
 struct utilization_trace_config {
-  std::size_t domain = 0;           ///< perf domain it runs on
-  sim_time start{0};                ///< simulation time of trace time 0, ≥ 0
+  std::size_t domain = 0;  ///< perf domain it runs on
+  sim_time start{0};       ///< simulation time of trace time 0, ≥ 0
   trace_end at_end = trace_end::hold;
-  sim_duration duration{0};         ///< trace length for `idle` / `repeat`: > the last row's time
+  sim_duration duration{0};  ///< trace length for `idle` / `repeat`: > the last row's time
 };
 
 /// A per-CPU utilisation trace (satisfies `Workload`).
@@ -58,11 +58,11 @@ class utilization_trace {
   /// `capacity_exceeded` "trace rows" / "trace cores"; `invalid_argument` "trace values" (size
   /// not rows × cores); `negative` "trace time" (row); `not_increasing` "trace time" (row);
   /// `not_finite` / `out_of_range` "utilization" (row, core); `negative` "start";
-  /// `out_of_range` "trace duration" (idle/repeat with duration ≤ the last row's time). O(rows·cores).
-  [[nodiscard]] static constexpr result<utilization_trace, error> make(std::span<const sim_time> times,
-                                                                       std::span<const double> values,
-                                                                       std::size_t cores,
-                                                                       const utilization_trace_config& c) noexcept {
+  /// `out_of_range` "trace duration" (idle/repeat with duration ≤ the last row's time).
+  /// O(rows·cores).
+  [[nodiscard]] static constexpr result<utilization_trace, error> make(
+      std::span<const sim_time> times, std::span<const double> values, std::size_t cores,
+      const utilization_trace_config& c) noexcept {
     if (times.empty()) {
       return error{errc::empty, "trace rows"};
     }
@@ -76,25 +76,11 @@ class utilization_trace {
       return error{errc::capacity_exceeded, "trace cores", static_cast<std::int32_t>(cores)};
     }
     if (values.size() != times.size() * cores) {
-      return error{errc::invalid_argument, "trace values", static_cast<std::int32_t>(values.size())};
+      return error{errc::invalid_argument, "trace values",
+                   static_cast<std::int32_t>(values.size())};
     }
-    for (std::size_t i = 0; i < times.size(); ++i) {
-      const auto row = static_cast<std::int32_t>(i);
-      if (times[i] < sim_time{0}) {
-        return error{errc::negative, "trace time", row};
-      }
-      if (i > 0 && times[i] <= times[i - 1]) {
-        return error{errc::not_increasing, "trace time", row};
-      }
-      for (std::size_t k = 0; k < cores; ++k) {
-        const double u = values[i * cores + k];
-        if (!detail::finite(u)) {
-          return error{errc::not_finite, "utilization", row, static_cast<std::int32_t>(k)};
-        }
-        if (u < 0.0 || u > 1.0) {
-          return error{errc::out_of_range, "utilization", row, static_cast<std::int32_t>(k)};
-        }
-      }
+    if (auto e = check_rows(times, values, cores); !e.ok()) {
+      return e;
     }
     if (c.start < sim_time{0}) {
       return error{errc::negative, "start"};
@@ -106,7 +92,7 @@ class utilization_trace {
     for (std::size_t i = 0; i < times.size(); ++i) {
       t.times_[i] = times[i];
       for (std::size_t k = 0; k < cores; ++k) {
-        t.values_[i * MaxCores + k] = values[i * cores + k];
+        t.values_[(i * MaxCores) + k] = values[(i * cores) + k];
       }
     }
     return t;
@@ -122,12 +108,13 @@ class utilization_trace {
     THERMO_ASSERT(out.size() >= cores_);
     const bool active = !ended_ && next_ > 0U;
     for (std::size_t k = 0; k < cores_; ++k) {
-      out[k] = active ? values_[(next_ - 1U) * MaxCores + k] : 0.0;
+      out[k] = active ? values_[((next_ - 1U) * MaxCores) + k] : 0.0;
     }
   }
 
   /// The next row boundary (or the end of the trace), `never` when nothing more changes. O(1).
-  [[nodiscard]] constexpr sim_time next_event(sim_time now, const domain_state& /*s*/) const noexcept {
+  [[nodiscard]] constexpr sim_time next_event(sim_time now,
+                                              const domain_state& /*s*/) const noexcept {
     if (ended_) {
       return never;
     }
@@ -136,7 +123,8 @@ class utilization_trace {
   }
 
   /// Nothing to do: a trace has no progress of its own.
-  constexpr void advance(sim_time /*now*/, sim_duration /*dt*/, const domain_state& /*s*/) noexcept {}
+  constexpr void advance(sim_time /*now*/, sim_duration /*dt*/,
+                         const domain_state& /*s*/) noexcept {}
 
   /// Passes every boundary at or before `now`. O(boundaries passed).
   constexpr void on_event(sim_time now, const domain_state& /*s*/) noexcept {
@@ -167,7 +155,7 @@ class utilization_trace {
   /// Utilisation of `core` in `row`. Preconditions: row < rows(), core < cores().
   [[nodiscard]] constexpr double value(std::size_t row, std::size_t core) const noexcept {
     THERMO_ASSERT(row < rows_ && core < cores_);
-    return values_[row * MaxCores + core];
+    return values_[(row * MaxCores) + core];
   }
   /// Start (trace time) of `row`. Precondition: row < rows().
   [[nodiscard]] constexpr sim_time row_time(std::size_t row) const noexcept {
@@ -176,15 +164,42 @@ class utilization_trace {
   }
 
  private:
-  constexpr utilization_trace(const utilization_trace_config& c, std::size_t rows, std::size_t cores) noexcept
+  constexpr utilization_trace(const utilization_trace_config& c, std::size_t rows,
+                              std::size_t cores) noexcept
       : cfg_(c), rows_(rows), cores_(cores), cycle_start_(c.start) {}
+
+  /// Times strictly increasing from ≥ 0, every value finite and in [0, 1].
+  [[nodiscard]] static constexpr error check_rows(std::span<const sim_time> times,
+                                                  std::span<const double> values,
+                                                  std::size_t cores) noexcept {
+    for (std::size_t i = 0; i < times.size(); ++i) {
+      const auto row = static_cast<std::int32_t>(i);
+      if (times[i] < sim_time{0}) {
+        return {errc::negative, "trace time", row};
+      }
+      if (i > 0 && times[i] <= times[i - 1]) {
+        return {errc::not_increasing, "trace time", row};
+      }
+      for (std::size_t k = 0; k < cores; ++k) {
+        const double u = values[(i * cores) + k];
+        if (!detail::finite(u)) {
+          return {errc::not_finite, "utilization", row, static_cast<std::int32_t>(k)};
+        }
+        if (u < 0.0 || u > 1.0) {
+          return {errc::out_of_range, "utilization", row, static_cast<std::int32_t>(k)};
+        }
+      }
+    }
+    return {};
+  }
 
   /// Simulation time of boundary `k` of the current cycle: row k's start, or the trace end.
   [[nodiscard]] constexpr sim_time boundary(std::size_t k) const noexcept {
     if (k < rows_) {
       return detail::add_saturating(cycle_start_, times_[k]);
     }
-    return cfg_.at_end == trace_end::hold ? never : detail::add_saturating(cycle_start_, cfg_.duration);
+    return cfg_.at_end == trace_end::hold ? never
+                                          : detail::add_saturating(cycle_start_, cfg_.duration);
   }
 
   utilization_trace_config cfg_;

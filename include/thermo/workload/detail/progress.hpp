@@ -12,15 +12,28 @@
 namespace thermo::workload::detail {
 
 /// True for a finite double (false for NaN and ±inf). No <cmath>.
-[[nodiscard]] constexpr bool finite(double x) noexcept { return x - x == 0.0; }
+[[nodiscard]] constexpr bool finite(double x) noexcept {
+  return x - x == 0.0;
+}
+
+/// lo ≤ x ≤ hi (false for NaN). No <cmath>.
+[[nodiscard]] constexpr bool in_range(double x, double lo, double hi) noexcept {
+  return x >= lo && x <= hi;
+}
+
+/// A domain state that lets work progress: finite frequency and run fraction, both > 0.
+[[nodiscard]] constexpr bool usable(const domain_state& s) noexcept {
+  return finite(s.frequency_hz) && s.frequency_hz > 0.0 && finite(s.run_fraction) &&
+         s.run_fraction > 0.0;
+}
 
 /// Work left below this many nanoseconds' worth at the current rate counts as done: completion
 /// times are rounded *up* to whole nanoseconds, so after advancing to them the remainder is ≤ 0
 /// up to floating rounding, and this tolerance absorbs that rounding.
 inline constexpr double done_tolerance_ns = 0.5;
 
-/// The smallest whole number of nanoseconds ≥ `seconds` (≥ 0, to within 1 ps), or `never` when it does not fit
-/// in the simulation clock (or `seconds` is not finite). O(1).
+/// The smallest whole number of nanoseconds ≥ `seconds` (≥ 0, to within 1 ps), or `never` when it
+/// does not fit in the simulation clock (or `seconds` is not finite). O(1).
 [[nodiscard]] constexpr sim_duration ceil_ns(double seconds) noexcept {
   if (!finite(seconds) || seconds <= 0.0) {
     return seconds <= 0.0 ? sim_duration{0} : never;
@@ -46,6 +59,24 @@ inline constexpr double done_tolerance_ns = 0.5;
     return never;
   }
   return now + d;
+}
+
+/// True when `remaining` work counts as done at `rate` (work per second): less than
+/// `done_tolerance_ns` of it is left.
+[[nodiscard]] constexpr bool work_done(double remaining, double rate) noexcept {
+  return remaining <= rate * done_tolerance_ns * 1e-9;
+}
+
+/// When `remaining` work finishes at `rate` from `now`: `now` if it is done, `never` at a zero
+/// rate, else now + ⌈remaining / rate⌉ ns.
+[[nodiscard]] constexpr sim_time finish_time(sim_time now, double remaining, double rate) noexcept {
+  if (work_done(remaining, rate)) {
+    return now;
+  }
+  if (!(rate > 0.0)) {
+    return never;
+  }
+  return add_saturating(now, ceil_ns(remaining / rate));
 }
 
 }  // namespace thermo::workload::detail
