@@ -674,6 +674,22 @@ class rc_network {
     return probe.weight_sum_ * t_amb_ + detail::linalg::dot(probe.row_.data(), y_.data(), n_);
   }
 
+  /// The probe as a sum of exponentials while power and ambient stay as they are:
+  /// value(τ) = steady + Σ_k amplitudes[k]·e^{−λ_k τ}, λ_k = `eigenvalue(k)`. Writes `size()`
+  /// amplitudes and returns `steady`. O(N), no `exp`: callers that watch many thresholds or
+  /// horizons (the simulation's crossing screens) bound or evaluate the probe themselves, e.g.
+  /// value(τ) ≤ steady + Σ max(a_k, 0) for every τ ≥ 0. Precondition: amplitudes.size() ≥ size().
+  [[nodiscard]] Real modal_expansion(const probe_type& probe, std::span<Real> amplitudes) const noexcept {
+    check_probe(probe);
+    THERMO_ASSERT(amplitudes.size() >= n_);
+    Real steady = probe.weight_sum_ * t_amb_;
+    for (std::size_t k = 0; k < n_; ++k) {
+      steady += probe.row_[k] * yss_[k];
+      amplitudes[k] = probe.row_[k] * (y_[k] - yss_[k]);
+    }
+    return steady;
+  }
+
   /// Value of a probe `tau` seconds ahead if power and ambient stay as they are (the state is
   /// not changed). O(N), N calls of `exp`. Precondition: tau finite, ≥ 0.
   [[nodiscard]] Real predict(const probe_type& probe, Real tau) const noexcept {
