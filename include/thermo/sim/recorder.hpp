@@ -1,0 +1,235 @@
+/// @file recorder.hpp
+/// `recorder`: the in-memory trace of a run — one row per sample (and optionally per event):
+/// time, the event that produced the row, and the value of every channel (node temperatures,
+/// sensed temperatures, zone readings, frequencies, utilisations, powers, cooling states, custom
+/// channels such as a governor's budget). Written out as CSV or JSON lines.
+///
+/// Capacity is fixed when the simulation configures it (at `start`): the storage is allocated
+/// then and never again; rows beyond it are counted (`dropped`) but not stored, so a run never
+/// touches the heap. `hash()` fingerprints the stored rows bit for bit (times, events and the
+/// exact bits of every value): what the determinism tests compare across runs and compilers.
+///
+/// Host-side (std::vector / std::string at set-up only). See docs/reference/sim.md.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "thermo/core/errc.hpp"
+#include "thermo/core/time.hpp"
+#include "thermo/io/csv.hpp"
+#include "thermo/io/jsonl.hpp"
+#include "thermo/sim/types.hpp"
+
+namespace thermo::sim {
+
+/// What a channel measures (for plotting and for finding columns).
+enum class channel_kind : std::uint8_t {
+  node_temperature,    ///< °C, a plant node
+  sensor_temperature,  ///< °C, the continuous temperature at a sensor (its probe, no offset/noise)
+  zone_temperature,    ///< °C, the last valid reading a zone processed
+  frequency,           ///< MHz, a domain's frequency
+  utilisation,         ///< 1, a domain's largest frequency-invariant core demand
+  run_fraction,        ///< 1, share of time not taken by idle injection
+  power,               ///< W, a domain's power (dynamic + leakage + idle)
+  cooling_state,       ///< 1, a cooling device's state
+  custom,              ///< a user channel (`simulation::add_channel`)
+};
+
+/// One column of the trace.
+struct channel {
+  std::string name;  ///< e.g. "T_big" (unit not included)
+  std::string unit;  ///< e.g. "C", "MHz", "W", "" for dimensionless
+  channel_kind kind{channel_kind::custom};
+  std::size_t index{0};  ///< node, sensor, zone, domain, cooling device or custom channel index
+};
+
+/// A 64-bit fingerprint of a sequence of 64-bit words: each word goes through one round of
+/// xxHash64 (acc = rotl(acc + v·P2, 31)·P1), and `value()` applies xxHash64's final avalanche.
+/// Not cryptographic; it only has to change when any bit of any value changes, cheaply (two
+/// multiplications per word), and identically on every platform.
+class trace_hash {
+ public:
+  constexpr void add(std::uint64_t v) noexcept {
+    acc_ += v * p2;
+    acc_ = (acc_ << 31U) | (acc_ >> 33U);
+    acc_ *= p1;
+  }
+  void add(double v) noexcept { add(std::bit_cast<std::uint64_t>(v)); }
+  [[nodiscard]] constexpr std::uint64_t value() const noexcept {
+    std::uint64_t h = acc_;
+    h ^= h >> 33U;
+    h *= p2;
+    h ^= h >> 29U;
+    h *= p3;
+    h ^= h >> 32U;
+    return h;
+  }
+
+ private:
+  static constexpr std::uint64_t p1 = 0x9E3779B185EBCA87ULL;
+  static constexpr std::uint64_t p2 = 0xC2B2AE3D27D4EB4FULL;
+  static constexpr std::uint64_t p3 = 0x165667B19E3779F9ULL;
+  std::uint64_t acc_{0x27D4EB2F165667C5ULL};
+};
+
+/// The in-memory trace (see the file comment).
+class recorder {
+ public:
+  /// A recorder that will keep at most `max_rows` rows.
+  explicit recorder(std::size_t max_rows = 100'000) : max_rows_(max_rows) {}
+
+  /// Sets the columns and allocates the storage (max_rows × columns). Clears any previous
+  /// trace. Called by `simulation::start`; allocates.
+  void configure(std::vector<channel> channels) {
+    channels_ = std::move(channels);
+    values_.assign(max_rows_ * channels_.size(), 0.0);
+    times_.assign(max_rows_, sim_time{0});
+    kinds_.assign(max_rows_, event_kind::sample);
+    sources_.assign(max_rows_, 0);
+    rows_ = 0;
+    dropped_ = 0;
+  }
+
+  /// Appends a row (`values.size() == columns()`). Never allocates; a full recorder counts
+  /// the row as dropped. Returns false when dropped. O(columns).
+  bool append(sim_time t, event_kind kind, std::uint32_t source, std::span<const double> values) noexcept {
+    if (rows_ == max_rows_ || values.size() != channels_.size()) {
+      ++dropped_;
+      return false;
+    }
+    times_[rows_] = t;
+    kinds_[rows_] = kind;
+    sources_[rows_] = source;
+    double* row = values_.data() + rows_ * channels_.size();
+    for (std::size_t c = 0; c < values.size(); ++c) {
+      row[c] = values[c];
+    }
+    ++rows_;
+    return true;
+  }
+
+  [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return max_rows_; }
+  [[nodiscard]] std::size_t columns() const noexcept { return channels_.size(); }
+  /// Rows offered after the storage was full.
+  [[nodiscard]] std::size_t dropped() const noexcept { return dropped_; }
+  [[nodiscard]] const std::vector<channel>& channels() const noexcept { return channels_; }
+  /// The column named `name`, or `columns()` if none.
+  [[nodiscard]] std::size_t find(std::string_view name) const noexcept {
+    for (std::size_t c = 0; c < channels_.size(); ++c) {
+      if (channels_[c].name == name) {
+        return c;
+      }
+    }
+    return channels_.size();
+  }
+  [[nodiscard]] sim_time time(std::size_t row) const noexcept { return times_[row]; }
+  [[nodiscard]] event_kind kind(std::size_t row) const noexcept { return kinds_[row]; }
+  [[nodiscard]] std::uint32_t source(std::size_t row) const noexcept { return sources_[row]; }
+  [[nodiscard]] double value(std::size_t row, std::size_t column) const noexcept {
+    return values_[row * channels_.size() + column];
+  }
+  /// A whole column as a vector (for plotting). Allocates.
+  [[nodiscard]] std::vector<double> column(std::size_t c) const {
+    std::vector<double> out(rows_);
+    for (std::size_t r = 0; r < rows_; ++r) {
+      out[r] = value(r, c);
+    }
+    return out;
+  }
+  /// Row times in seconds (for plotting). Allocates.
+  [[nodiscard]] std::vector<double> times_s() const {
+    std::vector<double> out(rows_);
+    for (std::size_t r = 0; r < rows_; ++r) {
+      out[r] = static_cast<double>(times_[r].count()) / 1e9;
+    }
+    return out;
+  }
+  /// Hash of the stored rows (time, event, source and the exact bits of every value) and of the
+  /// number of dropped rows. O(rows × columns), computed on demand.
+  [[nodiscard]] std::uint64_t hash() const noexcept {
+    trace_hash h;
+    for (std::size_t r = 0; r < rows_; ++r) {
+      h.add(static_cast<std::uint64_t>(times_[r].count()));
+      h.add(static_cast<std::uint64_t>(kinds_[r]) << 32U | sources_[r]);
+      for (std::size_t c = 0; c < channels_.size(); ++c) {
+        h.add(value(r, c));
+      }
+    }
+    h.add(static_cast<std::uint64_t>(dropped_));
+    return h.value();
+  }
+
+  /// CSV: header `time_s,event,source,<name>_<unit>…`, then one line per stored row.
+  void write_csv(std::ostream& out, int significant = 10) const {
+    io::csv_writer w(out, significant);
+    w.cell("time_s").cell("event").cell("source");
+    for (const channel& c : channels_) {
+      w.cell(label(c));
+    }
+    w.end_row();
+    for (std::size_t r = 0; r < rows_; ++r) {
+      w.cell(static_cast<double>(times_[r].count()) / 1e9).cell(to_string(kinds_[r])).cell(static_cast<std::int64_t>(sources_[r]));
+      for (std::size_t c = 0; c < channels_.size(); ++c) {
+        w.cell(value(r, c));
+      }
+      w.end_row();
+    }
+  }
+  /// JSON lines: one object per stored row, keys as the CSV header.
+  void write_jsonl(std::ostream& out, int significant = 10) const {
+    io::jsonl_writer w(out, significant);
+    for (std::size_t r = 0; r < rows_; ++r) {
+      w.field("time_s", static_cast<double>(times_[r].count()) / 1e9)
+          .field("event", to_string(kinds_[r]))
+          .field("source", static_cast<std::int64_t>(sources_[r]));
+      for (std::size_t c = 0; c < channels_.size(); ++c) {
+        w.field(label(channels_[c]), value(r, c));
+      }
+      w.end_object();
+    }
+  }
+  /// `write_csv` to a file: `errc::ok` or `errc::io_error`.
+  [[nodiscard]] errc save_csv(const std::string& path, int significant = 10) const {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    if (!f) {
+      return errc::io_error;
+    }
+    write_csv(f, significant);
+    return f.good() ? errc::ok : errc::io_error;
+  }
+  /// `write_jsonl` to a file: `errc::ok` or `errc::io_error`.
+  [[nodiscard]] errc save_jsonl(const std::string& path, int significant = 10) const {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    if (!f) {
+      return errc::io_error;
+    }
+    write_jsonl(f, significant);
+    return f.good() ? errc::ok : errc::io_error;
+  }
+
+ private:
+  [[nodiscard]] static std::string label(const channel& c) {
+    return c.unit.empty() ? c.name : c.name + "_" + c.unit;
+  }
+
+  std::size_t max_rows_;
+  std::vector<channel> channels_;
+  std::vector<double> values_;
+  std::vector<sim_time> times_;
+  std::vector<event_kind> kinds_;
+  std::vector<std::uint32_t> sources_;
+  std::size_t rows_{0};
+  std::size_t dropped_{0};
+};
+
+}  // namespace thermo::sim
