@@ -75,7 +75,7 @@ TEST_CASE("JSON objects keep file order and values know where they start", "[jso
   CHECK(r->at("a")[1].column() == 2);
 }
 
-TEST_CASE("JSON integers are exact over 64 bits; larger integers stay doubles", "[json]") {
+TEST_CASE("JSON integers are exact over 64 bits and larger integers stay doubles", "[json]") {
   const auto r =
       parse_json("[9007199254740993, -9223372036854775808, 18446744073709551616, 0, -0, 1E2]");
   REQUIRE(r);
@@ -159,7 +159,7 @@ TEST_CASE("JSON nesting deeper than the limit is an error, not a stack overflow"
   CHECK_FALSE(parse_json(R"({"a":{"b":{"c":{}}}})", opt));
 }
 
-TEST_CASE("JSON files are read whole; a missing file is an I/O error", "[json]") {
+TEST_CASE("JSON files are read whole and a missing file is an I/O error", "[json]") {
   const std::string path = std::string(THERMO_BINARY_DIR) + "/json_test_tmp.json";
   {
     std::ofstream out(path, std::ios::binary);

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,7 @@ TEST_CASE("an SVG figure is well-formed XML with axes labels, legend and referen
 
 TEST_CASE("non-finite points are skipped, never written", "[svg]") {
   svg_figure fig("skip");
-  fig.add_panel("x", "y").add({.name = "s", .x = {0.0, 1.0, 2.0}, .y = {1.0, std::nan(""), INFINITY}});
+  fig.add_panel("x", "y").add({.name = "s", .x = {0.0, 1.0, 2.0}, .y = {1.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}});
   const std::string doc = fig.render();
   CHECK(xml_check(doc).empty());
   CHECK(doc.find("nan") == std::string::npos);
@@ -59,4 +60,15 @@ TEST_CASE("non-finite points are skipped, never written", "[svg]") {
 TEST_CASE("saving to an unwritable path is an io_error", "[svg]") {
   svg_figure fig("x");
   CHECK(fig.save("/nonexistent-dir/x.svg") == thermo::errc::io_error);
+}
+
+TEST_CASE("panel references stay valid when more panels are added", "[svg]") {
+  svg_figure fig("three panels");
+  auto& first = fig.add_panel("x", "first y");
+  fig.add_panel("x", "second y");
+  fig.add_panel("x", "third y");
+  first.add({.name = "late series", .x = {0.0, 1.0}, .y = {0.0, 1.0}});  // filled after the others exist
+  const std::string doc = fig.render();
+  CHECK(xml_check(doc).empty());
+  CHECK(doc.find("late series") != std::string::npos);
 }

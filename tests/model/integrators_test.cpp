@@ -119,7 +119,7 @@ TEST_CASE("adaptive RK4 meets its tolerance and keeps its step size between call
   }
 }
 
-TEST_CASE("backward Euler is stable at any step; explicit methods need small steps on a stiff network",
+TEST_CASE("backward Euler is stable at any step, while explicit methods need small steps on a stiff network",
           "[integrators][stiff]") {
   rc_network_builder<double, 8> b;
   REQUIRE(b.add_node(1e-6));

@@ -300,7 +300,7 @@ TEST_CASE("first crossing rejects bad arguments", "[rc_network][crossing][valida
   CHECK(e7.error().code == errc::numerical_failure);
 }
 
-TEST_CASE("thresholds just below an interior maximum are never missed; just above, never reported",
+TEST_CASE("thresholds just below an interior maximum are never missed and just above, never reported",
           "[rc_network][crossing]") {
   std::uint64_t state = 99;
   const auto uniform = [&state] {

@@ -158,7 +158,7 @@ TEST_CASE("a 3 W budget is split by weight and each leaf takes the highest OPP t
   }
 }
 
-TEST_CASE("limits outside [min, max] are clamped; min and max reach the leaves exactly",
+TEST_CASE("limits outside [min, max] are clamped and min and max reach the leaves exactly",
           "[power_budget]") {
   const rk3399_em em;
   rk3399_tree t(em);

@@ -80,28 +80,28 @@ class json_value {
   // Typed access; precondition: the value has that type (THERMO_ASSERT).
   [[nodiscard]] bool as_bool() const noexcept {
     THERMO_ASSERT(is_bool());
-    return *std::get_if<bool>(&v_);
+    return alt<bool>();
   }
   [[nodiscard]] double as_double() const noexcept {
     THERMO_ASSERT(is_number());
-    return std::get_if<number>(&v_)->value;
+    return alt<number>().value;
   }
   /// Precondition: `is_integer()`.
   [[nodiscard]] std::int64_t as_int64() const noexcept {
     THERMO_ASSERT(is_integer());
-    return std::get_if<number>(&v_)->integer;
+    return alt<number>().integer;
   }
   [[nodiscard]] const std::string& as_string() const noexcept {
     THERMO_ASSERT(is_string());
-    return *std::get_if<std::string>(&v_);
+    return alt<std::string>();
   }
   [[nodiscard]] const array_type& as_array() const noexcept {
     THERMO_ASSERT(is_array());
-    return *std::get_if<array_type>(&v_);
+    return alt<array_type>();
   }
   [[nodiscard]] const object_type& as_object() const noexcept {
     THERMO_ASSERT(is_object());
-    return *std::get_if<object_type>(&v_);
+    return alt<object_type>();
   }
 
   /// Elements of an array or members of an object; 0 for scalars.
@@ -133,7 +133,9 @@ class json_value {
   /// The member named `key`; precondition: it exists (use `find` when it may not).
   [[nodiscard]] const json_value& at(std::string_view key) const noexcept {
     const json_value* v = find(key);
-    THERMO_ASSERT(v != nullptr);
+    if (v == nullptr) {  // precondition; traps even with asserts off (host-only code)
+      __builtin_trap();
+    }
     return *v;
   }
 
@@ -142,6 +144,17 @@ class json_value {
   [[nodiscard]] std::int32_t column() const noexcept { return column_; }
 
  private:
+  // The alternative T; a wrong type is a precondition violation that traps even with asserts
+  // off (host-only code), so no build can dereference a null pointer here.
+  template <class T>
+  [[nodiscard]] const T& alt() const noexcept {
+    const T* p = std::get_if<T>(&v_);
+    if (p == nullptr) {
+      __builtin_trap();
+    }
+    return *p;
+  }
+
   friend class json_parser;
   std::variant<std::monostate, bool, number, std::string, array_type, object_type> v_;
   std::int32_t line_ = 0;

@@ -19,6 +19,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <limits>
 #include <string>
@@ -149,12 +150,13 @@ class svg_figure {
   explicit svg_figure(std::string title, int width = 960, int panel_height = 320)
       : title_(std::move(title)), width_(width), panel_height_(panel_height) {}
 
-  /// Adds a panel below the previous ones and returns it for filling.
+  /// Adds a panel below the previous ones and returns it for filling. The reference stays valid
+  /// when more panels are added.
   plot_panel& add_panel(std::string x_label, std::string y_label) {
     panels_.emplace_back(std::move(x_label), std::move(y_label));
     return panels_.back();
   }
-  [[nodiscard]] std::vector<plot_panel>& panels() noexcept { return panels_; }
+  [[nodiscard]] std::deque<plot_panel>& panels() noexcept { return panels_; }
 
   /// The SVG document.
   [[nodiscard]] std::string render() const {
@@ -333,7 +335,7 @@ class svg_figure {
   std::string title_;
   int width_;
   int panel_height_;
-  std::vector<plot_panel> panels_;
+  std::deque<plot_panel> panels_;  // deque: add_panel's references stay valid
 };
 
 }  // namespace thermo::io
