@@ -881,6 +881,7 @@ class simulation {
   [[nodiscard]] metrics_type metrics() const noexcept {
     metrics_type m = metrics_;
     m.duration = now_ - t0_;
+    m.network_builds = network_builds_;
     for (std::size_t z = 0; z < zone_count_; ++z) {
       const zone_slot& s = zones_[z];
       for (std::size_t i = 0; i < m.zones[z].trips.size(); ++i) {
@@ -1177,7 +1178,7 @@ class simulation {
     if (const error e = slot.net.init(scratch_); !e.ok()) {
       return e;
     }
-    ++metrics_.network_builds;
+    ++network_builds_;
     for (std::size_t s = 0; s < sensors_.size(); ++s) {
       auto p = slot.net.make_probe(sensors_[s].terms.span());
       THERMO_ASSERT(p.has_value());  // checked at add_sensor
@@ -1401,7 +1402,6 @@ class simulation {
         prime_reading(e.target);
         auto r = zones_[e.target].zone.set_trip_temperature(now_, e.trip, e.temperature);
         if (r) {
-          observer_reset(e.target);
           handle_update(e.target, *r);
         }
         break;
@@ -1531,6 +1531,9 @@ class simulation {
   }
 
   void zone_event(zone_slot& s, const control::thermal_event& e) noexcept {
+    if (started_ && e.type == control::event_type::tz_trip_change) {
+      observer_reset(s.index);  // before the update that follows, so that it pairs correctly
+    }
     if (started_ && (e.type == control::event_type::tz_trip_up || e.type == control::event_type::tz_trip_down) &&
         e.trip_id >= 0 && static_cast<std::size_t>(e.trip_id) < Limits::trips) {
       detection(s, static_cast<std::size_t>(e.trip_id), e.type == control::event_type::tz_trip_up);
@@ -2287,6 +2290,7 @@ class simulation {
   std::size_t stopped_by_{0};
   std::size_t row_size_{0};
   std::uint64_t use_clock_{0};
+  std::uint64_t network_builds_{0};
   sim_time now_{0};
   sim_time t0_{0};
   double ambient_{25.0};
