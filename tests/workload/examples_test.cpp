@@ -197,3 +197,134 @@ TEST_CASE(
   CHECK(out.find("latency: min 233.0 ms, p50 233.0 ms, p99 2949.1 ms") != std::string::npos);
 }
 #endif
+
+#ifdef THERMO_EXAMPLES_DIR
+namespace {
+// The number after `label` in `out` (e.g. "throughput (inferences/s)"), or NaN.
+std::vector<double> numbers_after(const std::string& out, const std::string& label) {
+  std::vector<double> v;
+  const auto at = out.find(label);
+  if (at == std::string::npos) {
+    return v;
+  }
+  std::istringstream line(out.substr(at + label.size(), out.find('\n', at) - at - label.size()));
+  double x = 0.0;
+  while (line >> x) {
+    v.push_back(x);
+  }
+  return v;
+}
+}  // namespace
+
+TEST_CASE("inference_rk3399 shows burst above sustained throughput under the power allocator",
+          "[examples]") {
+  const std::string csv = out_path("inference_rk3399_test.csv");
+  const std::string svg = out_path("inference_rk3399_test.svg");
+  std::remove(csv.c_str());
+  std::remove(svg.c_str());
+  int status = -1;
+  const std::string out =
+      run(std::string(THERMO_EXAMPLES_DIR) + "/inference_rk3399 --csv " + csv + " --plot " + svg,
+          status);
+  INFO(out);
+  REQUIRE(status == 0);
+  CHECK(out.find("run status: running") != std::string::npos);
+  const auto tput = numbers_after(out, "throughput (inferences/s)");
+  REQUIRE(tput.size() >= 2U);
+  // Cold: 2 threads of MobileNet V1 at 1.8 GHz, 67.6 ms each (TVM calibration) → 14.8/s.
+  CHECK(tput[0] == Approx(14.78).margin(0.05));
+  CHECK(tput[1] < 0.95 * tput[0]);  // throttled
+  CHECK(tput[1] > 0.6 * tput[0]);
+  const auto freq = numbers_after(out, "big frequency, mean (MHz)");
+  REQUIRE(freq.size() == 2U);
+  CHECK(freq[0] == Approx(1800.0));
+  CHECK(freq[1] < 1800.0);
+  // The control trip holds: the cpu-thermal peak stays within a degree of 75 °C.
+  const auto hot = numbers_after(out, "big hot spot, mean (degC)");
+  REQUIRE(hot.size() == 2U);
+  CHECK(hot[1] < 76.0);
+  CHECK(out.find("first capped by the power allocator at") != std::string::npos);
+  const auto rows = read_csv(csv);
+  REQUIRE(rows.size() == 1 + 20 * 60);
+  CHECK(rows[0][0] == "time_s");
+  CHECK(rows[0].back() == "inferences_per_s");
+  CHECK(std::stod(rows[1][5]) == Approx(1800.0));  // f_big in the first second
+  CHECK(thermo::test::xml_check(slurp(svg)).empty());
+}
+
+TEST_CASE("inference_rk3399 rejects bad arguments and unknown models", "[examples]") {
+  int status = -1;
+  std::string out =
+      run(std::string(THERMO_EXAMPLES_DIR) + "/inference_rk3399 --minutes 0 2>&1", status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(out.find("bad --minutes '0'") != std::string::npos);
+  out =
+      run(std::string(THERMO_EXAMPLES_DIR) + "/inference_rk3399 --model ResNet_9000 2>&1", status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(out.find("model 'ResNet_9000': inference model") != std::string::npos);
+  out = run(std::string(THERMO_EXAMPLES_DIR) + "/inference_rk3399 --framework onnx 2>&1", status);
+  CHECK(WEXITSTATUS(status) == 2);
+}
+
+TEST_CASE(
+    "inference_threads: all cores win cold, and lose most of their lead after ten minutes of "
+    "throttling",
+    "[examples]") {
+  const std::string csv = out_path("inference_threads_test.csv");
+  const std::string svg = out_path("inference_threads_test.svg");
+  std::remove(csv.c_str());
+  int status = -1;
+  const std::string out =
+      run(std::string(THERMO_EXAMPLES_DIR) + "/inference_threads --csv " + csv + " --plot " + svg,
+          status);
+  INFO(out);
+  REQUIRE(status == 0);
+  const auto rows = read_csv(csv);
+  REQUIRE(rows.size() == 6U);
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    INFO(rows[i][0]);
+    const double ratio_cold = std::stod(rows[i][3]);
+    const double ratio_after = std::stod(rows[i][6]);
+    CHECK(ratio_cold < 1.0);
+    CHECK(ratio_after > ratio_cold);
+    // One A72 thread never reaches the control trip: TFLite's latency does not change.
+    CHECK(std::stod(rows[i][4]) == Approx(std::stod(rows[i][1])));
+    CHECK(std::stod(rows[i][7]) > 0.0);  // the TVM run was capped
+  }
+  CHECK(rows[1][0] == "Mobilenet_V1_1.0_224_quant");
+  CHECK(std::stod(rows[1][2]) == Approx(67.6).margin(0.05));  // TVM cold, the calibrated figure
+  CHECK(thermo::test::xml_check(slurp(svg)).empty());
+}
+
+TEST_CASE("inference_governors compares step_wise, power_allocator and fair_share on one workload",
+          "[examples]") {
+  const std::string csv = out_path("inference_governors_test.csv");
+  const std::string svg = out_path("inference_governors_test.svg");
+  std::remove(csv.c_str());
+  int status = -1;
+  const std::string out =
+      run(std::string(THERMO_EXAMPLES_DIR) + "/inference_governors --csv " + csv + " --plot " + svg,
+          status);
+  INFO(out);
+  REQUIRE(status == 0);
+  const auto sw = numbers_after(out, "  step_wise");
+  const auto ipa = numbers_after(out, "  power_allocator");
+  const auto fs = numbers_after(out, "  fair_share");
+  REQUIRE(sw.size() == 9U);
+  REQUIRE(ipa.size() == 9U);
+  REQUIRE(fs.size() == 9U);
+  // Same workload, same cold start: the same burst.
+  CHECK(sw[0] == ipa[0]);
+  CHECK(fs[0] == ipa[0]);
+  // Every governor throttles; IPA holds the control temperature most closely.
+  for (const auto* g : {&sw, &ipa, &fs}) {
+    CHECK((*g)[1] < (*g)[0]);
+  }
+  CHECK(ipa[3] <= sw[3]);  // time above 75 °C
+  CHECK(ipa[3] <= fs[3]);
+  const auto rows = read_csv(csv);
+  REQUIRE(rows.size() == 1 + 20 * 60);
+  REQUIRE(rows[0].size() == 10U);
+  CHECK(thermo::test::xml_check(slurp(svg)).empty());
+}
+#endif
