@@ -62,12 +62,12 @@ struct board {
   sim::soc_parts<8> parts;
 };
 
-/// Builds the board with `p` on cpu-thermal (power_allocator on gpu-thermal) and one inference
-/// workload `cfg` (its `domain` must be little_domain or big_domain), recording every
+/// Builds the board with `p` on cpu-thermal (power_allocator on gpu-thermal), lets
+/// `add_workloads(board&) -> error` add the workloads, and starts it, recording every
 /// `record_interval`. Prints a message and returns nullptr on any error.
-inline std::unique_ptr<board> make_board(policy p, const workload::inference_config& cfg,
-                                         double ambient_c = 25.0,
-                                         sim_duration record_interval = std::chrono::seconds(1)) {
+template <class AddWorkloads>
+std::unique_ptr<board> make_board_with(policy p, double ambient_c, sim_duration record_interval,
+                                       AddWorkloads&& add_workloads) {
   auto b = std::make_unique<board>();
   auto fail = [](const char* step, const error& e) {
     std::fprintf(stderr, "rig: %s: %s (%s)\n", step, e.what,
@@ -113,13 +113,8 @@ inline std::unique_ptr<board> make_board(policy p, const workload::inference_con
     return fail("soc", parts.error());
   }
   b->parts = *parts;
-  auto made = inference_workload::make(cfg);
-  if (!made) {
-    return fail("workload", made.error());
-  }
-  b->work = std::make_unique<inference_workload>(*made);
-  if (auto w = b->sim.add_workload(*b->work); !w) {
-    return fail("workload", w.error());
+  if (const error e = add_workloads(*b); !e.ok()) {
+    return fail("workload", e);
   }
   sim::sim_options opt;
   opt.record_interval = record_interval;
@@ -131,6 +126,24 @@ inline std::unique_ptr<board> make_board(policy p, const workload::inference_con
     return fail("start", e);
   }
   return b;
+}
+
+/// The board with one inference workload `cfg` (its `domain` must be little_domain or
+/// big_domain), owned by the board.
+inline std::unique_ptr<board> make_board(policy p, const workload::inference_config& cfg,
+                                         double ambient_c = 25.0,
+                                         sim_duration record_interval = std::chrono::seconds(1)) {
+  return make_board_with(p, ambient_c, record_interval, [&cfg](board& b) -> error {
+    auto made = inference_workload::make(cfg);
+    if (!made) {
+      return made.error();
+    }
+    b.work = std::make_unique<inference_workload>(*made);
+    if (auto w = b.sim.add_workload(*b.work); !w) {
+      return w.error();
+    }
+    return {};
+  });
 }
 
 /// Means of a recorded column over consecutive bins of `bin_s` seconds, from t = 0 (rows at

@@ -328,3 +328,47 @@ TEST_CASE("inference_governors compares step_wise, power_allocator and fair_shar
   CHECK(thermo::test::xml_check(slurp(svg)).empty());
 }
 #endif
+
+#ifdef THERMO_EXAMPLES_DIR
+TEST_CASE(
+    "trace_replay replays the sample trace on the simulated RK3399 and reports the work delivered",
+    "[examples]") {
+  const std::string trace = std::string(THERMO_EXAMPLES_DATA_DIR) + "/bursty_ui_trace.csv";
+  const std::string csv = out_path("trace_replay_test.csv");
+  const std::string svg = out_path("trace_replay_test.svg");
+  std::remove(csv.c_str());
+  int status = -1;
+  const std::string out = run(std::string(THERMO_EXAMPLES_DIR) + "/trace_replay --trace " + trace +
+                                  " --csv " + csv + " --plot " + svg,
+                              status);
+  INFO(out);
+  REQUIRE(status == 0);
+  CHECK(out.find("(3 rows x 2 CPUs, repeating every 9.0 s)") != std::string::npos);
+  CHECK(out.find("repetitions of the trace          133") != std::string::npos);
+  const auto work = numbers_after(out, "work executed / demanded");
+  REQUIRE_FALSE(work.empty());
+  CHECK(work[0] > 90.0);
+  CHECK(work[0] <= 100.0);
+  const auto rows = read_csv(csv);
+  REQUIRE(rows.size() == 1 + 20 * 60);
+  CHECK(rows[0] == std::vector<std::string>{"time_s", "T_big_C", "f_big_MHz", "u_big", "P_big_W"});
+  CHECK(thermo::test::xml_check(slurp(svg)).empty());
+}
+
+TEST_CASE("trace_replay rejects a malformed trace naming file and line, and a missing --trace",
+          "[examples]") {
+  const std::string bad = out_path("trace_replay_bad.csv");
+  {
+    std::ofstream f(bad);
+    f << "time_s,cpu4,cpu5\n0,1,1\n1,1,abc\n";
+  }
+  int status = -1;
+  std::string out =
+      run(std::string(THERMO_EXAMPLES_DIR) + "/trace_replay --trace " + bad + " 2>&1", status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(out.find(bad + ":3: bad number 'abc' in column 3 (cpu5)") != std::string::npos);
+  out = run(std::string(THERMO_EXAMPLES_DIR) + "/trace_replay --minutes 5 2>&1", status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(out.find("--trace is required") != std::string::npos);
+}
+#endif

@@ -15,6 +15,7 @@ endif()
 # summaries and CSV and parses their SVG as XML. (examples/ is configured after tests/.)
 if(THERMO_BUILD_EXAMPLES AND NOT CMAKE_CROSSCOMPILING)
   add_dependencies(thermo_workload_tests boot_cost dtpm_budget inference_tour inference_rk3399 inference_threads
-                   inference_governors)
-  target_compile_definitions(thermo_workload_tests PRIVATE THERMO_EXAMPLES_DIR="${PROJECT_BINARY_DIR}/examples")
+                   inference_governors trace_replay)
+  target_compile_definitions(thermo_workload_tests PRIVATE THERMO_EXAMPLES_DIR="${PROJECT_BINARY_DIR}/examples"
+                             THERMO_EXAMPLES_DATA_DIR="${PROJECT_SOURCE_DIR}/examples/data")
 endif()
