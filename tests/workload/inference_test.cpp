@@ -328,7 +328,7 @@ TEST_CASE("periodic overload with dropping: frames arriving while busy are dropp
   CHECK(w->latency_max_s() == Approx(0.1).epsilon(1e-9));
 }
 
-TEST_CASE("latency percentiles need samples and a quantile in [0, 1]", "[inference]") {
+TEST_CASE("latency percentiles need samples and a quantile between 0 and 1", "[inference]") {
   inference_config c;
   c.work = simple_work;
   auto w = make_ptr<small_inference>(c);
