@@ -80,8 +80,9 @@ TEST_CASE("an uncompressed boot only loads", "[decompression]") {
   CHECK(w->stage_duration(boot_stage::decompress) == sim_duration{0});
 }
 
-TEST_CASE("decompression progress is exact through a frequency change, and loading ignores frequency",
-          "[decompression]") {
+TEST_CASE(
+    "decompression progress is exact through a frequency change, and loading ignores frequency",
+    "[decompression]") {
   auto w = decompression::make(boot_config());
   REQUIRE(w.has_value());
   domain_state s{1e9, 2e9, 1.0};
