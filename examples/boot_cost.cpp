@@ -15,6 +15,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -40,6 +41,29 @@ int usage(const char* problem) {
 
 std::string sv(std::string_view s) {
   return std::string(s);
+}
+
+// The preset decompressor profile of `a` on `core` (the tables are generated: a missing entry is
+// a broken build, reported and fatal).
+const thermo::presets::decompressor_profile& profile(std::string_view core, compressor a) {
+  const auto* p = thermo::presets::find_decompressor(core, a);
+  if (p == nullptr) {
+    std::fprintf(stderr, "boot_cost: no %s profile for %s\n", sv(to_string(a)).c_str(),
+                 sv(core).c_str());
+    std::exit(1);
+  }
+  return *p;
+}
+
+// The published boot of `board` with `a` (fatal when missing, as above).
+const thermo::presets::boot_measurement& measurement(std::string_view board, compressor a) {
+  const auto* m = thermo::presets::find_boot_measurement(board, a);
+  if (m == nullptr) {
+    std::fprintf(stderr, "boot_cost: no %s measurement for %s\n", sv(to_string(a)).c_str(),
+                 sv(board).c_str());
+    std::exit(1);
+  }
+  return *m;
 }
 
 // v with `decimals` decimals, padded to `width` (0: no padding).
@@ -105,8 +129,8 @@ int main(int argc, char** argv) {
   double worst = 0.0;
   for (const auto& m : thermo::presets::boot_measurements) {
     // [reproduce]
-    const auto none = thermo::presets::find_boot_measurement(m.board, compressor::none);
-    const double bandwidth = *thermo::analysis::calibrate_storage_bandwidth(*none);
+    const auto& none = measurement(m.board, compressor::none);
+    const double bandwidth = *thermo::analysis::calibrate_storage_bandwidth(none);
     const auto p = thermo::analysis::predict_measurement(m, bandwidth);
     // [reproduce]
     if (!p) {
@@ -140,8 +164,7 @@ int main(int argc, char** argv) {
       gemini.uncompressed_bytes / 1e6, gemini.compressed_bytes / 1e6);
   std::array<double, 2> gemini_break_even{};
   for (std::size_t c = 0; c < cpus.size(); ++c) {
-    const auto d = thermo::analysis::from_profile(
-        *thermo::presets::find_decompressor(cpus[c].core, compressor::gzip));
+    const auto d = thermo::analysis::from_profile(profile(cpus[c].core, compressor::gzip));
     boot_platform p;
     p.cpu_frequency_hz = cpus[c].f;
     p.storage_bytes_per_s = 1e6;
@@ -158,8 +181,7 @@ int main(int argc, char** argv) {
     std::string line;
     for (std::size_t c = 0; c < cpus.size(); ++c) {
       // [verdict]
-      const auto d = thermo::analysis::from_profile(
-          *thermo::presets::find_decompressor(cpus[c].core, compressor::gzip));
+      const auto d = thermo::analysis::from_profile(profile(cpus[c].core, compressor::gzip));
       boot_platform p;
       p.cpu_frequency_hz = cpus[c].f;
       p.storage_bytes_per_s = medium.read_bytes_per_s;
@@ -189,8 +211,8 @@ int main(int argc, char** argv) {
   const std::array<compressor, 4> algs{compressor::gzip, compressor::lzma, compressor::xz,
                                        compressor::lzo};
   auto panda_image = [](compressor a) {
-    const auto* m = thermo::presets::find_boot_measurement("pandaboard", a);
-    return kernel_image{m->uncompressed_bytes, m->image_bytes};
+    const auto& m = measurement("pandaboard", a);
+    return kernel_image{m.uncompressed_bytes, m.image_bytes};
   };
   auto boot = [&](compressor a, double bandwidth) {
     boot_platform p;
@@ -200,8 +222,7 @@ int main(int argc, char** argv) {
     if (a == compressor::none) {
       return *thermo::analysis::uncompressed_boot(panda_image(compressor::gzip), p);
     }
-    const auto d =
-        thermo::analysis::from_profile(*thermo::presets::find_decompressor("Cortex-A9", a));
+    const auto d = thermo::analysis::from_profile(profile("Cortex-A9", a));
     return *thermo::analysis::compressed_boot(panda_image(a), d, p);
   };
   // [sweep]
@@ -238,8 +259,7 @@ int main(int argc, char** argv) {
       "\n4. Break-even storage bandwidth B* (compressing pays below it), PandaBoard kernel, 1 "
       "GHz:\n");
   for (const compressor a : algs) {
-    const auto d =
-        thermo::analysis::from_profile(*thermo::presets::find_decompressor("Cortex-A9", a));
+    const auto d = thermo::analysis::from_profile(profile("Cortex-A9", a));
     boot_platform p;
     p.cpu_frequency_hz = 1e9;
     p.storage_bytes_per_s = 1e6;
@@ -304,8 +324,7 @@ int main(int argc, char** argv) {
   ep.log_x();
   auto& gp = fig.add_panel("storage read bandwidth (MB/s, log)", "Gemini boot time (s)");
   for (std::size_t c = 0; c < cpus.size(); ++c) {
-    const auto d = thermo::analysis::from_profile(
-        *thermo::presets::find_decompressor(cpus[c].core, compressor::gzip));
+    const auto d = thermo::analysis::from_profile(profile(cpus[c].core, compressor::gzip));
     thermo::io::line_series z{.name = std::string("zImage, ") + cpus[c].core, .x = mbps, .y = {}};
     for (const double b : mbps) {
       boot_platform p;

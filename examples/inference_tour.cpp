@@ -29,6 +29,10 @@ int main() {
   const auto& soc = presets::rk3399;
   const auto* big = soc.find_cluster("big");
   const auto* little = soc.find_cluster("little");
+  if (big == nullptr || little == nullptr) {
+    std::fprintf(stderr, "inference_tour: the RK3399 preset has no big/little cluster\n");
+    return 1;
+  }
   const double big_hz = static_cast<double>(big->opps.back().frequency.count()) * 1e3;
   const double little_hz = static_cast<double>(little->opps.back().frequency.count()) * 1e3;
 
