@@ -72,3 +72,12 @@ TEST_CASE("panel references stay valid when more panels are added", "[svg]") {
   CHECK(xml_check(doc).empty());
   CHECK(doc.find("late series") != std::string::npos);
 }
+
+TEST_CASE("tick labels carry as many decimals as the tick step needs", "[svg]") {
+  using thermo::io::detail::tick_label;
+  CHECK(tick_label(7.5, 2.5) == "7.5");
+  CHECK(tick_label(10.0, 2.5) == "10.0");
+  CHECK(tick_label(20.0, 5.0) == "20");
+  CHECK(tick_label(0.25, 0.05) == "0.25");
+  CHECK(tick_label(1e-12, 0.5) == "0.0");
+}

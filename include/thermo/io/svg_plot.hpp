@@ -123,7 +123,10 @@ inline std::string tick_label(double v, double step) {
   if (a != 0.0 && (a >= 1e6 || a < 1e-3)) {
     n = std::snprintf(buf.data(), buf.size(), "%.3g", v);
   } else {
-    const int dec = step >= 1.0 ? 0 : std::min(6, static_cast<int>(std::ceil(-std::log10(step) - 1e-9)));
+    int dec = 0;  // as many decimals as the step needs (2.5 → 1), at most 6
+    for (double scaled = step; dec < 6 && std::abs(scaled - std::round(scaled)) > 1e-6 * scaled; scaled *= 10.0) {
+      ++dec;
+    }
     n = std::snprintf(buf.data(), buf.size(), "%.*f", dec, v);
   }
   return std::string(buf.data(), n > 0 ? static_cast<std::size_t>(n) : 0U);
