@@ -17,6 +17,8 @@ command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v clang++-19 >/dev/null 2>&1 || need+=(clang-19)
 command -v arm-none-eabi-g++ >/dev/null 2>&1 ||
   need+=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-dev libstdc++-arm-none-eabi-newlib)
+# The firmware example runs on an emulated Cortex-M4F board (mps2-an386).
+command -v qemu-system-arm >/dev/null 2>&1 || need+=(qemu-system-arm)
 if ((${#need[@]})); then
   echo "test.sh: installing ${need[*]}"
   sudo_cmd=()
