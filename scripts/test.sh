@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs thermo's whole test suite from a clean clone on Debian 12.
-# Installs what it needs when it is missing (Catch2 2.13, Google Benchmark, Ninja, and the
+# Installs what it needs when it is missing (Catch2 2.13, Google Benchmark, Ninja, dtc, and the
 # cross/clang toolchains used by the firmware and determinism checks), then configures, builds
 # and runs every test through ctest (`cmake --workflow --preset test`).
 set -euo pipefail
@@ -13,6 +13,8 @@ command -v ninja >/dev/null 2>&1 || need+=(ninja-build)
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# The device-tree tests compile tests/data/dts/*.dts with dtc.
+command -v dtc >/dev/null 2>&1 || need+=(device-tree-compiler)
 # Determinism across compilers and the firmware checks need these two toolchains.
 command -v clang++-19 >/dev/null 2>&1 || need+=(clang-19)
 command -v arm-none-eabi-g++ >/dev/null 2>&1 ||

@@ -1,0 +1,356 @@
+// Shared pieces of the `thermo` command-line tool: a value-or-message result, option parsing,
+// number parsing, whole-file output through a temporary file (nothing half-written is left
+// behind) and a progress line on stderr for long runs. Host code; no exceptions are thrown.
+#pragma once
+
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <unistd.h>
+
+namespace thermo::cli {
+
+/// Exit codes: 0 success, 1 a run failed (bad input file, I/O), 2 bad usage.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failure = 1;
+inline constexpr int exit_usage = 2;
+
+/// A value or a one-line message saying what is wrong.
+template <class T>
+class outcome {
+ public:
+  outcome(T v) : v_(std::move(v)) {}  // NOLINT(google-explicit-constructor)
+  static outcome fail(std::string message) {
+    outcome o;
+    o.message_ = std::move(message);
+    return o;
+  }
+  [[nodiscard]] bool ok() const noexcept { return v_.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
+  [[nodiscard]] T& value() { return *v_; }
+  [[nodiscard]] const T& value() const { return *v_; }
+  T* operator->() { return &*v_; }
+  const T* operator->() const { return &*v_; }
+  T& operator*() { return *v_; }
+  [[nodiscard]] const std::string& message() const noexcept { return message_; }
+
+ private:
+  outcome() = default;
+  std::optional<T> v_;
+  std::string message_;
+};
+
+/// A usage or run error: message and exit code.
+struct failure {
+  std::string message;
+  int code{exit_failure};
+};
+
+// ------------------------------------------------------------------ numbers
+
+/// A whole-string signed integer in [lo, hi].
+inline std::optional<std::int64_t> parse_int(std::string_view s, std::int64_t lo, std::int64_t hi) {
+  if (!s.empty() && s.front() == '+') {
+    s.remove_prefix(1);
+  }
+  std::int64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size() || v < lo || v > hi) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+/// A finite decimal number (no exponent needed but accepted).
+inline std::optional<double> parse_double(std::string_view s) {
+  if (!s.empty() && s.front() == '+') {
+    s.remove_prefix(1);
+  }
+  double v = 0.0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size() || !(v - v == 0.0)) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+/// A non-negative decimal with at most `decimals` digits after the point, scaled to an integer
+/// (e.g. "37.5" with 3 decimals → 37500). Exact: no floating point.
+inline std::optional<std::int64_t> parse_fixed(std::string_view s, int decimals, std::int64_t max_scaled) {
+  if (!s.empty() && s.front() == '+') {
+    s.remove_prefix(1);
+  }
+  const auto dot = s.find('.');
+  const std::string_view whole = s.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
+  if (whole.empty() || (dot != std::string_view::npos && frac.empty()) || frac.size() > static_cast<std::size_t>(decimals)) {
+    return std::nullopt;
+  }
+  std::int64_t scale = 1;
+  for (int k = 0; k < decimals; ++k) {
+    scale *= 10;
+  }
+  const auto w = parse_int(whole, 0, max_scaled / scale);
+  if (!w || whole.front() == '-') {
+    return std::nullopt;
+  }
+  std::int64_t f = 0;
+  std::int64_t digits_scale = scale;
+  for (const char c : frac) {
+    if (c < '0' || c > '9') {
+      return std::nullopt;
+    }
+    digits_scale /= 10;
+    f += (c - '0') * digits_scale;
+  }
+  const std::int64_t v = *w * scale + f;
+  if (v > max_scaled) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+// ------------------------------------------------------------------ options
+
+/// Command-line arguments of one subcommand: `--name value`, `--name=value`, flags and
+/// positional arguments. Each `take`/`flag` consumes what it reads; `finish` reports leftovers.
+class args {
+ public:
+  args(std::string_view command, std::vector<std::string_view> v) : command_(command), v_(std::move(v)), used_(v_.size(), false) {}
+
+  /// True when `--help`/`-h` is present anywhere.
+  [[nodiscard]] bool wants_help() const {
+    for (const auto a : v_) {
+      if (a == "--help" || a == "-h") {
+        return true;
+      }
+    }
+    return false;
+  }
+  /// The value of `--name` (last one wins), or nullopt; error when given without a value.
+  [[nodiscard]] std::optional<std::string_view> take(std::string_view name, failure& err) {
+    std::vector<std::string_view> all = take_all(name, err);
+    if (all.empty()) {
+      return std::nullopt;
+    }
+    return all.back();
+  }
+  /// Every value of a repeatable `--name`.
+  [[nodiscard]] std::vector<std::string_view> take_all(std::string_view name, failure& err) {
+    std::vector<std::string_view> out;
+    for (std::size_t i = 0; i < v_.size(); ++i) {
+      if (used_[i]) {
+        continue;
+      }
+      const std::string_view a = v_[i];
+      if (a == name) {
+        used_[i] = true;
+        if (i + 1 >= v_.size() || (v_[i + 1].size() > 1 && v_[i + 1].substr(0, 2) == "--")) {
+          if (err.message.empty()) {
+            err = {std::string(command_) + ": " + std::string(name) + " needs a value", exit_usage};
+          }
+          continue;
+        }
+        used_[i + 1] = true;
+        out.push_back(v_[i + 1]);
+        ++i;
+      } else if (a.size() > name.size() && a.substr(0, name.size()) == name && a[name.size()] == '=') {
+        used_[i] = true;
+        out.push_back(a.substr(name.size() + 1));
+      }
+    }
+    return out;
+  }
+  /// True when the flag `--name` is present.
+  [[nodiscard]] bool flag(std::string_view name) {
+    bool found = false;
+    for (std::size_t i = 0; i < v_.size(); ++i) {
+      if (!used_[i] && v_[i] == name) {
+        used_[i] = true;
+        found = true;
+      }
+    }
+    return found;
+  }
+  /// The positional arguments (not starting with "--") not consumed yet; marks them used.
+  [[nodiscard]] std::vector<std::string_view> positional() {
+    std::vector<std::string_view> out;
+    for (std::size_t i = 0; i < v_.size(); ++i) {
+      if (!used_[i] && (v_[i].size() < 2 || v_[i].substr(0, 2) != "--") && v_[i] != "-h") {
+        used_[i] = true;
+        out.push_back(v_[i]);
+      }
+    }
+    return out;
+  }
+  /// An error for the first argument nobody consumed (or keeps `err` if already set).
+  void finish(failure& err) const {
+    if (!err.message.empty()) {
+      return;
+    }
+    for (std::size_t i = 0; i < v_.size(); ++i) {
+      if (!used_[i]) {
+        const bool option = v_[i].size() > 1 && v_[i].front() == '-';
+        err = {std::string(command_) + ": " + (option ? "unknown option '" : "unexpected argument '") + std::string(v_[i]) +
+                   "' (see thermo " + std::string(command_) + " --help)",
+               exit_usage};
+        return;
+      }
+    }
+  }
+
+ private:
+  std::string_view command_;
+  std::vector<std::string_view> v_;
+  std::vector<bool> used_;
+};
+
+// ------------------------------------------------------------------ files
+
+/// Reads a whole text file; nullopt if it cannot be read.
+inline std::optional<std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return std::nullopt;
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) {
+    return std::nullopt;
+  }
+  return s.str();
+}
+
+/// Writes `content` to `path` atomically: a temporary file beside it, flushed, then renamed over
+/// `path`; on any failure the temporary is removed and `path` is untouched. "-" writes to
+/// stdout. Returns an error message or "".
+inline std::string write_file_atomically(const std::string& path, std::string_view content) {
+  if (path == "-") {
+    std::cout.write(content.data(), static_cast<std::streamsize>(content.size()));
+    std::cout.flush();
+    return std::cout ? std::string{} : std::string("cannot write to standard output");
+  }
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      return "cannot create '" + tmp + "'";
+    }
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) {
+      out.close();
+      std::remove(tmp.c_str());
+      return "cannot write '" + tmp + "'";
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return "cannot rename '" + tmp + "' to '" + path + "'";
+  }
+  return {};
+}
+
+// ------------------------------------------------------------------ progress
+
+/// A progress line on stderr, shown only when stderr is a terminal and the run has already
+/// taken more than a second; refreshed at most ten times a second, erased by `done`.
+class progress {
+ public:
+  explicit progress(std::string label) : label_(std::move(label)), tty_(::isatty(2) == 1), start_(clock::now()), last_(start_) {}
+  progress(const progress&) = delete;
+  progress& operator=(const progress&) = delete;
+  ~progress() { done(); }
+
+  /// `fraction` in [0, 1]; `detail` e.g. "1200/5000 rows".
+  void update(double fraction, std::string_view detail = {}) {
+    if (!tty_) {
+      return;
+    }
+    const auto now = clock::now();
+    if (now - start_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(100)) {
+      return;
+    }
+    last_ = now;
+    shown_ = true;
+    const int pct = static_cast<int>(fraction * 100.0);
+    std::fprintf(stderr, "\r%s: %3d%% %.*s\x1b[K", label_.c_str(), pct, static_cast<int>(detail.size()), detail.data());
+    std::fflush(stderr);
+  }
+  /// Erases the line if one was shown.
+  void done() {
+    if (shown_) {
+      std::fprintf(stderr, "\r\x1b[K");
+      std::fflush(stderr);
+      shown_ = false;
+    }
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  std::string label_;
+  bool tty_;
+  bool shown_{false};
+  clock::time_point start_;
+  clock::time_point last_;
+};
+
+/// Splits a text into lines (LF or CRLF), keeping empty ones.
+inline std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> out;
+  std::size_t from = 0;
+  while (from <= text.size()) {
+    const auto nl = text.find('\n', from);
+    std::string_view line = text.substr(from, nl == std::string_view::npos ? std::string_view::npos : nl - from);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (nl == std::string_view::npos) {
+      if (!line.empty()) {
+        out.push_back(line);
+      }
+      break;
+    }
+    out.push_back(line);
+    from = nl + 1;
+  }
+  return out;
+}
+
+/// Trims spaces and tabs.
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+/// Splits on commas (no quoting: the replay formats never need it), trimming each field.
+inline std::vector<std::string_view> split_csv(std::string_view line) {
+  std::vector<std::string_view> out;
+  std::size_t from = 0;
+  while (true) {
+    const auto comma = line.find(',', from);
+    out.push_back(trim(line.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from)));
+    if (comma == std::string_view::npos) {
+      return out;
+    }
+    from = comma + 1;
+  }
+}
+
+}  // namespace thermo::cli

@@ -1,0 +1,490 @@
+// `thermo replay`: a recorded temperature trace through one thermal zone, exactly as Linux 6.12
+// processes it — the first row enables the zone, every later row is one
+// `thermal_zone_device_update()`. Input and output formats: docs/reference/cli.md.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cli.hpp"
+#include "system_source.hpp"
+#include "thermo/control/events.hpp"
+#include "thermo/control/governors/power_allocator.hpp"
+#include "zone_system.hpp"
+
+namespace thermo::cli {
+
+/// One column of a replay trace.
+struct trace_column {
+  enum class kind : std::uint8_t { temperature, time_ms, load_cpu, freq_cpu, load_device, freq_device };
+  kind k{kind::temperature};
+  std::uint32_t cpu{0};     ///< load_cpu / freq_cpu
+  std::size_t device{0};    ///< load_device / freq_device: index in zone_system::devices()
+};
+
+/// A parsed trace: columns and integer rows (temperature m°C, time ms, load in m%, freq kHz).
+struct trace {
+  std::vector<trace_column> columns;
+  std::vector<std::vector<std::int64_t>> rows;
+  std::vector<std::size_t> lines;  ///< 1-based source line of each row
+};
+
+/// Parses a replay trace for `sys` (column names are checked against its CPUs and devices).
+/// Errors name the source and line: "trace.csv:7: bad temperature 'abc' (integer m°C)".
+inline outcome<trace> parse_trace(std::string_view text, std::string_view source, const zone_system& sys) {
+  const auto fail = [&](std::size_t line, const std::string& what) {
+    return outcome<trace>::fail(std::string(source) + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + what);
+  };
+  trace t;
+  const std::vector<std::string_view> lines = split_lines(text);
+  bool have_header = false;
+  std::size_t temperature_columns = 0;
+  for (std::size_t li = 0; li < lines.size(); ++li) {
+    const std::string_view line = trim(lines[li]);
+    const std::size_t lineno = li + 1;
+    if (line.empty() || line.front() == '#') {
+      continue;
+    }
+    const std::vector<std::string_view> fields = split_csv(line);
+    if (!have_header) {
+      have_header = true;
+      std::vector<std::string_view> seen;
+      for (const std::string_view f : fields) {
+        if (std::find(seen.begin(), seen.end(), f) != seen.end()) {
+          return fail(lineno, "column '" + std::string(f) + "' appears twice");
+        }
+        seen.push_back(f);
+        trace_column c;
+        if (f == "temperature") {
+          c.k = trace_column::kind::temperature;
+          ++temperature_columns;
+        } else if (f == "time_ms") {
+          c.k = trace_column::kind::time_ms;
+        } else if (f.substr(0, 5) == "load:" || f.substr(0, 5) == "freq:") {
+          const bool load = f.substr(0, 5) == "load:";
+          const std::string_view what = f.substr(5);
+          std::optional<std::int64_t> cpu;
+          if (what.substr(0, 3) == "cpu") {
+            cpu = parse_int(what.substr(3), 0, 4095);
+          }
+          if (cpu) {
+            const auto& known = sys.known_cpus();
+            if (std::find(known.begin(), known.end(), static_cast<std::uint32_t>(*cpu)) == known.end()) {
+              return fail(lineno, "column '" + std::string(f) + "': CPU " + std::to_string(*cpu) + " is in no cpufreq policy of this SoC");
+            }
+            c.k = load ? trace_column::kind::load_cpu : trace_column::kind::freq_cpu;
+            c.cpu = static_cast<std::uint32_t>(*cpu);
+          } else {
+            bool found = false;
+            const auto devs = sys.devices();
+            for (std::size_t d = 0; d < devs.size(); ++d) {
+              if (devs[d].column == what && (devs[d].devfreq != nullptr || devs[d].devfreq_plain_dev != nullptr)) {
+                c.k = load ? trace_column::kind::load_device : trace_column::kind::freq_device;
+                c.device = d;
+                found = true;
+              }
+            }
+            if (!found) {
+              return fail(lineno, "column '" + std::string(f) + "': expected cpuN or a devfreq device bound to the zone");
+            }
+          }
+        } else {
+          return fail(lineno, "unknown column '" + std::string(f) +
+                                  "' (temperature, time_ms, load:cpuN, freq:cpuN, load:<devfreq device>, freq:<devfreq device>)");
+        }
+        t.columns.push_back(c);
+      }
+      if (temperature_columns != 1) {
+        return fail(lineno, "the header needs a 'temperature' column");
+      }
+      // two frequency columns for one policy
+      for (std::size_t a = 0; a < t.columns.size(); ++a) {
+        for (std::size_t b = a + 1; b < t.columns.size(); ++b) {
+          if (t.columns[a].k != trace_column::kind::freq_cpu || t.columns[b].k != trace_column::kind::freq_cpu) {
+            continue;
+          }
+          for (const bound_device& d : sys.devices()) {
+            const bool has_a = std::find(d.cpus.begin(), d.cpus.end(), t.columns[a].cpu) != d.cpus.end();
+            const bool has_b = std::find(d.cpus.begin(), d.cpus.end(), t.columns[b].cpu) != d.cpus.end();
+            if (has_a && has_b) {
+              return fail(lineno, "freq:cpu" + std::to_string(t.columns[a].cpu) + " and freq:cpu" + std::to_string(t.columns[b].cpu) +
+                                      " name one cpufreq policy (" + d.column + ")");
+            }
+          }
+        }
+      }
+      continue;
+    }
+    if (fields.size() != t.columns.size()) {
+      return fail(lineno, "expected " + std::to_string(t.columns.size()) + " fields, found " + std::to_string(fields.size()));
+    }
+    std::vector<std::int64_t> row(fields.size());
+    for (std::size_t k = 0; k < fields.size(); ++k) {
+      const std::string_view f = fields[k];
+      std::optional<std::int64_t> v;
+      switch (t.columns[k].k) {
+        case trace_column::kind::temperature:
+          v = parse_int(f, -2'147'483'647, 2'147'483'647);
+          if (!v) {
+            return fail(lineno, "bad temperature '" + std::string(f) + "' (an integer in m°C)");
+          }
+          break;
+        case trace_column::kind::time_ms:
+          v = parse_int(f, 0, std::int64_t{1} << 40);
+          if (!v) {
+            return fail(lineno, "bad time_ms '" + std::string(f) + "' (an integer number of ms, >= 0)");
+          }
+          if (!t.rows.empty() && *v < t.rows.back()[k]) {
+            return fail(lineno, "time_ms goes backwards (" + std::string(f) + " after " + std::to_string(t.rows.back()[k]) + ")");
+          }
+          break;
+        case trace_column::kind::load_cpu:
+        case trace_column::kind::load_device:
+          v = parse_fixed(f, 3, 100'000);
+          if (!v) {
+            return fail(lineno, "bad load '" + std::string(f) + "' (a percentage 0..100, at most 3 decimals)");
+          }
+          break;
+        case trace_column::kind::freq_cpu:
+        case trace_column::kind::freq_device:
+          v = parse_int(f, 1, 0xFFFF'FFFF);
+          if (!v) {
+            return fail(lineno, "bad frequency '" + std::string(f) + "' (an integer in kHz, > 0)");
+          }
+          break;
+      }
+      row[k] = *v;
+    }
+    t.rows.push_back(std::move(row));
+    t.lines.push_back(lineno);
+  }
+  if (!have_header) {
+    return fail(0, "empty trace (no header line)");
+  }
+  if (t.rows.empty()) {
+    return fail(0, "no data rows after the header");
+  }
+  return t;
+}
+
+/// A `--tzp NAME=VALUE` write, as to the zone's sysfs file of that name.
+struct tzp_write {
+  std::string name;
+  std::int64_t value{0};
+};
+
+/// Parses `NAME=VALUE` with the kernel's sysfs rules: sustainable_power is a u32
+/// (`kstrtou32`), the others s32 (`kstrtos32`).
+inline outcome<tzp_write> parse_tzp(std::string_view s) {
+  const auto eq = s.find('=');
+  const std::string_view name = eq == std::string_view::npos ? s : s.substr(0, eq);
+  static constexpr std::array<std::string_view, 6> names{"sustainable_power", "k_po", "k_pu", "k_i", "k_d", "integral_cutoff"};
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    return outcome<tzp_write>::fail("--tzp " + std::string(s) +
+                                    ": unknown parameter (sustainable_power, k_po, k_pu, k_i, k_d, integral_cutoff)");
+  }
+  if (eq == std::string_view::npos) {
+    return outcome<tzp_write>::fail("--tzp " + std::string(s) + ": expected NAME=VALUE");
+  }
+  const std::string_view value = s.substr(eq + 1);
+  const bool u32 = name == "sustainable_power";
+  const auto v = parse_int(value, u32 ? 0 : -2'147'483'648LL, u32 ? 4'294'967'295LL : 2'147'483'647LL);
+  if (!v || (u32 && !value.empty() && value.front() == '-')) {
+    return outcome<tzp_write>::fail("--tzp " + std::string(s) + ": " +
+                                    (u32 ? "not an unsigned 32-bit integer" : "not a signed 32-bit integer"));
+  }
+  return tzp_write{std::string(name), *v};
+}
+
+/// Applies `--tzp` writes to the zone parameters, in order, each validated as thermo's
+/// `set_sustainable_power` / `set_pid_gains` do. Returns "" or a one-line error.
+inline std::string apply_tzp(control::thermal_zone_device& tz, const std::vector<tzp_write>& writes) {
+  for (const tzp_write& w : writes) {
+    error e{};
+    if (w.name == "sustainable_power") {
+      if (w.value > 0x7FFF'FFFF) {
+        return "--tzp sustainable_power=" + std::to_string(w.value) + ": above what thermo can hold";
+      }
+      e = control::set_sustainable_power(tz, milliwatts(static_cast<std::int32_t>(w.value)));
+    } else {
+      control::pid_gains g = control::get_pid_gains(tz);
+      const auto v = static_cast<std::int32_t>(w.value);
+      if (w.name == "k_po") {
+        g.k_po = v;
+      } else if (w.name == "k_pu") {
+        g.k_pu = v;
+      } else if (w.name == "k_i") {
+        g.k_i = v;
+      } else if (w.name == "k_d") {
+        g.k_d = v;
+      } else {
+        g.integral_cutoff = v;
+      }
+      e = control::set_pid_gains(tz, g);
+    }
+    if (!e.ok()) {
+      return "--tzp " + w.name + "=" + std::to_string(w.value) + ": " + e.what + " (" + std::string(to_string(e.code)) + ")";
+    }
+  }
+  return {};
+}
+
+/// What replay prints for one power-allocator actor.
+struct ipa_actor_column {
+  std::string name;
+  const control::thermal_cooling_device* core{nullptr};
+};
+
+/// Replays `t` through `sys` and returns the output CSV. `progress` may be null.
+inline outcome<std::string> run_replay(zone_system& sys, const trace& t, progress* prog = nullptr) {
+  auto& tz = sys.zone();
+  const auto* ipa = sys.power_allocator();
+  // actors: instances of trip_max with power callbacks, in instance order
+  std::vector<ipa_actor_column> actors;
+  if (ipa != nullptr && ipa->trips().max >= 0) {
+    for (const control::thermal_instance& i : tz.instances()) {
+      if (i.trip != ipa->trips().max || !control::ipa::is_power_actor(i)) {
+        continue;
+      }
+      for (const bound_device& d : sys.devices()) {
+        if (d.core == i.cdev) {
+          actors.push_back({d.column, d.core});
+        }
+      }
+    }
+  }
+  std::string out = "step,temperature,crossings,window_low,window_high,poll_ms";
+  for (const bound_device& d : sys.devices()) {
+    out += ",state:" + d.column;
+  }
+  if (ipa != nullptr) {
+    out += ",err,p,i,d,power_range";
+    for (const ipa_actor_column& a : actors) {
+      out += ",requested:" + a.name + ",max:" + a.name + ",granted:" + a.name;
+    }
+  }
+  out += '\n';
+
+  std::optional<std::size_t> time_col;
+  std::size_t temp_col = 0;
+  for (std::size_t k = 0; k < t.columns.size(); ++k) {
+    if (t.columns[k].k == trace_column::kind::time_ms) {
+      time_col = k;
+    } else if (t.columns[k].k == trace_column::kind::temperature) {
+      temp_col = k;
+    }
+  }
+  sim_time now{0};
+  std::int64_t next_step_ms = 1000;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const std::vector<std::int64_t>& row = t.rows[r];
+    if (time_col) {
+      now = sim_time(std::chrono::milliseconds(row[*time_col]));
+    } else if (r > 0) {
+      now += std::chrono::milliseconds(next_step_ms);
+    }
+    // inputs: per-CPU load (default 100 %), policy frequency (default: the cap)
+    for (bound_device& d : sys.devices()) {
+      if (d.cpufreq != nullptr) {
+        std::optional<std::uint32_t> freq;
+        for (std::size_t k = 0; k < d.cpus.size(); ++k) {
+          std::int64_t load = 100'000;
+          for (std::size_t c = 0; c < t.columns.size(); ++c) {
+            if (t.columns[c].cpu == d.cpus[k] && t.columns[c].k == trace_column::kind::load_cpu) {
+              load = row[c];
+            } else if (t.columns[c].cpu == d.cpus[k] && t.columns[c].k == trace_column::kind::freq_cpu) {
+              freq = static_cast<std::uint32_t>(row[c]);
+            }
+          }
+          const std::uint64_t cap = d.capacity[k];
+          const auto util = static_cast<std::uint32_t>((static_cast<std::uint64_t>(load) * cap + 99'999U) / 100'000U);
+          static_cast<void>(d.cpufreq->set_cpu(k, control::cpufreq_cpu_load{util, d.capacity[k], true}));
+        }
+        d.cpufreq->set_current_frequency(freq ? kilohertz(*freq) : d.cpufreq->max_frequency());
+      } else if (d.devfreq != nullptr) {
+        std::int64_t load = 100'000;
+        std::optional<std::uint64_t> khz;
+        for (std::size_t c = 0; c < t.columns.size(); ++c) {
+          if (&sys.devices()[t.columns[c].device] != &d) {
+            continue;
+          }
+          if (t.columns[c].k == trace_column::kind::load_device) {
+            load = row[c];
+          } else if (t.columns[c].k == trace_column::kind::freq_device) {
+            khz = static_cast<std::uint64_t>(row[c]);
+          }
+        }
+        const std::uint64_t cur_khz = khz ? *khz : d.devfreq->frequency_of(d.devfreq->get_cur_state()).count();
+        d.devfreq->set_status(control::devfreq_status{static_cast<std::uint64_t>(load), 100'000U, hertz(cur_khz * 1000U)});
+      }
+    }
+    sys.sensor().set(millicelsius(static_cast<std::int32_t>(row[temp_col])));
+    sys.events().clear();
+    const control::update_result res = r == 0 ? tz.enable(now) : tz.update(now);
+
+    std::string crossings;
+    auto& ev = sys.events();
+    for (std::size_t k = 0; k < ev.size(); ++k) {
+      const control::thermal_event& e = ev[k];
+      if (e.type == control::event_type::tz_trip_up || e.type == control::event_type::tz_trip_down) {
+        crossings += crossings.empty() ? "" : ";";
+        crossings += e.type == control::event_type::tz_trip_up ? "up:" : "down:";
+        crossings += std::to_string(e.trip_id);
+      }
+    }
+    std::int64_t poll_ms = 0;
+    if (res.next_update && *res.next_update > now) {
+      poll_ms = std::chrono::duration_cast<std::chrono::milliseconds>(*res.next_update - now).count();
+    }
+    next_step_ms = poll_ms > 0 ? poll_ms : 1000;
+
+    out += std::to_string(r);
+    out += ',' + std::to_string(row[temp_col]);
+    out += ',' + crossings;
+    out += ',' + std::to_string(tz.window_low().count());
+    out += ',' + std::to_string(tz.window_high().count());
+    out += ',' + std::to_string(poll_ms);
+    for (const bound_device& d : sys.devices()) {
+      out += ',' + std::to_string(d.core->cur_state());
+    }
+    if (ipa != nullptr) {
+      const control::ipa::round_trace& lr = ipa->last_round();
+      const bool allocated = res.status == control::update_status::updated && lr.allocated;
+      if (allocated) {
+        out += ',' + std::to_string(lr.pid.err) + ',' + std::to_string(lr.pid.p) + ',' + std::to_string(lr.pid.i) + ',' +
+               std::to_string(lr.pid.d) + ',' + std::to_string(lr.pid.power_range);
+        const auto slots = ipa->actors();
+        for (std::size_t a = 0; a < actors.size(); ++a) {
+          if (a < slots.size()) {
+            out += ',' + std::to_string(slots[a].req_power) + ',' + std::to_string(slots[a].max_power) + ',' +
+                   std::to_string(slots[a].granted_power);
+          } else {
+            out += ",,,";
+          }
+        }
+      } else {
+        out += ",,,,,";
+        for (std::size_t a = 0; a < actors.size(); ++a) {
+          out += ",,,";
+        }
+      }
+    }
+    out += '\n';
+    if (prog != nullptr) {
+      prog->update(static_cast<double>(r + 1) / static_cast<double>(t.rows.size()),
+                   std::to_string(r + 1) + "/" + std::to_string(t.rows.size()) + " rows");
+    }
+  }
+  return out;
+}
+
+inline constexpr std::string_view replay_help = R"(usage: thermo replay (--dtb FILE.dtb | --soc PRESET) --zone NAME --input TRACE.csv
+                     [--governor NAME] [--tzp NAME=VALUE]... [--output FILE.csv]
+
+Replays a recorded temperature trace through one thermal zone exactly as Linux 6.12 processes
+it: the first row enables the zone, every later row is one thermal_zone_device_update().
+
+  --dtb FILE        device-tree blob of the board (e.g. a copy of /sys/firmware/fdt)
+  --soc PRESET      a built-in SoC instead (rk3399, hi3660, mt8183, mt8173, exynos5422, rk3588)
+  --zone NAME       thermal zone (the device-tree node name, e.g. cpu-thermal)
+  --input FILE      trace CSV ('-' = standard input); header: temperature (m°C), optional
+                    time_ms, load:cpuN (%, default 100), freq:cpuN (kHz, default: the policy's
+                    cap), load:<dev> / freq:<dev> for a devfreq device
+  --governor NAME   step_wise (default), bang_bang, fair_share, user_space, power_allocator
+  --tzp NAME=VALUE  write a zone parameter after binding, as to its sysfs file:
+                    sustainable_power, k_po, k_pu, k_i, k_d, integral_cutoff (repeatable)
+  --output FILE     output CSV (default: standard output); written whole or not at all
+
+Output: step,temperature,crossings,window_low,window_high,poll_ms, state:<cooling device> for
+every bound device, and with power_allocator err,p,i,d (Q10), power_range and
+requested:<dev>,max:<dev>,granted:<dev> (mW) per actor. See docs/reference/cli.md.
+)";
+
+/// `thermo replay …`: returns the exit code; errors go to `err` as one line.
+inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
+  args a("replay", std::move(argv));
+  if (a.wants_help()) {
+    std::cout << replay_help;
+    return exit_ok;
+  }
+  failure f;
+  const auto dtb = a.take("--dtb", f);
+  const auto soc = a.take("--soc", f);
+  const auto zone = a.take("--zone", f);
+  const auto input = a.take("--input", f);
+  const auto governor = a.take("--governor", f);
+  const auto output = a.take("--output", f);
+  const std::vector<std::string_view> tzps = a.take_all("--tzp", f);
+  a.finish(f);
+  if (f.message.empty()) {
+    if (dtb.has_value() == soc.has_value()) {
+      f = {"replay: give exactly one of --dtb FILE and --soc PRESET (see thermo replay --help)", exit_usage};
+    } else if (!zone) {
+      f = {"replay: --zone NAME is required (see thermo replay --help)", exit_usage};
+    } else if (!input) {
+      f = {"replay: --input FILE is required (see thermo replay --help)", exit_usage};
+    }
+  }
+  std::vector<tzp_write> writes;
+  for (const std::string_view s : tzps) {
+    if (!f.message.empty()) {
+      break;
+    }
+    auto w = parse_tzp(s);
+    if (!w) {
+      f = {"replay: " + w.message(), exit_usage};
+    } else {
+      writes.push_back(*w);
+    }
+  }
+  if (!f.message.empty()) {
+    err << "thermo " << f.message << '\n';
+    return f.code;
+  }
+  auto src = dtb ? load_dtb(std::string(*dtb)) : load_preset(*soc);
+  if (!src) {
+    err << "thermo replay: " << src.message() << '\n';
+    return dtb ? exit_failure : exit_usage;
+  }
+  auto sys = zone_system::build(src->description(), src->dt(), *zone, governor.value_or("step_wise"));
+  if (!sys) {
+    err << "thermo replay: " << sys.message() << '\n';
+    return exit_usage;
+  }
+  if (const std::string e = apply_tzp((*sys)->zone(), writes); !e.empty()) {
+    err << "thermo replay: " << e << '\n';
+    return exit_usage;
+  }
+  const std::string in_name(*input);
+  std::optional<std::string> text = in_name == "-" ? read_stream(std::cin) : read_text_file(in_name);
+  if (!text) {
+    err << "thermo replay: cannot read '" << in_name << "'\n";
+    return exit_failure;
+  }
+  auto tr = parse_trace(*text, in_name == "-" ? std::string_view("<stdin>") : std::string_view(in_name), **sys);
+  if (!tr) {
+    err << "thermo replay: " << tr.message() << '\n';
+    return exit_failure;
+  }
+  progress prog("thermo replay");
+  auto csv = run_replay(**sys, *tr, &prog);
+  prog.done();
+  if (!csv) {
+    err << "thermo replay: " << csv.message() << '\n';
+    return exit_failure;
+  }
+  if (const std::string e = write_file_atomically(std::string(output.value_or("-")), *csv); !e.empty()) {
+    err << "thermo replay: " << e << '\n';
+    return exit_failure;
+  }
+  return exit_ok;
+}
+
+}  // namespace thermo::cli

@@ -1,0 +1,84 @@
+// Where a SoC description comes from: a device-tree blob (`--dtb`, imported with
+// io/dt_import.hpp) or a built-in preset (`--soc`). Host code.
+#pragma once
+
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "cli.hpp"
+#include "thermo/io/dt_import.hpp"
+#include "thermo/io/fdt.hpp"
+#include "thermo/presets/all.hpp"
+
+namespace thermo::cli {
+
+/// A SoC description and, when it came from a blob, the import's extra details.
+class system_source {
+ public:
+  explicit system_source(const presets::soc_description& preset) : preset_(&preset) {}
+  explicit system_source(io::dt_soc dt) : dt_(std::move(dt)) {}
+
+  [[nodiscard]] const presets::soc_description& description() const noexcept {
+    return dt_ ? dt_->description() : *preset_;
+  }
+  /// The import (null for a preset).
+  [[nodiscard]] const io::dt_soc* dt() const noexcept { return dt_ ? &*dt_ : nullptr; }
+
+ private:
+  const presets::soc_description* preset_{nullptr};
+  std::optional<io::dt_soc> dt_;
+};
+
+/// Reads a whole stream.
+inline std::optional<std::string> read_stream(std::istream& in) {
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) {
+    return std::nullopt;
+  }
+  return s.str();
+}
+
+/// Reads, parses and imports a `.dtb`. Messages: "cannot read 'x'", "x: <what> at offset 0x…",
+/// "x: /path: property 'p': <what>".
+inline outcome<system_source> load_dtb(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return outcome<system_source>::fail("cannot read '" + path + "'");
+  }
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    return outcome<system_source>::fail("cannot read '" + path + "'");
+  }
+  auto t = io::fdt::tree::parse(bytes);
+  if (!t) {
+    return outcome<system_source>::fail(path + ": " + io::fdt::describe(t.error()));
+  }
+  std::string message;
+  auto soc = io::import_device_tree(*t, {}, &message);
+  if (!soc) {
+    return outcome<system_source>::fail(path + ": " + message);
+  }
+  return system_source(std::move(*soc));
+}
+
+/// A built-in preset by id.
+inline outcome<system_source> load_preset(std::string_view id) {
+  const presets::soc_description* s = presets::find_soc(id);
+  if (s == nullptr) {
+    std::string names;
+    for (const presets::soc_description* p : presets::all_socs) {
+      names += names.empty() ? "" : ", ";
+      names += p->id;
+    }
+    return outcome<system_source>::fail("unknown SoC preset '" + std::string(id) + "' (" + names + ")");
+  }
+  return system_source(*s);
+}
+
+}  // namespace thermo::cli

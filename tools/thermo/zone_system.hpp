@@ -1,0 +1,398 @@
+// One thermal zone of a SoC description (a preset or an imported device tree), built the way
+// Linux 6.12 builds it: the zone with its trips, delays and parameters, the governor, and every
+// cooling device its cooling maps bind — cpufreq (one per policy, Energy Model power callbacks
+// when the EM is sane), devfreq (with or without an EM), pwm-fan and gpio-fan — bound with the
+// maps' limits and contributions. Used by `thermo replay`. Host code.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli.hpp"
+#include "thermo/control/cooling/cpufreq.hpp"
+#include "thermo/control/cooling/devfreq.hpp"
+#include "thermo/control/cooling/fan.hpp"
+#include "thermo/control/cooling_device.hpp"
+#include "thermo/control/events.hpp"
+#include "thermo/control/governors/bang_bang.hpp"
+#include "thermo/control/governors/fair_share.hpp"
+#include "thermo/control/governors/power_allocator.hpp"
+#include "thermo/control/governors/step_wise.hpp"
+#include "thermo/control/governors/user_space.hpp"
+#include "thermo/control/zone.hpp"
+#include "thermo/io/dt_import.hpp"
+#include "thermo/presets/soc.hpp"
+
+namespace thermo::cli {
+
+/// A perf domain held by value (cooling devices copy their domain): ascending kHz, µW.
+struct table_domain {
+  struct row {
+    kilohertz frequency{0};
+    microwatts power{0};
+  };
+  std::array<row, power::default_max_opps> rows{};
+  std::size_t n{0};
+  [[nodiscard]] std::span<const row> states() const noexcept { return {rows.data(), n}; }
+};
+
+using cpufreq_device = control::cpufreq_cooling<table_domain, presets::max_cluster_cpus>;
+using devfreq_device = control::devfreq_cooling<table_domain>;
+using fan_device = control::fan_cooling<64>;
+
+/// A cpufreq cooling device registered without power callbacks (no sane Energy Model): the
+/// mandatory trio only, so the power allocator does not count it as an actor.
+struct cpufreq_plain {
+  cpufreq_device dev;
+  [[nodiscard]] control::cooling_state get_max_state() const noexcept { return dev.get_max_state(); }
+  [[nodiscard]] control::cooling_state get_cur_state() const noexcept { return dev.get_cur_state(); }
+  [[nodiscard]] errc set_cur_state(control::cooling_state s) noexcept { return dev.set_cur_state(s); }
+};
+
+/// A devfreq cooling device without an Energy Model: state s ↔ the s-th highest OPP.
+struct devfreq_plain {
+  table_domain domain;
+  control::cooling_state state{0};
+  [[nodiscard]] control::cooling_state get_max_state() const noexcept {
+    return static_cast<control::cooling_state>(domain.n - 1);
+  }
+  [[nodiscard]] control::cooling_state get_cur_state() const noexcept { return state; }
+  [[nodiscard]] errc set_cur_state(control::cooling_state s) noexcept {
+    if (s > get_max_state()) {
+      return errc::out_of_range;
+    }
+    state = s;
+    return errc::ok;
+  }
+};
+
+/// The governors `thermo` can run a zone with.
+inline constexpr std::array<std::string_view, 5> governor_names{"step_wise", "bang_bang", "fair_share", "user_space",
+                                                                 "power_allocator"};
+
+/// One cooling device bound to the zone.
+struct bound_device {
+  std::string column;          ///< name in CSV headers: cpufreq-cpuN, else the DT node name
+  std::size_t desc{0};         ///< index in soc.cooling_devices
+  presets::cooling_device_type type{};
+  control::thermal_cooling_device* core{nullptr};
+  cpufreq_device* cpufreq{nullptr};    ///< the driver (power model or not)
+  devfreq_device* devfreq{nullptr};    ///< devfreq with an EM
+  devfreq_plain* devfreq_plain_dev{nullptr};
+  fan_device* fan{nullptr};
+  std::vector<std::uint32_t> cpus;     ///< cpufreq: logical CPUs of the policy
+  std::vector<std::uint32_t> capacity; ///< cpufreq: capacity of each CPU
+};
+
+/// A zone, its governor and its bound cooling devices. Not movable (the zone and devices point
+/// at each other); build it with `zone_system::build`.
+class zone_system {
+ public:
+  static constexpr std::size_t max_trips = 32;
+  static constexpr std::size_t max_instances = 128;
+  using zone_type = control::thermal_zone<max_trips, max_instances>;
+
+  zone_system(const zone_system&) = delete;
+  zone_system& operator=(const zone_system&) = delete;
+  zone_system(zone_system&&) = delete;
+  zone_system& operator=(zone_system&&) = delete;
+  ~zone_system() = default;
+
+  /// Builds zone `zone` of `soc` under governor `governor`. `dt` (optional) supplies what a
+  /// preset does not hold (coefficients, critical action). The zone is set up and bound but not
+  /// enabled.
+  static outcome<std::unique_ptr<zone_system>> build(const presets::soc_description& soc, const io::dt_soc* dt,
+                                                     std::string_view zone, std::string_view governor) {
+    std::unique_ptr<zone_system> s(new zone_system());
+    const std::string err = s->init(soc, dt, zone, governor);
+    if (!err.empty()) {
+      return outcome<std::unique_ptr<zone_system>>::fail(err);
+    }
+    return outcome<std::unique_ptr<zone_system>>(std::move(s));
+  }
+
+  [[nodiscard]] zone_type& zone() noexcept { return tz_; }
+  [[nodiscard]] const zone_type& zone() const noexcept { return tz_; }
+  [[nodiscard]] control::pushed_sensor& sensor() noexcept { return sensor_; }
+  [[nodiscard]] control::event_ring<1024>& events() noexcept { return events_; }
+  [[nodiscard]] std::span<bound_device> devices() noexcept { return devices_; }
+  [[nodiscard]] std::span<const bound_device> devices() const noexcept { return devices_; }
+  [[nodiscard]] std::string_view governor_name() const noexcept { return governor_; }
+  /// The power allocator, when it is the zone's governor.
+  [[nodiscard]] const control::power_allocator<16>* power_allocator() const noexcept {
+    return governor_ == "power_allocator" ? &ipa_ : nullptr;
+  }
+  [[nodiscard]] const presets::thermal_zone_desc& description() const noexcept { return *zd_; }
+  /// Logical CPU numbers that a trace may name (CPUs of the SoC's cpufreq policies).
+  [[nodiscard]] const std::vector<std::uint32_t>& known_cpus() const noexcept { return known_cpus_; }
+  /// Bindings the kernel would refuse with −EEXIST (a device named twice for one trip).
+  [[nodiscard]] std::size_t skipped_bindings() const noexcept { return skipped_; }
+
+ private:
+  zone_system() = default;
+
+  std::string init(const presets::soc_description& soc, const io::dt_soc* dt, std::string_view zone,
+                   std::string_view governor) {
+    std::size_t zi = soc.thermal_zones.size();
+    for (std::size_t k = 0; k < soc.thermal_zones.size(); ++k) {
+      if (soc.thermal_zones[k].name == zone) {
+        zi = k;
+      }
+    }
+    if (zi == soc.thermal_zones.size()) {
+      std::string names;
+      for (const auto& z : soc.thermal_zones) {
+        names += names.empty() ? "" : ", ";
+        names += z.name;
+      }
+      std::string msg = "no thermal zone '" + std::string(zone) + "' (zones: " + (names.empty() ? "none" : names) + ")";
+      if (dt != nullptr) {
+        for (const io::dt_problem& p : dt->problems()) {
+          if (p.node.size() >= zone.size() && p.node.substr(p.node.size() - zone.size()) == zone) {
+            msg = "thermal zone '" + std::string(zone) + "' was not registered: " + p.message;
+          }
+        }
+      }
+      return msg;
+    }
+    zd_ = &soc.thermal_zones[zi];
+    bool known_governor = false;
+    for (const std::string_view g : governor_names) {
+      known_governor = known_governor || g == governor;
+    }
+    if (!known_governor) {
+      return "unknown governor '" + std::string(governor) + "' (step_wise, bang_bang, fair_share, user_space, power_allocator)";
+    }
+    governor_ = std::string(governor);
+    for (const auto& cl : soc.clusters) {
+      for (const std::uint32_t id : cl.cpu_ids) {
+        known_cpus_.push_back(id);
+      }
+    }
+
+    // the zone
+    std::vector<control::thermal_trip> trips;
+    for (const auto& t : zd_->trips) {
+      trips.push_back(control::thermal_trip{t.temperature, t.hysteresis, static_cast<control::trip_type>(t.type)});
+    }
+    if (trips.size() > max_trips) {
+      return "zone '" + std::string(zone) + "' has more than " + std::to_string(max_trips) + " trips";
+    }
+    control::zone_config cfg;
+    cfg.id = 0;
+    cfg.type = zd_->name;
+    cfg.polling_delay = zd_->polling_delay;
+    cfg.passive_delay = zd_->polling_delay_passive;
+    cfg.tzp.sustainable_power = zd_->sustainable_power.count();
+    if (dt != nullptr && zi < dt->zone_info().size()) {
+      cfg.tzp.slope = dt->zone_info()[zi].slope;
+      cfg.tzp.offset = dt->zone_info()[zi].offset;
+      cfg.on_critical = dt->zone_info()[zi].on_critical;
+    }
+    const error se = tz_.setup(cfg, trips, control::zone_sensor(sensor_), make_governor(), events_.sink());
+    if (!se.ok()) {
+      return "zone '" + std::string(zone) + "' cannot be set up: " + std::string(se.what) + " (" +
+             std::string(to_string(se.code)) + ")";
+    }
+
+    // the cooling devices its maps bind, in order of first appearance
+    for (const auto& map : zd_->cooling_maps) {
+      for (const auto& e : map.devices) {
+        if (e.cooling_device < 0) {
+          continue;
+        }
+        const auto ci = static_cast<std::size_t>(e.cooling_device);
+        bound_device* bd = find_device(ci);
+        if (bd == nullptr) {
+          const std::string err = add_device(soc, ci);
+          if (!err.empty()) {
+            return err;
+          }
+          bd = &devices_.back();
+        }
+        control::cooling_spec spec;
+        spec.lower = e.lower;
+        spec.upper = e.upper;
+        spec.weight = map.contribution;
+        auto b = tz_.bind(static_cast<std::int32_t>(map.trip), *bd->core, spec);
+        if (!b) {
+          if (b.error().code == errc::already_exists) {
+            ++skipped_;
+            continue;
+          }
+          return "cannot bind " + bd->column + " to trip " + std::to_string(map.trip) + " of '" + std::string(zone) +
+                 "': " + std::string(b.error().what);
+        }
+      }
+    }
+    return {};
+  }
+
+  [[nodiscard]] control::governor_ref make_governor() noexcept {
+    if (governor_ == "bang_bang") {
+      return control::governor_ref(bang_bang_);
+    }
+    if (governor_ == "fair_share") {
+      return control::governor_ref(fair_share_);
+    }
+    if (governor_ == "user_space") {
+      return control::governor_ref(user_space_);
+    }
+    if (governor_ == "power_allocator") {
+      return control::governor_ref(ipa_);
+    }
+    return control::governor_ref(step_wise_);
+  }
+
+  bound_device* find_device(std::size_t ci) {
+    for (bound_device& d : devices_) {
+      if (d.desc == ci) {
+        return &d;
+      }
+    }
+    return nullptr;
+  }
+
+  static table_domain domain_from(std::span<const power::em_perf_state> states) {
+    table_domain d;
+    for (const auto& s : states) {
+      d.rows[d.n++] = {s.frequency, s.power};
+    }
+    return d;
+  }
+  static table_domain domain_from(std::span<const power::opp> opps) {
+    table_domain d;
+    for (const auto& o : opps) {
+      if (d.n < d.rows.size()) {
+        d.rows[d.n++] = {o.frequency, microwatts(0)};
+      }
+    }
+    return d;
+  }
+
+  std::string add_device(const presets::soc_description& soc, std::size_t ci) {
+    const presets::cooling_device_desc& cd = soc.cooling_devices[ci];
+    bound_device bd;
+    bd.desc = ci;
+    bd.type = cd.type;
+    if (cd.type == presets::cooling_device_type::cpufreq) {
+      bd.column = std::string(cd.name);
+    } else {
+      const auto slash = cd.node.rfind('/');
+      bd.column = std::string(slash == std::string_view::npos ? cd.node : cd.node.substr(slash + 1));
+    }
+    for (const bound_device& other : devices_) {
+      if (other.column == bd.column) {
+        bd.column = std::string(cd.node);  // two nodes with one name: use the path
+      }
+    }
+    const auto id = static_cast<std::int32_t>(devices_.size());
+    cores_.emplace_back();
+    control::thermal_cooling_device& core = cores_.back();
+    const std::string_view type = cd.name.substr(0, std::min<std::size_t>(cd.name.size(), control::name_length - 1));
+    error e{};
+    switch (cd.type) {
+      case presets::cooling_device_type::cpufreq: {
+        if (cd.domain < 0 || static_cast<std::size_t>(cd.domain) >= soc.clusters.size()) {
+          return "cooling device " + std::string(cd.name) + " names no cluster";
+        }
+        const presets::cpu_cluster_desc& cl = soc.clusters[static_cast<std::size_t>(cd.domain)];
+        auto em = presets::make_cluster_em(cl);
+        const bool with_power = em.has_value();
+        const table_domain dom = with_power ? domain_from(em->states()) : domain_from(cl.opps);
+        auto dev = cpufreq_device::create(dom, cl.cpu_ids.size());
+        if (!dev) {
+          return "cooling device " + std::string(cd.name) + ": " + dev.error().what;
+        }
+        for (std::size_t k = 0; k < cl.cpu_ids.size(); ++k) {
+          bd.cpus.push_back(cl.cpu_ids[k]);
+          bd.capacity.push_back(cl.cpu_capacity);
+          static_cast<void>(dev->set_cpu(k, control::cpufreq_cpu_load{cl.cpu_capacity, cl.cpu_capacity, true}));
+        }
+        if (with_power) {
+          cpufreq_.push_back(*dev);
+          bd.cpufreq = &cpufreq_.back();
+          e = core.setup(id, type, *bd.cpufreq, events_.sink());
+        } else {
+          cpufreq_plain_.push_back(cpufreq_plain{*dev});
+          bd.cpufreq = &cpufreq_plain_.back().dev;
+          e = core.setup(id, type, cpufreq_plain_.back(), events_.sink());
+        }
+        break;
+      }
+      case presets::cooling_device_type::devfreq: {
+        if (cd.domain < 0 || static_cast<std::size_t>(cd.domain) >= soc.devices.size()) {
+          return "cooling device " + std::string(cd.name) + " names no device";
+        }
+        const presets::device_desc& dv = soc.devices[static_cast<std::size_t>(cd.domain)];
+        auto em = presets::make_device_em(dv);
+        if (em) {
+          auto dev = devfreq_device::create(domain_from(em->states()));
+          if (!dev) {
+            return "cooling device " + std::string(cd.name) + ": " + dev.error().what;
+          }
+          devfreq_.push_back(*dev);
+          bd.devfreq = &devfreq_.back();
+          e = core.setup(id, type, *bd.devfreq, events_.sink());
+        } else {
+          devfreq_plain_.push_back(devfreq_plain{domain_from(dv.opps), 0});
+          bd.devfreq_plain_dev = &devfreq_plain_.back();
+          e = core.setup(id, type, devfreq_plain_.back(), events_.sink());
+        }
+        break;
+      }
+      case presets::cooling_device_type::pwm_fan:
+      case presets::cooling_device_type::gpio_fan: {
+        const bool pwm = cd.type == presets::cooling_device_type::pwm_fan;
+        std::vector<std::uint32_t> levels(cd.cooling_levels.begin(), cd.cooling_levels.end());
+        if (levels.empty()) {
+          levels.assign(cd.max_state + 1U, 0U);  // a gpio-fan's speeds do not matter to a replay
+        }
+        auto dev = fan_device::create(levels, pwm ? control::fan_kind::pwm : control::fan_kind::gpio,
+                                      pwm ? control::no_limit : 0U);
+        if (!dev) {
+          return "cooling device " + std::string(cd.name) + ": " + dev.error().what;
+        }
+        fans_.push_back(*dev);
+        bd.fan = &fans_.back();
+        e = core.setup(id, type, *bd.fan, events_.sink());
+        break;
+      }
+    }
+    if (!e.ok()) {
+      return "cooling device " + std::string(cd.name) + " cannot be registered: " + e.what;
+    }
+    bd.core = &core;
+    devices_.push_back(std::move(bd));
+    return {};
+  }
+
+  const presets::thermal_zone_desc* zd_{nullptr};
+  std::string governor_;
+  control::pushed_sensor sensor_;
+  control::event_ring<1024> events_;
+  control::step_wise<> step_wise_;
+  control::bang_bang<1> bang_bang_;
+  control::fair_share fair_share_;
+  control::user_space user_space_;
+  control::power_allocator<16> ipa_;
+  std::deque<cpufreq_device> cpufreq_;
+  std::deque<cpufreq_plain> cpufreq_plain_;
+  std::deque<devfreq_device> devfreq_;
+  std::deque<devfreq_plain> devfreq_plain_;
+  std::deque<fan_device> fans_;
+  std::deque<control::thermal_cooling_device> cores_;
+  std::vector<bound_device> devices_;
+  std::vector<std::uint32_t> known_cpus_;
+  std::size_t skipped_{0};
+  zone_type tz_;  // last: destroyed first (it unbinds from the devices above)
+};
+
+}  // namespace thermo::cli
