@@ -2,8 +2,10 @@
 // with mps2_an386.ld, -nostartfiles and newlib's rdimon (semihosting) system calls.
 //
 // Reset: enable the FPU, copy .data from its load address, clear .bss, open the semihosting
-// standard handles, run the static constructors, then exit(main()). newlib's own rdimon start-up
-// (rdimon-crt0) is not used: on this board it hangs before main.
+// standard handles, run the static constructors, then exit(main()). newlib's rdimon start-up
+// (rdimon-crt0, dropped by -nostartfiles) is made for images a debugger loads into RAM: it has no
+// vector table, does not enable the FPU, does not copy .data from a flash load address and takes
+// its stack from the debugger (SYS_HEAPINFO).
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +35,7 @@ void initialise_monitor_handles();
 /// The program's `main`, declared under another name: ISO C++ forbids calling `main`.
 int app_main() __asm__("main");
 
+// [abi-stubs]
 /// crtbegin.o's DSO handle (not linked with -nostartfiles): the address `__cxa_atexit`
 /// registers static destructors under.
 void* __dso_handle = nullptr;  // NOLINT
@@ -44,6 +47,7 @@ void _fini() {}  // NOLINT
 /// newlib's stdio initialiser, called by rdimon's system calls. The image uses no stdio; newlib's
 /// own `__sinit` lives in the object that allocates FILE structures and would link `_malloc_r`.
 void __sinit(void* /*reent*/) {}  // NOLINT
+// [abi-stubs]
 
 [[noreturn]] void thermo_fw_start() noexcept;
 [[noreturn]] void reset_handler() noexcept;
