@@ -29,7 +29,6 @@
 
 namespace fw {
 
-using thermo::errc;
 using thermo::millicelsius;
 using thermo::sim_time;
 namespace tc = thermo::control;
