@@ -32,3 +32,38 @@ foreach(suite thermo_io_tests thermo_tools_tests)
 endforeach()
 target_include_directories(thermo_tools_tests PRIVATE ${PROJECT_SOURCE_DIR}/tools/thermo)
 target_compile_definitions(thermo_tools_tests PRIVATE THERMO_VERSION="${PROJECT_VERSION}")
+
+# The installed program, end to end (tools/ is configured after tests/: the target is named by
+# generator expression).
+if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
+  set(thermo_exe $<TARGET_FILE:thermo_cli>)
+  # thermo_cli_test(<name> -D… options): the -D options of run_cli.cmake (they must precede -P)
+  function(thermo_cli_test name)
+    add_test(NAME thermo.tools.${name} COMMAND ${CMAKE_COMMAND} ${ARGN} -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/run_cli.cmake)
+  endfunction()
+  set(trace ${CMAKE_CURRENT_SOURCE_DIR}/data/traces/rk3399-cpu-thermal.csv)
+  set(out_dir ${PROJECT_BINARY_DIR}/cli_tests)
+  file(MAKE_DIRECTORY ${out_dir})
+  thermo_cli_test(cli_help "-DCMD=${thermo_exe}|--help" "-DSTDOUT=usage: thermo COMMAND.*replay")
+  foreach(cmd replay info)
+    thermo_cli_test(cli_${cmd}_help "-DCMD=${thermo_exe}|${cmd}|--help" "-DSTDOUT=^usage: thermo ${cmd}")
+  endforeach()
+  thermo_cli_test(cli_version "-DCMD=${thermo_exe}|--version" "-DSTDOUT=^thermo ${PROJECT_VERSION}")
+  thermo_cli_test(cli_replay_dtb "-DCMD=${thermo_exe}|replay|--dtb|${thermo_dtb_dir}/rk3399-rock960.dtb|--zone|cpu-thermal|--input|${trace}|--output|${out_dir}/replay.csv"
+                   "-DOUTPUT=${out_dir}/replay.csv")
+  thermo_cli_test(cli_replay_stdout "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${trace}"
+                   "-DSTDOUT=\n10,72900,down:1,63000,75000,100,0,0\n")
+  thermo_cli_test(cli_replay_bad_trace "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${thermo_dtb_dir}/rk3399-rock960.dtb|--output|${out_dir}/bad.csv"
+                   -DEXIT=1 -DONE_LINE_ERROR=ON "-DSTDERR=^thermo replay: .*rk3399-rock960.dtb:1: " "-DNO_OUTPUT=${out_dir}/bad.csv")
+  thermo_cli_test(cli_replay_bad_args "-DCMD=${thermo_exe}|replay|--soc|rk3399|--input|${trace}" -DEXIT=2 -DONE_LINE_ERROR=ON
+                   "-DSTDERR=^thermo replay: --zone NAME is required")
+  thermo_cli_test(cli_no_command "-DCMD=${thermo_exe}" -DEXIT=2 -DONE_LINE_ERROR=ON
+                                                  "-DSTDERR=^thermo: no command given")
+  thermo_cli_test(cli_info "-DCMD=${thermo_exe}|info|--dtb|${thermo_dtb_dir}/exynos5422-odroidxu4.dtb"
+                                              "-DSTDOUT=cooling device cpufreq-cpu0 on /cpus/cpu@100: max_state 12")
+  if(THERMO_INSTALL)
+    add_test(NAME thermo.tools.installed
+             COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR} -DPREFIX=${PROJECT_BINARY_DIR}/tools_install_check
+                     -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/install_check.cmake)
+  endif()
+endif()

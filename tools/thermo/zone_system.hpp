@@ -155,7 +155,7 @@ class zone_system {
       std::string msg = "no thermal zone '" + std::string(zone) + "' (zones: " + (names.empty() ? "none" : names) + ")";
       if (dt != nullptr) {
         for (const io::dt_problem& p : dt->problems()) {
-          if (p.node.size() >= zone.size() && p.node.substr(p.node.size() - zone.size()) == zone) {
+          if (p.node.size() > zone.size() && p.node.substr(p.node.size() - zone.size() - 1) == "/" + std::string(zone)) {
             msg = "thermal zone '" + std::string(zone) + "' was not registered: " + p.message;
           }
         }

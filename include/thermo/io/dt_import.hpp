@@ -114,7 +114,7 @@ struct dt_zone_info {
 
 /// A zone or device the kernel would not register, and why.
 struct dt_problem {
-  std::string node;     ///< path
+  std::string node;     ///< path of the zone or device (the error may name a node inside it)
   std::string message;  ///< one line
   error err;            ///< the error (index = node, index2 = property offset)
 };
@@ -282,13 +282,14 @@ class dt_importer {
   }
   /// A zone/device-level problem: an error in strict mode, else recorded and skipped.
   /// Returns the error to propagate (ok when skipped).
-  error problem(error e, std::string_view property = {}) {
+  error problem(error e, std::string_view property = {}, std::int32_t subject = -1) {
     const std::string msg = t_.describe(e, property);
     if (opt_.strict) {
       message_ = msg;
       return e;
     }
-    s_.problems_.push_back(dt_problem{t_.valid(e.index) ? t_.path(e.index) : std::string{}, msg, e});
+    const std::int32_t n = t_.valid(subject) ? subject : e.index;
+    s_.problems_.push_back(dt_problem{t_.valid(n) ? t_.path(n) : std::string{}, msg, e});
     return {};
   }
   error problem(errc c, const char* what, std::int32_t n, std::string_view property = {}) {
@@ -449,6 +450,7 @@ class dt_importer {
     if (!cpus_node) {
       return {};
     }
+    cpus_node_ = *cpus_node;
     std::vector<std::int32_t> nodes;
     std::vector<std::int32_t> cpu_table;  // index into tables_, −1
     for (const std::int32_t c : t_.at(*cpus_node).children) {
@@ -493,6 +495,7 @@ class dt_importer {
         s_.warnings_.push_back(cpu.node + ": legacy operating-points (v1) are not imported: no cpufreq policy");
       }
       nodes.push_back(c);
+      cpu_nodes_.push_back(c);
       cpu_table.push_back(tbl);
       s_.cpus_.push_back(std::move(cpu));
     }
@@ -640,9 +643,8 @@ class dt_importer {
   }
 
   [[nodiscard]] bool is_under_cpus(std::int32_t n) const {
-    const auto cpus = t_.find("/cpus");
     for (std::int32_t k = n; k >= 0; k = t_.at(k).parent) {
-      if (cpus && k == *cpus) {
+      if (k == cpus_node_) {
         return true;
       }
     }
@@ -789,7 +791,7 @@ class dt_importer {
       zone_build b;
       const error e = import_zone(z, b);
       if (!e.ok()) {
-        const error p = problem(e, prop_of_);
+        const error p = problem(e, prop_of_, z);
         if (!p.ok()) {
           return p;
         }
@@ -1005,7 +1007,7 @@ class dt_importer {
   [[nodiscard]] bool is_non_first_policy_cpu(std::int32_t n) const {
     for (const policy_rec& p : policies_) {
       for (std::size_t k = 1; k < p.cpus.size(); ++k) {
-        if (s_.cpus_[p.cpus[k]].node == t_.path(n)) {
+        if (cpu_nodes_[p.cpus[k]] == n) {
           return true;
         }
       }
@@ -1175,6 +1177,8 @@ class dt_importer {
   std::vector<cdev_entry> cdevs_;
   std::vector<zone_build> zones_;
   std::vector<std::size_t> cluster_first_node_;
+  std::vector<std::int32_t> cpu_nodes_;  // tree node of each CPU (index = logical id)
+  std::int32_t cpus_node_{-1};
   std::vector<bool> cluster_equal_capacity_;
 };
 
