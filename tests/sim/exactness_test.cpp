@@ -242,3 +242,29 @@ TEST_CASE("the domain runs at the lowest OPP at or above 1.25 f_max u, capped by
     CHECK(s->domain_power(0).dynamic.count() == Approx(busy * s->domain(0).core_dynamic_power(k).count()).epsilon(1e-12));
   }
 }
+
+TEST_CASE("a near-integrator plant (a steady state of 1e10 °C) does not stall the crossing watch", "[sim][exact]") {
+  // The probe's value is then a difference of numbers near 1e10: resolved to ~1e-5 °C only.
+  // The observers' band widens to match, so a crossing is reported once, not back and forth.
+  auto s = std::make_unique<small_sim>();
+  small_sim::builder_type b;
+  REQUIRE(b.add_node(1.0, 1e-9));
+  REQUIRE(s->set_plant(b).ok());
+  auto sens = s->add_sensor({"n0", test::die_probe, {}});
+  REQUIRE(sens);
+  sim::zone_setup zs;
+  zs.config.type = "z";
+  zs.config.polling_delay = 100ms;
+  zs.trips = trip60;
+  zs.sensor = *sens;
+  REQUIRE(s->add_zone(zs));
+  REQUIRE(s->add_event(sim::scenario_event::node_power(sim_time{0}, 0, 10.0)).ok());
+  REQUIRE(s->start().ok());
+  s->run_until(sim_time{10s});
+  const auto m = s->metrics();
+  REQUIRE(m.crossings.size() == 1);
+  CHECK(m.zones[0].trips[0].crossings == 1);
+  CHECK(static_cast<double>(m.crossings[0].detected.count()) / 1e9 == Approx(3.6));  // 25 + 10·t reaches 60 at 3.5 s
+  CHECK(m.crossings[0].latency_s == Approx(0.1).margin(5e-4));  // the crossing instant to ~1e-5 °C / ramp
+  CHECK(m.events < 200);
+}

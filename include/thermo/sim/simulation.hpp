@@ -907,8 +907,11 @@ class simulation {
  private:
   // ---------------------------------------------------------------- storage types
   static constexpr std::size_t none = static_cast<std::size_t>(-1);
-  static constexpr double observer_band = 1e-9;   // °C: hysteresis of the observers' levels
-  static constexpr double comparator_band = 1e-9;  // °C: margin past a comparator edge
+  // Observers and comparators look for a level a little past the exact one: 1 nK, or more when
+  // the network's representation of this probe cannot resolve that (a huge steady state with
+  // cancelling modes), so that a crossing just reported is never reported again from the other
+  // side at the same instant. See `band`.
+  static constexpr double min_band = 1e-9;  // °C
 
   [[nodiscard]] static constexpr std::int32_t idx(std::size_t i) noexcept {
     return i > static_cast<std::size_t>(INT32_MAX) ? INT32_MAX : static_cast<std::int32_t>(i);
@@ -1016,6 +1019,8 @@ class simulation {
     bool obs_dirty{false};
     int obs_direction{0};  // +1 rising, −1 falling
     sim_time obs_valid{workload::never};  // the last search covered up to here
+    sim_time obs_fired_at{-1};
+    std::size_t obs_fired_count{0};
     std::array<std::size_t, Limits::trips> up_level{};
     std::array<std::size_t, Limits::trips> down_level{};
     std::array<bool, Limits::trips> trip_valid{};
@@ -1902,6 +1907,17 @@ class simulation {
     ex.steady = ns.net.modal_expansion(ns.probes[sensor], std::span<double>(ex.a.data(), base_.size()));
   }
 
+  /// The band past a level for sensor expansion `ex`: 1 nK or 16× the search's own rounding
+  /// allowance, whichever is larger.
+  [[nodiscard]] double band(const expansion& ex, double level) const noexcept {
+    double scale = std::fabs(ex.steady) + std::fabs(level);
+    for (std::size_t k = 0; k < base_.size(); ++k) {
+      scale += std::fabs(ex.a[k]);
+    }
+    const double rounding = 64.0 * static_cast<double>(base_.size() + 8) * std::numeric_limits<double>::epsilon() * scale;
+    return std::max(min_band, rounding);
+  }
+
   /// Outcome of a crossing screen/search.
   struct found {
     sim_time time{workload::never};  ///< event time of the crossing, or `never`
@@ -2040,7 +2056,8 @@ class simulation {
       }
     }
     if (s.pos > 0) {
-      const found f = find_crossing(ex, s.sensor, s.levels[s.pos - 1] - observer_band, crossing_direction::falling, until);
+      const double level = s.levels[s.pos - 1];
+      const found f = find_crossing(ex, s.sensor, level - band(ex, level), crossing_direction::falling, until);
       best.possible = best.possible || f.possible;
       if (f.time < best.time) {
         best.time = f.time;
@@ -2050,6 +2067,11 @@ class simulation {
     s.obs_direction = dir;
     s.obs_valid = workload::never;
     if (best.time != workload::never) {
+      // Guard: a level can be crossed at most once per direction at one instant; more means the
+      // representation cannot resolve it (see `band`), so look again a nanosecond later.
+      if (best.time == now_ && s.obs_fired_at == now_ && s.obs_fired_count > 2 * s.levels.size()) {
+        best.time = now_ + sim_duration{1};
+      }
       queue_.schedule(zone_timer(z, zt_observer), best.time);
     } else {
       queue_.cancel(zone_timer(z, zt_observer));
@@ -2061,6 +2083,8 @@ class simulation {
 
   void observer_event(std::size_t z) noexcept {
     zone_slot& s = zones_[z];
+    s.obs_fired_count = s.obs_fired_at == now_ ? s.obs_fired_count + 1 : 1;
+    s.obs_fired_at = now_;
     observer_cross(z, s.obs_direction);
     s.obs_dirty = true;
     search_dirty_ = true;
@@ -2126,8 +2150,10 @@ class simulation {
       return;
     }
     const bool strict = s.port.low == s.port.high;
-    const double up = sm.rising_threshold(s.port.high, strict) + comparator_band;
-    const double down = sm.falling_threshold(s.port.low) - comparator_band;
+    const double up_edge = sm.rising_threshold(s.port.high, strict);
+    const double down_edge = sm.falling_threshold(s.port.low);
+    const double up = up_edge + band(ex, std::isfinite(up_edge) ? up_edge : 0.0);
+    const double down = down_edge - band(ex, std::isfinite(down_edge) ? down_edge : 0.0);
     const found r = find_crossing(ex, s.sensor, up, crossing_direction::rising, until);
     const found f = find_crossing(ex, s.sensor, down, crossing_direction::falling, until);
     sim_time best = std::min(r.time, f.time);
