@@ -40,3 +40,10 @@ else()
            COMMAND ${CMAKE_COMMAND} -DA=$<TARGET_FILE:thermo_sim_determinism> -DB= -P ${_det_check})
 endif()
 set_tests_properties(thermo.sim.determinism.cross_compiler PROPERTIES SKIP_RETURN_CODE 77)
+
+# The simulation examples are run by thermo_sim_tests (examples_test.cpp): their output is checked
+# and every SVG they write is parsed as XML.
+if(THERMO_BUILD_EXAMPLES)
+  add_dependencies(thermo_sim_tests sim_scenario sim_rk3399)
+  target_compile_definitions(thermo_sim_tests PRIVATE THERMO_SIM_EXAMPLES_DIR="${PROJECT_BINARY_DIR}/examples")
+endif()
