@@ -45,7 +45,7 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
   set(out_dir ${PROJECT_BINARY_DIR}/cli_tests)
   file(MAKE_DIRECTORY ${out_dir})
   thermo_cli_test(cli_help "-DCMD=${thermo_exe}|--help" "-DSTDOUT=usage: thermo COMMAND.*replay")
-  foreach(cmd replay info)
+  foreach(cmd replay info simulate)
     thermo_cli_test(cli_${cmd}_help "-DCMD=${thermo_exe}|${cmd}|--help" "-DSTDOUT=^usage: thermo ${cmd}")
   endforeach()
   thermo_cli_test(cli_version "-DCMD=${thermo_exe}|--version" "-DSTDOUT=^thermo ${PROJECT_VERSION}")
@@ -61,6 +61,9 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
                                                   "-DSTDERR=^thermo: no command given")
   thermo_cli_test(cli_info "-DCMD=${thermo_exe}|info|--dtb|${thermo_dtb_dir}/exynos5422-odroidxu4.dtb"
                                               "-DSTDOUT=cooling device cpufreq-cpu0 on /cpus/cpu@100: max_state 12")
+  thermo_cli_test(cli_simulate_example
+                  "-DCMD=${thermo_exe}|simulate|${PROJECT_SOURCE_DIR}/examples/scenarios/rk3399-big-cores-flat-out.scn|--trace|${out_dir}/sim.csv|--metrics|${out_dir}/sim.json|--plot|${out_dir}/sim.svg"
+                  "-DSTDOUT=simulated 600.000 s \\(running\\).*zone cpu-thermal" "-DOUTPUT=${out_dir}/sim.svg")
   if(THERMO_INSTALL)
     add_test(NAME thermo.tools.installed
              COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR} -DPREFIX=${PROJECT_BINARY_DIR}/tools_install_check

@@ -9,6 +9,7 @@
 #include "cli.hpp"
 #include "info.hpp"
 #include "replay.hpp"
+#include "simulate.hpp"
 
 namespace thermo::cli {
 
@@ -16,6 +17,9 @@ namespace thermo::cli {
 inline int dispatch(std::string_view cmd, std::vector<std::string_view> args, std::ostream& err) {
   if (cmd == "replay") {
     return replay_main(std::move(args), err);
+  }
+  if (cmd == "simulate") {
+    return simulate_main(std::move(args), err);
   }
   if (cmd == "info") {
     return info_main(std::move(args), err);
