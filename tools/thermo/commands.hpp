@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "boot.hpp"
 #include "info.hpp"
+#include "latency.hpp"
 #include "replay.hpp"
 #include "simulate.hpp"
 
@@ -20,6 +22,12 @@ inline int dispatch(std::string_view cmd, std::vector<std::string_view> args, st
   }
   if (cmd == "simulate") {
     return simulate_main(std::move(args), err);
+  }
+  if (cmd == "latency") {
+    return latency_main(std::move(args), err);
+  }
+  if (cmd == "boot") {
+    return boot_main(std::move(args), err);
   }
   if (cmd == "info") {
     return info_main(std::move(args), err);

@@ -1,0 +1,205 @@
+// `thermo boot`: the boot decompression analysis (analysis/boot_cost.hpp) — zImage against
+// vmlinux for every storage medium of presets/storage.hpp (or one bandwidth), with a
+// decompressor profile measured on a core, optionally the energy from a preset's Energy Model.
+#pragma once
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli.hpp"
+#include "thermo/analysis/boot_cost.hpp"
+#include "thermo/io/csv.hpp"
+#include "thermo/presets/all.hpp"
+#include "thermo/presets/compressors.hpp"
+#include "thermo/presets/storage.hpp"
+
+namespace thermo::cli {
+
+/// One row of the boot table.
+struct boot_row {
+  std::string medium;
+  std::string mode;
+  double bytes_per_s{0.0};
+  analysis::boot_verdict verdict{};
+};
+
+inline constexpr std::string_view boot_help = R"(usage: thermo boot [--core NAME] [--compressor ALGO] [--frequency MHZ] [--vmlinux BYTES]
+                   [--zimage BYTES] [--bandwidth MB/S] [--setup-ms MS] [--relocate BYTES/CYCLE]
+                   [--soc PRESET --cluster NAME] [--csv FILE]
+
+Boot time (and energy) of a compressed kernel image (zImage) against the uncompressed one
+(vmlinux): load from storage, optional self-relocation, decompression on the boot CPU. One row
+per storage medium of the built-in table, or one row for --bandwidth.
+
+  --core NAME           core of the decompressor profile (default Cortex-A9)
+  --compressor ALGO     gzip (default), lzma, xz, lzo, lz4, zstd, bzip2
+  --frequency MHZ       boot CPU clock (default: the profile's reference clock)
+  --vmlinux BYTES       uncompressed kernel size (default 11800000, the Gemini example)
+  --zimage BYTES        compressed image size (default 4800000)
+  --bandwidth MB/S      one storage read bandwidth (10^6 bytes/s) instead of the media table
+  --setup-ms MS         fixed cost of starting a load, paid by both images (default 0)
+  --relocate B/CYCLE    the decompressor relocates itself first, copying at this rate
+  --soc PRESET          with --cluster: energy from that cluster's Energy Model at the clock
+  --csv FILE            also write the table as CSV (written whole or not at all)
+)";
+
+/// `thermo boot …`.
+inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
+  args a("boot", std::move(argv));
+  if (a.wants_help()) {
+    std::cout << boot_help;
+    return exit_ok;
+  }
+  failure f;
+  const auto core = a.take("--core", f);
+  const auto algo = a.take("--compressor", f);
+  const auto freq = a.take("--frequency", f);
+  const auto vmlinux = a.take("--vmlinux", f);
+  const auto zimage = a.take("--zimage", f);
+  const auto bandwidth = a.take("--bandwidth", f);
+  const auto setup = a.take("--setup-ms", f);
+  const auto relocate = a.take("--relocate", f);
+  const auto soc = a.take("--soc", f);
+  const auto cluster = a.take("--cluster", f);
+  const auto csv_file = a.take("--csv", f);
+  a.finish(f);
+  const auto usage = [&](const std::string& m) {
+    if (f.message.empty()) {
+      f = {"boot: " + m, exit_usage};
+    }
+  };
+  presets::compressor alg = presets::compressor::gzip;
+  if (algo) {
+    bool found = false;
+    for (const auto c : {presets::compressor::gzip, presets::compressor::lzma, presets::compressor::xz, presets::compressor::lzo,
+                         presets::compressor::lz4, presets::compressor::zstd, presets::compressor::bzip2}) {
+      if (presets::to_string(c) == *algo) {
+        alg = c;
+        found = true;
+      }
+    }
+    if (!found) {
+      usage("unknown compressor '" + std::string(*algo) + "' (gzip, lzma, xz, lzo, lz4, zstd, bzip2)");
+    }
+  }
+  const std::string core_name(core.value_or("Cortex-A9"));
+  const presets::decompressor_profile* prof = presets::find_decompressor(core_name, alg);
+  if (prof == nullptr && f.message.empty()) {
+    std::string cores;
+    for (const auto& p : presets::decompressor_profiles) {
+      if (p.algorithm == alg && cores.find(std::string(p.core)) == std::string::npos) {
+        cores += (cores.empty() ? "" : ", ") + std::string(p.core);
+      }
+    }
+    usage("no " + std::string(presets::to_string(alg)) + " profile for core '" + core_name + "' (" + cores + ")");
+  }
+  const auto positive = [&](const std::optional<std::string_view>& v, const char* name, double dflt) {
+    if (!v) {
+      return dflt;
+    }
+    const auto x = parse_double(*v);
+    if (!x || *x <= 0.0) {
+      usage(std::string("bad ") + name + " '" + std::string(*v) + "' (a number > 0)");
+      return dflt;
+    }
+    return *x;
+  };
+  analysis::kernel_image k{.uncompressed_bytes = positive(vmlinux, "--vmlinux", presets::gemini_vmlinux_bytes),
+                           .compressed_bytes = positive(zimage, "--zimage", presets::gemini_zimage_bytes)};
+  analysis::boot_platform p;
+  p.cpu_frequency_hz = positive(freq, "--frequency", prof != nullptr ? prof->reference_frequency_hz / 1e6 : 1.0) * 1e6;
+  p.storage_setup_s = setup ? positive(setup, "--setup-ms", 1.0) / 1000.0 : 0.0;
+  if (relocate) {
+    p.relocate = true;
+    p.relocation_bytes_per_cycle = positive(relocate, "--relocate", 1.0);
+  }
+  if (soc.has_value() != cluster.has_value()) {
+    usage("--soc and --cluster go together");
+  }
+  if (soc && cluster && f.message.empty()) {
+    const presets::soc_description* s = presets::find_soc(*soc);
+    const presets::cpu_cluster_desc* cl = s == nullptr ? nullptr : s->find_cluster(*cluster);
+    if (cl == nullptr) {
+      usage(s == nullptr ? "unknown SoC preset '" + std::string(*soc) + "'" : "no cluster '" + std::string(*cluster) + "' in " + std::string(*soc));
+    } else {
+      auto em = presets::make_cluster_em(*cl);
+      auto w = em ? analysis::boot_cpu_power_w(em->view(), kilohertz(static_cast<std::uint32_t>(p.cpu_frequency_hz / 1000.0)))
+                  : result<double, error>(em.error());
+      if (!w) {
+        usage("no CPU power at " + io::format_number(p.cpu_frequency_hz / 1e6, 6) + " MHz on " + std::string(*soc) + " " +
+              std::string(*cluster) + ": " + w.error().what);
+      } else {
+        p.cpu_power_w = *w;
+        p.cpu_idle_power_w = 0.0;
+      }
+    }
+  }
+  if (!f.message.empty()) {
+    err << "thermo " << f.message << '\n';
+    return f.code;
+  }
+  const analysis::decompressor d = analysis::from_profile(*prof);
+  std::vector<boot_row> rows;
+  const auto add = [&](std::string medium, std::string mode, double bps) -> bool {
+    analysis::boot_platform q = p;
+    q.storage_bytes_per_s = bps;
+    auto v = analysis::compare_boot(k, d, q);
+    if (!v) {
+      err << "thermo boot: " << v.error().what << " (" << to_string(v.error().code) << ")\n";
+      return false;
+    }
+    rows.push_back({std::move(medium), std::move(mode), bps, *v});
+    return true;
+  };
+  if (bandwidth) {
+    if (!add("given", "--bandwidth", positive(bandwidth, "--bandwidth", 1.0) * 1e6) || !f.message.empty()) {
+      if (!f.message.empty()) {
+        err << "thermo " << f.message << '\n';
+      }
+      return exit_usage;
+    }
+  } else {
+    for (const presets::storage_medium& m : presets::storage_media) {
+      if (!add(std::string(m.media), std::string(m.mode), m.read_bytes_per_s)) {
+        return exit_failure;
+      }
+    }
+  }
+  // the table
+  std::string out;
+  std::array<char, 512> buf{};
+  const auto append = [&](int n) { out.append(buf.data(), n > 0 ? std::min(static_cast<std::size_t>(n), buf.size() - 1) : 0U); };
+  append(std::snprintf(buf.data(), buf.size(), "%s %s at %.0f MHz, vmlinux %.0f B, zImage %.0f B%s\n", core_name.c_str(),
+                       std::string(presets::to_string(alg)).c_str(), p.cpu_frequency_hz / 1e6, k.uncompressed_bytes, k.compressed_bytes,
+                       p.cpu_power_w > 0.0 ? (", CPU " + io::format_number(p.cpu_power_w, 4) + " W").c_str() : ""));
+  append(std::snprintf(buf.data(), buf.size(), "%-44s %9s %10s %10s %11s  %s\n", "medium (mode)", "MB/s", "zImage s", "vmlinux s",
+                       "break-even", "faster"));
+  for (const boot_row& r : rows) {
+    const std::string name = r.medium + " (" + r.mode + ")";
+    append(std::snprintf(buf.data(), buf.size(), "%-44.44s %9.2f %10.3f %10.3f %11.2f  %s\n", name.c_str(), r.bytes_per_s / 1e6,
+                         r.verdict.compressed.total_s, r.verdict.uncompressed.total_s, r.verdict.break_even_bytes_per_s / 1e6,
+                         r.verdict.compression_pays ? "zImage" : "vmlinux"));
+  }
+  std::cout << out;
+  if (csv_file) {
+    std::ostringstream s;
+    io::csv_writer csv(s);
+    csv.row({"medium", "mode", "bandwidth_bytes_per_s", "zimage_s", "vmlinux_s", "zimage_j", "vmlinux_j", "break_even_bytes_per_s",
+             "compression_pays"});
+    for (const boot_row& r : rows) {
+      csv.cell(r.medium).cell(r.mode).cell(r.bytes_per_s).cell(r.verdict.compressed.total_s).cell(r.verdict.uncompressed.total_s);
+      csv.cell(r.verdict.compressed.energy_j).cell(r.verdict.uncompressed.energy_j).cell(r.verdict.break_even_bytes_per_s);
+      csv.cell(std::string_view(r.verdict.compression_pays ? "yes" : "no")).end_row();
+    }
+    if (const std::string e = write_file_atomically(std::string(*csv_file), s.str()); !e.empty()) {
+      err << "thermo boot: " << e << '\n';
+      return exit_failure;
+    }
+  }
+  return exit_ok;
+}
+
+}  // namespace thermo::cli
