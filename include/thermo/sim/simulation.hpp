@@ -325,6 +325,10 @@ class simulation {
     if (em) {
       s.em.emplace(*em);
     }
+    for (std::size_t k = 0; k < s.model->opps().size(); ++k) {
+      s.opp_hz[k] = s.model->frequency(k).count();
+      s.core_power[k] = s.model->core_dynamic_power(k).count();
+    }
     s.opp = 0;
     s.cap_opp = s.model->opps().size() - 1;
     return d;
@@ -742,6 +746,9 @@ class simulation {
     started_ = true;
     status_ = run_status::running;
     // Inputs first (cooling devices see the load), then the zones' first updates.
+    for (std::size_t d = 0; d < domains_.size(); ++d) {
+      domain_limits(d);
+    }
     inputs_dirty_ = true;
     refresh_inputs();
     for (std::size_t z = 0; z < zone_count_; ++z) {
@@ -758,6 +765,7 @@ class simulation {
     }
     if (recorder_ != nullptr) {
       configure_recorder();
+      read_sensors();
       record(event_kind::start, 0);
     }
     next_scenario_ = 0;
@@ -771,6 +779,7 @@ class simulation {
     if (opt_.mode == time_mode::fixed_step) {
       queue_.schedule(timer_tick, next_grid(t0, opt_.fixed_step));
     }
+    read_sensors();
     observe_peaks();
     search_dirty_ = true;
     return {};
@@ -805,9 +814,11 @@ class simulation {
       if (inputs_dirty_) {
         refresh_inputs();
       }
+      read_sensors();
       observe_peaks();
-      if (opt_.record_events && recorder_ != nullptr && ev.timer != timer_sample) {
+      if (sample_due_ || (opt_.record_events && recorder_ != nullptr)) {
         record(static_cast<event_kind>(ev.kind), source_of(ev.timer));
+        sample_due_ = false;
       }
       if (status_ != run_status::running) {
         return status_;
@@ -948,6 +959,9 @@ class simulation {
     std::size_t cap_opp{0};
     power_breakdown<double> power{};
     workload::domain_state state{};
+    std::array<double, Limits::opps> opp_hz{};      // OPP frequencies [Hz]
+    std::array<double, Limits::opps> core_power{};  // one busy core at each OPP [W]
+    double run{1.0};            // run fraction left by idle injection (applied cooling)
     double executed_rate{0.0};  // Σ busy · f, cycles per second
     double demanded_rate{0.0};  // Σ u · f_max
     bool dirty{true};           // inputs changed: recompute at the next refresh
@@ -1180,6 +1194,7 @@ class simulation {
     }
     net_slot& slot = nets_[victim];
     slot.valid = false;
+    decay_until_ = sim_time{-1};  // eigenvalues change
     if (const error e = slot.net.init(scratch_); !e.ok()) {
       return e;
     }
@@ -1306,7 +1321,7 @@ class simulation {
       mark_leaky_domains();
       queue_.schedule(timer_leakage, now_ + opt_.leakage_interval);
     } else if (timer == timer_sample) {
-      record(event_kind::sample, 0);
+      sample_due_ = true;  // recorded once the instant's other work is done
       queue_.schedule(timer_sample, now_ + opt_.record_interval);
     } else if (timer == timer_tick) {
       run_tick();
@@ -1606,7 +1621,7 @@ class simulation {
       s.since = now_;
       s.applied = st;
       if (s.kind != cooling_kind::fan) {
-        domains_[s.target].dirty = true;
+        domain_limits(s.target);
       } else {
         fans_[s.target].state = st;
         if (opt_.apply_cooling) {
@@ -1615,6 +1630,45 @@ class simulation {
       }
       inputs_dirty_ = true;
     }
+  }
+
+  /// Domain `d`'s frequency cap (cpufreq/devfreq QoS: the highest OPP at or below the lowest
+  /// cap) and run fraction (idle injection: run / (run + idle), the smallest), from its cooling
+  /// devices' current states; none when cooling is not applied.
+  void domain_limits(std::size_t d) noexcept {
+    domain_slot& s = domains_[d];
+    const auto opps = s.model->opps();
+    std::size_t cap = opps.size() - 1;
+    double run = 1.0;
+    if (opt_.apply_cooling) {
+      for (const cooling_slot& c : cooling_) {
+        if (c.target != d || c.kind == cooling_kind::fan) {
+          continue;
+        }
+        if (c.kind == cooling_kind::idle_injection) {
+          const auto& dev = std::get<control::idle_injection_cooling>(c.dev);
+          if (dev.injecting()) {
+            const auto r = static_cast<double>(dev.run_duration().count());
+            const auto i = static_cast<double>(dev.idle_duration().count());
+            run = std::min(run, r / (r + i));
+          }
+          continue;
+        }
+        const kilohertz limit = c.kind == cooling_kind::cpufreq ? std::get<cpufreq_type>(c.dev).max_frequency()
+                                                                : std::get<devfreq_type>(c.dev).max_frequency();
+        std::size_t k = 0;
+        for (std::size_t j = 0; j < opps.size(); ++j) {
+          if (opps[j].frequency <= limit) {
+            k = j;
+          }
+        }
+        cap = std::min(cap, k);
+      }
+    }
+    s.cap_opp = cap;
+    s.run = run;
+    s.dirty = true;
+    inputs_dirty_ = true;
   }
 
   void apply_fan(std::size_t /*f*/) noexcept {
@@ -1697,51 +1751,24 @@ class simulation {
       max_u = std::max(max_u, s.demand[c]);
     }
     s.max_u = max_u;
-    const double f_max = m.frequency(n_opps - 1).count();
+    const double f_max = s.opp_hz[n_opps - 1];
     // schedutil: the lowest OPP at or above headroom · f_max · max u (the top one if none).
     std::size_t want = 0;
     if (max_u > 0.0) {
       const double target = opt_.schedutil_headroom * f_max * max_u;
       want = n_opps - 1;
       for (std::size_t k = 0; k < n_opps; ++k) {
-        if (m.frequency(k).count() >= target) {
+        if (s.opp_hz[k] >= target) {
           want = k;
           break;
         }
       }
     }
-    // Cooling: frequency caps (cpufreq/devfreq QoS) and idle injection.
-    std::size_t cap = n_opps - 1;
-    double run = 1.0;
-    if (opt_.apply_cooling) {
-      for (cooling_slot& c : cooling_) {
-        if (c.target != d) {
-          continue;
-        }
-        if (c.kind == cooling_kind::cpufreq || c.kind == cooling_kind::devfreq) {
-          const kilohertz limit = c.kind == cooling_kind::cpufreq ? std::get<cpufreq_type>(c.dev).max_frequency()
-                                                                  : std::get<devfreq_type>(c.dev).max_frequency();
-          std::size_t k = 0;
-          for (std::size_t j = 0; j < n_opps; ++j) {
-            if (m.opps()[j].frequency <= limit) {
-              k = j;
-            }
-          }
-          cap = std::min(cap, k);
-        } else if (c.kind == cooling_kind::idle_injection) {
-          const auto& dev = std::get<control::idle_injection_cooling>(c.dev);
-          if (dev.injecting()) {
-            const auto r = static_cast<double>(dev.run_duration().count());
-            const auto i = static_cast<double>(dev.idle_duration().count());
-            run = std::min(run, r / (r + i));
-          }
-        }
-      }
-    }
+    const std::size_t cap = s.cap_opp;
+    const double run = s.run;
     const std::size_t k = std::min(want, cap);
     s.wanted_opp = want;
-    s.cap_opp = cap;
-    workload::domain_state st{m.frequency(k).count(), f_max, run};
+    workload::domain_state st{s.opp_hz[k], f_max, run};
     const bool state_changed = !(st.frequency_hz == s.state.frequency_hz) || !(st.run_fraction == s.state.run_fraction) ||
                                !(st.max_frequency_hz == s.state.max_frequency_hz);
     if (state_changed) {
@@ -1759,21 +1786,26 @@ class simulation {
     for (std::size_t c = 0; c < s.cores; ++c) {
       s.busy[c] = workload::busy_fraction(s.demand[c], st);
     }
-    double t_dom = 0.0;
-    if (m.leakage().enabled()) {
-      for (const heat_share& h : s.heat) {
-        t_dom += h.weight * temperature(h.node);
-      }
-    }
-    auto pw = m.power(k, std::span<const double>(s.busy.data(), s.cores), celsius<double>(t_dom));
-    THERMO_ASSERT(pw.has_value());
-    s.power = *pw;
+    // power_domain::power's formula (same order of operations), without its input checks:
+    // busy ∈ [0, 1] by construction.
     double busy = 0.0;
     double demand = 0.0;
     for (std::size_t c = 0; c < s.cores; ++c) {
       busy += s.busy[c];
       demand += s.demand[c];
     }
+    power_breakdown<double> pw;
+    pw.dynamic = watts<double>(busy * s.core_power[k]);
+    if (m.leakage().enabled()) {
+      double t_dom = 0.0;
+      for (const heat_share& h : s.heat) {
+        t_dom += h.weight * temperature(h.node);
+      }
+      pw.leakage = m.leakage().power(m.voltage(k), celsius<double>(t_dom), s.cores);
+    }
+    pw.idle = busy == 0.0 ? m.idle_power() : watts<double>(0.0);
+    pw.total = pw.dynamic + pw.leakage + pw.idle;
+    s.power = pw;
     s.executed_rate = busy * st.frequency_hz;
     s.demanded_rate = demand * st.max_frequency_hz;
     feed_cooling_inputs(d);
@@ -1941,23 +1973,32 @@ class simulation {
     // margin(τ) = sgn·(value(τ) − thr) = c0 + Σ c_k e^{−λ_k τ}; reached when ≥ 0.
     const double c0 = sgn * (ex.steady - thr);
     double helpful = 0.0;
-    double opposing_end = 0.0;
     double scale = std::fabs(ex.steady) + std::fabs(thr);
     for (std::size_t k = 0; k < n; ++k) {
       const double c = sgn * ex.a[k];
       scale += std::fabs(c);
-      if (c > 0.0) {
-        helpful += c;
-      } else if (c < 0.0) {
-        const double x = ns.net.eigenvalue(k) * horizon;
-        opposing_end += x < 700.0 ? c * std::exp(-x) : 0.0;
-      }
+      helpful += c > 0.0 ? c : 0.0;
     }
     // Rounding allowance, as generous as the search's own (so a screen never rejects a level the
     // search would report as touched).
     const double slack = 16.0 * static_cast<double>(n + 8) * std::numeric_limits<double>::epsilon() * scale;
     if (c0 + helpful < -slack) {
       return {workload::never, false};
+    }
+    // The opposing modes at the end of the horizon: e^{−λ_k H}, shared by every screen of this
+    // round of searches (computed once).
+    if (decay_until_ != until || decay_net_ != cur_net_) {
+      for (std::size_t k = 0; k < n; ++k) {
+        const double x = ns.net.eigenvalue(k) * horizon;
+        decay_[k] = x < 700.0 ? std::exp(-x) : 0.0;
+      }
+      decay_until_ = until;
+      decay_net_ = cur_net_;
+    }
+    double opposing_end = 0.0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const double c = sgn * ex.a[k];
+      opposing_end += c < 0.0 ? c * decay_[k] : 0.0;
     }
     if (c0 + helpful + opposing_end < -slack) {
       return {workload::never, true};
@@ -2199,10 +2240,17 @@ class simulation {
   }
 
   // ---------------------------------------------------------------- peaks and the recorder
+  /// The continuous temperature at every sensor now, once per event (peaks and rows use it).
+  void read_sensors() noexcept {
+    for (std::size_t s = 0; s < sensors_.size(); ++s) {
+      sensed_[s] = sensed_temperature(s);
+    }
+  }
+
   void observe_peaks() noexcept {
     for (std::size_t z = 0; z < zone_count_; ++z) {
       const zone_slot& s = zones_[z];
-      const double t = sensed_temperature(s.sensor);
+      const double t = sensed_[s.sensor];
       zone_metrics<Limits::trips>& m = metrics_.zones[z];
       if (t > m.peak_c) {
         m.peak_c = t;
@@ -2260,7 +2308,7 @@ class simulation {
       ++k;
     }
     for (std::size_t s = 0; s < sensors_.size(); ++s) {
-      row[k++] = sensed_temperature(s);
+      row[k++] = sensed_[s];
     }
     for (std::size_t z = 0; z < zone_count_; ++z) {
       const millicelsius t = zones_[z].zone.temperature();
@@ -2305,6 +2353,10 @@ class simulation {
   std::array<double, Limits::nodes> temps_{};        // fixed-step RK4 state
   std::array<double, Limits::nodes> node_power_{};   // W, applied
   std::array<double, Limits::nodes> extra_power_{};  // W, scenario
+  std::array<double, Limits::sensors> sensed_{};     // °C, at the current event
+  std::array<double, Limits::nodes> decay_{};        // e^{−λ_k H} of the current search round
+  sim_time decay_until_{-1};
+  std::size_t decay_net_{static_cast<std::size_t>(-1)};
   event_queue<timer_count> queue_{};
   metrics_type metrics_{};
   sim_options opt_{};
@@ -2329,6 +2381,7 @@ class simulation {
   bool search_dirty_{false};
   bool power_applied_{false};
   bool power_dirty_{true};
+  bool sample_due_{false};
 };
 
 }  // namespace thermo::sim
