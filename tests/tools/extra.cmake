@@ -53,6 +53,12 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
                    "-DOUTPUT=${out_dir}/replay.csv")
   thermo_cli_test(cli_replay_stdout "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${trace}"
                    "-DSTDOUT=\n10,72900,down:1,63000,75000,100,0,0\n")
+  # the outputs quoted by docs/how-to/import-device-tree-and-replay.md, byte for byte
+  thermo_cli_test(cli_replay_doc_step_wise "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${trace}"
+                  "-DSTDOUT_FILE=${CMAKE_CURRENT_SOURCE_DIR}/data/traces/rk3399-cpu-thermal.step_wise.csv")
+  thermo_cli_test(cli_replay_doc_power_allocator
+                  "-DCMD=${thermo_exe}|replay|--dtb|${thermo_dtb_dir}/hi3660-hikey960.dtb|--zone|cls0-thermal|--governor|power_allocator|--input|${CMAKE_CURRENT_SOURCE_DIR}/data/traces/hi3660-cls0-thermal.csv"
+                  "-DSTDOUT_FILE=${CMAKE_CURRENT_SOURCE_DIR}/data/traces/hi3660-cls0-thermal.power_allocator.csv")
   thermo_cli_test(cli_replay_bad_trace "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${thermo_dtb_dir}/rk3399-rock960.dtb|--output|${out_dir}/bad.csv"
                    -DEXIT=1 -DONE_LINE_ERROR=ON "-DSTDERR=^thermo replay: .*rk3399-rock960.dtb:1: " "-DNO_OUTPUT=${out_dir}/bad.csv")
   thermo_cli_test(cli_replay_bad_args "-DCMD=${thermo_exe}|replay|--soc|rk3399|--input|${trace}" -DEXIT=2 -DONE_LINE_ERROR=ON
@@ -64,6 +70,9 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
   thermo_cli_test(cli_simulate_example
                   "-DCMD=${thermo_exe}|simulate|${PROJECT_SOURCE_DIR}/examples/scenarios/rk3399-big-cores-flat-out.scn|--trace|${out_dir}/sim.csv|--metrics|${out_dir}/sim.json|--plot|${out_dir}/sim.svg"
                   "-DSTDOUT=simulated 600.000 s \\(running\\).*zone cpu-thermal" "-DOUTPUT=${out_dir}/sim.svg")
+  add_test(NAME thermo.tools.record_trace_script
+           COMMAND ${CMAKE_COMMAND} -DSCRIPT=${PROJECT_SOURCE_DIR}/examples/scripts/record_thermal_trace.sh
+                   -DWORK=${PROJECT_BINARY_DIR}/record_trace_check -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/record_trace_check.cmake)
   if(THERMO_INSTALL)
     add_test(NAME thermo.tools.installed
              COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR} -DPREFIX=${PROJECT_BINARY_DIR}/tools_install_check

@@ -1,4 +1,5 @@
-# cmake -DCMD=<|-separated command line> [-DEXIT=<code>] [-DSTDOUT=<regex>] [-DSTDERR=<regex>] [-DONE_LINE_ERROR=ON]
+# cmake -DCMD=<|-separated command line> [-DEXIT=<code>] [-DSTDOUT=<regex>] [-DSTDOUT_FILE=<file stdout must equal>]
+#       [-DSTDERR=<regex>] [-DONE_LINE_ERROR=ON]
 #       [-DOUTPUT=<file that must exist>] [-DNO_OUTPUT=<file that must not exist>] -P run_cli.cmake
 # Runs one `thermo` command line and checks its exit code, its output and its error message.
 if(NOT DEFINED EXIT)
@@ -14,6 +15,12 @@ if(NOT rc EQUAL EXIT)
 endif()
 if(DEFINED STDOUT AND NOT out MATCHES "${STDOUT}")
   message(FATAL_ERROR "stdout does not match '${STDOUT}':\n${out}")
+endif()
+if(DEFINED STDOUT_FILE)
+  file(READ "${STDOUT_FILE}" want)
+  if(NOT out STREQUAL want)
+    message(FATAL_ERROR "stdout differs from ${STDOUT_FILE}:\n${out}")
+  endif()
 endif()
 if(DEFINED STDERR AND NOT err MATCHES "${STDERR}")
   message(FATAL_ERROR "stderr does not match '${STDERR}':\n${err}")

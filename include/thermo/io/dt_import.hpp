@@ -413,7 +413,7 @@ class dt_importer {
     if (tb.rows.empty()) {
       return error{errc::empty, "OPP table has no available OPP", node};
     }
-    std::stable_sort(tb.rows.begin(), tb.rows.end(),
+    std::sort(tb.rows.begin(), tb.rows.end(),
                      [](const opp_row& a, const opp_row& b) { return a.opp.frequency < b.opp.frequency; });
     for (std::size_t k = 1; k < tb.rows.size(); ++k) {
       if (tb.rows[k].opp.frequency == tb.rows[k - 1].opp.frequency) {
