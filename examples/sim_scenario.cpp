@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
     }
   }
   using namespace thermo;
-  auto sim = std::make_unique<simulation>();  // ~10 KB: allocated once, before the run
+  auto sim = std::make_unique<simulation>();  // ~35 KB: allocated once, before the run
 
   // [plant]
   // 1. The plant: heat capacities in J/K, conductances in W/K. The fan will add its own
