@@ -194,7 +194,7 @@ TEST_CASE("bad zones, bindings and workloads are rejected", "[sim][errors]") {
   expect(s->add_workload(*wide, 1), errc::out_of_range, "workload cores", 0);
 }
 
-TEST_CASE("bad scenario events and channels are rejected; set-up ends at start", "[sim][errors]") {
+TEST_CASE("bad scenario events and channels are rejected, and set-up ends at start", "[sim][errors]") {
   auto s = with_plant();
   REQUIRE(s->add_domain(test::cpu_domain(2)));
   auto c = s->add_cpufreq_cooling(0, "cpufreq-cpu0");

@@ -34,7 +34,7 @@ TEST_CASE("events at one instant run by kind, then by scheduling order", "[event
   CHECK(order == std::vector<std::size_t>{4, 2, 1, 5, 0, 3});
 }
 
-TEST_CASE("rescheduling moves a timer and renews its sequence; cancel disarms it", "[event_queue]") {
+TEST_CASE("rescheduling moves a timer and renews its sequence, and cancel disarms it", "[event_queue]") {
   event_queue<3> q;
   q.schedule(0, sim_time{10});
   q.schedule(1, sim_time{10});

@@ -95,7 +95,7 @@ diff compare(const rig& a, const rig& b) {
 
 }  // namespace
 
-TEST_CASE("event-driven and fine fixed-step runs agree; the error shrinks with the step", "[sim][fixed_step]") {
+TEST_CASE("event-driven and fine fixed-step runs agree, and the error shrinks with the step", "[sim][fixed_step]") {
   sim::sim_options exact;
   exact.leakage_interval = 1ms;
   const rig ref(exact);

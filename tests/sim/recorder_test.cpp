@@ -108,7 +108,7 @@ TEST_CASE("with record_events every event adds a row naming its kind and source"
   CHECK(r.rec.rows() == r.s->metrics().events + 1);
 }
 
-TEST_CASE("CSV and JSON lines carry the same rows; JSON parses", "[sim][recorder]") {
+TEST_CASE("CSV and JSON lines carry the same rows, and JSON parses", "[sim][recorder]") {
   sim::sim_options o;
   o.record_interval = 500ms;
   rig r(o);
@@ -176,7 +176,7 @@ TEST_CASE("samples are passive: the recording interval does not change what happ
   CHECK(ma.domains[0].energy_j == Approx(mb.domains[0].energy_j).epsilon(1e-12));
 }
 
-TEST_CASE("identical runs give identical trace hashes; any change shows", "[sim][recorder][determinism]") {
+TEST_CASE("identical runs give identical trace hashes, and any change shows", "[sim][recorder][determinism]") {
   sim::sim_options o;
   o.record_events = true;
   rig a(o, 20000, 300.0);

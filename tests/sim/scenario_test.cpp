@@ -111,7 +111,7 @@ TEST_CASE("a stuck interrupt sensor never interrupts, and the missed crossing sh
   CHECK(r.s->temperature(0) > 65.0);
 }
 
-TEST_CASE("a zone enabled late starts polling then; a disabled zone stops", "[sim][scenario]") {
+TEST_CASE("a zone enabled late starts polling then, and a disabled zone stops", "[sim][scenario]") {
   rig r;
   make(r, {}, 1000ms, false);
   REQUIRE(r.s->add_event(sim::scenario_event::zone_enable(sim_time{5s}, 0)).ok());
@@ -139,7 +139,7 @@ TEST_CASE("writing a trip temperature below the current one crosses it at once",
   CHECK(m.crossings[0].latency_s == 0.0);  // the level moved under the temperature: crossed now
 }
 
-TEST_CASE("a callback can change a workload's demand; power follows at that instant", "[sim][scenario]") {
+TEST_CASE("a callback can change a workload's demand, and power follows at that instant", "[sim][scenario]") {
   rig r;
   make(r, {}, 1000ms, true, 1.0);
   REQUIRE(r.s->add_event(sim::scenario_event::callback(

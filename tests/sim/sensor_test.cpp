@@ -94,7 +94,7 @@ TEST_CASE("read noise is seeded, unbiased and has the configured spread", "[sens
   CHECK(differs);
 }
 
-TEST_CASE("scripted faults: try-again, hard error, stuck value, spike; random faults", "[sensor]") {
+TEST_CASE("scripted faults: try-again, hard error, stuck value, spike, and random faults", "[sensor]") {
   sensor_params p;
   p.resolution = millikelvin_delta(1000);
   auto s = make(p);

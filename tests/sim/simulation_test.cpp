@@ -122,7 +122,7 @@ TEST_CASE("idle injection removes utilisation: run fraction, power and work scal
   CHECK(m.cooling[0].time_active_s == Approx(2.0).epsilon(1e-12));
 }
 
-TEST_CASE("a fan changes the convection conductance; each configuration is factorised once", "[sim][cooling][fan]") {
+TEST_CASE("a fan changes the convection conductance, and each configuration is factorised once", "[sim][cooling][fan]") {
   auto s = std::make_unique<small_sim>();
   REQUIRE(s->set_plant(test::die_board()).ok());
   REQUIRE(s->add_domain(test::cpu_domain(2)));
