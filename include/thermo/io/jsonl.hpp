@@ -6,6 +6,7 @@
 ///     j.field("time_s", 0.01).field("event", "poll").end_object();
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
