@@ -152,11 +152,9 @@ int main(int argc, char** argv) {
       std::array<char, 32> buf{};
       std::snprintf(buf.data(), buf.size(), "%.2f °C/ms", ramp / 1000.0);
       const std::string name(buf.data());
-      if (ramp == ramps[0]) {
-        lat.add({.name = "analytic (p/2 + q/2r)", .x = x, .y = la, .color = "#555555"});
-        lat.add({.name = "interrupt (simulated)", .x = {x.front(), x.back()}, .y = {irq_lat, irq_lat}, .dashed = true});
-      }
+      lat.add({.name = "analytic, " + name, .x = x, .y = la});
       lat.add({.name = "simulated, " + name, .x = x, .y = ls, .markers = true});
+      lat.add({.name = "interrupt, " + name, .x = {x.front(), x.back()}, .y = {irq_lat, irq_lat}, .dashed = true});
       over.add({.name = "analytic, " + name, .x = x, .y = oa});
       over.add({.name = "simulated, " + name, .x = x, .y = os, .markers = true});
       over.add({.name = "interrupt, " + name, .x = {x.front(), x.back()}, .y = {irq_over, irq_over}, .dashed = true});
