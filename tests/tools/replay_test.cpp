@@ -243,6 +243,10 @@ TEST_CASE("A devfreq actor takes load and frequency columns named after its node
   const table half = parse_output(
       replay_text(src, "gpu-thermal", "power_allocator", "temperature,load:gpu@ff9a0000,freq:gpu@ff9a0000\n80000,50,800000\n"));
   CHECK(half.num(0, "requested:gpu@ff9a0000") == 2555 * 512 / 1024);
+  auto sys = zone_system::build(src.description(), src.dt(), "gpu-thermal", "power_allocator");
+  REQUIRE(sys.ok());
+  CHECK(parse_trace("temperature,freq:gpu@ff9a0000\n80000,700000\n", "t.csv", **sys).message() ==
+        "t.csv:2: frequency 700000 kHz is not an OPP of gpu@ff9a0000");
 }
 
 TEST_CASE("Zone parameters given with the tzp option are written after binding with the kernel sysfs rules", "[replay]") {

@@ -158,6 +158,17 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
           if (!v) {
             return fail(lineno, "bad frequency '" + std::string(f) + "' (an integer in kHz, > 0)");
           }
+          if (t.columns[k].k == trace_column::kind::freq_device) {
+            // devfreq cooling only prices an exact OPP frequency (else the kernel skips the actor)
+            const bound_device& d = sys.devices()[t.columns[k].device];
+            bool opp = d.devfreq == nullptr;
+            for (control::cooling_state st = 0; d.devfreq != nullptr && st <= d.devfreq->get_max_state(); ++st) {
+              opp = opp || d.devfreq->frequency_of(st).count() == static_cast<std::uint32_t>(*v);
+            }
+            if (!opp) {
+              return fail(lineno, "frequency " + std::string(f) + " kHz is not an OPP of " + d.column);
+            }
+          }
           break;
       }
       row[k] = *v;
