@@ -48,80 +48,57 @@ struct scenario_event {
   void* ctx{nullptr};
 
   [[nodiscard]] static constexpr scenario_event ambient(sim_time t, double celsius) noexcept {
-    scenario_event e;
-    e.at = t;
-    e.action = scenario_action::set_ambient;
+    scenario_event e = make(t, scenario_action::set_ambient);
     e.value = celsius;
     return e;
   }
   [[nodiscard]] static constexpr scenario_event node_power(sim_time t, std::size_t node, double watts) noexcept {
-    scenario_event e;
-    e.at = t;
-    e.action = scenario_action::set_node_power;
-    e.target = node;
+    scenario_event e = make(t, scenario_action::set_node_power, node);
     e.value = watts;
     return e;
   }
   [[nodiscard]] static constexpr scenario_event fan_failure(sim_time t, std::size_t cooling_device) noexcept {
-    scenario_event e;
-    e.at = t;
-    e.action = scenario_action::fan_failure;
-    e.target = cooling_device;
-    return e;
+    return make(t, scenario_action::fan_failure, cooling_device);
   }
   [[nodiscard]] static constexpr scenario_event fan_restore(sim_time t, std::size_t cooling_device) noexcept {
-    scenario_event e;
-    e.at = t;
-    e.action = scenario_action::fan_restore;
-    e.target = cooling_device;
-    return e;
+    return make(t, scenario_action::fan_restore, cooling_device);
   }
   [[nodiscard]] static constexpr scenario_event sensor_failure(sim_time t, std::size_t sensor,
                                                                thermo::sensor_fault f) noexcept {
-    scenario_event e;
-    e.at = t;
-    e.action = scenario_action::sensor_fault;
-    e.target = sensor;
+    scenario_event e = make(t, scenario_action::sensor_fault, sensor);
     e.fault = f;
     return e;
   }
   [[nodiscard]] static constexpr scenario_event sensor_restore(sim_time t, std::size_t sensor) noexcept {
-    scenario_event e;
-    e.at = t;
-    e.action = scenario_action::sensor_restore;
-    e.target = sensor;
-    return e;
+    return make(t, scenario_action::sensor_restore, sensor);
   }
   [[nodiscard]] static constexpr scenario_event zone_enable(sim_time t, std::size_t zone) noexcept {
-    scenario_event e;
-    e.at = t;
-    e.action = scenario_action::zone_enable;
-    e.target = zone;
-    return e;
+    return make(t, scenario_action::zone_enable, zone);
   }
   [[nodiscard]] static constexpr scenario_event zone_disable(sim_time t, std::size_t zone) noexcept {
-    scenario_event e;
-    e.at = t;
-    e.action = scenario_action::zone_disable;
-    e.target = zone;
-    return e;
+    return make(t, scenario_action::zone_disable, zone);
   }
   [[nodiscard]] static constexpr scenario_event trip_temperature(sim_time t, std::size_t zone, std::int32_t trip,
                                                                  millicelsius temp) noexcept {
-    scenario_event e;
-    e.at = t;
-    e.action = scenario_action::set_trip_temperature;
-    e.target = zone;
+    scenario_event e = make(t, scenario_action::set_trip_temperature, zone);
     e.trip = trip;
     e.temperature = temp;
     return e;
   }
   [[nodiscard]] static constexpr scenario_event callback(sim_time t, scenario_callback f, void* context) noexcept {
-    scenario_event e;
-    e.at = t;
-    e.action = scenario_action::call;
+    scenario_event e = make(t, scenario_action::call);
     e.fn = f;
     e.ctx = context;
+    return e;
+  }
+
+ private:
+  // NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
+  [[nodiscard]] static constexpr scenario_event make(sim_time t, scenario_action a, std::size_t target = 0) noexcept {
+    scenario_event e;
+    e.at = t;
+    e.action = a;
+    e.target = target;
     return e;
   }
 };
