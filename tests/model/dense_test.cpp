@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "thermo/model/detail/dense.hpp"
@@ -170,5 +171,30 @@ TEST_CASE("dot sums in a fixed order for every length", "[dense]") {
       expect += a[i] * b[i];
     }
     CHECK(dot(a.data(), b.data(), n) == expect);  // small integers: exact in any order
+  }
+}
+
+TEST_CASE("dots gives each row the bits of off + dot, for every length", "[dense]") {
+  // Values whose products and sums round: the order of summation shows in the bits.
+  for (std::size_t n = 0; n < 11; ++n) {
+    const std::size_t m = 7;
+    std::vector<double> a(m * n);
+    std::vector<double> x(n);
+    std::vector<double> off(m);
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      a[k] = std::sin(0.37 * static_cast<double>(k) + 0.1) * 1e3;
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      x[k] = std::cos(1.3 * static_cast<double>(k)) / 3.0;
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+      off[i] = 25.0 + 0.1 * static_cast<double>(i);
+    }
+    std::vector<double> out(m);
+    dots(a.data(), m, x.data(), n, off.data(), out.data());
+    for (std::size_t i = 0; i < m; ++i) {
+      const double expect = off[i] + dot(a.data() + i * n, x.data(), n);
+      CHECK(std::memcmp(&out[i], &expect, sizeof expect) == 0);
+    }
   }
 }

@@ -1,6 +1,7 @@
 // rc_network: construction and validation, closed forms, stiffness, inputs, rebuilds, no heap.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -492,6 +493,102 @@ TEST_CASE("probes read weighted sums of nodes and predict them ahead", "[rc_netw
   net->step(3.0);
   CHECK(net->read(*probe) == Approx(ahead).epsilon(1e-14));
   CHECK(net->predict(*probe, 0.0) == Approx(net->read(*probe)).epsilon(1e-15));
+}
+
+TEST_CASE("step gains are 1 - exp(-x) to within one ulp, through the polynomial and expm1 ranges",
+          "[rc_network][gain]") {
+  double worst = 0.0;
+  const auto check = [&](double x) {
+    const long double exact = -std::expm1(-static_cast<long double>(x));
+    const double got = detail::rc::step_gain(x);
+    const double ulp = std::nextafter(static_cast<double>(exact), 2.0) - static_cast<double>(exact);
+    worst = std::max(worst, static_cast<double>(std::fabs((static_cast<long double>(got) - exact) / ulp)));
+  };
+  for (double x = 1e-300; x < 1e3; x *= 1.0009) {  // every scale, both sides of 1/128
+    check(x);
+  }
+  for (double x = 0.0; x < 0.016; x += 1.7e-7) {  // densely around the switch
+    check(x);
+  }
+  CHECK(worst <= 1.0);
+  CHECK(detail::rc::step_gain(0.0) == 0.0);
+  CHECK_FALSE(std::signbit(detail::rc::step_gain(0.0)));
+  CHECK(detail::rc::step_gain(1e-300) == 1e-300);
+  CHECK(detail::rc::step_gain(800.0) == 1.0);
+}
+
+TEST_CASE("precomputed gains step exactly like step(dt), and a state snapshot restores exactly",
+          "[rc_network]") {
+  builder8 b;
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE(b.add_node(0.02 * (i + 1), i == 4 ? 0.2 : 0.0));
+  }
+  for (std::size_t i = 0; i + 1 < 5; ++i) {
+    REQUIRE(b.connect(i, i + 1, 0.3).ok());
+  }
+  auto net = net8::create(b);
+  auto twin = net8::create(b);
+  REQUIRE(net);
+  REQUIRE(twin);
+  const std::array<double, 5> p{1.0, 0.0, 0.5, 0.0, 0.25};
+  REQUIRE(net->set_power(p).ok());
+  REQUIRE(twin->set_power(p).ok());
+  std::array<double, 5> g{};
+  net->step_gains(0.0137, g);
+  std::array<double, 5> snapshot{};
+  for (int k = 0; k < 20; ++k) {
+    net->step(std::span<const double>(g));
+    twin->step(0.0137);
+    if (k == 9) {
+      std::copy(net->modal_state().begin(), net->modal_state().end(), snapshot.begin());
+    }
+  }
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(net->temperature(i) == twin->temperature(i));
+  }
+  // Temperatures are T_amb + modal_row(i)·y and probes weight_sum·T_amb + modal_row()·y.
+  const auto probe = net->make_probe(std::array<weighted_node<double>, 2>{{{1, 0.5}, {3, 0.5}}});
+  REQUIRE(probe);
+  const std::span<const double> y = net->modal_state();
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(net->temperature(i) == net->ambient() + detail::linalg::dot(net->modal_row(i).data(), y.data(), 5));
+  }
+  CHECK(net->read(*probe) == probe->weight_sum() * net->ambient() + detail::linalg::dot(probe->modal_row().data(), y.data(), 5));
+  // The modal steady state is where the modes go: a long step lands on it.
+  twin->step(1e6);
+  for (std::size_t k = 0; k < 5; ++k) {
+    CHECK(twin->modal_state()[k] == Approx(twin->modal_steady_state()[k]).margin(1e-12));
+  }
+  REQUIRE(net->set_modal_state(snapshot).ok());
+  // Back at the snapshot: ten more steps reproduce the original run's end, bit for bit.
+  for (int k = 0; k < 10; ++k) {
+    net->step(std::span<const double>(g));
+  }
+  auto again = net8::create(b);
+  REQUIRE(again);
+  REQUIRE(again->set_power(p).ok());
+  for (int k = 0; k < 20; ++k) {
+    again->step(0.0137);
+  }
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(net->temperature(i) == again->temperature(i));
+  }
+}
+
+TEST_CASE("set_modal_state rejects a wrong size or a non-finite amplitude and changes nothing",
+          "[rc_network][validation]") {
+  auto net = net8::create(one_node());
+  REQUIRE(net);
+  REQUIRE(net->set_node_power(0, 1.0).ok());
+  net->step(1.0);
+  const double before = net->temperature(0);
+  const std::array<double, 2> two{0.0, 0.0};
+  require_error(net->set_modal_state(two), errc::invalid_argument, "modal state size");
+  const std::array<double, 1> bad{nan_v};
+  require_error(net->set_modal_state(bad), errc::not_finite, "modal state", 0);
+  const std::array<double, 1> inf{inf_v};
+  require_error(net->set_modal_state(inf), errc::not_finite, "modal state", 0);
+  CHECK(net->temperature(0) == before);
 }
 
 TEST_CASE("stepping is deterministic: two runs give bit-identical temperatures", "[rc_network][determinism]") {

@@ -2,7 +2,11 @@
 // hash; samples are passive; the SVG plot of a run is well-formed XML.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -31,7 +35,7 @@ struct rig {
   control::step_wise<> gov;
   std::unique_ptr<workload::phased_demand<4, 4>> w;
   sim::recorder rec;
-  explicit rig(sim::sim_options o, std::size_t rows = 5000, double noise = 0.0) : rec(rows) {
+  explicit rig(sim::sim_options o, std::size_t rows = 5000, double noise = 0.0, bool channel = true) : rec(rows) {
     REQUIRE(s->set_plant(test::die_board()).ok());
     REQUIRE(s->set_options(o).ok());
     static constexpr std::array<std::string_view, 2> names{"die", "board"};
@@ -56,7 +60,9 @@ struct rig {
     static constexpr std::array<workload::demand_phase, 2> phases{{{20s, 1.0, 2}, {10s, 0.1, 1}}};
     w = std::make_unique<workload::phased_demand<4, 4>>(*workload::phased_demand<4, 4>::make(0, 2, phases, sim_time{0}, 0));
     REQUIRE(s->add_workload(*w));
-    REQUIRE(s->add_channel({"twice_die", "C", [](const void* p) noexcept { return 2.0 * static_cast<const small_sim*>(p)->temperature(0); }, s.get()}).ok());
+    if (channel) {
+      REQUIRE(s->add_channel({"twice_die", "C", [](const void* p) noexcept { return 2.0 * static_cast<const small_sim*>(p)->temperature(0); }, s.get()}).ok());
+    }
     s->set_recorder(&rec);
     REQUIRE(s->start().ok());
   }
@@ -154,26 +160,113 @@ TEST_CASE("a full recorder drops rows without allocating and counts them", "[sim
 }
 
 TEST_CASE("samples are passive: the recording interval does not change what happens", "[sim][recorder]") {
+  // Rows are computed beside the trajectory, never on it: the run is the same to the last bit
+  // whether it records every 1 ms, every 70 ms or not at all, with custom channels (the rows
+  // show the simulation at their time) or without (the rows come from the modal state).
   sim::sim_options fine;
   fine.record_interval = 1ms;
   sim::sim_options coarse;
   coarse.record_interval = 70ms;
-  rig a(fine, 70000, 200.0);
-  rig b(coarse, 2000, 200.0);
+  sim::sim_options none;
+  none.record_interval = {};
+  const bool channel = GENERATE(true, false);
+  rig a(fine, 70000, 200.0, channel);
+  rig b(coarse, 2000, 200.0, channel);
+  rig c(none, 10, 200.0, channel);
   a.s->run_until(sim_time{60s});
   b.s->run_until(sim_time{60s});
+  c.s->run_until(sim_time{60s});
+  REQUIRE(a.rec.rows() == 60001);
+  REQUIRE(c.rec.rows() == 1);  // the start row only
   const auto ma = a.s->metrics();
-  const auto mb = b.s->metrics();
-  REQUIRE(ma.crossings.size() == mb.crossings.size());
-  REQUIRE(ma.crossings.size() > 2);
-  for (std::size_t k = 0; k < ma.crossings.size(); ++k) {
-    CHECK(ma.crossings[k].detected == mb.crossings[k].detected);
-    CHECK(std::fabs(ma.crossings[k].latency_s - mb.crossings[k].latency_s) < 1e-9);
+  for (const rig* other : {&b, &c}) {
+    const auto mb = other->s->metrics();
+    REQUIRE(ma.crossings.size() == mb.crossings.size());
+    REQUIRE(ma.crossings.size() > 2);
+    for (std::size_t k = 0; k < ma.crossings.size(); ++k) {
+      CHECK(ma.crossings[k].detected == mb.crossings[k].detected);
+      CHECK(ma.crossings[k].latency_s == mb.crossings[k].latency_s);
+    }
+    CHECK(ma.events == mb.events);
+    CHECK(ma.cooling[0].transitions == mb.cooling[0].transitions);
+    CHECK(ma.zones[0].updates == mb.zones[0].updates);
+    CHECK(a.s->temperature(0) == other->s->temperature(0));
+    CHECK(a.s->temperature(1) == other->s->temperature(1));
+    CHECK(ma.domains[0].energy_j == mb.domains[0].energy_j);
   }
-  CHECK(ma.cooling[0].transitions == mb.cooling[0].transitions);
-  CHECK(ma.zones[0].updates == mb.zones[0].updates);
-  CHECK(std::fabs(a.s->temperature(0) - b.s->temperature(0)) < 1e-9);
-  CHECK(ma.domains[0].energy_j == Approx(mb.domains[0].energy_j).epsilon(1e-12));
+}
+
+TEST_CASE("rows are the same with or without custom channels, and the last is the state", "[sim][recorder]") {
+  // Without custom channels rows come from the modal state directly; with them the simulation
+  // is shown at each row's time. Both give the same bits, and a row at the end of a run is
+  // exactly the state the run ends in.
+  sim::sim_options o;
+  o.record_interval = 30ms;
+  rig with(o, 5000, 150.0, true);
+  rig without(o, 5000, 150.0, false);
+  with.s->run_until(sim_time{27s});
+  without.s->run_until(sim_time{27s});
+  REQUIRE(with.rec.rows() == 901);
+  REQUIRE(without.rec.rows() == 901);
+  REQUIRE(with.rec.columns() == without.rec.columns() + 1);
+  for (std::size_t k = 0; k < with.rec.rows(); ++k) {
+    REQUIRE(with.rec.time(k) == without.rec.time(k));
+    for (std::size_t c = 0; c < without.rec.columns(); ++c) {
+      REQUIRE(std::bit_cast<std::uint64_t>(with.rec.value(k, c)) == std::bit_cast<std::uint64_t>(without.rec.value(k, c)));
+    }
+  }
+  // The last row is the state the run ends in (to rounding: the row may be stepped there
+  // through earlier rows, the plant in one step from the last event).
+  const std::size_t last = without.rec.rows() - 1;
+  CHECK(without.rec.time(last) == sim_time{27s});
+  CHECK(without.rec.value(last, 0) == Approx(without.s->temperature(0)).margin(1e-12));
+  CHECK(without.rec.value(last, 1) == Approx(without.s->temperature(1)).margin(1e-12));
+  CHECK(without.rec.value(last, 2) == Approx(without.s->sensed_temperature(0)).margin(1e-12));
+}
+
+TEST_CASE("rows a full recorder drops still count for the peaks", "[sim][recorder]") {
+  sim::sim_options o;
+  o.record_interval = 5ms;
+  const bool channel = GENERATE(true, false);
+  rig big(o, 20000, 0.0, channel);
+  rig tiny(o, 1, 0.0, channel);
+  big.s->run_until(sim_time{30s});
+  tiny.s->run_until(sim_time{30s});
+  REQUIRE(tiny.rec.rows() == 1);
+  REQUIRE(tiny.rec.dropped() == 6000);
+  const auto mb = big.s->metrics();
+  const auto mt = tiny.s->metrics();
+  CHECK(mb.node_peak_c[0] == mt.node_peak_c[0]);
+  CHECK(mb.node_peak_c[1] == mt.node_peak_c[1]);
+  CHECK(mb.zones[0].peak_c == mt.zones[0].peak_c);
+  CHECK(mb.zones[0].peak_time == mt.zones[0].peak_time);
+  CHECK(mb.zones[0].trips[0].max_overshoot_c == mt.zones[0].trips[0].max_overshoot_c);
+  // … and the peak is the highest die temperature in the trace.
+  double highest = -1e9;
+  for (std::size_t k = 0; k < big.rec.rows(); ++k) {
+    highest = std::max(highest, big.rec.value(k, 0));
+  }
+  CHECK(mb.node_peak_c[0] == highest);
+}
+
+TEST_CASE("append_row hands out a row to fill in place, and counts drops when full", "[sim][recorder]") {
+  sim::recorder rec(2);
+  rec.configure({{"a", "C", sim::channel_kind::custom, 0}, {"b", "W", sim::channel_kind::custom, 1}});
+  double* r0 = rec.append_row(sim_time{5ms}, sim::event_kind::sample, 3);
+  REQUIRE(r0 != nullptr);
+  r0[0] = 1.5;
+  r0[1] = -2.0;
+  const std::array<double, 2> v{7.0, 8.0};
+  CHECK(rec.append(sim_time{6ms}, sim::event_kind::poll, 1, v));
+  CHECK(rec.append_row(sim_time{7ms}, sim::event_kind::sample, 0) == nullptr);
+  CHECK(rec.rows() == 2);
+  CHECK(rec.dropped() == 1);
+  CHECK(rec.time(0) == sim_time{5ms});
+  CHECK(rec.kind(0) == sim::event_kind::sample);
+  CHECK(rec.source(0) == 3);
+  CHECK(rec.value(0, 0) == 1.5);
+  CHECK(rec.value(0, 1) == -2.0);
+  CHECK(rec.value(1, 1) == 8.0);
 }
 
 TEST_CASE("identical runs give identical trace hashes, and any change shows", "[sim][recorder][determinism]") {

@@ -1,5 +1,6 @@
 #include "thermo/workload/inference.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -376,6 +377,40 @@ TEST_CASE("a full sample store keeps a sorted uniform reservoir and exact min, m
   const auto b = run();
   CHECK(std::memcmp(samples.data(), b->latency_samples().data(), samples.size() * sizeof(double)) ==
         0);
+  // Algorithm R done the plain way (sorted vector: erase the chosen entry, insert in order) with
+  // the same seeded generator draws the same store, entry for entry.
+  // The latencies, in completion order: here each is the largest so far.
+  std::vector<double> latencies;
+  {
+    auto w = make_ptr<small_inference>(c);
+    domain_state s = at_1ghz;
+    sim_time now{0};
+    std::uint64_t seen = 0;
+    thermo::test::drive(*w, now, seconds(20), s, std::span<const thermo::test::state_change>{}, [&](sim_time) {
+      if (w->completed() != seen) {
+        seen = w->completed();
+        latencies.push_back(w->latency_max_s());
+      }
+    });
+  }
+  REQUIRE(latencies.size() == 100U);
+  REQUIRE(std::is_sorted(latencies.begin(), latencies.end()));
+  std::vector<double> ref;
+  prng rng(c.seed);
+  for (std::size_t i = 1; i <= 100; ++i) {
+    const double latency = latencies[i - 1];
+    if (ref.size() < 16U) {
+      ref.insert(std::upper_bound(ref.begin(), ref.end(), latency), latency);
+      continue;
+    }
+    const std::uint64_t j = uniform_below(rng, i);
+    if (j < 16U) {
+      ref.erase(ref.begin() + static_cast<std::ptrdiff_t>(j));
+      ref.insert(std::upper_bound(ref.begin(), ref.end(), latency), latency);
+    }
+  }
+  REQUIRE(ref.size() == samples.size());
+  CHECK(std::memcmp(ref.data(), samples.data(), samples.size() * sizeof(double)) == 0);
 }
 
 TEST_CASE("throughput windows merge pairwise when the run outlasts them", "[inference]") {

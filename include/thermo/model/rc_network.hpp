@@ -66,6 +66,26 @@ template <class Real>
   return i > static_cast<std::size_t>(INT32_MAX) ? INT32_MAX : static_cast<std::int32_t>(i);
 }
 
+/// A mode's step gain 1 − e^{−x} (x = λ·Δt ≥ 0), within one ulp. Slow modes over short steps
+/// (x < 1/128 — most steps of a board's or package's mode) take a degree-7 Taylor polynomial:
+/// its truncation is below 10⁻¹⁸ relative and its rounding below half an ulp of the −x it
+/// corrects, and it costs a few multiplications instead of a call of `expm1`. The rest call
+/// `std::expm1`. Either way the result is a pure function of x.
+template <class Real>
+[[nodiscard]] inline Real step_gain(Real x) noexcept {
+  if (x < Real{0.0078125}) {
+    // 1 − e^{−x} = x − x²/2! + x³/3! − … − x⁶/6! + x⁷/7!
+    Real q = x * static_cast<Real>(1.0 / 5040.0);
+    q = x * (static_cast<Real>(1.0 / 720.0) - q);
+    q = x * (static_cast<Real>(1.0 / 120.0) - q);
+    q = x * (static_cast<Real>(1.0 / 24.0) - q);
+    q = x * (static_cast<Real>(1.0 / 6.0) - q);
+    q = Real{0.5} - q;
+    return x - (x * x) * q;
+  }
+  return -std::expm1(-x);
+}
+
 }  // namespace detail::rc
 
 /// One term of a sensor (probe): `weight` × the temperature of `node`.
@@ -256,6 +276,8 @@ class rc_probe {
  public:
   /// Sum of the weights (the probe reads `weight_sum × T_amb` at ambient).
   [[nodiscard]] Real weight_sum() const noexcept { return weight_sum_; }
+  /// The probe in the modal basis: it reads `weight_sum·T_amb + modal_row()·y` in state y.
+  [[nodiscard]] std::span<const Real> modal_row() const noexcept { return {row_.data(), n_}; }
 
  private:
   friend class rc_network<Real, MaxNodes>;
@@ -572,7 +594,7 @@ class rc_network {
     THERMO_ASSERT(std::isfinite(dt) && dt >= Real{0});
     if (!(dt == decay_dt_)) {  // NaN initially: always recompute the first time
       for (std::size_t k = 0; k < n_; ++k) {
-        gain_[k] = -std::expm1(-lambda_[k] * dt);  // 1 − e^{−λΔt}, accurate for small λΔt
+        gain_[k] = detail::rc::step_gain(lambda_[k] * dt);  // 1 − e^{−λΔt}, accurate for small λΔt
       }
       decay_dt_ = dt;
     }
@@ -582,6 +604,64 @@ class rc_network {
     for (std::size_t k = 0; k < n_; ++k) {
       y[k] += (ys[k] - y[k]) * m[k];
     }
+  }
+
+  /// The gains `1 − e^{−λ_k dt}` of a step of `dt` seconds (as `step(dt)` computes them), into `out`
+  /// (`out.size() >= size()`), for `step(gains)`: callers that alternate between a few step
+  /// lengths (the simulation's trace rows between events) keep each length's gains.
+  /// Precondition: dt finite and ≥ 0.
+  void step_gains(Real dt, std::span<Real> out) const noexcept {
+    THERMO_ASSERT(std::isfinite(dt) && dt >= Real{0});
+    THERMO_ASSERT(out.size() >= n_);
+    for (std::size_t k = 0; k < n_; ++k) {
+      out[k] = detail::rc::step_gain(lambda_[k] * dt);
+    }
+  }
+
+  /// Advances the state by the step whose gains `step_gains` wrote: bit-identical to `step(dt)`
+  /// for the same `dt`, without any `exp`. O(N). Precondition: gains.size() >= size(), and they
+  /// were made by this network since its last `init` or rebuild.
+  void step(std::span<const Real> gains) noexcept {
+    THERMO_ASSERT(gains.size() >= n_);
+    Real* y = y_.data();
+    const Real* ys = yss_.data();
+    for (std::size_t k = 0; k < n_; ++k) {
+      y[k] += (ys[k] - y[k]) * gains[k];
+    }
+  }
+
+  /// The modal state (`size()` amplitudes): with `set_modal_state`, a snapshot to look ahead
+  /// from and come back to.
+  [[nodiscard]] std::span<const Real> modal_state() const noexcept { return {y_.data(), n_}; }
+
+  /// Restores a state read by `modal_state()` (of this network since its last `init` or
+  /// rebuild). O(N).
+  /// @return `invalid_argument` ("modal state size") when `y.size() != size()`; `not_finite`
+  ///         ("modal state", mode) — nothing is changed then.
+  [[nodiscard]] error set_modal_state(std::span<const Real> y) noexcept {
+    if (y.size() != n_) {
+      return {errc::invalid_argument, "modal state size"};
+    }
+    for (std::size_t k = 0; k < n_; ++k) {
+      if (!std::isfinite(y[k])) {
+        return {errc::not_finite, "modal state", detail::rc::idx(k)};
+      }
+    }
+    for (std::size_t k = 0; k < n_; ++k) {
+      y_[k] = y[k];
+    }
+    return {};
+  }
+
+  /// The modal steady state of the current power and ambient (`size()` amplitudes): the state
+  /// every mode decays towards, `y(t + τ) = y_ss + (y(t) − y_ss)·e^{−λτ}`.
+  [[nodiscard]] std::span<const Real> modal_steady_state() const noexcept { return {yss_.data(), n_}; }
+
+  /// Row i of the modal-to-node map: T_i = T_amb + modal_row(i)·y in state y (what
+  /// `temperature(i)` computes, with `detail::linalg::dot`).
+  [[nodiscard]] std::span<const Real> modal_row(std::size_t i) const noexcept {
+    THERMO_ASSERT(i < n_);
+    return {r_.data() + i * ld, n_};
   }
 
   /// Temperature of node i. O(N) (one row product).
@@ -940,14 +1020,22 @@ class rc_network {
   }
 
   void update_steady() noexcept {
-    Real* ys = yss_.data();
-    for (std::size_t k = 0; k < n_; ++k) {
-      ys[k] = Real{0};
-    }
+    // y_ss[k] = Σ_j p_j·W_jk over the powered nodes, summed in j order.
+    std::array<std::size_t, MaxNodes> on;
+    std::size_t nnz = 0;
     for (std::size_t j = 0; j < n_; ++j) {
-      if (p_[j] != Real{0}) {
-        detail::linalg::axpy(p_[j], w_.data() + j * ld, ys, n_);
+      on[nnz] = j;
+      nnz += p_[j] != Real{0} ? 1U : 0U;
+    }
+    Real* ys = yss_.data();
+    const Real* w = w_.data();
+    for (std::size_t k = 0; k < n_; ++k) {
+      Real acc{0};
+      for (std::size_t t = 0; t < nnz; ++t) {
+        const std::size_t j = on[t];
+        acc += p_[j] * w[j * ld + k];
       }
+      ys[k] = acc;
     }
   }
 

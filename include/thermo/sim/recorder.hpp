@@ -117,6 +117,22 @@ class recorder {
     return true;
   }
 
+  /// Appends a row whose `columns()` values the caller writes in place through the returned
+  /// pointer (what `append` does without the copy); nullptr when the recorder is full, and the
+  /// row is then counted as dropped. Never allocates. O(1).
+  [[nodiscard]] double* append_row(sim_time t, event_kind kind, std::uint32_t source) noexcept {
+    if (rows_ == max_rows_) {
+      ++dropped_;
+      return nullptr;
+    }
+    times_[rows_] = t;
+    kinds_[rows_] = kind;
+    sources_[rows_] = source;
+    double* row = values_.data() + rows_ * channels_.size();
+    ++rows_;
+    return row;
+  }
+
   [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
   [[nodiscard]] std::size_t capacity() const noexcept { return max_rows_; }
   [[nodiscard]] std::size_t columns() const noexcept { return channels_.size(); }

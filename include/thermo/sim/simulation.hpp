@@ -716,7 +716,6 @@ class simulation {
     // Timers.
     queue_.set_kind(timer_scenario, static_cast<std::uint8_t>(event_kind::scenario));
     queue_.set_kind(timer_leakage, static_cast<std::uint8_t>(event_kind::leakage));
-    queue_.set_kind(timer_sample, static_cast<std::uint8_t>(event_kind::sample));
     queue_.set_kind(timer_tick, static_cast<std::uint8_t>(event_kind::tick));
     for (std::size_t z = 0; z < zone_count_; ++z) {
       queue_.set_kind(zone_timer(z, zt_poll), static_cast<std::uint8_t>(event_kind::poll));
@@ -773,9 +772,7 @@ class simulation {
     if (leakage_ && opt_.mode == time_mode::event_driven) {
       queue_.schedule(timer_leakage, t0 + opt_.leakage_interval);
     }
-    if (recorder_ != nullptr && opt_.record_interval.count() > 0) {
-      queue_.schedule(timer_sample, t0 + opt_.record_interval);
-    }
+    next_sample_ = recorder_ != nullptr && opt_.record_interval.count() > 0 ? t0 + opt_.record_interval : workload::never;
     if (opt_.mode == time_mode::fixed_step) {
       queue_.schedule(timer_tick, next_grid(t0, opt_.fixed_step));
     }
@@ -808,7 +805,10 @@ class simulation {
         break;
       }
       const queued_event ev = queue_.pop();
-      advance_to(ev.time);
+      if (ev.time > now_) {
+        record_samples(ev.time, false);
+        advance_to(ev.time);
+      }
       dispatch(ev.timer);
       ++metrics_.events;
       if (inputs_dirty_) {
@@ -816,14 +816,14 @@ class simulation {
       }
       read_sensors();
       observe_peaks();
-      if (sample_due_ || (opt_.record_events && recorder_ != nullptr)) {
+      if (opt_.record_events && recorder_ != nullptr) {
         record(static_cast<event_kind>(ev.kind), source_of(ev.timer));
-        sample_due_ = false;
       }
       if (status_ != run_status::running) {
         return status_;
       }
     }
+    record_samples(end, true);
     if (end > now_) {
       advance_to(end);
     }
@@ -1072,12 +1072,15 @@ class simulation {
     std::uint64_t used{0};
   };
 
+  // Trace row width at most.
+  static constexpr std::size_t row_capacity = Limits::nodes + Limits::sensors + Limits::zones + 4 * Limits::domains +
+                                              Limits::cooling_devices + Limits::channels;
+
   // ---------------------------------------------------------------- timers
   static constexpr std::size_t timer_scenario = 0;
   static constexpr std::size_t timer_leakage = 1;
-  static constexpr std::size_t timer_sample = 2;
-  static constexpr std::size_t timer_tick = 3;
-  static constexpr std::size_t timer_zones = 4;
+  static constexpr std::size_t timer_tick = 2;
+  static constexpr std::size_t timer_zones = 3;
   static constexpr std::size_t zt_poll = 0;
   static constexpr std::size_t zt_irq = 1;
   static constexpr std::size_t zt_read = 2;
@@ -1195,6 +1198,7 @@ class simulation {
     net_slot& slot = nets_[victim];
     slot.valid = false;
     decay_until_ = sim_time{-1};  // eigenvalues change
+    decay_bound_until_ = sim_time{-1};
     if (const error e = slot.net.init(scratch_); !e.ok()) {
       return e;
     }
@@ -1320,9 +1324,6 @@ class simulation {
     } else if (timer == timer_leakage) {
       mark_leaky_domains();
       queue_.schedule(timer_leakage, now_ + opt_.leakage_interval);
-    } else if (timer == timer_sample) {
-      sample_due_ = true;  // recorded once the instant's other work is done
-      queue_.schedule(timer_sample, now_ + opt_.record_interval);
     } else if (timer == timer_tick) {
       run_tick();
       queue_.schedule(timer_tick, now_ + opt_.fixed_step);
@@ -1929,23 +1930,52 @@ class simulation {
     return std::max(t, now_ + sim_duration{1});
   }
 
-  /// A sensor's temperature as steady + Σ a_k e^{−λ_k τ} under the current inputs.
+  /// A sensor's temperature as steady + Σ a_k e^{−λ_k τ} under the current inputs, with the
+  /// sums every screen of the round needs (so each screen of a level is O(1)): the rising and
+  /// falling amplitudes, their sizes, and — once a screen needs them — their values at the
+  /// end of the round's horizon.
   struct expansion {
     double steady{0.0};
     std::array<double, Limits::nodes> a{};
+    double rising{0.0};   ///< Σ a_k over a_k > 0
+    double falling{0.0};  ///< Σ a_k over a_k < 0
+    double size{0.0};     ///< Σ |a_k|
+    double rising_end{0.0};   ///< Σ a_k d_k over a_k > 0, d_k ≤ e^{−λ_k H} (H: `ends_until` − now)
+    double falling_end{0.0};  ///< Σ a_k d_k over a_k < 0
+    sim_time ends_until{-1};  ///< the horizon the ends are for (−1: not yet computed)
+    bool ends_exact{false};   ///< d_k = e^{−λ_k H} (else the cheap lower bound)
   };
   void expand(std::size_t sensor, expansion& ex) const noexcept {
+    // rc_network::modal_expansion's arithmetic, with the sums in the same pass.
     const net_slot& ns = nets_[cur_net_];
-    ex.steady = ns.net.modal_expansion(ns.probes[sensor], std::span<double>(ex.a.data(), base_.size()));
+    const std::size_t n = base_.size();
+    const probe_type& probe = ns.probes[sensor];
+    const double* r = probe.modal_row().data();
+    const double* y = ns.net.modal_state().data();
+    const double* yss = ns.net.modal_steady_state().data();
+    double steady = probe.weight_sum() * ns.net.ambient();
+    double up = 0.0;
+    double down = 0.0;
+    double size = 0.0;
+    for (std::size_t k = 0; k < n; ++k) {
+      steady += r[k] * yss[k];
+      const double c = r[k] * (y[k] - yss[k]);
+      ex.a[k] = c;
+      up += c > 0.0 ? c : 0.0;
+      down += c < 0.0 ? c : 0.0;
+      size += std::fabs(c);
+    }
+    ex.steady = steady;
+    ex.rising = up;
+    ex.falling = down;
+    ex.size = size;
+    ex.ends_until = sim_time{-1};
   }
 
   /// The band past a level for sensor expansion `ex`: 1 nK or 16× the search's own rounding
   /// allowance, whichever is larger.
   [[nodiscard]] double band(const expansion& ex, double level) const noexcept {
-    double scale = std::fabs(ex.steady) + std::fabs(level);
-    for (std::size_t k = 0; k < base_.size(); ++k) {
-      scale += std::fabs(ex.a[k]);
-    }
+    const double scale = (std::fabs(ex.steady) + std::fabs(level)) + ex.size;
     const double rounding = 64.0 * static_cast<double>(base_.size() + 8) * std::numeric_limits<double>::epsilon() * scale;
     return std::max(min_band, rounding);
   }
@@ -1961,48 +1991,41 @@ class simulation {
   /// of the helpful modes at full strength cannot reach it (no `exp`), or within the horizon by
   /// the same bound with the opposing modes at their end values; only then the exact search
   /// (`rc_network::first_crossing`) runs. Event times are rounded up to whole nanoseconds.
-  [[nodiscard]] found find_crossing(const expansion& ex, std::size_t sensor, double thr, crossing_direction dir,
+  [[nodiscard]] found find_crossing(expansion& ex, std::size_t sensor, double thr, crossing_direction dir,
                                     sim_time until) noexcept {
     if (!std::isfinite(thr)) {
       return {workload::never, false};
     }
     const net_slot& ns = nets_[cur_net_];
     const std::size_t n = base_.size();
-    const double sgn = dir == crossing_direction::rising ? 1.0 : -1.0;
-    const double horizon = seconds_between(now_, until);
-    // margin(τ) = sgn·(value(τ) − thr) = c0 + Σ c_k e^{−λ_k τ}; reached when ≥ 0.
-    const double c0 = sgn * (ex.steady - thr);
-    double helpful = 0.0;
-    double scale = std::fabs(ex.steady) + std::fabs(thr);
-    for (std::size_t k = 0; k < n; ++k) {
-      const double c = sgn * ex.a[k];
-      scale += std::fabs(c);
-      helpful += c > 0.0 ? c : 0.0;
-    }
+    const bool rising = dir == crossing_direction::rising;
+    // margin(τ) = sgn·(value(τ) − thr) = c0 + Σ c_k e^{−λ_k τ} with c_k = sgn·a_k; reached when
+    // ≥ 0. The modes that help (c_k > 0) give at most Σ c_k (at τ = 0) …
+    const double c0 = rising ? ex.steady - thr : thr - ex.steady;
+    const double helpful = rising ? ex.rising : -ex.falling;
+    const double scale = (std::fabs(ex.steady) + std::fabs(thr)) + ex.size;
     // Rounding allowance, as generous as the search's own (so a screen never rejects a level the
     // search would report as touched).
     const double slack = 16.0 * static_cast<double>(n + 8) * std::numeric_limits<double>::epsilon() * scale;
     if (c0 + helpful < -slack) {
       return {workload::never, false};
     }
-    // The opposing modes at the end of the horizon: e^{−λ_k H}, shared by every screen of this
-    // round of searches (computed once).
-    if (decay_until_ != until || decay_net_ != cur_net_) {
-      for (std::size_t k = 0; k < n; ++k) {
-        const double x = ns.net.eigenvalue(k) * horizon;
-        decay_[k] = x < 700.0 ? std::exp(-x) : 0.0;
-      }
-      decay_until_ = until;
-      decay_net_ = cur_net_;
+    // … and the opposing ones (c_k < 0) take at least c_k e^{−λ_k H} within the horizon H.
+    // Screened first with a lower bound d_k ≤ e^{−λ_k H} that needs no `exp` (a weaker but
+    // still sound screen), then, only if that cannot decide, with e^{−λ_k H} itself.
+    if (ex.ends_until != until) {
+      mode_ends(ex, until, false);
     }
-    double opposing_end = 0.0;
-    for (std::size_t k = 0; k < n; ++k) {
-      const double c = sgn * ex.a[k];
-      opposing_end += c < 0.0 ? c * decay_[k] : 0.0;
-    }
-    if (c0 + helpful + opposing_end < -slack) {
+    if (c0 + helpful + (rising ? ex.falling_end : -ex.rising_end) < -slack) {
       return {workload::never, true};
     }
+    if (!ex.ends_exact) {
+      mode_ends(ex, until, true);
+      if (c0 + helpful + (rising ? ex.falling_end : -ex.rising_end) < -slack) {
+        return {workload::never, true};
+      }
+    }
+    const double horizon = seconds_between(now_, until);
     ++metrics_.searches;
     crossing_options<double> o;
     o.time_tolerance = opt_.crossing_tolerance;
@@ -2012,6 +2035,44 @@ class simulation {
       return {workload::never, true};
     }
     return {now_ + ceil_ns(r->time), true};
+  }
+
+  /// The ends of `ex` at horizon `until`: with e^{−λ_k H} (`exact`), or with its lower bound
+  /// max(0, 1 − x + x²/2 − x³/6), x = λ_k H (Taylor's alternating remainder: the cubic is below
+  /// e^{−x} for every x ≥ 0; its few-ulp rounding is inside the screens' slack). Both factor
+  /// sets are shared by every screen of a round of searches (computed once per horizon end:
+  /// a later round with the same end reuses factors for a longer horizon, which only weakens
+  /// the screen — still sound).
+  void mode_ends(expansion& ex, sim_time until, bool exact) noexcept {
+    const std::size_t n = base_.size();
+    const network_type& net = nets_[cur_net_].net;
+    std::array<double, Limits::nodes>& d = exact ? decay_ : decay_bound_;
+    sim_time& d_until = exact ? decay_until_ : decay_bound_until_;
+    std::size_t& d_net = exact ? decay_net_ : decay_bound_net_;
+    if (d_until != until || d_net != cur_net_) {
+      const double horizon = seconds_between(now_, until);
+      for (std::size_t k = 0; k < n; ++k) {
+        const double x = net.eigenvalue(k) * horizon;
+        if (exact) {
+          d[k] = x < 700.0 ? std::exp(-x) : 0.0;
+        } else {
+          d[k] = std::max(0.0, 1.0 - x * (1.0 - x * (0.5 - x * (1.0 / 6.0))));
+        }
+      }
+      d_until = until;
+      d_net = cur_net_;
+    }
+    double up = 0.0;
+    double down = 0.0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const double v = ex.a[k] * d[k];
+      up += ex.a[k] > 0.0 ? v : 0.0;
+      down += ex.a[k] < 0.0 ? v : 0.0;
+    }
+    ex.rising_end = up;
+    ex.falling_end = down;
+    ex.ends_until = until;
+    ex.ends_exact = exact;
   }
 
   // ---------------------------------------------------------------- observers (metrics)
@@ -2078,7 +2139,7 @@ class simulation {
     search_dirty_ = true;
   }
 
-  void observer_search(std::size_t z, const expansion& ex, sim_time until) noexcept {
+  void observer_search(std::size_t z, expansion& ex, sim_time until) noexcept {
     zone_slot& s = zones_[z];
     s.obs_dirty = false;
     s.obs_valid = workload::never;
@@ -2180,7 +2241,7 @@ class simulation {
     return rise || fall;
   }
 
-  void comparator_search(std::size_t z, const expansion& ex, sim_time until) noexcept {
+  void comparator_search(std::size_t z, expansion& ex, sim_time until) noexcept {
     zone_slot& s = zones_[z];
     s.cmp_dirty = false;
     s.cmp_valid = workload::never;
@@ -2247,20 +2308,27 @@ class simulation {
     }
   }
 
-  void observe_peaks() noexcept {
+  void observe_peaks() noexcept { observe_peaks(sensed_.data(), now_); }
+
+  /// Zone peaks and overshoots for the sensor values `sensed` at time `at`.
+  void observe_peaks(const double* sensed, sim_time at) noexcept {
     for (std::size_t z = 0; z < zone_count_; ++z) {
-      const zone_slot& s = zones_[z];
-      const double t = sensed_[s.sensor];
-      zone_metrics<Limits::trips>& m = metrics_.zones[z];
-      if (t > m.peak_c) {
-        m.peak_c = t;
-        m.peak_time = now_;
-      }
-      for (std::size_t i = 0; i < m.trips.size(); ++i) {
-        if (s.obs_above[i]) {
-          const double over = t - static_cast<double>(m.trips[i].temperature.count()) / 1000.0;
-          m.trips[i].max_overshoot_c = std::max(m.trips[i].max_overshoot_c, over);
-        }
+      observe_zone_peak(z, sensed[zones_[z].sensor], at);
+    }
+  }
+
+  /// Zone `z`'s peak and overshoots for its sensed temperature `t` at time `at`.
+  void observe_zone_peak(std::size_t z, double t, sim_time at) noexcept {
+    const zone_slot& s = zones_[z];
+    zone_metrics<Limits::trips>& m = metrics_.zones[z];
+    if (t > m.peak_c) {
+      m.peak_c = t;
+      m.peak_time = at;
+    }
+    for (std::size_t i = 0; i < m.trips.size(); ++i) {
+      if (s.obs_above[i]) {
+        const double over = t - static_cast<double>(m.trips[i].temperature.count()) / 1000.0;
+        m.trips[i].max_overshoot_c = std::max(m.trips[i].max_overshoot_c, over);
       }
     }
   }
@@ -2296,11 +2364,179 @@ class simulation {
     recorder_->configure(std::move(ch));
   }
 
+  /// Trace rows are not events: the rows due before `limit` (and at it when `inclusive`) are
+  /// made here, before the plant advances past them. The plant is linear with constant inputs
+  /// between two events, so each row's state is the last event's state stepped exactly to the
+  /// row's time (a step of one record interval reuses its gains, no `exp`), and every other
+  /// channel keeps its value from the event. The simulation's own state is not changed, so the
+  /// trajectory, and with it every control decision, does not depend on the record interval,
+  /// and a row costs no queue operation. A row at an instant with events comes after all of
+  /// them (`inclusive` is false until the instant is done).
+  void record_samples(sim_time limit, bool inclusive) noexcept {
+    if (next_sample_ > limit || (!inclusive && next_sample_ == limit)) {
+      return;
+    }
+    if (integrating_temps() || !channels_.empty()) {
+      record_samples_shown(limit, inclusive);
+      return;
+    }
+    const std::size_t n = base_.size();
+    const std::size_t m = n + sensors_.size();  // the row's plant channels: nodes, then sensors
+    const network_type& net = nets_[cur_net_].net;
+    refresh_sample_gains();
+    std::array<double, Limits::nodes> y;
+    const std::span<const double> y_event = net.modal_state();
+    const std::span<const double> yss = net.modal_steady_state();
+    std::copy_n(y_event.data(), n, y.data());
+    std::array<double, Limits::nodes + Limits::sensors> offset;  // T_amb, weight_sum·T_amb
+    for (std::size_t i = 0; i < n; ++i) {
+      offset[i] = net.ambient();
+    }
+    for (std::size_t s = 0; s < sensors_.size(); ++s) {
+      offset[n + s] = nets_[cur_net_].probes[s].weight_sum() * net.ambient();
+    }
+    std::array<double, row_capacity> row;  // the inputs' channels (after m); a row to drop
+    fill_row_inputs(row);
+    std::array<double, Limits::nodes + Limits::sensors> high;
+    std::array<sim_time, Limits::nodes + Limits::sensors> high_at;
+    for (std::size_t i = 0; i < m; ++i) {
+      high[i] = -std::numeric_limits<double>::infinity();
+      high_at[i] = workload::never;
+    }
+    sim_time at = now_;
+    while (next_sample_ < limit || (inclusive && next_sample_ == limit)) {
+      const sim_time t = next_sample_;
+      if (t > at) {
+        std::array<double, Limits::nodes> first;
+        const double* g = sample_gain_.data();
+        if (t - at != opt_.record_interval) {  // the first row after an event
+          net.step_gains(seconds_between(at, t), std::span<double>(first.data(), n));
+          g = first.data();
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+          y[k] += (yss[k] - y[k]) * g[k];  // = rc_network::step
+        }
+        at = t;
+      }
+      double* out = recorder_->append_row(t, event_kind::sample, 0);
+      if (out == nullptr) {
+        out = row.data();  // dropped by a full recorder: it still counts for the peaks
+      } else {
+        std::copy(row.data() + m, row.data() + row_size_, out + m);
+      }
+      // Node temperatures and sensor values: the same bits as temperature(i) and the sensor's
+      // reading would have in this state.
+      thermo::detail::linalg::dots(row_map_.data(), m, y.data(), n, offset.data(), out);
+      for (std::size_t i = 0; i < n; ++i) {
+        high[i] = std::max(high[i], out[i]);  // node peaks carry no time
+      }
+      for (std::size_t i = n; i < m; ++i) {
+        if (out[i] > high[i]) {
+          high[i] = out[i];
+          high_at[i] = t;
+        }
+      }
+      next_sample_ = t + opt_.record_interval;
+    }
+    // Peaks over the rows: each channel's highest value (a sensor's first reached at high_at).
+    // A zone's overshoot above a trip it is above (for the whole gap) is highest there too.
+    for (std::size_t i = 0; i < n; ++i) {
+      metrics_.node_peak_c[i] = std::max(metrics_.node_peak_c[i], high[i]);
+    }
+    for (std::size_t z = 0; z < zone_count_; ++z) {
+      const std::size_t c = n + zones_[z].sensor;
+      if (high_at[c] != workload::never) {
+        observe_zone_peak(z, high[c], high_at[c]);
+      }
+    }
+  }
+
+  /// The gains of one record-interval step and the modal rows of nodes and sensors (packed,
+  /// one after the other) for the current network, rebuilt after a network change only.
+  void refresh_sample_gains() noexcept {
+    const net_slot& slot = nets_[cur_net_];
+    const network_type& net = slot.net;
+    if (sample_gain_net_ != cur_net_ || sample_gain_generation_ != net.generation()) {
+      const std::size_t n = base_.size();
+      const std::size_t m = n + sensors_.size();
+      net.step_gains(seconds_between(sim_time{0}, sim_time{0} + opt_.record_interval), std::span<double>(sample_gain_.data(), n));
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::span<const double> r = i < n ? net.modal_row(i) : slot.probes[i - n].modal_row();
+        for (std::size_t k = 0; k < n; ++k) {
+          row_map_[i * n + k] = r[k];
+        }
+      }
+      sample_gain_net_ = cur_net_;
+      sample_gain_generation_ = net.generation();
+    }
+  }
+
+  /// `record_samples` when the rows need the simulation itself at the row's time: custom
+  /// channels (they may read anything, e.g. `now()` and `temperature(i)`) and the fixed-step
+  /// RK4 reference (its state is the node temperatures). The plant's state is stepped to each
+  /// row exactly as above, shown for the row, and put back afterwards.
+  void record_samples_shown(sim_time limit, bool inclusive) noexcept {
+    const sim_time event_time = now_;
+    const std::size_t n = base_.size();
+    const bool rk4 = integrating_temps();
+    network_type& net = nets_[cur_net_].net;
+    if (rk4) {
+      std::copy_n(temps_.data(), n, sample_state_.data());
+    } else {
+      const std::span<const double> y = net.modal_state();
+      std::copy_n(y.data(), n, sample_state_.data());
+      refresh_sample_gains();
+    }
+    std::array<double, Limits::sensors> sensed_at_event;
+    std::copy_n(sensed_.data(), sensors_.size(), sensed_at_event.data());
+    std::array<double, row_capacity> row;
+    fill_row_inputs(row);
+    while (next_sample_ < limit || (inclusive && next_sample_ == limit)) {
+      const sim_time t = next_sample_;
+      if (t > now_) {
+        if (rk4) {
+          rk4_step(net, std::span<double>(temps_.data(), n), std::span<const double>(node_power_.data(), n), seconds_between(now_, t));
+        } else if (t - now_ == opt_.record_interval) {
+          net.step(std::span<const double>(sample_gain_.data(), n));
+        } else {
+          std::array<double, Limits::nodes> g;
+          net.step_gains(seconds_between(now_, t), std::span<double>(g.data(), n));
+          net.step(std::span<const double>(g.data(), n));
+        }
+        now_ = t;
+        read_sensors();
+      }
+      observe_peaks(sensed_.data(), now_);
+      fill_row_plant(row);
+      recorder_->append(now_, event_kind::sample, 0, std::span<const double>(row.data(), row_size_));
+      next_sample_ = t + opt_.record_interval;
+    }
+    if (now_ != event_time) {
+      if (rk4) {
+        std::copy_n(sample_state_.data(), n, temps_.data());
+      } else {
+        const error e = net.set_modal_state(std::span<const double>(sample_state_.data(), n));
+        THERMO_ASSERT(e.ok());
+        static_cast<void>(e);
+      }
+      std::copy_n(sensed_at_event.data(), sensors_.size(), sensed_.data());
+      now_ = event_time;
+    }
+  }
+
   void record(event_kind kind, std::uint32_t source) noexcept {
     if (recorder_ == nullptr) {
       return;
     }
-    std::array<double, row_capacity> row;  // filled below (no zeroing: this runs at every sample)
+    std::array<double, row_capacity> row;  // filled below (no zeroing: this runs at every event)
+    fill_row_inputs(row);
+    fill_row_plant(row);
+    recorder_->append(now_, kind, source, std::span<const double>(row.data(), row_size_));
+  }
+
+  /// The row's plant channels (node temperatures, sensors) and custom channels; updates the
+  /// node peaks.
+  void fill_row_plant(std::array<double, row_capacity>& row) noexcept {
     std::size_t k = 0;
     for (std::size_t i = 0; i < base_.size(); ++i) {
       row[k] = temperature(i);
@@ -2310,6 +2546,15 @@ class simulation {
     for (std::size_t s = 0; s < sensors_.size(); ++s) {
       row[k++] = sensed_[s];
     }
+    k = row_size_ - channels_.size();
+    for (const custom_channel& c : channels_) {
+      row[k++] = c.fn(c.ctx);
+    }
+  }
+
+  /// The row's channels that change only at events: zone temperatures, domains, cooling states.
+  void fill_row_inputs(std::array<double, row_capacity>& row) const noexcept {
+    std::size_t k = base_.size() + sensors_.size();
     for (std::size_t z = 0; z < zone_count_; ++z) {
       const millicelsius t = zones_[z].zone.temperature();
       row[k++] = t == control::temp_init ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(t.count()) / 1000.0;
@@ -2323,15 +2568,9 @@ class simulation {
     for (const cooling_slot& c : cooling_) {
       row[k++] = static_cast<double>(c.applied);  // = cur_state() after every update
     }
-    for (const custom_channel& c : channels_) {
-      row[k++] = c.fn(c.ctx);
-    }
-    THERMO_ASSERT(k == row_size_);
-    recorder_->append(now_, kind, source, std::span<const double>(row.data(), k));
+    THERMO_ASSERT(k + channels_.size() == row_size_);
   }
 
-  static constexpr std::size_t row_capacity = Limits::nodes + Limits::sensors + Limits::zones + 4 * Limits::domains +
-                                              Limits::cooling_devices + Limits::channels;
 
   // ---------------------------------------------------------------- members
   // Cooling devices are declared before the zones: zones unlink their instances from the
@@ -2357,6 +2596,9 @@ class simulation {
   std::array<double, Limits::nodes> decay_{};        // e^{−λ_k H} of the current search round
   sim_time decay_until_{-1};
   std::size_t decay_net_{static_cast<std::size_t>(-1)};
+  std::array<double, Limits::nodes> decay_bound_{};  // its cheap lower bound (see mode_ends)
+  sim_time decay_bound_until_{-1};
+  std::size_t decay_bound_net_{static_cast<std::size_t>(-1)};
   event_queue<timer_count> queue_{};
   metrics_type metrics_{};
   sim_options opt_{};
@@ -2371,6 +2613,12 @@ class simulation {
   std::uint64_t network_builds_{0};
   sim_time now_{0};
   sim_time t0_{0};
+  sim_time next_sample_{workload::never};  // the next trace row's time (never: no trace)
+  std::array<double, Limits::nodes> sample_state_{};  // the plant at the last event, while rows are made
+  std::array<double, Limits::nodes> sample_gain_{};   // step gains of one record interval …
+  std::array<double, Limits::nodes*(Limits::nodes + Limits::sensors)> row_map_{};  // … modal rows of nodes and sensors …
+  std::uint64_t sample_gain_generation_{0};           // … for this network generation …
+  std::size_t sample_gain_net_{static_cast<std::size_t>(-1)};  // … of this cached network
   double ambient_{25.0};
   run_status status_{run_status::not_started};
   bool plant_set_{false};
@@ -2381,7 +2629,6 @@ class simulation {
   bool search_dirty_{false};
   bool power_applied_{false};
   bool power_dirty_{true};
-  bool sample_due_{false};
 };
 
 }  // namespace thermo::sim

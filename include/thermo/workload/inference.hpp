@@ -450,11 +450,18 @@ class inference {
     // probability MaxSamples / i.
     const std::uint64_t j = uniform_below(rng_, completed_);
     if (j < MaxSamples) {
-      for (auto k = static_cast<std::size_t>(j); k + 1U < samples_used_; ++k) {
+      // Remove sorted entry j and insert the latency in order, in one pass over the entries
+      // between the two positions (the same array as removing, then `insert_sorted`).
+      auto k = static_cast<std::size_t>(j);
+      while (k + 1U < samples_used_ && samples_[k + 1U] <= latency) {
         samples_[k] = samples_[k + 1U];
+        ++k;
       }
-      --samples_used_;
-      insert_sorted(latency);
+      while (k > 0U && samples_[k - 1U] > latency) {
+        samples_[k] = samples_[k - 1U];
+        --k;
+      }
+      samples_[k] = latency;
     }
   }
 
