@@ -249,18 +249,39 @@ TEST_CASE("rows a full recorder drops still count for the peaks", "[sim][recorde
   CHECK(mb.node_peak_c[0] == highest);
 }
 
+TEST_CASE("a recorder detached or swapped for an unconfigured one mid-run takes no rows and breaks nothing",
+          "[sim][recorder]") {
+  sim::sim_options o;
+  o.record_interval = 10ms;
+  const bool channel = GENERATE(true, false);
+  rig r(o, 5000, 0.0, channel);
+  r.s->run_until(sim_time{1s});
+  REQUIRE(r.rec.rows() == 101);
+  sim::recorder other(100);  // never configured: no columns
+  r.s->set_recorder(&other);
+  r.s->run_until(sim_time{2s});
+  CHECK(other.rows() == 0);
+  CHECK(other.dropped() == 100);
+  r.s->set_recorder(nullptr);
+  r.s->run_until(sim_time{3s});
+  CHECK(r.rec.rows() == 101);
+  CHECK(std::isfinite(r.s->temperature(0)));
+}
+
 TEST_CASE("append_row hands out a row to fill in place, and counts drops when full", "[sim][recorder]") {
   sim::recorder rec(2);
   rec.configure({{"a", "C", sim::channel_kind::custom, 0}, {"b", "W", sim::channel_kind::custom, 1}});
-  double* r0 = rec.append_row(sim_time{5ms}, sim::event_kind::sample, 3);
+  CHECK(rec.append_row(sim_time{4ms}, sim::event_kind::sample, 3, 3) == nullptr);  // wrong width
+  CHECK(rec.dropped() == 1);
+  double* r0 = rec.append_row(sim_time{5ms}, sim::event_kind::sample, 3, 2);
   REQUIRE(r0 != nullptr);
   r0[0] = 1.5;
   r0[1] = -2.0;
   const std::array<double, 2> v{7.0, 8.0};
   CHECK(rec.append(sim_time{6ms}, sim::event_kind::poll, 1, v));
-  CHECK(rec.append_row(sim_time{7ms}, sim::event_kind::sample, 0) == nullptr);
+  CHECK(rec.append_row(sim_time{7ms}, sim::event_kind::sample, 0, 2) == nullptr);  // full
   CHECK(rec.rows() == 2);
-  CHECK(rec.dropped() == 1);
+  CHECK(rec.dropped() == 2);
   CHECK(rec.time(0) == sim_time{5ms});
   CHECK(rec.kind(0) == sim::event_kind::sample);
   CHECK(rec.source(0) == 3);

@@ -117,11 +117,11 @@ class recorder {
     return true;
   }
 
-  /// Appends a row whose `columns()` values the caller writes in place through the returned
-  /// pointer (what `append` does without the copy); nullptr when the recorder is full, and the
-  /// row is then counted as dropped. Never allocates. O(1).
-  [[nodiscard]] double* append_row(sim_time t, event_kind kind, std::uint32_t source) noexcept {
-    if (rows_ == max_rows_) {
+  /// Appends a row whose `columns` values the caller writes in place through the returned
+  /// pointer (what `append` does without the copy); nullptr — the row counted as dropped — when
+  /// the recorder is full or `columns != columns()`. Never allocates. O(1).
+  [[nodiscard]] double* append_row(sim_time t, event_kind kind, std::uint32_t source, std::size_t columns) noexcept {
+    if (rows_ == max_rows_ || columns != channels_.size()) {
       ++dropped_;
       return nullptr;
     }

@@ -2376,6 +2376,10 @@ class simulation {
     if (next_sample_ > limit || (!inclusive && next_sample_ == limit)) {
       return;
     }
+    if (recorder_ == nullptr) {  // detached during the run
+      next_sample_ = workload::never;
+      return;
+    }
     if (integrating_temps() || !channels_.empty()) {
       record_samples_shown(limit, inclusive);
       return;
@@ -2418,7 +2422,7 @@ class simulation {
         }
         at = t;
       }
-      double* out = recorder_->append_row(t, event_kind::sample, 0);
+      double* out = recorder_->append_row(t, event_kind::sample, 0, row_size_);
       if (out == nullptr) {
         out = row.data();  // dropped by a full recorder: it still counts for the peaks
       } else {
