@@ -517,6 +517,19 @@ TEST_CASE("step gains are 1 - exp(-x) to within one ulp, through the polynomial 
   CHECK(detail::rc::step_gain(800.0) == 1.0);
 }
 
+TEST_CASE("the cubic lower bound of exp(-x) is below exp(-x) everywhere and close for small x",
+          "[rc_network][gain]") {
+  for (double x = 0.0; x < 50.0; x += 1.3e-4) {
+    REQUIRE(detail::rc::exp_neg_lower_bound(x) <= std::exp(-x));
+    REQUIRE(detail::rc::exp_neg_lower_bound(x) >= 0.0);
+  }
+  for (double x = 1e-12; x < 0.01; x *= 1.01) {
+    CHECK(detail::rc::exp_neg_lower_bound(x) == Approx(std::exp(-x)).epsilon(x * x * x * x / 20.0 + 1e-15));
+  }
+  CHECK(detail::rc::exp_neg_lower_bound(0.0) == 1.0);
+  CHECK(detail::rc::exp_neg_lower_bound(2.0) == 0.0);
+}
+
 TEST_CASE("precomputed gains step exactly like step(dt), and a state snapshot restores exactly",
           "[rc_network]") {
   builder8 b;

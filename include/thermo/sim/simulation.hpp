@@ -2056,7 +2056,7 @@ class simulation {
         if (exact) {
           d[k] = x < 700.0 ? std::exp(-x) : 0.0;
         } else {
-          d[k] = std::max(0.0, 1.0 - x * (1.0 - x * (0.5 - x * (1.0 / 6.0))));
+          d[k] = thermo::detail::rc::exp_neg_lower_bound(x);
         }
       }
       d_until = until;
@@ -2387,7 +2387,7 @@ class simulation {
     const std::size_t n = base_.size();
     const std::size_t m = n + sensors_.size();  // the row's plant channels: nodes, then sensors
     const network_type& net = nets_[cur_net_].net;
-    refresh_sample_gains();
+    refresh_row_tables();
     std::array<double, Limits::nodes> y;
     const std::span<const double> y_event = net.modal_state();
     const std::span<const double> yss = net.modal_steady_state();
@@ -2411,12 +2411,8 @@ class simulation {
     while (next_sample_ < limit || (inclusive && next_sample_ == limit)) {
       const sim_time t = next_sample_;
       if (t > at) {
-        std::array<double, Limits::nodes> first;
-        const double* g = sample_gain_.data();
-        if (t - at != opt_.record_interval) {  // the first row after an event
-          net.step_gains(seconds_between(at, t), std::span<double>(first.data(), n));
-          g = first.data();
-        }
+        std::array<double, Limits::nodes> scratch;
+        const double* g = row_step_gains(at, t, scratch);
         for (std::size_t k = 0; k < n; ++k) {
           y[k] += (yss[k] - y[k]) * g[k];  // = rc_network::step
         }
@@ -2455,9 +2451,19 @@ class simulation {
     }
   }
 
+  /// The gains of a step from `from` to the row at `to`: one record interval's (cached), or —
+  /// for the first row after an event — computed into `scratch`.
+  const double* row_step_gains(sim_time from, sim_time to, std::array<double, Limits::nodes>& scratch) const noexcept {
+    if (to - from == opt_.record_interval) {
+      return sample_gain_.data();
+    }
+    nets_[cur_net_].net.step_gains(seconds_between(from, to), std::span<double>(scratch.data(), base_.size()));
+    return scratch.data();
+  }
+
   /// The gains of one record-interval step and the modal rows of nodes and sensors (packed,
   /// one after the other) for the current network, rebuilt after a network change only.
-  void refresh_sample_gains() noexcept {
+  void refresh_row_tables() noexcept {
     const net_slot& slot = nets_[cur_net_];
     const network_type& net = slot.net;
     if (sample_gain_net_ != cur_net_ || sample_gain_generation_ != net.generation()) {
@@ -2484,12 +2490,13 @@ class simulation {
     const std::size_t n = base_.size();
     const bool rk4 = integrating_temps();
     network_type& net = nets_[cur_net_].net;
+    std::array<double, Limits::nodes> at_event;  // the plant's state, put back afterwards
     if (rk4) {
-      std::copy_n(temps_.data(), n, sample_state_.data());
+      std::copy_n(temps_.data(), n, at_event.data());
     } else {
       const std::span<const double> y = net.modal_state();
-      std::copy_n(y.data(), n, sample_state_.data());
-      refresh_sample_gains();
+      std::copy_n(y.data(), n, at_event.data());
+      refresh_row_tables();
     }
     std::array<double, Limits::sensors> sensed_at_event;
     std::copy_n(sensed_.data(), sensors_.size(), sensed_at_event.data());
@@ -2500,12 +2507,9 @@ class simulation {
       if (t > now_) {
         if (rk4) {
           rk4_step(net, std::span<double>(temps_.data(), n), std::span<const double>(node_power_.data(), n), seconds_between(now_, t));
-        } else if (t - now_ == opt_.record_interval) {
-          net.step(std::span<const double>(sample_gain_.data(), n));
         } else {
-          std::array<double, Limits::nodes> g;
-          net.step_gains(seconds_between(now_, t), std::span<double>(g.data(), n));
-          net.step(std::span<const double>(g.data(), n));
+          std::array<double, Limits::nodes> scratch;
+          net.step(std::span<const double>(row_step_gains(now_, t, scratch), n));
         }
         now_ = t;
         read_sensors();
@@ -2517,9 +2521,9 @@ class simulation {
     }
     if (now_ != event_time) {
       if (rk4) {
-        std::copy_n(sample_state_.data(), n, temps_.data());
+        std::copy_n(at_event.data(), n, temps_.data());
       } else {
-        const error e = net.set_modal_state(std::span<const double>(sample_state_.data(), n));
+        const error e = net.set_modal_state(std::span<const double>(at_event.data(), n));
         THERMO_ASSERT(e.ok());
         static_cast<void>(e);
       }
@@ -2618,7 +2622,6 @@ class simulation {
   sim_time now_{0};
   sim_time t0_{0};
   sim_time next_sample_{workload::never};  // the next trace row's time (never: no trace)
-  std::array<double, Limits::nodes> sample_state_{};  // the plant at the last event, while rows are made
   std::array<double, Limits::nodes> sample_gain_{};   // step gains of one record interval …
   std::array<double, Limits::nodes*(Limits::nodes + Limits::sensors)> row_map_{};  // … modal rows of nodes and sensors …
   std::uint64_t sample_gain_generation_{0};           // … for this network generation …
