@@ -413,6 +413,61 @@ TEST_CASE("a full sample store keeps a sorted uniform reservoir and exact min, m
   CHECK(std::memcmp(ref.data(), samples.data(), samples.size() * sizeof(double)) == 0);
 }
 
+TEST_CASE("the reservoir matches plain Algorithm R when latencies rise and fall", "[inference]") {
+  // Back to back with the frequency switched every 0.37 s between 1, 0.5 and 2 GHz: latencies
+  // jump up and down, so a replaced entry's new place is on either side of the old one.
+  inference_config c;
+  c.work = simple_work;
+  c.seed = 7;
+  std::vector<thermo::test::state_change> changes;
+  const std::array<double, 3> f{1e9, 0.5e9, 2e9};
+  for (std::size_t k = 1; k < 80; ++k) {
+    changes.push_back({sim_time{milliseconds(370 * static_cast<std::int64_t>(k))}, domain_state{f[k % 3], 2e9, 1.0}});
+  }
+  auto w = make_ptr<small_inference>(c);
+  domain_state s = at_1ghz;
+  sim_time now{0};
+  sim_time started{0};
+  std::uint64_t seen = 0;
+  std::vector<double> latencies;  // in completion order: each inference starts at the last end
+  thermo::test::drive(*w, now, seconds(30), s, changes, [&](sim_time t) {
+    if (w->completed() != seen) {
+      seen = w->completed();
+      latencies.push_back(to_seconds(t - started));
+      started = t;
+    }
+  });
+  REQUIRE(latencies.size() > 200U);
+  REQUIRE(w->completed() == latencies.size());
+  CHECK(*std::max_element(latencies.begin(), latencies.end()) == w->latency_max_s());
+  CHECK(*std::min_element(latencies.begin(), latencies.end()) == w->latency_min_s());
+  std::size_t ups = 0;
+  std::size_t downs = 0;
+  for (std::size_t i = 1; i < latencies.size(); ++i) {
+    ups += latencies[i] > latencies[i - 1] ? 1U : 0U;
+    downs += latencies[i] < latencies[i - 1] ? 1U : 0U;
+  }
+  CHECK(ups > 10U);
+  CHECK(downs > 10U);
+  std::vector<double> ref;
+  prng rng(c.seed);
+  for (std::size_t i = 1; i <= latencies.size(); ++i) {
+    const double latency = latencies[i - 1];
+    if (ref.size() < 16U) {
+      ref.insert(std::upper_bound(ref.begin(), ref.end(), latency), latency);
+      continue;
+    }
+    const std::uint64_t j = uniform_below(rng, i);
+    if (j < 16U) {
+      ref.erase(ref.begin() + static_cast<std::ptrdiff_t>(j));
+      ref.insert(std::upper_bound(ref.begin(), ref.end(), latency), latency);
+    }
+  }
+  const auto samples = w->latency_samples();
+  REQUIRE(ref.size() == samples.size());
+  CHECK(std::memcmp(ref.data(), samples.data(), samples.size() * sizeof(double)) == 0);
+}
+
 TEST_CASE("throughput windows merge pairwise when the run outlasts them", "[inference]") {
   inference_config c;
   c.work = simple_work;  // 10 per second back to back

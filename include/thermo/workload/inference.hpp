@@ -33,6 +33,7 @@
 /// (`preset_work`). See docs/explanation/inference-workloads.md.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -450,18 +451,21 @@ class inference {
     // probability MaxSamples / i.
     const std::uint64_t j = uniform_below(rng_, completed_);
     if (j < MaxSamples) {
-      // Remove sorted entry j and insert the latency in order, in one pass over the entries
-      // between the two positions (the same array as removing, then `insert_sorted`).
-      auto k = static_cast<std::size_t>(j);
-      while (k + 1U < samples_used_ && samples_[k + 1U] <= latency) {
-        samples_[k] = samples_[k + 1U];
-        ++k;
+      // Remove sorted entry j and insert the latency in order: a binary search for its place
+      // (after any equal entries), then one move of the entries between the two positions
+      // (the same array as removing, then `insert_sorted`).
+      const auto k = static_cast<std::size_t>(j);
+      double* const first = samples_.data();
+      double* const used = first + samples_used_;
+      if (k + 1U < samples_used_ && samples_[k + 1U] <= latency) {
+        double* const to = std::upper_bound(first + k + 1U, used, latency) - 1;  // its new place
+        std::copy(first + k + 1U, to + 1, first + k);
+        *to = latency;
+      } else {
+        double* const to = std::upper_bound(first, first + k, latency);
+        std::copy_backward(to, first + k, first + k + 1U);
+        *to = latency;
       }
-      while (k > 0U && samples_[k - 1U] > latency) {
-        samples_[k] = samples_[k - 1U];
-        --k;
-      }
-      samples_[k] = latency;
     }
   }
 
