@@ -50,6 +50,26 @@ TEST_CASE("rescheduling moves a timer and renews its sequence, and cancel disarm
   CHECK(q.empty());
 }
 
+TEST_CASE("earliest_if finds the earliest armed timer that passes a filter", "[event_queue]") {
+  event_queue<5> q;
+  const sim_time otherwise{1000};
+  const auto odd = [](std::size_t t) { return t % 2 == 1; };
+  CHECK(q.earliest_if(odd, otherwise) == otherwise);  // nothing armed
+  q.schedule(0, sim_time{5});
+  q.schedule(2, sim_time{7});
+  CHECK(q.earliest_if(odd, otherwise) == otherwise);  // only even timers armed
+  q.schedule(3, sim_time{40});
+  q.schedule(1, sim_time{30});
+  CHECK(q.earliest_if(odd, otherwise) == sim_time{30});
+  CHECK(q.earliest_if(odd, sim_time{20}) == sim_time{20});  // `otherwise` is earlier
+  q.cancel(1);  // a disarmed timer no longer counts
+  CHECK(q.earliest_if(odd, otherwise) == sim_time{40});
+  q.schedule(3, sim_time{2});  // moved
+  CHECK(q.earliest_if(odd, otherwise) == sim_time{2});
+  CHECK(q.earliest_if([](std::size_t) { return true; }, otherwise) == sim_time{2});
+  CHECK(q.earliest_if([](std::size_t t) { return t != 3; }, otherwise) == sim_time{5});
+}
+
 TEST_CASE("the queue agrees with a sorted reference over random operations", "[event_queue]") {
   constexpr std::size_t n = 12;
   event_queue<n> q;

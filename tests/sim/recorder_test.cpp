@@ -35,7 +35,8 @@ struct rig {
   control::step_wise<> gov;
   std::unique_ptr<workload::phased_demand<4, 4>> w;
   sim::recorder rec;
-  explicit rig(sim::sim_options o, std::size_t rows = 5000, double noise = 0.0, bool channel = true) : rec(rows) {
+  explicit rig(sim::sim_options o, std::size_t rows = 5000, double noise = 0.0, bool channel = true, bool ambient_step = false)
+      : rec(rows) {
     REQUIRE(s->set_plant(test::die_board()).ok());
     REQUIRE(s->set_options(o).ok());
     static constexpr std::array<std::string_view, 2> names{"die", "board"};
@@ -62,6 +63,9 @@ struct rig {
     REQUIRE(s->add_workload(*w));
     if (channel) {
       REQUIRE(s->add_channel({"twice_die", "C", [](const void* p) noexcept { return 2.0 * static_cast<const small_sim*>(p)->temperature(0); }, s.get()}).ok());
+    }
+    if (ambient_step) {  // rows after it must use the new ambient
+      REQUIRE(s->add_event(sim::scenario_event::ambient(sim_time{13s}, 31.5)).ok());
     }
     s->set_recorder(&rec);
     REQUIRE(s->start().ok());
@@ -199,11 +203,11 @@ TEST_CASE("samples are passive: the recording interval does not change what happ
 TEST_CASE("rows are the same with or without custom channels, and the last is the state", "[sim][recorder]") {
   // Without custom channels rows come from the modal state directly; with them the simulation
   // is shown at each row's time. Both give the same bits, and a row at the end of a run is
-  // exactly the state the run ends in.
+  // exactly the state the run ends in. An ambient step half-way changes every row's offset.
   sim::sim_options o;
   o.record_interval = 30ms;
-  rig with(o, 5000, 150.0, true);
-  rig without(o, 5000, 150.0, false);
+  rig with(o, 5000, 150.0, true, true);
+  rig without(o, 5000, 150.0, false, true);
   with.s->run_until(sim_time{27s});
   without.s->run_until(sim_time{27s});
   REQUIRE(with.rec.rows() == 901);
@@ -222,6 +226,7 @@ TEST_CASE("rows are the same with or without custom channels, and the last is th
   CHECK(without.rec.value(last, 0) == Approx(without.s->temperature(0)).margin(1e-12));
   CHECK(without.rec.value(last, 1) == Approx(without.s->temperature(1)).margin(1e-12));
   CHECK(without.rec.value(last, 2) == Approx(without.s->sensed_temperature(0)).margin(1e-12));
+  CHECK(without.s->ambient() == 31.5);
 }
 
 TEST_CASE("rows a full recorder drops still count for the peaks", "[sim][recorder]") {

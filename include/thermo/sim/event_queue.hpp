@@ -102,6 +102,20 @@ class event_queue {
     return time_[t];
   }
 
+  /// The earliest time among the armed timers `t` with `keep(t)`, or `otherwise` if that is
+  /// earlier or there are none. O(armed timers), not O(capacity).
+  template <class Keep>
+  [[nodiscard]] constexpr sim_time earliest_if(Keep keep, sim_time otherwise) const noexcept {
+    sim_time best = otherwise;
+    for (std::size_t p = 0; p < size_; ++p) {
+      const std::size_t t = heap_[p];
+      if (time_[t] < best && keep(t)) {
+        best = time_[t];
+      }
+    }
+    return best;
+  }
+
   [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
   [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
 

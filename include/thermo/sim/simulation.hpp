@@ -1089,6 +1089,7 @@ class simulation {
   static constexpr std::size_t zone_timers = 5;
   static constexpr std::size_t timer_workloads = timer_zones + zone_timers * Limits::zones;
   static constexpr std::size_t timer_count = timer_workloads + Limits::workloads;
+  static_assert(zt_comparator + 2 == zone_timers && zt_observer + 1 == zone_timers, "search timers last (search_timer)");
 
   [[nodiscard]] static constexpr std::size_t zone_timer(std::size_t z, std::size_t which) noexcept {
     return timer_zones + z * zone_timers + which;
@@ -1708,11 +1709,8 @@ class simulation {
       return;
     }
     power_dirty_ = false;
-    std::array<double, Limits::nodes> p{};
+    std::array<double, Limits::nodes> p = extra_power_;  // a fixed-size copy: no call
     const std::size_t n = base_.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      p[i] = extra_power_[i];
-    }
     for (const domain_slot& d : domains_) {
       for (const heat_share& h : d.heat) {
         p[h.node] += d.power.total.count() * h.weight;
@@ -1736,9 +1734,7 @@ class simulation {
     domain_slot& s = domains_[d];
     const domain_model& m = *s.model;
     const std::size_t n_opps = m.opps().size();
-    for (std::size_t c = 0; c < s.cores; ++c) {
-      s.demand[c] = 0.0;
-    }
+    s.demand = {};
     for (const workload_slot& w : workloads_) {
       if (w.domain == d) {
         for (std::size_t c = 0; c < w.cores; ++c) {
@@ -1910,24 +1906,12 @@ class simulation {
   /// Any input change redoes the searches, so this only bounds their work; a search that finds
   /// nothing re-runs at the limit.
   [[nodiscard]] sim_time search_limit() const noexcept {
-    sim_time t = now_ + opt_.search_horizon;
-    const auto consider = [&](std::size_t timer) {
-      if (queue_.armed(timer)) {
-        t = std::min(t, queue_.time(timer));
-      }
-    };
-    consider(timer_scenario);
-    consider(timer_leakage);
-    consider(timer_tick);
-    for (std::size_t z = 0; z < zone_count_; ++z) {
-      consider(zone_timer(z, zt_poll));
-      consider(zone_timer(z, zt_irq));
-      consider(zone_timer(z, zt_read));
-    }
-    for (std::size_t w = 0; w < workloads_.size(); ++w) {
-      consider(workload_timer(w));
-    }
+    const sim_time t = queue_.earliest_if([](std::size_t timer) { return !search_timer(timer); }, now_ + opt_.search_horizon);
     return std::max(t, now_ + sim_duration{1});
+  }
+  /// A zone's comparator or observer timer: set by the searches themselves.
+  [[nodiscard]] static constexpr bool search_timer(std::size_t timer) noexcept {
+    return timer >= timer_zones && timer < timer_workloads && (timer - timer_zones) % zone_timers >= zt_comparator;
   }
 
   /// A sensor's temperature as steady + Σ a_k e^{−λ_k τ} under the current inputs, with the
@@ -1936,7 +1920,7 @@ class simulation {
   /// end of the round's horizon.
   struct expansion {
     double steady{0.0};
-    std::array<double, Limits::nodes> a{};
+    std::array<double, Limits::nodes> a;  ///< set by `expand` (no zeroing: built at every round)
     double rising{0.0};   ///< Σ a_k over a_k > 0
     double falling{0.0};  ///< Σ a_k over a_k < 0
     double size{0.0};     ///< Σ |a_k|
@@ -2388,17 +2372,9 @@ class simulation {
     const std::size_t m = n + sensors_.size();  // the row's plant channels: nodes, then sensors
     const network_type& net = nets_[cur_net_].net;
     refresh_row_tables();
-    std::array<double, Limits::nodes> y;
-    const std::span<const double> y_event = net.modal_state();
-    const std::span<const double> yss = net.modal_steady_state();
-    std::copy_n(y_event.data(), n, y.data());
-    std::array<double, Limits::nodes + Limits::sensors> offset;  // T_amb, weight_sum·T_amb
-    for (std::size_t i = 0; i < n; ++i) {
-      offset[i] = net.ambient();
-    }
-    for (std::size_t s = 0; s < sensors_.size(); ++s) {
-      offset[n + s] = nets_[cur_net_].probes[s].weight_sum() * net.ambient();
-    }
+    std::array<double, Limits::nodes> y;  // the state of the last row made (set by the first step)
+    const double* y_from = net.modal_state().data();  // … stepped from the event's state first
+    const double* yss = net.modal_steady_state().data();
     std::array<double, row_capacity> row;  // the inputs' channels (after m); a row to drop
     fill_row_inputs(row);
     std::array<double, Limits::nodes + Limits::sensors> high;
@@ -2414,8 +2390,9 @@ class simulation {
         std::array<double, Limits::nodes> scratch;
         const double* g = row_step_gains(at, t, scratch);
         for (std::size_t k = 0; k < n; ++k) {
-          y[k] += (yss[k] - y[k]) * g[k];  // = rc_network::step
+          y[k] = y_from[k] + (yss[k] - y_from[k]) * g[k];  // = rc_network::step
         }
+        y_from = y.data();
         at = t;
       }
       double* out = recorder_->append_row(t, event_kind::sample, 0, row_size_);
@@ -2426,7 +2403,7 @@ class simulation {
       }
       // Node temperatures and sensor values: the same bits as temperature(i) and the sensor's
       // reading would have in this state.
-      thermo::detail::linalg::dots(row_map_.data(), m, y.data(), n, offset.data(), out);
+      thermo::detail::linalg::dots(row_map_.data(), m, y_from, n, row_offset_.data(), out);
       for (std::size_t i = 0; i < n; ++i) {
         high[i] = std::max(high[i], out[i]);  // node peaks carry no time
       }
@@ -2466,8 +2443,8 @@ class simulation {
   void refresh_row_tables() noexcept {
     const net_slot& slot = nets_[cur_net_];
     const network_type& net = slot.net;
+    const std::size_t n = base_.size();
     if (sample_gain_net_ != cur_net_ || sample_gain_generation_ != net.generation()) {
-      const std::size_t n = base_.size();
       const std::size_t m = n + sensors_.size();
       net.step_gains(seconds_between(sim_time{0}, sim_time{0} + opt_.record_interval), std::span<double>(sample_gain_.data(), n));
       for (std::size_t i = 0; i < m; ++i) {
@@ -2478,8 +2455,19 @@ class simulation {
       }
       sample_gain_net_ = cur_net_;
       sample_gain_generation_ = net.generation();
+      row_offset_ambient_ = std::numeric_limits<double>::quiet_NaN();  // rebuilt below
+    }
+    if (!(row_offset_ambient_ == net.ambient())) {  // T_amb for nodes, weight_sum·T_amb for sensors
+      for (std::size_t i = 0; i < n; ++i) {
+        row_offset_[i] = net.ambient();
+      }
+      for (std::size_t s = 0; s < sensors_.size(); ++s) {
+        row_offset_[n + s] = slot.probes[s].weight_sum() * net.ambient();
+      }
+      row_offset_ambient_ = net.ambient();
     }
   }
+
 
   /// `record_samples` when the rows need the simulation itself at the row's time: custom
   /// channels (they may read anything, e.g. `now()` and `temperature(i)`) and the fixed-step
@@ -2624,6 +2612,8 @@ class simulation {
   sim_time next_sample_{workload::never};  // the next trace row's time (never: no trace)
   std::array<double, Limits::nodes> sample_gain_{};   // step gains of one record interval …
   std::array<double, Limits::nodes*(Limits::nodes + Limits::sensors)> row_map_{};  // … modal rows of nodes and sensors …
+  std::array<double, Limits::nodes + Limits::sensors> row_offset_{};  // … their ambient terms (at row_offset_ambient_) …
+  double row_offset_ambient_{std::numeric_limits<double>::quiet_NaN()};
   std::uint64_t sample_gain_generation_{0};           // … for this network generation …
   std::size_t sample_gain_net_{static_cast<std::size_t>(-1)};  // … of this cached network
   double ambient_{25.0};
