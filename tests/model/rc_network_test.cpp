@@ -530,6 +530,48 @@ TEST_CASE("the cubic lower bound of exp(-x) is below exp(-x) everywhere and clos
   CHECK(detail::rc::exp_neg_lower_bound(2.0) == 0.0);
 }
 
+TEST_CASE("step(dt) gives the same bits whatever its gain cache holds, and a rebuild empties it",
+          "[rc_network]") {
+  builder8 b;
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE(b.add_node(0.02 * (i + 1), i == 4 ? 0.2 : 0.0));
+  }
+  for (std::size_t i = 0; i + 1 < 5; ++i) {
+    REQUIRE(b.connect(i, i + 1, 0.3).ok());
+  }
+  auto net = net8::create(b);  // steps by step(dt): cached gains
+  auto ref = net8::create(b);  // steps by freshly computed gains
+  REQUIRE(net);
+  REQUIRE(ref);
+  const std::array<double, 5> p{1.0, 0.0, 0.5, 0.0, 0.25};
+  REQUIRE(net->set_power(p).ok());
+  REQUIRE(ref->set_power(p).ok());
+  // Six step lengths, more than the cache holds: hits, misses and evictions, in a pattern
+  // with repeats at every distance.
+  const std::array<double, 6> lengths{0.0137, 0.05, 0.0137, 1e-5, 0.2, 0.0031};
+  std::array<double, 5> g{};
+  const auto run = [&](int steps) {
+    for (int k = 0; k < steps; ++k) {
+      const double dt = lengths[static_cast<std::size_t>((k * k + k / 3) % 6)];
+      net->step(dt);
+      ref->step_gains(dt, g);
+      ref->step(std::span<const double>(g));
+      for (std::size_t i = 0; i < 5; ++i) {
+        REQUIRE(net->modal_state()[i] == ref->modal_state()[i]);
+      }
+    }
+  };
+  STATIC_REQUIRE(net8::step_cache_size < lengths.size());
+  run(200);
+  // New conductances change every gain: the same step lengths must not reuse the old ones.
+  REQUIRE(net->set_conductance(1, 2, 0.9).ok());
+  REQUIRE(ref->set_conductance(1, 2, 0.9).ok());
+  run(200);
+  REQUIRE(net->set_ambient_conductance(0, 0.05).ok());
+  REQUIRE(ref->set_ambient_conductance(0, 0.05).ok());
+  run(200);
+}
+
 TEST_CASE("precomputed gains step exactly like step(dt), and a state snapshot restores exactly",
           "[rc_network]") {
   builder8 b;

@@ -87,6 +87,16 @@ template <class Real>
   return -std::expm1(-x);
 }
 
+/// An array of quiet NaNs (an empty key table: NaN equals nothing).
+template <class Real, std::size_t N>
+[[nodiscard]] constexpr std::array<Real, N> nan_array() noexcept {
+  std::array<Real, N> a{};
+  for (Real& x : a) {
+    x = std::numeric_limits<Real>::quiet_NaN();
+  }
+  return a;
+}
+
 /// A lower bound of e^{−x} for x ≥ 0 without `exp`: max(0, 1 − x + x²/2 − x³/6) (Taylor's
 /// alternating remainder puts the cubic below e^{−x} for every x ≥ 0; its few-ulp rounding is
 /// for the caller's slack). Tight for small x, 0 past x ≈ 1.6. Used by the simulation to
@@ -597,23 +607,24 @@ class rc_network {
   }
 
   /// Advances the state by `dt` seconds with the current power held constant (exact ZOH).
-  /// O(N); `exp` is evaluated only when `dt` differs from the previous step's.
+  /// O(N); `exp` is evaluated only when `dt` is none of the last `step_cache_size` distinct step
+  /// lengths (their gains are kept, least recently used replaced first: an event-driven
+  /// simulation's intervals repeat — a workload phase, a polling period). The gains do not depend
+  /// on the cache: the same `dt` always gives the same bits.
   /// Precondition: dt finite and ≥ 0.
   void step(Real dt) noexcept {
     THERMO_ASSERT(std::isfinite(dt) && dt >= Real{0});
-    if (!(dt == decay_dt_)) {  // NaN initially: always recompute the first time
-      for (std::size_t k = 0; k < n_; ++k) {
-        gain_[k] = detail::rc::step_gain(lambda_[k] * dt);  // 1 − e^{−λΔt}, accurate for small λΔt
-      }
-      decay_dt_ = dt;
-    }
+    const Real* m = cached_gains(dt);
     Real* y = y_.data();
     const Real* ys = yss_.data();
-    const Real* m = gain_.data();
     for (std::size_t k = 0; k < n_; ++k) {
       y[k] += (ys[k] - y[k]) * m[k];
     }
   }
+
+  /// How many step lengths `step(dt)` keeps the gains of.
+  static constexpr std::size_t step_cache_size = 4;
+  static_assert(step_cache_size == 4, "cache_order_'s initialiser lists every entry");
 
   /// The gains `1 − e^{−λ_k dt}` of a step of `dt` seconds (as `step(dt)` computes them), into `out`
   /// (`out.size() >= size()`), for `step(gains)`: callers that alternate between a few step
@@ -882,7 +893,35 @@ class rc_network {
  private:
   void clear() noexcept {
     n_ = 0;
-    decay_dt_ = std::numeric_limits<Real>::quiet_NaN();
+    clear_step_cache();
+  }
+
+  void clear_step_cache() noexcept {
+    for (Real& dt : cache_dt_) {
+      dt = std::numeric_limits<Real>::quiet_NaN();  // matches no step length
+    }
+  }
+
+  // The gains 1 − e^{−λ_k dt} of step length `dt`: from the cache, or computed into its least
+  // recently used entry. Entries are kept in recency order (a hit moves to the front).
+  const Real* cached_gains(Real dt) noexcept {
+    std::size_t k = 0;
+    while (k + 1 < step_cache_size && !(cache_dt_[cache_order_[k]] == dt)) {
+      ++k;
+    }
+    const std::uint8_t slot = cache_order_[k];
+    for (; k > 0; --k) {
+      cache_order_[k] = cache_order_[k - 1];
+    }
+    cache_order_[0] = slot;
+    Real* g = cache_gain_.data() + slot * MaxNodes;
+    if (!(cache_dt_[slot] == dt)) {
+      for (std::size_t i = 0; i < n_; ++i) {
+        g[i] = detail::rc::step_gain(lambda_[i] * dt);  // 1 − e^{−λΔt}, accurate for small λΔt
+      }
+      cache_dt_[slot] = dt;
+    }
+    return g;
   }
 
   // Checks the ambient temperature, then C and g_amb in node order.
@@ -1023,7 +1062,7 @@ class rc_network {
       return {errc::numerical_failure, "conductance matrix not positive definite",
               detail::rc::idx(bad)};
     }
-    decay_dt_ = std::numeric_limits<Real>::quiet_NaN();
+    clear_step_cache();
     ++generation_;
     return {};
   }
@@ -1264,7 +1303,6 @@ class rc_network {
 
   std::size_t n_{0};
   Real t_amb_{0};
-  Real decay_dt_{std::numeric_limits<Real>::quiet_NaN()};
   std::uint64_t generation_{0};
   std::array<Real, MaxNodes> c_{};         // C [J/K]
   std::array<Real, MaxNodes> g_amb_{};     // g_amb [W/K]
@@ -1273,7 +1311,9 @@ class rc_network {
   std::array<Real, MaxNodes> p_{};         // power [W]
   std::array<Real, MaxNodes> y_{};         // modal state
   std::array<Real, MaxNodes> yss_{};       // modal steady state of p_
-  std::array<Real, MaxNodes> gain_{};      // 1 − e^{−λ decay_dt_}
+  std::array<Real, step_cache_size> cache_dt_{detail::rc::nan_array<Real, step_cache_size>()};  // step lengths …
+  std::array<std::uint8_t, step_cache_size> cache_order_{0, 1, 2, 3};  // … most recently used first …
+  std::array<Real, MaxNodes * step_cache_size> cache_gain_{};  // … their gains 1 − e^{−λ dt}, MaxNodes each
   alignas(64) std::array<Real, MaxNodes * MaxNodes> g_{};      // G (full, symmetric)
   alignas(64) std::array<Real, MaxNodes * MaxNodes> r_{};      // R_ik = C_i^{-1/2} Q_ik (read)
   alignas(64) std::array<Real, MaxNodes * MaxNodes> w_{};      // W_jk = C_j^{-1/2} Q_jk / λ_k (power)

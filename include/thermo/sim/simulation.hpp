@@ -2372,9 +2372,17 @@ class simulation {
     const std::size_t m = n + sensors_.size();  // the row's plant channels: nodes, then sensors
     const network_type& net = nets_[cur_net_].net;
     refresh_row_tables();
-    std::array<double, Limits::nodes> y;  // the state of the last row made (set by the first step)
-    const double* y_from = net.modal_state().data();  // … stepped from the event's state first
+    const std::span<const double> y_event = net.modal_state();
     const double* yss = net.modal_steady_state().data();
+    std::array<double, Limits::nodes + Limits::sensors> offset;  // T_amb, weight_sum·T_amb
+    for (std::size_t i = 0; i < n; ++i) {
+      offset[i] = net.ambient();
+    }
+    for (std::size_t s = 0; s < sensors_.size(); ++s) {
+      offset[n + s] = nets_[cur_net_].probes[s].weight_sum() * net.ambient();
+    }
+    std::array<double, Limits::nodes> y;  // the modal state, stepped from the event's to each row
+    std::copy_n(y_event.data(), n, y.data());
     std::array<double, row_capacity> row;  // the inputs' channels (after m); a row to drop
     fill_row_inputs(row);
     std::array<double, Limits::nodes + Limits::sensors> high;
@@ -2390,9 +2398,8 @@ class simulation {
         std::array<double, Limits::nodes> scratch;
         const double* g = row_step_gains(at, t, scratch);
         for (std::size_t k = 0; k < n; ++k) {
-          y[k] = y_from[k] + (yss[k] - y_from[k]) * g[k];  // = rc_network::step
+          y[k] += (yss[k] - y[k]) * g[k];  // = rc_network::step
         }
-        y_from = y.data();
         at = t;
       }
       double* out = recorder_->append_row(t, event_kind::sample, 0, row_size_);
@@ -2403,7 +2410,7 @@ class simulation {
       }
       // Node temperatures and sensor values: the same bits as temperature(i) and the sensor's
       // reading would have in this state.
-      thermo::detail::linalg::dots(row_map_.data(), m, y_from, n, row_offset_.data(), out);
+      thermo::detail::linalg::dots(row_map_.data(), m, y.data(), n, offset.data(), out);
       for (std::size_t i = 0; i < n; ++i) {
         high[i] = std::max(high[i], out[i]);  // node peaks carry no time
       }
@@ -2443,8 +2450,8 @@ class simulation {
   void refresh_row_tables() noexcept {
     const net_slot& slot = nets_[cur_net_];
     const network_type& net = slot.net;
-    const std::size_t n = base_.size();
     if (sample_gain_net_ != cur_net_ || sample_gain_generation_ != net.generation()) {
+      const std::size_t n = base_.size();
       const std::size_t m = n + sensors_.size();
       net.step_gains(seconds_between(sim_time{0}, sim_time{0} + opt_.record_interval), std::span<double>(sample_gain_.data(), n));
       for (std::size_t i = 0; i < m; ++i) {
@@ -2455,16 +2462,6 @@ class simulation {
       }
       sample_gain_net_ = cur_net_;
       sample_gain_generation_ = net.generation();
-      row_offset_ambient_ = std::numeric_limits<double>::quiet_NaN();  // rebuilt below
-    }
-    if (!(row_offset_ambient_ == net.ambient())) {  // T_amb for nodes, weight_sum·T_amb for sensors
-      for (std::size_t i = 0; i < n; ++i) {
-        row_offset_[i] = net.ambient();
-      }
-      for (std::size_t s = 0; s < sensors_.size(); ++s) {
-        row_offset_[n + s] = slot.probes[s].weight_sum() * net.ambient();
-      }
-      row_offset_ambient_ = net.ambient();
     }
   }
 
@@ -2612,8 +2609,6 @@ class simulation {
   sim_time next_sample_{workload::never};  // the next trace row's time (never: no trace)
   std::array<double, Limits::nodes> sample_gain_{};   // step gains of one record interval …
   std::array<double, Limits::nodes*(Limits::nodes + Limits::sensors)> row_map_{};  // … modal rows of nodes and sensors …
-  std::array<double, Limits::nodes + Limits::sensors> row_offset_{};  // … their ambient terms (at row_offset_ambient_) …
-  double row_offset_ambient_{std::numeric_limits<double>::quiet_NaN()};
   std::uint64_t sample_gain_generation_{0};           // … for this network generation …
   std::size_t sample_gain_net_{static_cast<std::size_t>(-1)};  // … of this cached network
   double ambient_{25.0};
