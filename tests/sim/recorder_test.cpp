@@ -30,14 +30,22 @@ constexpr std::array<control::thermal_trip, 2> trips{{
     {millicelsius(90'000), millikelvin_delta(0), control::trip_type::critical},
 }};
 
-struct rig {
-  std::unique_ptr<small_sim> s = std::make_unique<small_sim>();
+// The rig's plant and sensor exactly fill these capacities (the rows' fixed-shape kernel).
+struct full_limits : test::small_limits {
+  static constexpr std::size_t nodes = 2;
+  static constexpr std::size_t sensors = 1;
+};
+using full_sim = sim::simulation<full_limits>;
+
+template <class Sim>
+struct rig_t {
+  std::unique_ptr<Sim> s = std::make_unique<Sim>();
   control::step_wise<> gov;
   std::unique_ptr<workload::phased_demand<4, 4>> w;
   sim::recorder rec;
-  explicit rig(sim::sim_options o, std::size_t rows = 5000, double noise = 0.0, bool channel = true, bool ambient_step = false)
+  explicit rig_t(sim::sim_options o, std::size_t rows = 5000, double noise = 0.0, bool channel = true, bool ambient_step = false)
       : rec(rows) {
-    REQUIRE(s->set_plant(test::die_board()).ok());
+    REQUIRE(s->set_plant(test::die_board<Sim>()).ok());
     REQUIRE(s->set_options(o).ok());
     static constexpr std::array<std::string_view, 2> names{"die", "board"};
     s->set_node_names(names);
@@ -62,7 +70,7 @@ struct rig {
     w = std::make_unique<workload::phased_demand<4, 4>>(*workload::phased_demand<4, 4>::make(0, 2, phases, sim_time{0}, 0));
     REQUIRE(s->add_workload(*w));
     if (channel) {
-      REQUIRE(s->add_channel({"twice_die", "C", [](const void* p) noexcept { return 2.0 * static_cast<const small_sim*>(p)->temperature(0); }, s.get()}).ok());
+      REQUIRE(s->add_channel({"twice_die", "C", [](const void* p) noexcept { return 2.0 * static_cast<const Sim*>(p)->temperature(0); }, s.get()}).ok());
     }
     if (ambient_step) {  // rows after it must use the new ambient
       REQUIRE(s->add_event(sim::scenario_event::ambient(sim_time{13s}, 31.5)).ok());
@@ -71,6 +79,7 @@ struct rig {
     REQUIRE(s->start().ok());
   }
 };
+using rig = rig_t<small_sim>;  // room to spare: the rows' general kernel
 
 std::string slurp(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -200,14 +209,16 @@ TEST_CASE("samples are passive: the recording interval does not change what happ
   }
 }
 
-TEST_CASE("rows are the same with or without custom channels, and the last is the state", "[sim][recorder]") {
-  // Without custom channels rows come from the modal state directly; with them the simulation
-  // is shown at each row's time. Both give the same bits, and a row at the end of a run is
-  // exactly the state the run ends in. An ambient step half-way changes every row's offset.
+TEMPLATE_TEST_CASE("rows are the same with or without custom channels, and the last is the state", "[sim][recorder]",
+                   small_sim, full_sim) {
+  // Without custom channels rows come from the modal state directly (by the general kernel, or
+  // the fixed-shape one when the plant fills the limits); with them the simulation is shown at
+  // each row's time. Both give the same bits, and a row at the end of a run is exactly the
+  // state the run ends in. An ambient step half-way changes every row's offset.
   sim::sim_options o;
   o.record_interval = 30ms;
-  rig with(o, 5000, 150.0, true, true);
-  rig without(o, 5000, 150.0, false, true);
+  rig_t<TestType> with(o, 5000, 150.0, true, true);
+  rig_t<TestType> without(o, 5000, 150.0, false, true);
   with.s->run_until(sim_time{27s});
   without.s->run_until(sim_time{27s});
   REQUIRE(with.rec.rows() == 901);

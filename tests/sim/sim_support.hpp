@@ -43,8 +43,9 @@ inline constexpr std::array<power::opp, 4> test_opps{{
 
 /// Die (node 0, 0.5 J/K) on a board (node 1, 5 J/K) cooled by the air (0.05 W/K): 1.94 W at
 /// full speed settles at about 68 °C on the die, with time constants of 0.5 s and 105 s.
-inline small_sim::builder_type die_board() {
-  small_sim::builder_type b;
+template <class Sim = small_sim>
+inline typename Sim::builder_type die_board() {
+  typename Sim::builder_type b;
   const auto die = b.add_node(0.5);
   const auto board = b.add_node(5.0, 0.05);
   static_cast<void>(b.connect(*die, *board, 0.5));

@@ -1821,7 +1821,8 @@ class simulation {
         auto& dev = std::get<cpufreq_type>(c.dev);
         dev.set_current_frequency(s.model->opps()[s.opp].frequency);
         for (std::size_t i = 0; i < dev.num_cpus() && i < s.cores; ++i) {
-          const auto util = static_cast<std::uint32_t>(std::floor(static_cast<double>(s.capacity) * s.busy[i] * scale));
+          // ⌊capacity·busy·scale⌋: the product is finite and ≥ 0, so truncation is the floor.
+          const auto util = static_cast<std::uint32_t>(static_cast<double>(s.capacity) * s.busy[i] * scale);
           static_cast<void>(dev.set_cpu(i, control::cpufreq_cpu_load{util, s.capacity, true}));
         }
       } else if (c.kind == cooling_kind::devfreq) {
@@ -1980,7 +1981,6 @@ class simulation {
     if (!std::isfinite(thr)) {
       return {workload::never, false};
     }
-    const net_slot& ns = nets_[cur_net_];
     const std::size_t n = base_.size();
     const bool rising = dir == crossing_direction::rising;
     // margin(τ) = sgn·(value(τ) − thr) = c0 + Σ c_k e^{−λ_k τ} with c_k = sgn·a_k; reached when
@@ -2003,9 +2003,17 @@ class simulation {
     if (c0 + helpful + (rising ? ex.falling_end : -ex.rising_end) < -slack) {
       return {workload::never, true};
     }
+    return find_crossing_exact(ex, sensor, thr, dir, until, c0 + helpful, slack);
+  }
+
+  /// `find_crossing` past its cheap screens: the screen with e^{−λ_k H} itself, then the search.
+  [[nodiscard]] found find_crossing_exact(expansion& ex, std::size_t sensor, double thr, crossing_direction dir,
+                                          sim_time until, double reach, double slack) noexcept {
+    const net_slot& ns = nets_[cur_net_];
+    const bool rising = dir == crossing_direction::rising;
     if (!ex.ends_exact) {
       mode_ends(ex, until, true);
-      if (c0 + helpful + (rising ? ex.falling_end : -ex.rising_end) < -slack) {
+      if (reach + (rising ? ex.falling_end : -ex.rising_end) < -slack) {
         return {workload::never, true};
       }
     }
@@ -2368,13 +2376,13 @@ class simulation {
       record_samples_shown(limit, inclusive);
       return;
     }
-    const std::size_t n = base_.size();
+    const std::size_t n = std::min(base_.size(), Limits::nodes);  // = base_.size(); the bound is for the compiler
     const std::size_t m = n + sensors_.size();  // the row's plant channels: nodes, then sensors
     const network_type& net = nets_[cur_net_].net;
     refresh_row_tables();
     const std::span<const double> y_event = net.modal_state();
     const double* yss = net.modal_steady_state().data();
-    std::array<double, Limits::nodes + Limits::sensors> offset;  // T_amb, weight_sum·T_amb
+    std::array<double, row_cols_ld> offset{};  // T_amb, weight_sum·T_amb (and 0 padding)
     for (std::size_t i = 0; i < n; ++i) {
       offset[i] = net.ambient();
     }
@@ -2410,7 +2418,11 @@ class simulation {
       }
       // Node temperatures and sensor values: the same bits as temperature(i) and the sensor's
       // reading would have in this state.
-      thermo::detail::linalg::dots(row_map_.data(), m, y.data(), n, offset.data(), out);
+      if (n == Limits::nodes && m == Limits::nodes + Limits::sensors) {  // the plant fills its capacity
+        thermo::detail::linalg::dots_by_columns<Limits::nodes + Limits::sensors, Limits::nodes>(row_cols_.data(), y.data(), offset.data(), out);
+      } else {
+        thermo::detail::linalg::dots(row_map_.data(), m, y.data(), n, offset.data(), out);
+      }
       for (std::size_t i = 0; i < n; ++i) {
         high[i] = std::max(high[i], out[i]);  // node peaks carry no time
       }
@@ -2458,6 +2470,7 @@ class simulation {
         const std::span<const double> r = i < n ? net.modal_row(i) : slot.probes[i - n].modal_row();
         for (std::size_t k = 0; k < n; ++k) {
           row_map_[i * n + k] = r[k];
+          row_cols_[k * row_cols_ld + i] = r[k];
         }
       }
       sample_gain_net_ = cur_net_;
@@ -2609,6 +2622,8 @@ class simulation {
   sim_time next_sample_{workload::never};  // the next trace row's time (never: no trace)
   std::array<double, Limits::nodes> sample_gain_{};   // step gains of one record interval …
   std::array<double, Limits::nodes*(Limits::nodes + Limits::sensors)> row_map_{};  // … modal rows of nodes and sensors …
+  static constexpr std::size_t row_cols_ld = (Limits::nodes + Limits::sensors + 1) / 2 * 2;
+  std::array<double, Limits::nodes * row_cols_ld> row_cols_{};  // … the same by columns (dots_by_columns) …
   std::uint64_t sample_gain_generation_{0};           // … for this network generation …
   std::size_t sample_gain_net_{static_cast<std::size_t>(-1)};  // … of this cached network
   double ambient_{25.0};

@@ -67,6 +67,36 @@ inline void dots(const T* a, std::size_t m, const T* x, std::size_t n, const T* 
   }
 }
 
+/// `dots` for a compile-time shape (M outputs of N terms) with the matrix stored by columns:
+/// a[k·L + i] is row i's k-th entry, L = M rounded up to even (the padding row is ignored), and
+/// `off` has L entries. The same sums in the same order as `dots` (so the same bits), with no
+/// loop left at run time and adjacent outputs side by side, for the compiler to pair them.
+template <std::size_t M, std::size_t N, class T>
+inline void dots_by_columns(const T* a, const T* x, const T* off, T* out) noexcept {
+  constexpr std::size_t L = (M + 1) / 2 * 2;
+  for (std::size_t i = 0; i < L; i += 2) {
+    T sa[4] = {T{}, T{}, T{}, T{}};
+    T sb[4] = {T{}, T{}, T{}, T{}};
+    std::size_t k = 0;
+    for (; k + 4 <= N; k += 4) {
+      for (std::size_t j = 0; j < 4; ++j) {
+        sa[j] += a[(k + j) * L + i] * x[k + j];
+        sb[j] += a[(k + j) * L + i + 1] * x[k + j];
+      }
+    }
+    for (; k < N; ++k) {
+      sa[0] += a[k * L + i] * x[k];
+      sb[0] += a[k * L + i + 1] * x[k];
+    }
+    const T ra = off[i] + ((sa[0] + sa[1]) + (sa[2] + sa[3]));
+    const T rb = off[i + 1] + ((sb[0] + sb[1]) + (sb[2] + sb[3]));
+    out[i] = ra;
+    if (i + 1 < M) {
+      out[i + 1] = rb;
+    }
+  }
+}
+
 /// y[k] += alpha·x[k] for k < n.
 template <class T>
 inline void axpy(T alpha, const T* x, T* y, std::size_t n) noexcept {
