@@ -224,7 +224,13 @@ void check_dots_by_columns() {
   dots(a.data(), M, x.data(), N, off.data(), expect.data());
   std::array<double, M + 1> out{};
   out[M] = 12345.0;
-  dots_by_columns<M, N>(cols.data(), x.data(), off.data(), out.data());
+  std::size_t calls = 0;
+  dots_by_columns<M, N>(cols.data(), x.data(), off.data(), [&](std::size_t i, double v) {
+    CHECK(i == calls);  // in order, each once
+    ++calls;
+    out[i] = v;
+  });
+  CHECK(calls == M);
   for (std::size_t i = 0; i < M; ++i) {
     CHECK(std::memcmp(&out[i], &expect[i], sizeof(double)) == 0);
   }

@@ -2418,18 +2418,23 @@ class simulation {
       }
       // Node temperatures and sensor values: the same bits as temperature(i) and the sensor's
       // reading would have in this state.
+      // Peaks: the highest value of each channel, first reached at high_at (nodes' carry no time).
       if (n == Limits::nodes && m == Limits::nodes + Limits::sensors) {  // the plant fills its capacity
-        thermo::detail::linalg::dots_by_columns<Limits::nodes + Limits::sensors, Limits::nodes>(row_cols_.data(), y.data(), offset.data(), out);
+        thermo::detail::linalg::dots_by_columns<Limits::nodes + Limits::sensors, Limits::nodes>(
+            row_cols_.data(), y.data(), offset.data(), [&](std::size_t i, double v) {
+              out[i] = v;
+              if (v > high[i]) {
+                high[i] = v;
+                high_at[i] = t;
+              }
+            });
       } else {
         thermo::detail::linalg::dots(row_map_.data(), m, y.data(), n, offset.data(), out);
-      }
-      for (std::size_t i = 0; i < n; ++i) {
-        high[i] = std::max(high[i], out[i]);  // node peaks carry no time
-      }
-      for (std::size_t i = n; i < m; ++i) {
-        if (out[i] > high[i]) {
-          high[i] = out[i];
-          high_at[i] = t;
+        for (std::size_t i = 0; i < m; ++i) {
+          if (out[i] > high[i]) {
+            high[i] = out[i];
+            high_at[i] = t;
+          }
         }
       }
       next_sample_ = t + opt_.record_interval;

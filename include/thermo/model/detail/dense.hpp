@@ -71,8 +71,10 @@ inline void dots(const T* a, std::size_t m, const T* x, std::size_t n, const T* 
 /// a[k·L + i] is row i's k-th entry, L = M rounded up to even (the padding row is ignored), and
 /// `off` has L entries. The same sums in the same order as `dots` (so the same bits), with no
 /// loop left at run time and adjacent outputs side by side, for the compiler to pair them.
-template <std::size_t M, std::size_t N, class T>
-inline void dots_by_columns(const T* a, const T* x, const T* off, T* out) noexcept {
+/// Each result goes to `emit(i, value)`, in order of i: a caller that also looks at the values
+/// (peaks) uses them from registers instead of loading them back from where they were stored.
+template <std::size_t M, std::size_t N, class T, class Emit>
+inline void dots_by_columns(const T* a, const T* x, const T* off, Emit&& emit) noexcept {
   constexpr std::size_t L = (M + 1) / 2 * 2;
   for (std::size_t i = 0; i < L; i += 2) {
     T sa[4] = {T{}, T{}, T{}, T{}};
@@ -90,9 +92,9 @@ inline void dots_by_columns(const T* a, const T* x, const T* off, T* out) noexce
     }
     const T ra = off[i] + ((sa[0] + sa[1]) + (sa[2] + sa[3]));
     const T rb = off[i + 1] + ((sb[0] + sb[1]) + (sb[2] + sb[3]));
-    out[i] = ra;
+    emit(i, ra);
     if (i + 1 < M) {
-      out[i + 1] = rb;
+      emit(i + 1, rb);
     }
   }
 }
