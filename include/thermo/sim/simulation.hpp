@@ -1875,7 +1875,7 @@ class simulation {
         continue;
       }
       expansion ex;
-      expand(s.sensor, ex);
+      expand(s.sensor, until, ex);
       if (s.obs_dirty) {
         observer_search(z, ex, until);
       }
@@ -1930,18 +1930,23 @@ class simulation {
     sim_time ends_until{-1};  ///< the horizon the ends are for (−1: not yet computed)
     bool ends_exact{false};   ///< d_k = e^{−λ_k H} (else the cheap lower bound)
   };
-  void expand(std::size_t sensor, expansion& ex) const noexcept {
-    // rc_network::modal_expansion's arithmetic, with the sums in the same pass.
+  void expand(std::size_t sensor, sim_time until, expansion& ex) const noexcept {
+    // rc_network::modal_expansion's arithmetic, with the sums and the ends (for `until`, with the
+    // cheap lower bound of e^{−λ_k H}: see mode_ends) in the same pass, all in registers.
     const net_slot& ns = nets_[cur_net_];
+    const network_type& net = ns.net;
     const std::size_t n = base_.size();
     const probe_type& probe = ns.probes[sensor];
     const double* r = probe.modal_row().data();
-    const double* y = ns.net.modal_state().data();
-    const double* yss = ns.net.modal_steady_state().data();
-    double steady = probe.weight_sum() * ns.net.ambient();
+    const double* y = net.modal_state().data();
+    const double* yss = net.modal_steady_state().data();
+    const double horizon = seconds_between(now_, until);
+    double steady = probe.weight_sum() * net.ambient();
     double up = 0.0;
     double down = 0.0;
     double size = 0.0;
+    double up_end = 0.0;
+    double down_end = 0.0;
     for (std::size_t k = 0; k < n; ++k) {
       steady += r[k] * yss[k];
       const double c = r[k] * (y[k] - yss[k]);
@@ -1949,13 +1954,20 @@ class simulation {
       up += c > 0.0 ? c : 0.0;
       down += c < 0.0 ? c : 0.0;
       size += std::fabs(c);
+      const double v = c * thermo::detail::rc::exp_neg_lower_bound(net.eigenvalue(k) * horizon);
+      up_end += c > 0.0 ? v : 0.0;
+      down_end += c < 0.0 ? v : 0.0;
     }
     ex.steady = steady;
     ex.rising = up;
     ex.falling = down;
     ex.size = size;
-    ex.ends_until = sim_time{-1};
+    ex.rising_end = up_end;
+    ex.falling_end = down_end;
+    ex.ends_until = until;
+    ex.ends_exact = false;
   }
+
 
   /// The band past a level for sensor expansion `ex`: 1 nK or 16× the search's own rounding
   /// allowance, whichever is larger.
@@ -2031,10 +2043,11 @@ class simulation {
 
   /// The ends of `ex` at horizon `until`: with e^{−λ_k H} (`exact`), or with its lower bound
   /// max(0, 1 − x + x²/2 − x³/6), x = λ_k H (Taylor's alternating remainder: the cubic is below
-  /// e^{−x} for every x ≥ 0; its few-ulp rounding is inside the screens' slack). Both factor
-  /// sets are shared by every screen of a round of searches (computed once per horizon end:
-  /// a later round with the same end reuses factors for a longer horizon, which only weakens
-  /// the screen — still sound).
+  /// e^{−x} for every x ≥ 0; its few-ulp rounding is inside the screens' slack). `expand`
+  /// already gives the bound's ends for the round's horizon, in its own pass; this is for the
+  /// exact ends, or another horizon. Each factor set is shared by the screens of a round
+  /// (computed once per horizon end: a later round with the same end reuses factors for a
+  /// longer horizon, which only weakens the screen — still sound).
   void mode_ends(expansion& ex, sim_time until, bool exact) noexcept {
     const std::size_t n = base_.size();
     const network_type& net = nets_[cur_net_].net;
