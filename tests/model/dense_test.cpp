@@ -203,38 +203,38 @@ TEST_CASE("dots gives each row the bits of off + dot, for every length", "[dense
 namespace {
 // dots_by_columns<M, N> against dots for one shape: the same bits for every output, and
 // nothing written past the M outputs (an odd M leaves the padding lane alone).
-template <std::size_t M, std::size_t N>
+template <std::size_t M, std::size_t N, class T = double>
 void check_dots_by_columns() {
   constexpr std::size_t L = (M + 1) / 2 * 2;
-  std::array<double, M * N + 1> a{};  // row-major (for dots)
-  std::array<double, L * N + 1> cols{};
-  std::array<double, N + 1> x{};
-  std::array<double, L> off{};
+  std::array<T, M * N + 1> a{};  // row-major (for dots)
+  std::array<T, L * N + 1> cols{};
+  std::array<T, N + 1> x{};
+  std::array<T, L> off{};
   for (std::size_t i = 0; i < M; ++i) {
-    off[i] = 25.0 + 0.1 * static_cast<double>(i);
+    off[i] = static_cast<T>(25.0 + 0.1 * static_cast<double>(i));
     for (std::size_t k = 0; k < N; ++k) {
-      a[i * N + k] = std::sin(0.37 * static_cast<double>(i * N + k) + 0.1) * 1e3;
+      a[i * N + k] = static_cast<T>(std::sin(0.37 * static_cast<double>(i * N + k) + 0.1) * 1e3);
       cols[k * L + i] = a[i * N + k];
     }
   }
   for (std::size_t k = 0; k < N; ++k) {
-    x[k] = std::cos(1.3 * static_cast<double>(k)) / 3.0;
+    x[k] = static_cast<T>(std::cos(1.3 * static_cast<double>(k)) / 3.0);
   }
-  std::array<double, M> expect{};
+  std::array<T, M> expect{};
   dots(a.data(), M, x.data(), N, off.data(), expect.data());
-  std::array<double, M + 1> out{};
-  out[M] = 12345.0;
+  std::array<T, M + 1> out{};
+  out[M] = T{12345};
   std::size_t calls = 0;
-  dots_by_columns<M, N>(cols.data(), x.data(), off.data(), [&](std::size_t i, double v) {
+  dots_by_columns<M, N>(cols.data(), x.data(), off.data(), [&](std::size_t i, T v) {
     CHECK(i == calls);  // in order, each once
     ++calls;
     out[i] = v;
   });
   CHECK(calls == M);
   for (std::size_t i = 0; i < M; ++i) {
-    CHECK(std::memcmp(&out[i], &expect[i], sizeof(double)) == 0);
+    CHECK(std::memcmp(&out[i], &expect[i], sizeof(T)) == 0);
   }
-  CHECK(out[M] == 12345.0);
+  CHECK(out[M] == T{12345});
 }
 }  // namespace
 
@@ -246,4 +246,7 @@ TEST_CASE("dots_by_columns gives dots' bits for fixed shapes", "[dense]") {
   check_dots_by_columns<6, 9>();
   check_dots_by_columns<5, 12>();
   check_dots_by_columns<2, 3>();
+  // The plain scalar path (no two-double vectors for other types).
+  check_dots_by_columns<7, 5, float>();
+  check_dots_by_columns<3, 4, float>();
 }

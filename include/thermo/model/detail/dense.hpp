@@ -18,7 +18,9 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 
 namespace thermo::detail::linalg {
 
@@ -70,12 +72,46 @@ inline void dots(const T* a, std::size_t m, const T* x, std::size_t n, const T* 
 /// `dots` for a compile-time shape (M outputs of N terms) with the matrix stored by columns:
 /// a[k·L + i] is row i's k-th entry, L = M rounded up to even (the padding row is ignored), and
 /// `off` has L entries. The same sums in the same order as `dots` (so the same bits), with no
-/// loop left at run time and adjacent outputs side by side, for the compiler to pair them.
-/// Each result goes to `emit(i, value)`, in order of i: a caller that also looks at the values
-/// (peaks) uses them from registers instead of loading them back from where they were stored.
+/// loop left at run time and two outputs per pass, one per lane of a two-double vector (GCC
+/// and Clang vector extensions; plain scalar code elsewhere — each lane does exactly the
+/// scalar arithmetic). Each result goes to `emit(i, value)`, in order of i: a caller that also
+/// looks at the values (peaks) uses them from registers instead of loading them back from
+/// where it stored them.
 template <std::size_t M, std::size_t N, class T, class Emit>
 inline void dots_by_columns(const T* a, const T* x, const T* off, Emit&& emit) noexcept {
   constexpr std::size_t L = (M + 1) / 2 * 2;
+#if defined(__GNUC__) || defined(__clang__)
+  if constexpr (std::is_same_v<T, double>) {
+    using pair = double __attribute__((vector_size(16)));
+    const auto load = [](const double* p) {
+      pair v;
+      std::memcpy(&v, p, sizeof v);
+      return v;
+    };
+    for (std::size_t i = 0; i < L; i += 2) {
+      pair s0{};
+      pair s1{};
+      pair s2{};
+      pair s3{};
+      std::size_t k = 0;
+      for (; k + 4 <= N; k += 4) {
+        s0 += load(a + k * L + i) * pair{x[k], x[k]};
+        s1 += load(a + (k + 1) * L + i) * pair{x[k + 1], x[k + 1]};
+        s2 += load(a + (k + 2) * L + i) * pair{x[k + 2], x[k + 2]};
+        s3 += load(a + (k + 3) * L + i) * pair{x[k + 3], x[k + 3]};
+      }
+      for (; k < N; ++k) {
+        s0 += load(a + k * L + i) * pair{x[k], x[k]};
+      }
+      const pair r = load(off + i) + ((s0 + s1) + (s2 + s3));
+      emit(i, r[0]);
+      if (i + 1 < M) {
+        emit(i + 1, r[1]);
+      }
+    }
+    return;
+  }
+#endif
   for (std::size_t i = 0; i < L; i += 2) {
     T sa[4] = {T{}, T{}, T{}, T{}};
     T sb[4] = {T{}, T{}, T{}, T{}};
