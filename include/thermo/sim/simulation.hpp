@@ -2436,7 +2436,9 @@ class simulation {
         thermo::detail::linalg::dots_by_columns<Limits::nodes + Limits::sensors, Limits::nodes>(
             row_cols_.data(), y.data(), offset.data(), [&](std::size_t i, double v) {
               out[i] = v;
-              if (v > high[i]) {
+              if (i < Limits::nodes) {
+                high[i] = std::max(high[i], v);  // a node's peak carries no time: no branch
+              } else if (v > high[i]) {
                 high[i] = v;
                 high_at[i] = t;
               }
