@@ -1089,7 +1089,6 @@ class simulation {
   static constexpr std::size_t zone_timers = 5;
   static constexpr std::size_t timer_workloads = timer_zones + zone_timers * Limits::zones;
   static constexpr std::size_t timer_count = timer_workloads + Limits::workloads;
-  static_assert(zt_comparator + 2 == zone_timers && zt_observer + 1 == zone_timers, "search timers last (search_timer)");
 
   [[nodiscard]] static constexpr std::size_t zone_timer(std::size_t z, std::size_t which) noexcept {
     return timer_zones + z * zone_timers + which;
@@ -1902,17 +1901,18 @@ class simulation {
     return any;
   }
 
-  /// How far ahead crossing searches look: up to the next event that may change an input (a
-  /// zone read, an interrupt, a workload, scenario or leakage event), at most `search_horizon`.
-  /// Any input change redoes the searches, so this only bounds their work; a search that finds
-  /// nothing re-runs at the limit.
+  /// How far ahead crossing searches look: up to the next event that changes the plant's inputs
+  /// by itself (a workload, scenario, leakage or fixed-step event), at most `search_horizon`.
+  /// Zone events (polls, reads, interrupts) change inputs only through cooling states, and any
+  /// input change redoes the searches: so this only bounds their work, and a zone event that
+  /// changes nothing costs no search. A search that finds nothing re-runs at the limit.
   [[nodiscard]] sim_time search_limit() const noexcept {
-    const sim_time t = queue_.earliest_if([](std::size_t timer) { return !search_timer(timer); }, now_ + opt_.search_horizon);
+    const sim_time t = queue_.earliest_if([](std::size_t timer) { return !zone_event_timer(timer); }, now_ + opt_.search_horizon);
     return std::max(t, now_ + sim_duration{1});
   }
-  /// A zone's comparator or observer timer: set by the searches themselves.
-  [[nodiscard]] static constexpr bool search_timer(std::size_t timer) noexcept {
-    return timer >= timer_zones && timer < timer_workloads && (timer - timer_zones) % zone_timers >= zt_comparator;
+  /// A zone's timer (poll, interrupt, read, comparator, observer).
+  [[nodiscard]] static constexpr bool zone_event_timer(std::size_t timer) noexcept {
+    return timer >= timer_zones && timer < timer_workloads;
   }
 
   /// A sensor's temperature as steady + Σ a_k e^{−λ_k τ} under the current inputs, with the
