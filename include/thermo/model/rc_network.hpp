@@ -525,10 +525,7 @@ class rc_network {
         return {errc::not_finite, "power", detail::rc::idx(i)};
       }
     }
-    for (std::size_t i = 0; i < n_; ++i) {
-      p_[i] = p[i];
-    }
-    update_steady();
+    update_steady(p.data());  // takes the powers in the same pass
     return {};
   }
 
@@ -1067,13 +1064,17 @@ class rc_network {
     return {};
   }
 
-  void update_steady() noexcept {
+  /// Sets p_ from `power` (p_ itself when null) and y_ss from p_.
+  void update_steady(const Real* power = nullptr) noexcept {
     // y_ss[k] = Σ_j p_j·W_jk over the powered nodes, summed in j order.
+    const Real* src = power != nullptr ? power : p_.data();
     std::array<std::size_t, MaxNodes> on;
     std::size_t nnz = 0;
     for (std::size_t j = 0; j < n_; ++j) {
+      const Real pj = src[j];
+      p_[j] = pj;
       on[nnz] = j;
-      nnz += p_[j] != Real{0} ? 1U : 0U;
+      nnz += pj != Real{0} ? 1U : 0U;
     }
     Real* ys = yss_.data();
     const Real* w = w_.data();
