@@ -238,6 +238,16 @@ TEMPLATE_TEST_CASE("rows are the same with or without custom channels, and the l
   CHECK(without.rec.value(last, 1) == Approx(without.s->temperature(1)).margin(1e-12));
   CHECK(without.rec.value(last, 2) == Approx(without.s->sensed_temperature(0)).margin(1e-12));
   CHECK(without.s->ambient() == 31.5);
+  // The peaks the rows feed (node maxima; the zone's peak and when) agree to the bit too.
+  const auto mw = with.s->metrics();
+  const auto mo = without.s->metrics();
+  REQUIRE(mw.node_peak_c.size() == mo.node_peak_c.size());
+  for (std::size_t i = 0; i < mo.node_peak_c.size(); ++i) {
+    CHECK(std::bit_cast<std::uint64_t>(mw.node_peak_c[i]) == std::bit_cast<std::uint64_t>(mo.node_peak_c[i]));
+    CHECK(mo.node_peak_c[i] > 30.0);
+  }
+  CHECK(std::bit_cast<std::uint64_t>(mw.zones[0].peak_c) == std::bit_cast<std::uint64_t>(mo.zones[0].peak_c));
+  CHECK(mw.zones[0].peak_time == mo.zones[0].peak_time);
 }
 
 TEST_CASE("rows a full recorder drops still count for the peaks", "[sim][recorder]") {

@@ -1198,7 +1198,6 @@ class simulation {
     net_slot& slot = nets_[victim];
     slot.valid = false;
     decay_until_ = sim_time{-1};  // eigenvalues change
-    decay_bound_until_ = sim_time{-1};
     if (const error e = slot.net.init(scratch_); !e.ok()) {
       return e;
     }
@@ -1917,8 +1916,8 @@ class simulation {
 
   /// A sensor's temperature as steady + Σ a_k e^{−λ_k τ} under the current inputs, with the
   /// sums every screen of the round needs (so each screen of a level is O(1)): the rising and
-  /// falling amplitudes, their sizes, and — once a screen needs them — their values at the
-  /// end of the round's horizon.
+  /// falling amplitudes, their sizes, and their least values at the end of the round's horizon
+  /// (from a lower bound of e^{−λ_k H}; from e^{−λ_k H} itself once a screen needs it).
   struct expansion {
     double steady{0.0};
     std::array<double, Limits::nodes> a;  ///< set by `expand` (no zeroing: built at every round)
@@ -1931,8 +1930,10 @@ class simulation {
     bool ends_exact{false};   ///< d_k = e^{−λ_k H} (else the cheap lower bound)
   };
   void expand(std::size_t sensor, sim_time until, expansion& ex) const noexcept {
-    // rc_network::modal_expansion's arithmetic, with the sums and the ends (for `until`, with the
-    // cheap lower bound of e^{−λ_k H}: see mode_ends) in the same pass, all in registers.
+    // rc_network::modal_expansion's arithmetic, with the sums and the ends for `until` in the same
+    // pass, all in registers. The ends use a lower bound of e^{−λ_k H} that needs no `exp`:
+    // max(0, 1 − x + x²/2 − x³/6), x = λ_k H (Taylor's alternating remainder puts the cubic below
+    // e^{−x} for every x ≥ 0; its few-ulp rounding is inside the screens' slack).
     const net_slot& ns = nets_[cur_net_];
     const network_type& net = ns.net;
     const std::size_t n = base_.size();
@@ -2009,9 +2010,7 @@ class simulation {
     // … and the opposing ones (c_k < 0) take at least c_k e^{−λ_k H} within the horizon H.
     // Screened first with a lower bound d_k ≤ e^{−λ_k H} that needs no `exp` (a weaker but
     // still sound screen), then, only if that cannot decide, with e^{−λ_k H} itself.
-    if (ex.ends_until != until) {
-      mode_ends(ex, until, false);
-    }
+    THERMO_ASSERT(ex.ends_until == until);  // expand made the ends for the round's horizon
     if (c0 + helpful + (rising ? ex.falling_end : -ex.rising_end) < -slack) {
       return {workload::never, true};
     }
@@ -2024,7 +2023,7 @@ class simulation {
     const net_slot& ns = nets_[cur_net_];
     const bool rising = dir == crossing_direction::rising;
     if (!ex.ends_exact) {
-      mode_ends(ex, until, true);
+      exact_ends(ex, until);
       if (reach + (rising ? ex.falling_end : -ex.rising_end) < -slack) {
         return {workload::never, true};
       }
@@ -2041,44 +2040,35 @@ class simulation {
     return {now_ + ceil_ns(r->time), true};
   }
 
-  /// The ends of `ex` at horizon `until`: with e^{−λ_k H} (`exact`), or with its lower bound
-  /// max(0, 1 − x + x²/2 − x³/6), x = λ_k H (Taylor's alternating remainder: the cubic is below
-  /// e^{−x} for every x ≥ 0; its few-ulp rounding is inside the screens' slack). `expand`
-  /// already gives the bound's ends for the round's horizon, in its own pass; this is for the
-  /// exact ends, or another horizon. Each factor set is shared by the screens of a round
-  /// (computed once per horizon end: a later round with the same end reuses factors for a
-  /// longer horizon, which only weakens the screen — still sound).
-  void mode_ends(expansion& ex, sim_time until, bool exact) noexcept {
+  /// The ends of `ex` at horizon `until` with e^{−λ_k H} itself, for a screen the bound could not
+  /// decide. The factors are shared by the screens of a round (computed once per horizon end:
+  /// a later round with the same end reuses factors for a longer horizon, which only weakens the
+  /// screen — still sound).
+  void exact_ends(expansion& ex, sim_time until) noexcept {
     const std::size_t n = base_.size();
     const network_type& net = nets_[cur_net_].net;
-    std::array<double, Limits::nodes>& d = exact ? decay_ : decay_bound_;
-    sim_time& d_until = exact ? decay_until_ : decay_bound_until_;
-    std::size_t& d_net = exact ? decay_net_ : decay_bound_net_;
-    if (d_until != until || d_net != cur_net_) {
+    if (decay_until_ != until || decay_net_ != cur_net_) {
       const double horizon = seconds_between(now_, until);
       for (std::size_t k = 0; k < n; ++k) {
         const double x = net.eigenvalue(k) * horizon;
-        if (exact) {
-          d[k] = x < 700.0 ? std::exp(-x) : 0.0;
-        } else {
-          d[k] = thermo::detail::rc::exp_neg_lower_bound(x);
-        }
+        decay_[k] = x < 700.0 ? std::exp(-x) : 0.0;
       }
-      d_until = until;
-      d_net = cur_net_;
+      decay_until_ = until;
+      decay_net_ = cur_net_;
     }
     double up = 0.0;
     double down = 0.0;
     for (std::size_t k = 0; k < n; ++k) {
-      const double v = ex.a[k] * d[k];
+      const double v = ex.a[k] * decay_[k];
       up += ex.a[k] > 0.0 ? v : 0.0;
       down += ex.a[k] < 0.0 ? v : 0.0;
     }
     ex.rising_end = up;
     ex.falling_end = down;
     ex.ends_until = until;
-    ex.ends_exact = exact;
+    ex.ends_exact = true;
   }
+
 
   // ---------------------------------------------------------------- observers (metrics)
   /// Rebuilds zone `z`'s levels from its trips and places the sensed temperature among them.
@@ -2622,9 +2612,6 @@ class simulation {
   std::array<double, Limits::nodes> decay_{};        // e^{−λ_k H} of the current search round
   sim_time decay_until_{-1};
   std::size_t decay_net_{static_cast<std::size_t>(-1)};
-  std::array<double, Limits::nodes> decay_bound_{};  // its cheap lower bound (see mode_ends)
-  sim_time decay_bound_until_{-1};
-  std::size_t decay_bound_net_{static_cast<std::size_t>(-1)};
   event_queue<timer_count> queue_{};
   metrics_type metrics_{};
   sim_options opt_{};

@@ -112,26 +112,18 @@ inline void dots_by_columns(const T* a, const T* x, const T* off, Emit&& emit) n
     return;
   }
 #endif
-  for (std::size_t i = 0; i < L; i += 2) {
-    T sa[4] = {T{}, T{}, T{}, T{}};
-    T sb[4] = {T{}, T{}, T{}, T{}};
+  for (std::size_t i = 0; i < M; ++i) {  // the same sums, one output at a time
+    T s[4] = {T{}, T{}, T{}, T{}};
     std::size_t k = 0;
     for (; k + 4 <= N; k += 4) {
       for (std::size_t j = 0; j < 4; ++j) {
-        sa[j] += a[(k + j) * L + i] * x[k + j];
-        sb[j] += a[(k + j) * L + i + 1] * x[k + j];
+        s[j] += a[(k + j) * L + i] * x[k + j];
       }
     }
     for (; k < N; ++k) {
-      sa[0] += a[k * L + i] * x[k];
-      sb[0] += a[k * L + i + 1] * x[k];
+      s[0] += a[k * L + i] * x[k];
     }
-    const T ra = off[i] + ((sa[0] + sa[1]) + (sa[2] + sa[3]));
-    const T rb = off[i + 1] + ((sb[0] + sb[1]) + (sb[2] + sb[3]));
-    emit(i, ra);
-    if (i + 1 < M) {
-      emit(i + 1, rb);
-    }
+    emit(i, off[i] + ((s[0] + s[1]) + (s[2] + s[3])));
   }
 }
 
