@@ -2010,7 +2010,9 @@ class simulation {
     // … and the opposing ones (c_k < 0) take at least c_k e^{−λ_k H} within the horizon H.
     // Screened first with a lower bound d_k ≤ e^{−λ_k H} that needs no `exp` (a weaker but
     // still sound screen), then, only if that cannot decide, with e^{−λ_k H} itself.
-    THERMO_ASSERT(ex.ends_until == until);  // expand made the ends for the round's horizon
+    if (ex.ends_until != until) {  // not the horizon expand made the ends for: the exact ones
+      exact_ends(ex, until);
+    }
     if (c0 + helpful + (rising ? ex.falling_end : -ex.rising_end) < -slack) {
       return {workload::never, true};
     }
