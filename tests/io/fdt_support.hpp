@@ -111,19 +111,34 @@ class fdt_builder {
     const std::size_t off_struct = rsv + 16;
     const std::size_t off_strings = off_struct + s.size();
     const std::size_t total = off_strings + strings_.size();
-    std::vector<std::uint8_t> b(total, 0);
-    put_be32(b, 0, io::fdt::fdt_magic);
-    put_be32(b, 4, static_cast<std::uint32_t>(total));
-    put_be32(b, 8, static_cast<std::uint32_t>(off_struct));
-    put_be32(b, 12, static_cast<std::uint32_t>(off_strings));
-    put_be32(b, 16, static_cast<std::uint32_t>(rsv));
-    put_be32(b, 20, version);
-    put_be32(b, 24, 16);
-    put_be32(b, 28, 0);
-    put_be32(b, 32, static_cast<std::uint32_t>(strings_.size()));
-    put_be32(b, 36, static_cast<std::uint32_t>(s.size()));
-    std::copy(s.begin(), s.end(), b.begin() + static_cast<std::ptrdiff_t>(off_struct));
-    std::copy(strings_.begin(), strings_.end(), b.begin() + static_cast<std::ptrdiff_t>(off_strings));
+    // Appended byte by byte: GCC 12 at -O3 flags stores into a vector sized by a sum it cannot
+    // bound (-Wnull-dereference) and vector::insert's memcpy (-Warray-bounds).
+    std::vector<std::uint8_t> b;
+    b.reserve(total);
+    const auto word = [&b](std::uint32_t v) {
+      for (const unsigned shift : {24U, 16U, 8U, 0U}) {
+        b.push_back(static_cast<std::uint8_t>(v >> shift));
+      }
+    };
+    word(io::fdt::fdt_magic);
+    word(static_cast<std::uint32_t>(total));
+    word(static_cast<std::uint32_t>(off_struct));
+    word(static_cast<std::uint32_t>(off_strings));
+    word(static_cast<std::uint32_t>(rsv));
+    word(version);
+    word(16);
+    word(0);
+    word(static_cast<std::uint32_t>(strings_.size()));
+    word(static_cast<std::uint32_t>(s.size()));
+    while (b.size() < off_struct) {  // the empty reservation map's terminating entry
+      b.push_back(0);
+    }
+    for (const std::uint8_t c : s) {
+      b.push_back(c);
+    }
+    for (const char c : strings_) {
+      b.push_back(static_cast<std::uint8_t>(c));
+    }
     return b;
   }
   /// Offset of the structure block in `finish()`'s output.

@@ -74,7 +74,7 @@ function(hotspot_trace_error name expect)
                    "-DEXPECT=${expect}" -P ${_hs_check})
 endfunction()
 
-hotspot_trace_error(missing_file "missing\\.csv: cannot open file" --conductance=${_d}/missing.csv)
+hotspot_trace_error(missing_file "cannot read '[^']*missing\\.csv': No such file or directory" --conductance=${_d}/missing.csv)
 hotspot_trace_error(malformed_csv "G_bad\\.csv:2: bad number 'abc' in column 2" --conductance=${_d}/G_bad.csv)
 hotspot_trace_error(short_csv_row "G_short\\.csv:2: expected 2 values, found 1" --conductance=${_d}/G_short.csv)
 hotspot_trace_error(node_name_mismatch "gamb_name\\.csv:3: node 'x' at index 1 does not match 'b'"

@@ -66,7 +66,7 @@ TEST_CASE("network CSV errors name the file and line", "[hotspot][io][validation
     CHECK(e.code == code);
     CHECK(e.message.find(text) != std::string::npos);
   };
-  check(g, c, a + ".missing", errc::io_error, "A2.csv.missing: cannot open file");
+  check(g, c, a + ".missing", errc::io_error, "A2.csv.missing': No such file or directory");
   check(g, write_temp("C3.csv", "0,x,1\n"), a, errc::parse_error, "C3.csv:1: expected a header line");
   check(g, write_temp("C4.csv", "index,node,c\n0,x,1\n2,y,2\n"), a, errc::parse_error,
         "C4.csv:3: index 2 out of order (expected 1)");

@@ -502,7 +502,8 @@ TEST_CASE("step gains are 1 - exp(-x) to within one ulp, through the polynomial 
     const long double exact = -std::expm1(-static_cast<long double>(x));
     const double got = detail::rc::step_gain(x);
     const double ulp = std::nextafter(static_cast<double>(exact), 2.0) - static_cast<double>(exact);
-    worst = std::max(worst, static_cast<double>(std::fabs((static_cast<long double>(got) - exact) / ulp)));
+    worst = std::max(worst, static_cast<double>(std::fabs((static_cast<long double>(got) - exact) /
+                                                          static_cast<long double>(ulp))));
   };
   for (double x = 1e-300; x < 1e3; x *= 1.0009) {  // every scale, both sides of 1/128
     check(x);

@@ -68,8 +68,8 @@ TEST_CASE("thermo boot: a slow medium and a fast decompressor make the zImage fa
   REQUIRE(r.code == exit_ok);
   CHECK(r.out.find(", CPU 0.3365 W\n") != std::string::npos);  // the A72 EM at 1008 MHz: 336 mW
   CHECK(r.out.find("zImage\n") != std::string::npos);
-  const auto text = read_text_file(csv);
-  REQUIRE(text.has_value());
+  const auto text = read_input(csv);
+  REQUIRE(text.ok());
   const auto lines = lines_of(*text);
   REQUIRE(lines.size() == 2);
   CHECK(lines[0] ==

@@ -361,8 +361,8 @@ TEST_CASE("The replay command writes the whole file or nothing", "[replay][cli]"
   CHECK(dispatch("replay", {"--dtb", dtb, "--zone", "cpu-thermal", "--input", trace, "--output", out}, err) == exit_ok);
   CHECK(err.str().empty());
   REQUIRE(fs::exists(out));
-  const auto text = read_text_file(out);
-  REQUIRE(text.has_value());
+  const auto text = read_input(out);
+  REQUIRE(text.ok());
   CHECK(std::count(text->begin(), text->end(), '\n') == 4);
 
   // a bad row: a one-line error, the previous output untouched, no temporary left behind
@@ -373,7 +373,7 @@ TEST_CASE("The replay command writes the whole file or nothing", "[replay][cli]"
   std::ostringstream err2;
   CHECK(dispatch("replay", {"--dtb", dtb, "--zone", "cpu-thermal", "--input", trace, "--output", out}, err2) == exit_failure);
   CHECK(err2.str() == "thermo replay: " + trace + ":3: bad temperature 'hot' (an integer in m°C)\n");
-  CHECK(read_text_file(out) == text);
+  CHECK(*read_input(out) == *text);
   std::size_t files = 0;
   for (const auto& e : fs::directory_iterator(dir)) {
     static_cast<void>(e);
@@ -408,9 +408,13 @@ TEST_CASE("Bad command lines get one line naming the problem and a non-zero exit
   CHECK(run({"replay", "--soc", "rk9999", "--zone", "cpu-thermal", "--input", "x"}, exit_usage) ==
         "thermo replay: unknown SoC preset 'rk9999' (rk3399, hi3660, mt8183, mt8173, exynos5422, rk3588)\n");
   CHECK(run({"replay", "--soc", "rk3399", "--zone", "cpu-thermal", "--input", "/nonexistent.csv"}, exit_failure) ==
-        "thermo replay: cannot read '/nonexistent.csv'\n");
+        "thermo replay: cannot read '/nonexistent.csv': No such file or directory\n");
   CHECK(run({"replay", "--dtb", "/nonexistent.dtb", "--zone", "cpu-thermal", "--input", "x"}, exit_failure) ==
-        "thermo replay: cannot read '/nonexistent.dtb'\n");
+        "thermo replay: cannot read '/nonexistent.dtb': No such file or directory\n");
+  // a directory where a file is expected: a message, not an uncaught ios_failure
+  CHECK(run({"replay", "--soc", "rk3399", "--zone", "cpu-thermal", "--input", "/tmp"}, exit_failure) ==
+        "thermo replay: cannot read '/tmp': Is a directory\n");
+  CHECK(run({"info", "--dtb", "/tmp"}, exit_failure) == "thermo info: cannot read '/tmp': Is a directory\n");
   // a text file given as a blob
   const std::string trace = std::string(THERMO_BINARY_DIR) + "/not_a_blob.dtb";
   {

@@ -154,8 +154,8 @@ TEST_CASE("The example scenarios parse, build and run", "[scenario]") {
       continue;
     }
     INFO(e.path().string());
-    const auto text = read_text_file(e.path().string());
-    REQUIRE(text.has_value());
+    const auto text = read_input(e.path().string());
+    REQUIRE(text.ok());
     auto s = parse_scenario(*text, e.path().string());
     INFO(s.message());
     REQUIRE(s.ok());
@@ -174,8 +174,8 @@ TEST_CASE("The example scenarios parse, build and run", "[scenario]") {
 }
 
 TEST_CASE("A fan failure in the scenario heats the board", "[scenario]") {
-  const auto text = read_text_file(examples_dir() + "/exynos5422-fan-failure.scn");
-  REQUIRE(text.has_value());
+  const auto text = read_input(examples_dir() + "/exynos5422-fan-failure.scn");
+  REQUIRE(text.ok());
   const auto run = [&](bool fail_fan) {
     std::string t = *text;
     if (!fail_fan) {
@@ -208,14 +208,14 @@ TEST_CASE("thermo simulate writes trace, metrics and plot whole, and nothing for
   const std::string plot = (dir / "p.svg").string();
   CHECK(dispatch("simulate", {scn, "--metrics", metrics, "--plot", plot}, err) == exit_ok);
   CHECK(err.str().empty());
-  const auto csv = read_text_file((dir / "t.csv").string());
-  REQUIRE(csv.has_value());
+  const auto csv = read_input((dir / "t.csv").string());
+  REQUIRE(csv.ok());
   CHECK(csv->substr(0, 24) == "time_s,event,source,T_bi");
-  const auto json = read_text_file(metrics);
-  REQUIRE(json.has_value());
+  const auto json = read_input(metrics);
+  REQUIRE(json.ok());
   CHECK(json->find("\"zones\": [\n    {\"name\": \"cpu-thermal\"") != std::string::npos);
-  const auto svg = read_text_file(plot);
-  REQUIRE(svg.has_value());
+  const auto svg = read_input(plot);
+  REQUIRE(svg.ok());
   CHECK(svg->find("<svg") != std::string::npos);
   CHECK(svg->find("</svg>") != std::string::npos);
 
@@ -233,6 +233,6 @@ TEST_CASE("thermo simulate writes trace, metrics and plot whole, and nothing for
   CHECK(err3.str() == "thermo simulate: give one scenario file (see thermo simulate --help)\n");
   std::ostringstream err4;
   CHECK(dispatch("simulate", {"/nonexistent.scn"}, err4) == exit_failure);
-  CHECK(err4.str() == "thermo simulate: cannot read '/nonexistent.scn'\n");
+  CHECK(err4.str() == "thermo simulate: cannot read '/nonexistent.scn': No such file or directory\n");
   fs::remove_all(dir);
 }

@@ -195,7 +195,7 @@ TEST_CASE("reading a trace file: missing file, and a file turned into a workload
   io::utilization_table t;
   const auto missing = io::read_utilization_csv("/nonexistent/trace.csv", t);
   CHECK(missing.code == errc::io_error);
-  CHECK(missing.message == "/nonexistent/trace.csv: cannot open file");
+  CHECK(missing.message == "cannot read '/nonexistent/trace.csv': No such file or directory");
   const std::string path = std::string(THERMO_BINARY_DIR) + "/utilization_trace_test.csv";
   {
     std::ofstream f(path);

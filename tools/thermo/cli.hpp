@@ -19,6 +19,8 @@
 
 #include <unistd.h>
 
+#include "thermo/io/file.hpp"
+
 namespace thermo::cli {
 
 /// Exit codes: 0 success, 1 a run failed (bad input file, I/O), 2 bad usage.
@@ -43,6 +45,7 @@ class outcome {
   T* operator->() { return &*v_; }
   const T* operator->() const { return &*v_; }
   T& operator*() { return *v_; }
+  const T& operator*() const { return *v_; }
   [[nodiscard]] const std::string& message() const noexcept { return message_; }
 
  private:
@@ -218,18 +221,15 @@ class args {
 
 // ------------------------------------------------------------------ files
 
-/// Reads a whole text file; nullopt if it cannot be read.
-inline std::optional<std::string> read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
+/// Reads a whole input file, or standard input for "-". The message names the file and the
+/// reason ("cannot read 'x': Is a directory").
+inline outcome<std::string> read_input(const std::string& path) {
+  std::string text;
+  const io::file_error e = path == "-" ? io::read_stream(stdin, "<stdin>", text) : io::read_file(path, text);
+  if (!e.ok()) {
+    return outcome<std::string>::fail(e.message);
   }
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) {
-    return std::nullopt;
-  }
-  return s.str();
+  return text;
 }
 
 /// Writes `content` to `path` atomically: a temporary file beside it, flushed, then renamed over
@@ -284,8 +284,10 @@ class progress {
     }
     last_ = now;
     shown_ = true;
-    const int pct = static_cast<int>(fraction * 100.0);
-    std::fprintf(stderr, "\r%s: %3d%% %.*s\x1b[K", label_.c_str(), pct, static_cast<int>(detail.size()), detail.data());
+    std::string pct = std::to_string(static_cast<int>(fraction * 100.0));
+    pct.insert(0, pct.size() < 3 ? 3 - pct.size() : 0, ' ');
+    const std::string line = "\r" + label_ + ": " + pct + "% " + std::string(detail) + "\x1b[K";
+    std::fputs(line.c_str(), stderr);
     std::fflush(stderr);
   }
   /// Erases the line if one was shown.

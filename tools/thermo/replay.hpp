@@ -474,9 +474,9 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
     return exit_usage;
   }
   const std::string in_name(*input);
-  std::optional<std::string> text = in_name == "-" ? read_stream(std::cin) : read_text_file(in_name);
+  const auto text = read_input(in_name);
   if (!text) {
-    err << "thermo replay: cannot read '" << in_name << "'\n";
+    err << "thermo replay: " << text.message() << '\n';
     return exit_failure;
   }
   auto tr = parse_trace(*text, in_name == "-" ? std::string_view("<stdin>") : std::string_view(in_name), **sys);

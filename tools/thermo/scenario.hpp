@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -658,15 +659,20 @@ class scenario_parser {
           dur += " " + std::string(ws[k++]);  // "10 s"
         }
         const auto d = parse_duration(dur);
-        const auto u = k < ws.size() ? parse_double(ws[k]) : std::nullopt;
+        double u = std::numeric_limits<double>::quiet_NaN();  // NaN fails the range check below
+        if (k < ws.size()) {
+          if (const auto x = parse_double(ws[k])) {
+            u = *x;
+          }
+        }
         ++k;
         workload::demand_phase ph;
-        if (!d || d->count() == 0 || !u || *u < 0.0 || *u > 1.0) {
+        if (!d || d->count() == 0 || !(u >= 0.0 && u <= 1.0)) {
           fail("bad phase '" + std::string(part) + "' (DURATION UTILISATION [xCORES], duration > 0, utilisation 0..1)");
           return;
         }
         ph.duration = *d;
-        ph.utilization = *u;
+        ph.utilization = u;
         ph.active_cores = 0;  // 0 = every core (filled in when the cluster is known)
         if (k < ws.size()) {
           const auto c = ws[k].front() == 'x' ? parse_int(ws[k].substr(1), 1, 64) : std::nullopt;

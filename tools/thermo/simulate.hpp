@@ -427,17 +427,24 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
       } else {
         sensor_fault f;
         const std::string kind = e.args.size() > 1 ? e.args[1] : "";
-        const auto v = e.args.size() == 3 ? parse_int(e.args[2], -300'000, 300'000) : std::nullopt;
+        bool has_value = false;  // the m°C argument of stuck and spike
+        std::int32_t value = 0;
+        if (e.args.size() == 3) {
+          if (const auto v = parse_int(e.args[2], -300'000, 300'000)) {
+            has_value = true;
+            value = static_cast<std::int32_t>(*v);
+          }
+        }
         if (kind == "try_again" && e.args.size() == 2) {
           f.kind = sensor_fault_kind::try_again;
         } else if (kind == "hard_error" && e.args.size() == 2) {
           f.kind = sensor_fault_kind::hard_error;
-        } else if (kind == "stuck" && v) {
+        } else if (kind == "stuck" && has_value) {
           f.kind = sensor_fault_kind::stuck;
-          f.stuck_value = millicelsius(static_cast<std::int32_t>(*v));
-        } else if (kind == "spike" && v) {
+          f.stuck_value = millicelsius(value);
+        } else if (kind == "spike" && has_value) {
           f.kind = sensor_fault_kind::spike;
-          f.magnitude = millikelvin_delta(static_cast<std::int32_t>(*v));
+          f.magnitude = millikelvin_delta(value);
         } else {
           return bad("event 'sensor-fault' takes SENSOR try_again | hard_error | stuck M°C | spike M°C");
         }
@@ -578,9 +585,9 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
     return f.code;
   }
   const std::string path(pos.front());
-  const auto text = read_text_file(path);
+  const auto text = read_input(path);
   if (!text) {
-    err << "thermo simulate: cannot read '" << path << "'\n";
+    err << "thermo simulate: " << text.message() << '\n';
     return exit_failure;
   }
   auto scn = parse_scenario(*text, path);

@@ -2,10 +2,7 @@
 // io/dt_import.hpp) or a built-in preset (`--soc`). Host code.
 #pragma once
 
-#include <fstream>
-#include <iterator>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +10,7 @@
 #include "cli.hpp"
 #include "thermo/io/dt_import.hpp"
 #include "thermo/io/fdt.hpp"
+#include "thermo/io/file.hpp"
 #include "thermo/presets/all.hpp"
 
 namespace thermo::cli {
@@ -34,26 +32,12 @@ class system_source {
   std::optional<io::dt_soc> dt_;
 };
 
-/// Reads a whole stream.
-inline std::optional<std::string> read_stream(std::istream& in) {
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) {
-    return std::nullopt;
-  }
-  return s.str();
-}
-
-/// Reads, parses and imports a `.dtb`. Messages: "cannot read 'x'", "x: <what> at offset 0x…",
-/// "x: /path: property 'p': <what>".
+/// Reads, parses and imports a `.dtb`. Messages: "cannot read 'x': REASON", "x: <what> at
+/// offset 0x…", "x: /path: property 'p': <what>".
 inline outcome<system_source> load_dtb(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return outcome<system_source>::fail("cannot read '" + path + "'");
-  }
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    return outcome<system_source>::fail("cannot read '" + path + "'");
+  std::string bytes;
+  if (const io::file_error e = io::read_file(path, bytes); !e.ok()) {
+    return outcome<system_source>::fail(e.message);
   }
   auto t = io::fdt::tree::parse(bytes);
   if (!t) {

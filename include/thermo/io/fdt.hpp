@@ -31,8 +31,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <span>
 #include <string>
@@ -42,6 +40,7 @@
 
 #include "thermo/core/errc.hpp"
 #include "thermo/core/result.hpp"
+#include "thermo/io/file.hpp"
 
 namespace thermo::io::fdt {
 
@@ -162,12 +161,8 @@ class tree {
   }
   /// Reads and parses a file; `io_error` "cannot read the device-tree blob" if it cannot be read.
   [[nodiscard]] static result<tree, error> read_file(const std::string& path, const limits& lim = {}) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      return error{errc::io_error, "cannot read the device-tree blob"};
-    }
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) {
+    std::string bytes;
+    if (!io::read_file(path, bytes).ok()) {
       return error{errc::io_error, "cannot read the device-tree blob"};
     }
     return parse(bytes, lim);
@@ -282,14 +277,11 @@ class tree {
   /// A property holding exactly one u32 cell. Errors: `not_found` "missing property",
   /// `parse_error` "property is not one 32-bit cell".
   [[nodiscard]] result<std::uint32_t, error> u32(std::int32_t n, std::string_view name) const noexcept {
-    const property* p = find_property(n, name);
-    if (p == nullptr) {
-      return missing(n);
+    auto p = one_cell(n, name);
+    if (!p) {
+      return p.error();
     }
-    if (p->value.size() != 4) {
-      return error{errc::parse_error, "property is not one 32-bit cell", n, detail::off(p->offset)};
-    }
-    return load_be32(p->value.data());
+    return load_be32((*p)->value.data());
   }
   /// A property holding one u32 (4 bytes) or one u64 (8 bytes, two cells, high first), like
   /// `opp-hz`. Errors: `not_found`, `parse_error` "property is not a 32- or 64-bit number".
@@ -384,14 +376,13 @@ class tree {
   /// A phandle property of one cell resolved to its node. Errors: `not_found` (missing or
   /// dangling), `parse_error` (not one cell).
   [[nodiscard]] result<std::int32_t, error> phandle_target(std::int32_t n, std::string_view name) const noexcept {
-    auto v = u32(n, name);
-    if (!v) {
-      return v.error();
+    auto p = one_cell(n, name);
+    if (!p) {
+      return p.error();
     }
-    auto t = by_phandle(*v);
+    auto t = by_phandle(load_be32((*p)->value.data()));
     if (!t) {
-      const property* p = find_property(n, name);
-      return error{errc::not_found, "phandle points at no node", n, detail::off(p->offset)};
+      return error{errc::not_found, "phandle points at no node", n, detail::off((*p)->offset)};
     }
     return *t;
   }
@@ -428,6 +419,18 @@ class tree {
   tree() = default;
 
   [[nodiscard]] static error missing(std::int32_t n) noexcept { return error{errc::not_found, "missing property", n}; }
+
+  // The property `name` of node `n` when it holds exactly one u32 cell.
+  [[nodiscard]] result<const property*, error> one_cell(std::int32_t n, std::string_view name) const noexcept {
+    const property* p = find_property(n, name);
+    if (p == nullptr) {
+      return missing(n);
+    }
+    if (p->value.size() != 4) {
+      return error{errc::parse_error, "property is not one 32-bit cell", n, detail::off(p->offset)};
+    }
+    return p;
+  }
 
   [[nodiscard]] std::uint32_t be32_at(std::size_t o) const noexcept { return load_be32(blob_.data() + o); }
 

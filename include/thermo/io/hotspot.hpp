@@ -21,15 +21,16 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
-#include <fstream>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "thermo/core/errc.hpp"
+#include "thermo/io/file.hpp"
 
 namespace thermo::io {
 
@@ -131,19 +132,22 @@ inline std::vector<std::string_view> split_ws(std::string_view line) {
 
 /// Reads a file into lines (line ends stripped, including a trailing '\r').
 inline load_error read_lines(const std::string& path, std::vector<std::string>& lines) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return {errc::io_error, cat(path, ": cannot open file")};
+  std::string text;
+  if (file_error e = read_file(path, text); !e.ok()) {
+    return {e.code, std::move(e.message)};
   }
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') {
-      line.pop_back();
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) {
+      end = text.size();
     }
-    lines.push_back(line);
-  }
-  if (in.bad()) {
-    return {errc::io_error, cat(path, ": read error")};
+    std::string_view line(text.data() + at, end - at);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    lines.emplace_back(line);
+    at = end + 1;
   }
   return {};
 }

@@ -27,8 +27,6 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -39,6 +37,7 @@
 #include "thermo/core/assert.hpp"
 #include "thermo/core/errc.hpp"
 #include "thermo/core/result.hpp"
+#include "thermo/io/file.hpp"
 
 namespace thermo::io {
 
@@ -620,16 +619,10 @@ class json_parser {
 /// parse errors of `parse_json`.
 [[nodiscard]] inline result<json_value, error> read_json_file(const std::string& path,
                                                               json_options opt = {}) {
-  const std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string text;
+  if (!read_file(path, text).ok()) {
     return error{errc::io_error, "cannot read file"};
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) {
-    return error{errc::io_error, "cannot read file"};
-  }
-  const std::string text = std::move(buf).str();
   return parse_json(text, opt);
 }
 

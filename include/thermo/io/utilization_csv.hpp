@@ -23,7 +23,6 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <span>
 #include <sstream>
 #include <string>
@@ -36,6 +35,7 @@
 #include "thermo/core/result.hpp"
 #include "thermo/core/time.hpp"
 #include "thermo/workload/utilization_trace.hpp"
+#include "thermo/io/file.hpp"
 
 namespace thermo::io {
 
@@ -223,18 +223,16 @@ inline std::string parse_row(const std::vector<std::string_view>& fields, double
   return {};
 }
 
-/// Reads and parses the file at `path`. Errors: `io_error` "<path>: cannot open file", or those
+/// Reads and parses the file at `path`. Errors: `io_error` "cannot read '<path>': <reason>" (io/file.hpp), or those
 /// of `parse_utilization_csv`.
 [[nodiscard]] inline csv_error read_utilization_csv(const std::string& path,
                                                     utilization_table& out) {
   out = {};
-  std::ifstream f(path, std::ios::binary);  // NOLINT(misc-const-correctness): read from below
-  if (!f) {
-    return {.code = errc::io_error, .message = path + ": cannot open file", .line = 0};
+  std::string text;
+  if (file_error e = read_file(path, text); !e.ok()) {
+    return {.code = e.code, .message = std::move(e.message), .line = 0};
   }
-  std::ostringstream s;
-  s << f.rdbuf();
-  return parse_utilization_csv(s.str(), path, out);
+  return parse_utilization_csv(text, path, out);
 }
 
 /// The heap-free workload for a parsed table. Errors: those of `utilization_trace::make`
