@@ -156,9 +156,22 @@ class power_domain {
       }
       busy += util[c];
     }
+    return power_at(k, busy, core_dynamic_power(k), [t] { return t; });
+  }
+
+  /// `power`'s arithmetic without its input checks, the fast entry of a caller that keeps its
+  /// inputs valid by construction (the simulation, at every operating-point change): the power
+  /// at OPP `k` with `busy` = Σ per-core utilisation (in [0, cores()]), one busy core's dynamic
+  /// power `core_dynamic` (= `core_dynamic_power(k)`, which such a caller caches), and the die
+  /// temperature from `temperature()` — called only when leakage is enabled. No checks, O(1).
+  template <class Temperature>
+  [[nodiscard]] power_breakdown<Real> power_at(std::size_t k, Real busy, watts<Real> core_dynamic,
+                                               Temperature&& temperature) const noexcept {
     power_breakdown<Real> b;
-    b.dynamic = watts<Real>(busy * core_dynamic_power(k).count());
-    b.leakage = leakage_.power(voltage(k), t, cores_);
+    b.dynamic = watts<Real>(busy * core_dynamic.count());
+    if (leakage_.enabled()) {
+      b.leakage = leakage_.power(voltage(k), temperature(), cores_);
+    }
     b.idle = busy == Real(0) ? idle_ : watts<Real>(Real(0));
     b.total = b.dynamic + b.leakage + b.idle;
     return b;

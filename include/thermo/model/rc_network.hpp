@@ -39,6 +39,7 @@
 #include "thermo/core/assert.hpp"
 #include "thermo/core/errc.hpp"
 #include "thermo/core/result.hpp"
+#include "thermo/model/crossing.hpp"
 #include "thermo/model/detail/dense.hpp"
 
 namespace thermo {
@@ -87,6 +88,15 @@ template <class Real>
   return -std::expm1(-x);
 }
 
+/// The exact zero-order-hold step of every mode, y_k ← y_k + (y_ss,k − y_k)·g_k with the gains
+/// g_k = 1 − e^{−λ_k Δt} (`step_gain`): the one place a modal state is stepped.
+template <class Real>
+inline void step_modes(Real* y, const Real* yss, const Real* g, std::size_t n) noexcept {
+  for (std::size_t k = 0; k < n; ++k) {
+    y[k] += (yss[k] - y[k]) * g[k];
+  }
+}
+
 /// An array of quiet NaNs (an empty key table: NaN equals nothing).
 template <class Real, std::size_t N>
 [[nodiscard]] constexpr std::array<Real, N> nan_array() noexcept {
@@ -112,32 +122,6 @@ template <class Real = double>
 struct weighted_node {
   std::size_t node{};  ///< node index
   Real weight{1};      ///< dimensionless weight (a sensor between two blocks: 0.5 and 0.5)
-};
-
-/// Which way a threshold is crossed.
-enum class crossing_direction : std::uint8_t {
-  rising,   ///< the value reaches the threshold from below (value ≥ threshold)
-  falling,  ///< the value reaches the threshold from above (value ≤ threshold)
-};
-
-/// Outcome of a first-crossing search.
-template <class Real = double>
-struct crossing {
-  bool found{false};           ///< the threshold is reached within the horizon
-  Real time{};                 ///< seconds from now to the first crossing (0 if already reached); valid if found
-  std::uint32_t evaluations{};  ///< N-term sums evaluated by the search (its cost)
-};
-
-/// Tuning of the first-crossing search (defaults meet the 1 µs requirement with margin).
-template <class Real = double>
-struct crossing_options {
-  /// The reported time is at most this far (s) after the start of the first crossing found.
-  Real time_tolerance{detail::rc::from_double<Real>(1e-7)};
-  /// Excursions beyond the threshold shorter than this (s) may be missed; longer ones never are.
-  Real min_excursion{detail::rc::from_double<Real>(1e-10)};
-  /// Work cap: evaluations of the N-term exponential sum before giving up with
-  /// `errc::numerical_failure` (never reached in tests; about 30–60 are typical).
-  std::uint32_t max_evaluations{20000};
 };
 
 namespace detail::rc {
@@ -611,12 +595,7 @@ class rc_network {
   /// Precondition: dt finite and ≥ 0.
   void step(Real dt) noexcept {
     THERMO_ASSERT(std::isfinite(dt) && dt >= Real{0});
-    const Real* m = cached_gains(dt);
-    Real* y = y_.data();
-    const Real* ys = yss_.data();
-    for (std::size_t k = 0; k < n_; ++k) {
-      y[k] += (ys[k] - y[k]) * m[k];
-    }
+    detail::rc::step_modes(y_.data(), yss_.data(), cached_gains(dt), n_);
   }
 
   /// How many step lengths `step(dt)` keeps the gains of.
@@ -640,11 +619,16 @@ class rc_network {
   /// were made by this network since its last `init` or rebuild.
   void step(std::span<const Real> gains) noexcept {
     THERMO_ASSERT(gains.size() >= n_);
-    Real* y = y_.data();
-    const Real* ys = yss_.data();
-    for (std::size_t k = 0; k < n_; ++k) {
-      y[k] += (ys[k] - y[k]) * gains[k];
-    }
+    detail::rc::step_modes(y_.data(), yss_.data(), gains.data(), n_);
+  }
+
+  /// Steps another modal state `y` (a copy of `modal_state()`, e.g. a trace row looking ahead
+  /// of the event) by the step whose gains `step_gains` wrote, towards this network's current
+  /// steady state: the same arithmetic as `step(gains)`, without touching the network. O(N).
+  /// Precondition: y.size() >= size(), gains.size() >= size().
+  void step_state(std::span<Real> y, std::span<const Real> gains) const noexcept {
+    THERMO_ASSERT(y.size() >= n_ && gains.size() >= n_);
+    detail::rc::step_modes(y.data(), yss_.data(), gains.data(), n_);
   }
 
   /// The modal state (`size()` amplitudes): with `set_modal_state`, a snapshot to look ahead
@@ -771,20 +755,55 @@ class rc_network {
     return probe.weight_sum_ * t_amb_ + detail::linalg::dot(probe.row_.data(), y_.data(), n_);
   }
 
-  /// The probe as a sum of exponentials while power and ambient stay as they are:
-  /// value(τ) = steady + Σ_k amplitudes[k]·e^{−λ_k τ}, λ_k = `eigenvalue(k)`. Writes `size()`
-  /// amplitudes and returns `steady`. O(N), no `exp`: callers that watch many thresholds or
-  /// horizons (the simulation's crossing screens) bound or evaluate the probe themselves, e.g.
-  /// value(τ) ≤ steady + Σ max(a_k, 0) for every τ ≥ 0. Precondition: amplitudes.size() ≥ size().
-  [[nodiscard]] Real modal_expansion(const probe_type& probe, std::span<Real> amplitudes) const noexcept {
+  /// The probe as a sum of exponentials while power and ambient stay as they are,
+  /// value(τ) = steady + Σ_k a_k e^{−λ_k τ} (λ_k = `eigenvalue(k)`), with the totals the crossing
+  /// screens need and their ends at `horizon` seconds from the cheap lower bound of e^{−λ_k H}
+  /// (`probe_expansion`, crossing.hpp). O(N), no `exp`: the simulation's fast entry, run for
+  /// every zone at every search round. Precondition: the probe is this network's, horizon ≥ 0.
+  /// Double-precision networks only (the simulation's).
+  void expand(const probe_type& probe, double horizon, probe_expansion<MaxNodes>& ex) const noexcept
+    requires std::is_same_v<Real, double>
+  {
     check_probe(probe);
-    THERMO_ASSERT(amplitudes.size() >= n_);
-    Real steady = probe.weight_sum_ * t_amb_;
+    const double* r = probe.row_.data();
+    const double* y = y_.data();
+    const double* yss = yss_.data();
+    const double* lambda = lambda_.data();
+    double steady = probe.weight_sum_ * t_amb_;
+    double up = 0.0;
+    double down = 0.0;
+    double size = 0.0;
+    double up_end = 0.0;
+    double down_end = 0.0;
     for (std::size_t k = 0; k < n_; ++k) {
-      steady += probe.row_[k] * yss_[k];
-      amplitudes[k] = probe.row_[k] * (y_[k] - yss_[k]);
+      steady += r[k] * yss[k];
+      const double c = r[k] * (y[k] - yss[k]);
+      ex.a[k] = c;
+      up += c > 0.0 ? c : 0.0;
+      down += c < 0.0 ? c : 0.0;
+      size += std::fabs(c);
+      const double v = c * detail::rc::exp_neg_lower_bound(lambda[k] * horizon);
+      up_end += c > 0.0 ? v : 0.0;
+      down_end += c < 0.0 ? v : 0.0;
     }
-    return steady;
+    ex.terms = n_;
+    ex.steady = steady;
+    ex.rising = up;
+    ex.falling = down;
+    ex.size = size;
+    ex.rising_end = up_end;
+    ex.falling_end = down_end;
+    ex.ends_exact = false;
+  }
+
+  /// e^{−λ_k·horizon} for every mode into `out` (`out.size() >= size()`; 0 past λH = 700), for
+  /// `probe_expansion::set_exact_ends`. O(N) `exp` calls. Precondition: horizon ≥ 0.
+  void decay_factors(double horizon, std::span<double> out) const noexcept {
+    THERMO_ASSERT(out.size() >= n_);
+    for (std::size_t k = 0; k < n_; ++k) {
+      const double x = detail::rc::to_double(lambda_[k]) * horizon;
+      out[k] = x < 700.0 ? std::exp(-x) : 0.0;
+    }
   }
 
   /// Value of a probe `tau` seconds ahead if power and ambient stay as they are (the state is
@@ -1158,22 +1177,9 @@ class rc_network {
     pr.generation_ = generation_;
   }
 
-  // Margin f(τ) = s·(value(τ) − threshold) = c0 + Σ c_k e^{−λ_k τ}; crossing ⇔ f ≥ 0.
-  // A point keeps what the interval bounds need: f split into its decreasing (c_k > 0) and
-  // increasing (c_k < 0) parts, f', and f'' split the same way.
-  struct margin_point {
-    double t;
-    double pos;   // Σ_{c_k > 0} c_k e^{−λ_k t}          (decreasing in t)
-    double neg;   // Σ_{c_k < 0} c_k e^{−λ_k t}          (increasing in t)
-    double d1;    // f'(t) = −Σ c_k λ_k e^{−λ_k t}
-    double pos2;  // Σ_{c_k > 0} c_k λ_k² e^{−λ_k t}     (decreasing in t)
-    double neg2;  // Σ_{c_k < 0} c_k λ_k² e^{−λ_k t}     (increasing in t)
-  };
-
   [[nodiscard]] result<crossing<Real>, error> search_crossing(const probe_type& probe, double threshold,
                                                               crossing_direction dir, double horizon,
                                                               const crossing_options<Real>& opt) const noexcept {
-    constexpr double eps = std::numeric_limits<double>::epsilon();
     const double sgn = dir == crossing_direction::rising ? 1.0 : -1.0;
     std::array<double, MaxNodes> ck{};
     std::array<double, MaxNodes> lk{};
@@ -1195,111 +1201,9 @@ class rc_network {
     }
     // Rounding allowance of the evaluated sum: values within it of the threshold count as
     // reaching it (so an exact touch is never lost to rounding).
-    const double slack = 4.0 * static_cast<double>(m + 8) * eps * scale;
+    const double slack = 4.0 * sum_rounding(m, scale);
     const double c0 = sgn * (steady - threshold) + slack;
-
-    std::uint32_t evaluations = 0;
-    const auto eval = [&](double t) {
-      ++evaluations;
-      margin_point p{t, 0.0, 0.0, 0.0, 0.0, 0.0};
-      for (std::size_t k = 0; k < m; ++k) {
-        const double v = ck[k] * std::exp(-lk[k] * t);
-        const double v1 = v * lk[k];
-        const double v2 = v1 * lk[k];
-        p.d1 -= v1;
-        if (ck[k] > 0.0) {
-          p.pos += v;
-          p.pos2 += v2;
-        } else {
-          p.neg += v;
-          p.neg2 += v2;
-        }
-      }
-      return p;
-    };
-    const auto g = [&](const margin_point& p) { return c0 + p.pos + p.neg; };
-    // Rigorous upper bound of the margin on [a.t, b.t]: the smallest of
-    //  * the monotone split: decreasing part at a + increasing part at b;
-    //  * Taylor from each end with f'' ≤ M2 = pos2(a) + neg2(b) on the interval:
-    //    f(a+s) ≤ f(a) + f'(a) s + M2 s²/2 and f(b−u) ≤ f(b) − f'(b) u + M2 u²/2, maximised over
-    //    the interval (a convex quadratic peaks at an end; for M2 ≤ 0 the tangents bound f).
-    // Near a maximum the Taylor bounds are tight to O(w²) where the split is only O(w).
-    const auto bound = [&](const margin_point& a, const margin_point& b) {
-      const double w = b.t - a.t;
-      const double fa = g(a);
-      const double fb = g(b);
-      const double m2 = a.pos2 + b.neg2;
-      double best = c0 + a.pos + b.neg;
-      if (m2 > 0.0) {
-        const double q = 0.5 * m2 * w * w;
-        best = std::fmin(best, std::fmax(fa, fa + a.d1 * w + q));
-        best = std::fmin(best, std::fmax(fb, fb - b.d1 * w + q));
-      } else if (a.d1 <= 0.0) {
-        best = std::fmin(best, fa);
-      } else if (b.d1 >= 0.0) {
-        best = std::fmin(best, fb);
-      } else {  // tangents at a (rising) and b (falling) meet inside
-        const double s = std::fmin(w, std::fmax(0.0, (fb - fa - b.d1 * w) / (a.d1 - b.d1)));
-        best = std::fmin(best, fa + a.d1 * s);
-      }
-      // Rounding of the Taylor terms themselves.
-      return best + 8.0 * eps * (std::fabs(a.d1) * w + std::fabs(b.d1) * w + std::fabs(m2) * w * w);
-    };
-
-    margin_point lo = eval(0.0);
-    if (g(lo) >= 0.0) {
-      return crossing<Real>{true, Real{0}, evaluations};
-    }
-    if (horizon == 0.0) {
-      return crossing<Real>{false, Real{0}, evaluations};
-    }
-    const double tol = detail::rc::to_double(opt.time_tolerance);
-    const double min_width = detail::rc::to_double(opt.min_excursion);
-    constexpr std::size_t max_depth = 128;
-    std::array<margin_point, max_depth> stack{};  // right ends still to examine, nearest on top
-    std::size_t depth = 0;
-    margin_point hi = eval(horizon);
-    while (true) {
-      if (evaluations > opt.max_evaluations) {
-        return error{errc::numerical_failure, "first crossing search"};
-      }
-      const double width = hi.t - lo.t;
-      const bool reached_at_hi = g(hi) >= 0.0;
-      const bool clear = !reached_at_hi && (bound(lo, hi) < 0.0 || width <= min_width);
-      if (clear) {
-        if (depth == 0) {
-          return crossing<Real>{false, Real{0}, evaluations};
-        }
-        lo = hi;
-        hi = stack[--depth];
-        continue;
-      }
-      const double mid = lo.t + 0.5 * width;
-      const bool splittable = mid > lo.t && mid < hi.t && depth < max_depth;
-      if (reached_at_hi && (width <= tol || !splittable)) {
-        // The first crossing found lies in (lo, hi]; tighten the bracket by bisection.
-        const double fine = std::fmin(tol, min_width);
-        while (hi.t - lo.t > fine) {
-          const double t = lo.t + 0.5 * (hi.t - lo.t);
-          if (!(t > lo.t && t < hi.t) || evaluations > opt.max_evaluations) {
-            break;
-          }
-          const margin_point p = eval(t);
-          (g(p) >= 0.0 ? hi : lo) = p;
-        }
-        return crossing<Real>{true, detail::rc::from_double<Real>(hi.t), evaluations};
-      }
-      if (!splittable) {  // unresolvable touch at floating-point resolution: not a crossing
-        if (depth == 0) {
-          return crossing<Real>{false, Real{0}, evaluations};
-        }
-        lo = hi;
-        hi = stack[--depth];
-        continue;
-      }
-      stack[depth++] = hi;
-      hi = eval(mid);
-    }
+    return first_crossing_of_sum(c0, ck.data(), lk.data(), m, horizon, opt);
   }
 
   std::size_t n_{0};

@@ -73,6 +73,7 @@
 #include "thermo/model/integrators.hpp"
 #include "thermo/model/power.hpp"
 #include "thermo/model/rc_network.hpp"
+#include "thermo/model/readout.hpp"
 #include "thermo/model/sensor.hpp"
 #include "thermo/power/energy_model.hpp"
 #include "thermo/sim/event_queue.hpp"
@@ -1781,26 +1782,20 @@ class simulation {
     for (std::size_t c = 0; c < s.cores; ++c) {
       s.busy[c] = workload::busy_fraction(s.demand[c], st);
     }
-    // power_domain::power's formula (same order of operations), without its input checks:
-    // busy ∈ [0, 1] by construction.
+    // power_domain's kernel without its input checks: each busy ∈ [0, 1] by construction.
     double busy = 0.0;
     double demand = 0.0;
     for (std::size_t c = 0; c < s.cores; ++c) {
       busy += s.busy[c];
       demand += s.demand[c];
     }
-    power_breakdown<double> pw;
-    pw.dynamic = watts<double>(busy * s.core_power[k]);
-    if (m.leakage().enabled()) {
+    s.power = m.power_at(k, busy, watts<double>(s.core_power[k]), [&] {
       double t_dom = 0.0;
       for (const heat_share& h : s.heat) {
         t_dom += h.weight * temperature(h.node);
       }
-      pw.leakage = m.leakage().power(m.voltage(k), celsius<double>(t_dom), s.cores);
-    }
-    pw.idle = busy == 0.0 ? m.idle_power() : watts<double>(0.0);
-    pw.total = pw.dynamic + pw.leakage + pw.idle;
-    s.power = pw;
+      return celsius<double>(t_dom);
+    });
     s.executed_rate = busy * st.frequency_hz;
     s.demanded_rate = demand * st.max_frequency_hz;
     feed_cooling_inputs(d);
@@ -1915,67 +1910,21 @@ class simulation {
   }
 
   /// A sensor's temperature as steady + Σ a_k e^{−λ_k τ} under the current inputs, with the
-  /// sums every screen of the round needs (so each screen of a level is O(1)): the rising and
-  /// falling amplitudes, their sizes, and their least values at the end of the round's horizon
-  /// (from a lower bound of e^{−λ_k H}; from e^{−λ_k H} itself once a screen needs it).
+  /// totals every screen of the round needs (model/crossing.hpp), and the horizon its ends are for.
   struct expansion {
-    double steady{0.0};
-    std::array<double, Limits::nodes> a;  ///< set by `expand` (no zeroing: built at every round)
-    double rising{0.0};   ///< Σ a_k over a_k > 0
-    double falling{0.0};  ///< Σ a_k over a_k < 0
-    double size{0.0};     ///< Σ |a_k|
-    double rising_end{0.0};   ///< Σ a_k d_k over a_k > 0, d_k ≤ e^{−λ_k H} (H: `ends_until` − now)
-    double falling_end{0.0};  ///< Σ a_k d_k over a_k < 0
-    sim_time ends_until{-1};  ///< the horizon the ends are for (−1: not yet computed)
-    bool ends_exact{false};   ///< d_k = e^{−λ_k H} (else the cheap lower bound)
+    probe_expansion<Limits::nodes> sum;  ///< built by `rc_network::expand` at every round
+    sim_time ends_until{-1};             ///< the horizon the ends are for (−1: not yet computed)
   };
   void expand(std::size_t sensor, sim_time until, expansion& ex) const noexcept {
-    // rc_network::modal_expansion's arithmetic, with the sums and the ends for `until` in the same
-    // pass, all in registers. The ends use a lower bound of e^{−λ_k H} that needs no `exp`:
-    // max(0, 1 − x + x²/2 − x³/6), x = λ_k H (Taylor's alternating remainder puts the cubic below
-    // e^{−x} for every x ≥ 0; its few-ulp rounding is inside the screens' slack).
     const net_slot& ns = nets_[cur_net_];
-    const network_type& net = ns.net;
-    const std::size_t n = base_.size();
-    const probe_type& probe = ns.probes[sensor];
-    const double* r = probe.modal_row().data();
-    const double* y = net.modal_state().data();
-    const double* yss = net.modal_steady_state().data();
-    const double horizon = seconds_between(now_, until);
-    double steady = probe.weight_sum() * net.ambient();
-    double up = 0.0;
-    double down = 0.0;
-    double size = 0.0;
-    double up_end = 0.0;
-    double down_end = 0.0;
-    for (std::size_t k = 0; k < n; ++k) {
-      steady += r[k] * yss[k];
-      const double c = r[k] * (y[k] - yss[k]);
-      ex.a[k] = c;
-      up += c > 0.0 ? c : 0.0;
-      down += c < 0.0 ? c : 0.0;
-      size += std::fabs(c);
-      const double v = c * thermo::detail::rc::exp_neg_lower_bound(net.eigenvalue(k) * horizon);
-      up_end += c > 0.0 ? v : 0.0;
-      down_end += c < 0.0 ? v : 0.0;
-    }
-    ex.steady = steady;
-    ex.rising = up;
-    ex.falling = down;
-    ex.size = size;
-    ex.rising_end = up_end;
-    ex.falling_end = down_end;
+    ns.net.expand(ns.probes[sensor], seconds_between(now_, until), ex.sum);
     ex.ends_until = until;
-    ex.ends_exact = false;
   }
 
-
-  /// The band past a level for sensor expansion `ex`: 1 nK or 16× the search's own rounding
-  /// allowance, whichever is larger.
-  [[nodiscard]] double band(const expansion& ex, double level) const noexcept {
-    const double scale = (std::fabs(ex.steady) + std::fabs(level)) + ex.size;
-    const double rounding = 64.0 * static_cast<double>(base_.size() + 8) * std::numeric_limits<double>::epsilon() * scale;
-    return std::max(min_band, rounding);
+  /// The band past a level for sensor expansion `ex`: 1 nK or 64× the sum's rounding allowance
+  /// (16× the screens'), whichever is larger.
+  [[nodiscard]] static double band(const expansion& ex, double level) noexcept {
+    return std::max(min_band, 64.0 * ex.sum.rounding(level));
   }
 
   /// Outcome of a crossing screen/search.
@@ -1994,39 +1943,31 @@ class simulation {
     if (!std::isfinite(thr)) {
       return {workload::never, false};
     }
-    const std::size_t n = base_.size();
-    const bool rising = dir == crossing_direction::rising;
-    // margin(τ) = sgn·(value(τ) − thr) = c0 + Σ c_k e^{−λ_k τ} with c_k = sgn·a_k; reached when
-    // ≥ 0. The modes that help (c_k > 0) give at most Σ c_k (at τ = 0) …
-    const double c0 = rising ? ex.steady - thr : thr - ex.steady;
-    const double helpful = rising ? ex.rising : -ex.falling;
-    const double scale = (std::fabs(ex.steady) + std::fabs(thr)) + ex.size;
-    // Rounding allowance, as generous as the search's own (so a screen never rejects a level the
-    // search would report as touched).
-    const double slack = 16.0 * static_cast<double>(n + 8) * std::numeric_limits<double>::epsilon() * scale;
-    if (c0 + helpful < -slack) {
+    // The modes that help give at most `reach` (at τ = 0): out of reach for ever below −slack …
+    const auto r = ex.sum.reach(thr, dir);
+    if (!ex.sum.ever(r)) {
       return {workload::never, false};
     }
-    // … and the opposing ones (c_k < 0) take at least c_k e^{−λ_k H} within the horizon H.
-    // Screened first with a lower bound d_k ≤ e^{−λ_k H} that needs no `exp` (a weaker but
-    // still sound screen), then, only if that cannot decide, with e^{−λ_k H} itself.
+    // … and the opposing ones take at least their end values within the horizon H. Screened
+    // first with a lower bound d_k ≤ e^{−λ_k H} that needs no `exp` (a weaker but still sound
+    // screen), then, only if that cannot decide, with e^{−λ_k H} itself.
     if (ex.ends_until != until) {  // not the horizon expand made the ends for: the exact ones
       exact_ends(ex, until);
     }
-    if (c0 + helpful + (rising ? ex.falling_end : -ex.rising_end) < -slack) {
+    if (!ex.sum.within(r, dir)) {
       return {workload::never, true};
     }
-    return find_crossing_exact(ex, sensor, thr, dir, until, c0 + helpful, slack);
+    return find_crossing_exact(ex, sensor, thr, dir, until, r);
   }
 
   /// `find_crossing` past its cheap screens: the screen with e^{−λ_k H} itself, then the search.
   [[nodiscard]] found find_crossing_exact(expansion& ex, std::size_t sensor, double thr, crossing_direction dir,
-                                          sim_time until, double reach, double slack) noexcept {
+                                          sim_time until,
+                                          const typename probe_expansion<Limits::nodes>::reach_bound& r) noexcept {
     const net_slot& ns = nets_[cur_net_];
-    const bool rising = dir == crossing_direction::rising;
-    if (!ex.ends_exact) {
+    if (!ex.sum.ends_exact) {
       exact_ends(ex, until);
-      if (reach + (rising ? ex.falling_end : -ex.rising_end) < -slack) {
+      if (!ex.sum.within(r, dir)) {
         return {workload::never, true};
       }
     }
@@ -2035,11 +1976,11 @@ class simulation {
     crossing_options<double> o;
     o.time_tolerance = opt_.crossing_tolerance;
     o.min_excursion = std::min(o.min_excursion, o.time_tolerance);
-    const auto r = ns.net.first_crossing(ns.probes[sensor], thr, dir, horizon, o);
-    if (!r || !r->found) {
+    const auto c = ns.net.first_crossing(ns.probes[sensor], thr, dir, horizon, o);
+    if (!c || !c->found) {
       return {workload::never, true};
     }
-    return {now_ + ceil_ns(r->time), true};
+    return {now_ + ceil_ns(c->time), true};
   }
 
   /// The ends of `ex` at horizon `until` with e^{−λ_k H} itself, for a screen the bound could not
@@ -2047,28 +1988,14 @@ class simulation {
   /// a later round with the same end reuses factors for a longer horizon, which only weakens the
   /// screen — still sound).
   void exact_ends(expansion& ex, sim_time until) noexcept {
-    const std::size_t n = base_.size();
     const network_type& net = nets_[cur_net_].net;
     if (decay_until_ != until || decay_net_ != cur_net_) {
-      const double horizon = seconds_between(now_, until);
-      for (std::size_t k = 0; k < n; ++k) {
-        const double x = net.eigenvalue(k) * horizon;
-        decay_[k] = x < 700.0 ? std::exp(-x) : 0.0;
-      }
+      net.decay_factors(seconds_between(now_, until), std::span<double>(decay_.data(), base_.size()));
       decay_until_ = until;
       decay_net_ = cur_net_;
     }
-    double up = 0.0;
-    double down = 0.0;
-    for (std::size_t k = 0; k < n; ++k) {
-      const double v = ex.a[k] * decay_[k];
-      up += ex.a[k] > 0.0 ? v : 0.0;
-      down += ex.a[k] < 0.0 ? v : 0.0;
-    }
-    ex.rising_end = up;
-    ex.falling_end = down;
+    ex.sum.set_exact_ends(decay_.data());
     ex.ends_until = until;
-    ex.ends_exact = true;
   }
 
 
@@ -2385,15 +2312,8 @@ class simulation {
     const std::size_t m = n + sensors_.size();  // the row's plant channels: nodes, then sensors
     const network_type& net = nets_[cur_net_].net;
     refresh_row_tables();
+    readout_.set_ambient(net.ambient());
     const std::span<const double> y_event = net.modal_state();
-    const double* yss = net.modal_steady_state().data();
-    std::array<double, row_cols_ld> offset{};  // T_amb, weight_sum·T_amb (and 0 padding)
-    for (std::size_t i = 0; i < n; ++i) {
-      offset[i] = net.ambient();
-    }
-    for (std::size_t s = 0; s < sensors_.size(); ++s) {
-      offset[n + s] = nets_[cur_net_].probes[s].weight_sum() * net.ambient();
-    }
     // The modal state, stepped from the event's to each row. Zeroed first: only y[0, n) is used,
     // but GCC 12 at -O3 cannot see that copy_n wrote every element it reads (maybe-uninitialized).
     std::array<double, Limits::nodes> y{};
@@ -2411,10 +2331,7 @@ class simulation {
       const sim_time t = next_sample_;
       if (t > at) {
         std::array<double, Limits::nodes> scratch;
-        const double* g = row_step_gains(at, t, scratch);
-        for (std::size_t k = 0; k < n; ++k) {
-          y[k] += (yss[k] - y[k]) * g[k];  // = rc_network::step
-        }
+        net.step_state(std::span<double>(y.data(), n), std::span<const double>(row_step_gains(at, t, scratch), n));
         at = t;
       }
       double* out = recorder_->append_row(t, event_kind::sample, 0, row_size_);
@@ -2426,26 +2343,15 @@ class simulation {
       // Node temperatures and sensor values: the same bits as temperature(i) and the sensor's
       // reading would have in this state.
       // Peaks: the highest value of each channel, first reached at high_at (nodes' carry no time).
-      if (n == Limits::nodes && m == Limits::nodes + Limits::sensors) {  // the plant fills its capacity
-        thermo::detail::linalg::dots_by_columns<Limits::nodes + Limits::sensors, Limits::nodes>(
-            row_cols_.data(), y.data(), offset.data(), [&](std::size_t i, double v) {
-              out[i] = v;
-              if (i < Limits::nodes) {
-                high[i] = std::max(high[i], v);  // a node's peak carries no time: no branch
-              } else if (v > high[i]) {
-                high[i] = v;
-                high_at[i] = t;
-              }
-            });
-      } else {
-        thermo::detail::linalg::dots(row_map_.data(), m, y.data(), n, offset.data(), out);
-        for (std::size_t i = 0; i < m; ++i) {
-          if (out[i] > high[i]) {
-            high[i] = out[i];
-            high_at[i] = t;
-          }
+      readout_.read(y.data(), [&](std::size_t i, double v) {
+        out[i] = v;
+        if (i < n) {
+          high[i] = std::max(high[i], v);  // a node's peak carries no time: no branch
+        } else if (v > high[i]) {
+          high[i] = v;
+          high_at[i] = t;
         }
-      }
+      });
       next_sample_ = t + opt_.record_interval;
     }
     // Peaks over the rows: each channel's highest value (a sensor's first reached at high_at).
@@ -2477,16 +2383,9 @@ class simulation {
     const net_slot& slot = nets_[cur_net_];
     const network_type& net = slot.net;
     if (sample_gain_net_ != cur_net_ || sample_gain_generation_ != net.generation()) {
-      const std::size_t n = base_.size();
-      const std::size_t m = n + sensors_.size();
-      net.step_gains(seconds_between(sim_time{0}, sim_time{0} + opt_.record_interval), std::span<double>(sample_gain_.data(), n));
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::span<const double> r = i < n ? net.modal_row(i) : slot.probes[i - n].modal_row();
-        for (std::size_t k = 0; k < n; ++k) {
-          row_map_[i * n + k] = r[k];
-          row_cols_[k * row_cols_ld + i] = r[k];
-        }
-      }
+      net.step_gains(seconds_between(sim_time{0}, sim_time{0} + opt_.record_interval),
+                     std::span<double>(sample_gain_.data(), base_.size()));
+      readout_.build(net, std::span<const probe_type>(slot.probes.data(), sensors_.size()));
       sample_gain_net_ = cur_net_;
       sample_gain_generation_ = net.generation();
     }
@@ -2632,9 +2531,7 @@ class simulation {
   sim_time t0_{0};
   sim_time next_sample_{workload::never};  // the next trace row's time (never: no trace)
   std::array<double, Limits::nodes> sample_gain_{};   // step gains of one record interval …
-  std::array<double, Limits::nodes*(Limits::nodes + Limits::sensors)> row_map_{};  // … modal rows of nodes and sensors …
-  static constexpr std::size_t row_cols_ld = (Limits::nodes + Limits::sensors + 1) / 2 * 2;
-  std::array<double, Limits::nodes * row_cols_ld> row_cols_{};  // … the same by columns (dots_by_columns) …
+  modal_readout<Limits::nodes, Limits::sensors> readout_{};  // … the rows of nodes and sensors …
   std::uint64_t sample_gain_generation_{0};           // … for this network generation …
   std::size_t sample_gain_net_{static_cast<std::size_t>(-1)};  // … of this cached network
   double ambient_{25.0};
