@@ -17,7 +17,8 @@
 
 #include "thermo/control/governors/power_allocator.hpp"
 #include "thermo/presets/rk3399.hpp"
-#include "thermo/sim/plot.hpp"
+#include "thermo/io/run_plot.hpp"
+#include "thermo/io/trace.hpp"
 #include "thermo/sim/recorder.hpp"
 #include "thermo/sim/reference_plants.hpp"
 #include "thermo/sim/simulation.hpp"
@@ -189,9 +190,9 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(m.searches));
   }
   if (!plot_path.empty()) {
-    thermo::sim::run_plot_options po;
+    thermo::io::run_plot_options po;
     po.title = "RK3399, MobileNet on 2×A72: power allocator (1550 mW sustainable, 75 °C control)";
-    auto fig = thermo::sim::plot_run(governed.trace, thermo::sim::trip_lines(*governed.sim), po);
+    auto fig = thermo::io::plot_run(governed.trace, thermo::io::trip_lines(*governed.sim), po);
     // The unthrottled reference's CPU temperature for comparison, and the allocator's budget.
     const std::size_t ref = reference.trace.find("sensed_cpu");
     fig.panels()[0].add({.name = "sensed_cpu, unthrottled", .x = reference.trace.times_s(),

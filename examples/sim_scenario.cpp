@@ -17,7 +17,8 @@
 #include "thermo/control/governors/bang_bang.hpp"
 #include "thermo/control/governors/step_wise.hpp"
 #include "thermo/presets/rk3399.hpp"
-#include "thermo/sim/plot.hpp"
+#include "thermo/io/run_plot.hpp"
+#include "thermo/io/trace.hpp"
 #include "thermo/sim/recorder.hpp"
 #include "thermo/sim/simulation.hpp"
 #include "thermo/workload/inference.hpp"
@@ -253,19 +254,19 @@ int main(int argc, char** argv) {
 
   // [output]
   // 10. The trace as CSV / JSON lines, and a plot.
-  if (!csv_path.empty() && trace.save_csv(csv_path) != errc::ok) {
+  if (!csv_path.empty() && io::save_csv(trace, csv_path) != errc::ok) {
     std::fprintf(stderr, "sim_scenario: cannot write %s\n", csv_path.c_str());
     return 2;
   }
-  if (!jsonl_path.empty() && trace.save_jsonl(jsonl_path) != errc::ok) {
+  if (!jsonl_path.empty() && io::save_jsonl(trace, jsonl_path) != errc::ok) {
     std::fprintf(stderr, "sim_scenario: cannot write %s\n", jsonl_path.c_str());
     return 2;
   }
   if (!plot_path.empty()) {
-    sim::run_plot_options po;
+    io::run_plot_options po;
     po.title = "MobileNet on 2×A72: step_wise cap, bang-bang fan; room warms at 60 s, fan fails at 120 s";
     po.node_temperatures = true;
-    const auto fig = sim::plot_run(trace, sim::trip_lines(*sim), po);
+    const auto fig = io::plot_run(trace, io::trip_lines(*sim), po);
     if (fig.save(plot_path) != errc::ok) {
       std::fprintf(stderr, "sim_scenario: cannot write %s\n", plot_path.c_str());
       return 2;

@@ -1,5 +1,5 @@
-// The recorder: rows at the interval and at events, CSV and JSON lines, capacity, the trace
-// hash; samples are passive; the SVG plot of a run is well-formed XML.
+// The recorder: rows at the interval and at events, capacity, the trace hash; samples are
+// passive. Its CSV, JSON-lines and SVG writers are tested in tests/io/trace_test.cpp.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -13,10 +13,8 @@
 #include <sstream>
 #include <string>
 
+#include "recorder_rig.hpp"
 #include "sim_support.hpp"
-#include "support/xml_check.hpp"
-#include "thermo/io/json.hpp"
-#include "thermo/sim/plot.hpp"
 #include "thermo/sim/recorder.hpp"
 
 using namespace thermo;
@@ -25,68 +23,9 @@ using test::small_sim;
 
 namespace {
 
-constexpr std::array<control::thermal_trip, 2> trips{{
-    {millicelsius(35'000), millikelvin_delta(2'000), control::trip_type::passive},
-    {millicelsius(90'000), millikelvin_delta(0), control::trip_type::critical},
-}};
-
-// The rig's plant and sensor exactly fill these capacities (the rows' fixed-shape kernel).
-struct full_limits : test::small_limits {
-  static constexpr std::size_t nodes = 2;
-  static constexpr std::size_t sensors = 1;
-};
-using full_sim = sim::simulation<full_limits>;
-
-template <class Sim>
-struct rig_t {
-  std::unique_ptr<Sim> s = std::make_unique<Sim>();
-  control::step_wise<> gov;
-  std::unique_ptr<workload::phased_demand<4, 4>> w;
-  sim::recorder rec;
-  explicit rig_t(sim::sim_options o, std::size_t rows = 5000, double noise = 0.0, bool channel = true, bool ambient_step = false)
-      : rec(rows) {
-    REQUIRE(s->set_plant(test::die_board<Sim>()).ok());
-    REQUIRE(s->set_options(o).ok());
-    static constexpr std::array<std::string_view, 2> names{"die", "board"};
-    s->set_node_names(names);
-    REQUIRE(s->add_domain(test::cpu_domain(2)));
-    sensor_params sp;
-    sp.noise_stddev_mc = noise;
-    sp.resolution = millikelvin_delta(100);
-    auto sens = s->add_sensor({"die", test::die_probe, sp});
-    REQUIRE(sens);
-    auto c = s->add_cpufreq_cooling(0, "cpufreq-cpu0");
-    REQUIRE(c);
-    sim::zone_setup zs;
-    zs.config.type = "cpu-thermal";
-    zs.config.polling_delay = 1000ms;
-    zs.config.passive_delay = 100ms;
-    zs.trips = trips;
-    zs.sensor = *sens;
-    zs.governor = control::governor_ref(gov);
-    REQUIRE(s->add_zone(zs));
-    REQUIRE(s->bind(0, 0, *c));
-    static constexpr std::array<workload::demand_phase, 2> phases{{{20s, 1.0, 2}, {10s, 0.1, 1}}};
-    w = std::make_unique<workload::phased_demand<4, 4>>(*workload::phased_demand<4, 4>::make(0, 2, phases, sim_time{0}, 0));
-    REQUIRE(s->add_workload(*w));
-    if (channel) {
-      REQUIRE(s->add_channel({"twice_die", "C", [](const void* p) noexcept { return 2.0 * static_cast<const Sim*>(p)->temperature(0); }, s.get()}).ok());
-    }
-    if (ambient_step) {  // rows after it must use the new ambient
-      REQUIRE(s->add_event(sim::scenario_event::ambient(sim_time{13s}, 31.5)).ok());
-    }
-    s->set_recorder(&rec);
-    REQUIRE(s->start().ok());
-  }
-};
-using rig = rig_t<small_sim>;  // room to spare: the rows' general kernel
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using test::full_sim;
+using test::rig;
+using test::rig_t;
 
 }  // namespace
 
@@ -125,42 +64,6 @@ TEST_CASE("with record_events every event adds a row naming its kind and source"
   }
   CHECK(polls >= 5);
   CHECK(r.rec.rows() == r.s->metrics().events + 1);
-}
-
-TEST_CASE("CSV and JSON lines carry the same rows, and JSON parses", "[sim][recorder]") {
-  sim::sim_options o;
-  o.record_interval = 500ms;
-  rig r(o);
-  r.s->run_until(sim_time{3s});
-  std::ostringstream csv;
-  r.rec.write_csv(csv);
-  std::istringstream lines(csv.str());
-  std::string line;
-  std::getline(lines, line);
-  CHECK(line == "time_s,event,source,T_die_C,T_board_C,sensed_die_C,zone_cpu-thermal_C,f_cpu_MHz,u_cpu,run_cpu,P_cpu_W,state_cpufreq-cpu0,twice_die_C");
-  std::size_t n = 0;
-  while (std::getline(lines, line)) {
-    ++n;
-  }
-  CHECK(n == r.rec.rows());
-  std::ostringstream js;
-  r.rec.write_jsonl(js);
-  std::istringstream jl(js.str());
-  std::size_t row = 0;
-  while (std::getline(jl, line)) {
-    auto v = io::parse_json(line);
-    REQUIRE(v);
-    CHECK(v->at("time_s").as_double() == Approx(static_cast<double>(r.rec.time(row).count()) / 1e9));
-    CHECK(v->at("event").as_string() == std::string(sim::to_string(r.rec.kind(row))));
-    CHECK(v->at("T_die_C").as_double() == Approx(r.rec.value(row, 0)).epsilon(1e-9));
-    ++row;
-  }
-  CHECK(row == r.rec.rows());
-  const std::string path = std::string(THERMO_BINARY_DIR) + "/sim_recorder_test.csv";
-  REQUIRE(r.rec.save_csv(path) == errc::ok);
-  CHECK(slurp(path) == csv.str());
-  CHECK(r.rec.save_csv("/nonexistent-dir/x.csv") == errc::io_error);
-  CHECK(r.rec.save_jsonl("/nonexistent-dir/x.jsonl") == errc::io_error);
 }
 
 TEST_CASE("a full recorder drops rows without allocating and counts them", "[sim][recorder]") {
@@ -328,30 +231,4 @@ TEST_CASE("identical runs give identical trace hashes, and any change shows", "[
   rig c(o, 20000, 500.0);
   c.s->run_until(sim_time{40s});
   CHECK(c.rec.hash() != a.rec.hash());
-}
-
-TEST_CASE("the plot of a run is well-formed SVG with axes, a legend and trip lines", "[sim][recorder][svg]") {
-  sim::sim_options o;
-  o.record_interval = 100ms;
-  rig r(o);
-  r.s->run_until(sim_time{60s});
-  sim::run_plot_options po;
-  po.title = "step_wise on a die & board <test>";
-  po.node_temperatures = true;
-  po.zone_readings = true;
-  const auto lines = sim::trip_lines(*r.s);
-  REQUIRE(lines.size() == 2);
-  CHECK(lines[0].label == "cpu-thermal passive");
-  CHECK(lines[1].celsius == 90.0);
-  const auto fig = sim::plot_run(r.rec, lines, po);
-  const std::string doc = fig.render();
-  CHECK(test::xml_check(doc).empty());
-  for (const char* text : {"temperature (°C)", "frequency (MHz)", "power (W)", "time (s)", "sensed_die (sensed)",
-                           "cpu-thermal passive 35 °C", "f_cpu", "P_cpu", "&lt;test&gt;"}) {
-    INFO(text);
-    CHECK(doc.find(text) != std::string::npos);
-  }
-  const std::string path = std::string(THERMO_BINARY_DIR) + "/sim_run_test.svg";
-  REQUIRE(fig.save(path) == errc::ok);
-  CHECK(test::xml_check(slurp(path)).empty());
 }

@@ -19,7 +19,8 @@
 #include "thermo/control/governors/governors.hpp"
 #include "thermo/io/csv.hpp"
 #include "thermo/io/utilization_csv.hpp"
-#include "thermo/sim/plot.hpp"
+#include "thermo/io/run_plot.hpp"
+#include "thermo/io/trace.hpp"
 #include "thermo/sim/recorder.hpp"
 #include "thermo/sim/reference_plants.hpp"
 #include "thermo/sim/simulation.hpp"
@@ -623,11 +624,11 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
     return opt ? std::string(*opt) : (in_file.empty() ? stem + ext : in_file);
   };
   std::ostringstream csv;
-  b.rec.write_csv(csv);
-  const std::vector<sim::trip_line> trips = sim::trip_lines(b.sim);
-  sim::run_plot_options po;
+  io::write_csv(b.rec, csv);
+  const std::vector<io::trip_line> trips = io::trip_lines(b.sim);
+  io::run_plot_options po;
   po.title = scn->title.empty() ? stem : scn->title;
-  const std::string svg = sim::plot_run(b.rec, trips, po).render();
+  const std::string svg = io::plot_run(b.rec, trips, po).render();
   for (const auto& [file, content] : {std::pair<std::string, std::string>{pick(trace_opt, scn->trace_file, ".csv"), csv.str()},
                                       std::pair<std::string, std::string>{pick(metrics_opt, scn->metrics_file, ".json"), metrics_json(b)},
                                       std::pair<std::string, std::string>{pick(plot_opt, scn->plot_file, ".svg"), svg}}) {

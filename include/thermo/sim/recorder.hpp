@@ -2,7 +2,7 @@
 /// `recorder`: the in-memory trace of a run — one row per sample (and optionally per event):
 /// time, the event that produced the row, and the value of every channel (node temperatures,
 /// sensed temperatures, zone readings, frequencies, utilisations, powers, cooling states, custom
-/// channels such as a governor's budget). Written out as CSV or JSON lines.
+/// channels such as a governor's budget). io/trace.hpp writes it out as CSV or JSON lines.
 ///
 /// Capacity is fixed when the simulation configures it (at `start`): the storage is allocated
 /// then and never again; rows beyond it are counted (`dropped`) but not stored, so a run never
@@ -15,8 +15,6 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
-#include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,8 +23,6 @@
 
 #include "thermo/core/errc.hpp"
 #include "thermo/core/time.hpp"
-#include "thermo/io/csv.hpp"
-#include "thermo/io/jsonl.hpp"
 #include "thermo/sim/types.hpp"
 
 namespace thermo::sim {
@@ -185,59 +181,7 @@ class recorder {
     return h.value();
   }
 
-  /// CSV: header `time_s,event,source,<name>_<unit>…`, then one line per stored row.
-  void write_csv(std::ostream& out, int significant = 10) const {
-    io::csv_writer w(out, significant);
-    w.cell("time_s").cell("event").cell("source");
-    for (const channel& c : channels_) {
-      w.cell(label(c));
-    }
-    w.end_row();
-    for (std::size_t r = 0; r < rows_; ++r) {
-      w.cell(static_cast<double>(times_[r].count()) / 1e9).cell(to_string(kinds_[r])).cell(static_cast<std::int64_t>(sources_[r]));
-      for (std::size_t c = 0; c < channels_.size(); ++c) {
-        w.cell(value(r, c));
-      }
-      w.end_row();
-    }
-  }
-  /// JSON lines: one object per stored row, keys as the CSV header.
-  void write_jsonl(std::ostream& out, int significant = 10) const {
-    io::jsonl_writer w(out, significant);
-    for (std::size_t r = 0; r < rows_; ++r) {
-      w.field("time_s", static_cast<double>(times_[r].count()) / 1e9)
-          .field("event", to_string(kinds_[r]))
-          .field("source", static_cast<std::int64_t>(sources_[r]));
-      for (std::size_t c = 0; c < channels_.size(); ++c) {
-        w.field(label(channels_[c]), value(r, c));
-      }
-      w.end_object();
-    }
-  }
-  /// `write_csv` to a file: `errc::ok` or `errc::io_error`.
-  [[nodiscard]] errc save_csv(const std::string& path, int significant = 10) const {
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f) {
-      return errc::io_error;
-    }
-    write_csv(f, significant);
-    return f.good() ? errc::ok : errc::io_error;
-  }
-  /// `write_jsonl` to a file: `errc::ok` or `errc::io_error`.
-  [[nodiscard]] errc save_jsonl(const std::string& path, int significant = 10) const {
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f) {
-      return errc::io_error;
-    }
-    write_jsonl(f, significant);
-    return f.good() ? errc::ok : errc::io_error;
-  }
-
  private:
-  [[nodiscard]] static std::string label(const channel& c) {
-    return c.unit.empty() ? c.name : c.name + "_" + c.unit;
-  }
-
   std::size_t max_rows_;
   std::vector<channel> channels_;
   std::vector<double> values_;

@@ -1,13 +1,13 @@
-/// @file plot.hpp
+/// @file run_plot.hpp
 /// An SVG figure of a recorded run, readable at a glance: three panels sharing the time axis —
 /// temperatures (the sensed temperature of every sensor and, optionally, every node) with the
 /// zones' trip temperatures as labelled reference lines; each domain's frequency (steps); each
 /// domain's power (steps). Axes carry units, every series is in a legend. Host-only (uses
-/// io/svg_plot.hpp); build it after the run.
+/// io/svg_plot.hpp); build it after the run from its `sim::recorder`.
 ///
-///     thermo::sim::run_plot_options o;
+///     thermo::io::run_plot_options o;
 ///     o.title = "RK3399, power allocator";
-///     auto fig = thermo::sim::plot_run(rec, trips, o);
+///     auto fig = thermo::io::plot_run(rec, thermo::io::trip_lines(sim), o);
 ///     if (fig.save("run.svg") != thermo::errc::ok) { … }
 #pragma once
 
@@ -22,7 +22,7 @@
 #include "thermo/io/svg_plot.hpp"
 #include "thermo/sim/recorder.hpp"
 
-namespace thermo::sim {
+namespace thermo::io {
 
 /// A trip temperature to draw.
 struct trip_line {
@@ -60,34 +60,34 @@ template <class Simulation>
 }
 
 /// The figure of a run (see the file comment). Allocates.
-[[nodiscard]] inline io::svg_figure plot_run(const recorder& rec, std::span<const trip_line> trips,
+[[nodiscard]] inline svg_figure plot_run(const sim::recorder& rec, std::span<const trip_line> trips,
                                              const run_plot_options& o = {}) {
-  io::svg_figure fig(o.title, o.width, o.panel_height);
+  svg_figure fig(o.title, o.width, o.panel_height);
   const std::vector<double> t = rec.times_s();
   const auto& ch = rec.channels();
-  io::plot_panel& temp = fig.add_panel("time (s)", "temperature (°C)");
+  plot_panel& temp = fig.add_panel("time (s)", "temperature (°C)");
   for (std::size_t c = 0; c < ch.size(); ++c) {
-    if (ch[c].kind == channel_kind::sensor_temperature) {
+    if (ch[c].kind == sim::channel_kind::sensor_temperature) {
       temp.add({.name = ch[c].name + " (sensed)", .x = t, .y = rec.column(c)});
-    } else if (o.node_temperatures && ch[c].kind == channel_kind::node_temperature) {
+    } else if (o.node_temperatures && ch[c].kind == sim::channel_kind::node_temperature) {
       temp.add({.name = ch[c].name, .x = t, .y = rec.column(c), .dashed = true});
-    } else if (o.zone_readings && ch[c].kind == channel_kind::zone_temperature) {
+    } else if (o.zone_readings && ch[c].kind == sim::channel_kind::zone_temperature) {
       temp.add({.name = ch[c].name + " (read)", .x = t, .y = rec.column(c), .step = true});
     }
   }
   for (const trip_line& l : trips) {
-    temp.add_hline(l.label + " " + io::format_number(l.celsius, 4) + " °C", l.celsius);
+    temp.add_hline(l.label + " " + format_number(l.celsius, 4) + " °C", l.celsius);
   }
-  io::plot_panel& freq = fig.add_panel("time (s)", "frequency (MHz)");
-  io::plot_panel& power = fig.add_panel("time (s)", "power (W)");
+  plot_panel& freq = fig.add_panel("time (s)", "frequency (MHz)");
+  plot_panel& power = fig.add_panel("time (s)", "power (W)");
   for (std::size_t c = 0; c < ch.size(); ++c) {
-    if (ch[c].kind == channel_kind::frequency) {
+    if (ch[c].kind == sim::channel_kind::frequency) {
       freq.add({.name = ch[c].name, .x = t, .y = rec.column(c), .step = true});
-    } else if (ch[c].kind == channel_kind::power) {
+    } else if (ch[c].kind == sim::channel_kind::power) {
       power.add({.name = ch[c].name, .x = t, .y = rec.column(c), .step = true});
     }
   }
   return fig;
 }
 
-}  // namespace thermo::sim
+}  // namespace thermo::io
