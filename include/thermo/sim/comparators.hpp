@@ -27,7 +27,7 @@ namespace thermo::sim {
 
 /// The comparators of the zones of a `simulation<Limits>`.
 template <class Limits>
-class comparators {
+class comparators : public search_marks<Limits::zones> {
  public:
   using timers = timer_layout<Limits::zones, Limits::workloads>;
 
@@ -35,18 +35,7 @@ class comparators {
   /// window, and must be searched again.
   void arm(std::size_t z, bool armed) noexcept {
     state_[z].armed = armed;
-    state_[z].dirty = true;
-  }
-  /// Every comparator must be searched again (an input changed).
-  void mark(std::size_t z) noexcept { state_[z].dirty = true; }
-  [[nodiscard]] bool dirty(std::size_t z) const noexcept { return state_[z].dirty; }
-  /// The search of zone `z` looked only up to before `t`: mark it for a new one.
-  [[nodiscard]] bool expire(std::size_t z, sim_time t) noexcept {
-    if (state_[z].valid < t) {
-      state_[z].dirty = true;
-      return true;
-    }
-    return false;
+    this->mark(z);
   }
   [[nodiscard]] bool armed(std::size_t z) const noexcept { return state_[z].armed; }
   /// Zone `z`'s interrupt handler runs now.
@@ -75,8 +64,7 @@ class comparators {
               const zone_ports<Limits>& ports, const plant<Limits>& p, crossing_search<Limits>& finder,
               sim_time now, double tolerance, std::uint64_t& searches, Queue& q) noexcept {
     entry& s = state_[z];
-    s.dirty = false;
-    s.valid = workload::never;
+    this->begin(z);
     const std::size_t timer = timers::zone(z, timers::comparator);
     const sensor_model& sm = ports.sensor_of_zone(z);
     const auto& port = ports.port(z);
@@ -97,7 +85,7 @@ class comparators {
     if (best == workload::never) {
       q.cancel(timer);
       if (r.possible || f.possible) {
-        s.valid = until;  // the window holds up to `until`: look again from there
+        this->holds_until(z, until);  // the window holds up to `until`: look again from there
       }
       return;
     }
@@ -122,7 +110,7 @@ class comparators {
       return true;
     }
     state_[z].failed_at = now;
-    state_[z].dirty = true;
+    this->mark(z);
     return false;
   }
 
@@ -143,9 +131,7 @@ class comparators {
 
  private:
   struct entry {
-    bool dirty{false};
     bool armed{false};
-    sim_time valid{workload::never};  // the last search covered up to here
     sim_time last_irq{std::numeric_limits<std::int64_t>::min() / 2};
     sim_time failed_at{-1};
   };

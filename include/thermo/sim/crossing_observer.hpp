@@ -31,7 +31,7 @@ namespace thermo::sim {
 
 /// The crossing observers of the zones of a `simulation<Limits>`.
 template <class Limits>
-class crossing_observer {
+class crossing_observer : public search_marks<Limits::zones> {
  public:
   using timers = timer_layout<Limits::zones, Limits::workloads>;
   using metrics_type = metrics_of<Limits>;
@@ -96,19 +96,7 @@ class crossing_observer {
       }
       s.above[i] = above;
     }
-    s.dirty = true;
-  }
-
-  /// Every observer must be searched again (an input changed).
-  void mark(std::size_t z) noexcept { state_[z].dirty = true; }
-  [[nodiscard]] bool dirty(std::size_t z) const noexcept { return state_[z].dirty; }
-  /// The search of zone `z` looked only up to before `t`: mark it for a new one.
-  [[nodiscard]] bool expire(std::size_t z, sim_time t) noexcept {
-    if (state_[z].valid < t) {
-      state_[z].dirty = true;
-      return true;
-    }
-    return false;
+    this->mark(z);
   }
 
   /// Schedules zone `z`'s next crossing of a level in [now, until] (with expansion `ex` of its
@@ -118,8 +106,7 @@ class crossing_observer {
               const plant<Limits>& p, crossing_search<Limits>& finder, sim_time now, bool track, double tolerance,
               std::uint64_t& searches, Queue& q) noexcept {
     entry& s = state_[z];
-    s.dirty = false;
-    s.valid = workload::never;
+    this->begin(z);
     const std::size_t timer = timers::zone(z, timers::observer);
     if (!track || s.levels.empty()) {
       q.cancel(timer);
@@ -147,7 +134,6 @@ class crossing_observer {
       }
     }
     s.direction = dir;
-    s.valid = workload::never;
     if (best.time != workload::never) {
       // Guard: a level can be crossed at most once per direction at one instant; more means the
       // representation cannot resolve it (see `band`), so look again a nanosecond later.
@@ -158,7 +144,7 @@ class crossing_observer {
     } else {
       q.cancel(timer);
       if (best.possible) {
-        s.valid = until;  // nothing up to `until`: look again from there
+        this->holds_until(z, until);  // nothing up to `until`: look again from there
       }
     }
   }
@@ -170,7 +156,7 @@ class crossing_observer {
     s.fired_count = s.fired_at == now ? s.fired_count + 1 : 1;
     s.fired_at = now;
     cross(z, s.direction, zone, now, metrics);
-    s.dirty = true;
+    this->mark(z);
   }
 
   /// Fixed-step mode: zone `z`'s crossings of the levels between the last step and `sensed`.
@@ -295,9 +281,7 @@ class crossing_observer {
   struct entry {
     static_vector<double, 2 * Limits::trips> levels{};
     std::size_t pos{0};
-    bool dirty{false};
     int direction{0};  // of the scheduled crossing: +1 rising, −1 falling
-    sim_time valid{workload::never};  // the last search covered up to here
     sim_time fired_at{-1};
     std::size_t fired_count{0};
     std::array<std::size_t, Limits::trips> up_level{};

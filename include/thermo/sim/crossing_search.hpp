@@ -24,6 +24,42 @@
 
 namespace thermo::sim {
 
+/// Per-zone bookkeeping of one kind of crossing search (the comparators', the observers'):
+/// whether it must run again, and how far its last run looked.
+template <std::size_t Zones>
+class search_marks {
+ public:
+  /// Zone `z`'s search must run again (an input changed).
+  void mark(std::size_t z) noexcept { dirty_[z] = true; }
+  [[nodiscard]] bool dirty(std::size_t z) const noexcept { return dirty_[z]; }
+  /// The search of zone `z` looked only up to before `t`: mark it for a new one.
+  [[nodiscard]] bool expire(std::size_t z, sim_time t) noexcept {
+    if (valid_[z] < t) {
+      dirty_[z] = true;
+      return true;
+    }
+    return false;
+  }
+
+ protected:
+  /// A search of zone `z` runs now: nothing pending, and nothing known beyond now yet.
+  void begin(std::size_t z) noexcept {
+    dirty_[z] = false;
+    valid_[z] = workload::never;
+  }
+  /// It found nothing up to `until`: look again from there.
+  void holds_until(std::size_t z, sim_time until) noexcept { valid_[z] = until; }
+
+ private:
+  std::array<bool, Zones> dirty_{};
+  std::array<sim_time, Zones> valid_ = never_all();
+  [[nodiscard]] static constexpr std::array<sim_time, Zones> never_all() noexcept {
+    std::array<sim_time, Zones> a{};
+    a.fill(workload::never);
+    return a;
+  }
+};
+
 /// Crossing searches on the plant of a `simulation<Limits>`.
 template <class Limits>
 class crossing_search {

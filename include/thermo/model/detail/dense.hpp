@@ -45,27 +45,11 @@ template <class T>
 }
 
 /// out[i] = off[i] + dot(a + i·n, x, n) for i < m: m dot products with the rows of a row-major
-/// m×n matrix, each summed exactly as `dot` sums (four partial sums by k mod 4, combined as
-/// (s0 + s1) + (s2 + s3)), so out[i] has the same bits. The partial sums stay in registers.
+/// m×n matrix, each summed exactly as `dot` sums, so out[i] has the same bits.
 template <class T>
 inline void dots(const T* a, std::size_t m, const T* x, std::size_t n, const T* off, T* out) noexcept {
   for (std::size_t i = 0; i < m; ++i) {
-    const T* r = a + i * n;
-    T s0{};
-    T s1{};
-    T s2{};
-    T s3{};
-    std::size_t k = 0;
-    for (; k + 4 <= n; k += 4) {
-      s0 += r[k] * x[k];
-      s1 += r[k + 1] * x[k + 1];
-      s2 += r[k + 2] * x[k + 2];
-      s3 += r[k + 3] * x[k + 3];
-    }
-    for (; k < n; ++k) {
-      s0 += r[k] * x[k];
-    }
-    out[i] = off[i] + ((s0 + s1) + (s2 + s3));
+    out[i] = off[i] + dot(a + i * n, x, n);
   }
 }
 
