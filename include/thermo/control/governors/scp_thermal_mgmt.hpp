@@ -10,7 +10,7 @@
 ///   call `perf_update(platform, perf_request, perf_limit)` on every performance update; the
 ///   platform supplies the power model (`level_to_power`, `power_to_level`), the sensor
 ///   (`read_temperature`, synchronous or completed later through `on_temperature`) and the
-///   optional activity factors and protection callbacks (see `ScpPlatform`).
+///   optional activity factors and protection callbacks (see `ScpPlatform`, control/concepts.hpp).
 /// * `scp_thermal_mgmt<MaxActors>` — the same controller as a zone governor: each `manage` is
 ///   one fast tick, the zone temperature is the sensor, the power actors bound to the
 ///   allocator's control trip (as for `power_allocator`) are the actors, and the perf limit
@@ -37,6 +37,7 @@
 #include <span>
 #include <string_view>
 
+#include "thermo/control/concepts.hpp"  // scp::ScpPlatform
 #include "thermo/control/cooling_device.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
 #include "thermo/control/instance.hpp"
@@ -86,17 +87,6 @@ struct domain_config {
   pid_config pid{};
   protection_config protection{};
   std::span<const actor_config> actors{};  ///< copied by `configure`
-};
-
-/// What the platform provides. Required: the power model. Optional (detected):
-/// `read_temperature() -> result<uint32_t>` (a value = synchronous reading; `errc::try_again` =
-/// started, complete it with `on_temperature`; another error = device error),
-/// `get_activity_factor(actor) -> result<uint16_t>` (0..1024 busy fraction in 1/1024),
-/// `warning()` and `critical()`.
-template <class P>
-concept ScpPlatform = requires(P& p, std::size_t actor, std::uint32_t v) {
-  { p.level_to_power(actor, v) } noexcept -> std::same_as<std::uint32_t>;
-  { p.power_to_level(actor, v) } noexcept -> std::same_as<std::uint32_t>;
 };
 
 /// The firmware's return codes for one update.
