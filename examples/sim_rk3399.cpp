@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "example_cli.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
 #include "thermo/presets/rk3399.hpp"
 #include "thermo/sim/plot.hpp"
@@ -133,9 +134,19 @@ struct board {
   }
 };
 
+constexpr std::string_view usage_text =
+    "usage: sim_rk3399 [--plot FILE.svg] [--seconds N] [--record-ms N]\n"
+    "The RK3399 board under the power allocator, and the same run without cooling.\n"
+    "  --plot FILE.svg  both runs as a plot (default: none)\n"
+    "  --seconds N      simulated seconds (default 1200)\n"
+    "  --record-ms N    trace sampling period in ms (default 100)\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   std::string plot_path;
   int seconds = 1200;
   int record_ms = 100;
@@ -146,18 +157,19 @@ int main(int argc, char** argv) {
     } else if (args[i] == "--seconds" && i + 1 < args.size()) {
       seconds = std::atoi(std::string(args[++i]).c_str());
       if (seconds <= 0) {
-        std::fprintf(stderr, "sim_rk3399: --seconds needs a positive number\n");
-        return 2;
+        return example_cli::bad_usage("sim_rk3399", "--seconds needs a positive number",
+                                      usage_text);
       }
     } else if (args[i] == "--record-ms" && i + 1 < args.size()) {
       record_ms = std::atoi(std::string(args[++i]).c_str());
       if (record_ms <= 0) {
-        std::fprintf(stderr, "sim_rk3399: --record-ms needs a positive number\n");
-        return 2;
+        return example_cli::bad_usage("sim_rk3399", "--record-ms needs a positive number",
+                                      usage_text);
       }
     } else {
-      std::fprintf(stderr, "usage: sim_rk3399 [--plot FILE.svg] [--seconds N] [--record-ms N]\n");
-      return 2;
+      return example_cli::bad_usage(
+          "sim_rk3399", example_cli::missing_value(args[i], {"--plot", "--seconds", "--record-ms"}),
+          usage_text);
     }
   }
   const auto rows = static_cast<std::size_t>(seconds) * 1000 / static_cast<std::size_t>(record_ms) + 10;

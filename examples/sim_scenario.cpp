@@ -22,6 +22,8 @@
 #include "thermo/sim/simulation.hpp"
 #include "thermo/workload/inference.hpp"
 
+#include "example_cli.hpp"  // --help and usage errors, shared by the examples
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -46,9 +48,21 @@ struct limits : thermo::sim::default_limits {
 using simulation = thermo::sim::simulation<limits>;
 // [limits]
 
+constexpr std::string_view usage_text =
+    "usage: sim_scenario [--csv FILE] [--jsonl FILE] [--plot FILE.svg] [--seconds N]\n"
+    "The scenario of docs/tutorials/build-a-scenario.md: a fan, two zones, inference, and\n"
+    "things going wrong.\n"
+    "  --csv FILE       the trace as CSV (default: none)\n"
+    "  --jsonl FILE     the trace as JSON lines (default: none)\n"
+    "  --plot FILE.svg  the trace as a plot (default: none)\n"
+    "  --seconds N      simulated seconds (default 180)\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   std::string csv_path;
   std::string jsonl_path;
   std::string plot_path;
@@ -64,12 +78,14 @@ int main(int argc, char** argv) {
     } else if (args[i] == "--seconds" && i + 1 < args.size()) {
       seconds = std::atoi(std::string(args[++i]).c_str());
       if (seconds <= 0) {
-        std::fprintf(stderr, "sim_scenario: --seconds needs a positive number\n");
-        return 2;
+        return example_cli::bad_usage("sim_scenario", "--seconds needs a positive number",
+                                      usage_text);
       }
     } else {
-      std::fprintf(stderr, "usage: sim_scenario [--csv FILE] [--jsonl FILE] [--plot FILE.svg] [--seconds N]\n");
-      return 2;
+      return example_cli::bad_usage(
+          "sim_scenario",
+          example_cli::missing_value(args[i], {"--csv", "--jsonl", "--plot", "--seconds"}),
+          usage_text);
     }
   }
   using namespace thermo;
