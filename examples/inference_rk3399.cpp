@@ -181,10 +181,14 @@ int main(int argc, char** argv) {
       static_cast<int>(cl.compatible.size()), cl.compatible.data(),
       fw == presets::framework::tvm ? "TVM-style" : "TFLite-style", w.cores(),
       w.cores() > 1 ? "s" : "");
+  // run_until says `running` when it reached `end` (the simulation could go on): this run is
+  // complete. Otherwise a critical trip stopped it (`shutdown` or `reboot`).
+  const std::string outcome = status == sim::run_status::running ? std::string("completed")
+                                                                 : std::string(to_string(status));
   std::printf(
       "%ld simulated minutes from a cold start at %.0f degC ambient, back to back; run status: "
       "%s\n\n",
-      minutes, ambient, std::string(to_string(status)).c_str());
+      minutes, ambient, outcome.c_str());
   std::printf("  %-34s %10s %10s\n", "", "burst", "sustained");
   std::printf("  %-34s %10s %10s\n", "", "(first min)", "(last min)");
   std::printf("  %-34s %10.2f %10.2f   %.0f %% of burst\n", "throughput (inferences/s)", burst,

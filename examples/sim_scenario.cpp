@@ -245,7 +245,10 @@ int main(int argc, char** argv) {
     return fail("start", e);
   }
   const sim::run_status status = sim->run_until(sim_time{std::chrono::seconds(seconds)});
-  std::printf("run: %s at %.3f s, %zu trace rows\n", std::string(sim::to_string(status)).c_str(),
+  // `running`: the end was reached and the run could go on; else a critical trip stopped it.
+  const std::string outcome = status == sim::run_status::running ? std::string("completed")
+                                                                 : std::string(sim::to_string(status));
+  std::printf("run: %s at %.3f s, %zu trace rows\n", outcome.c_str(),
               std::chrono::duration<double>(sim->now()).count(), trace.rows());
   // [run]
 
