@@ -6,8 +6,11 @@
 //   die_package_board [--plot FILE.svg] [--trip CELSIUS]
 //
 // The program of the tutorial docs/tutorials/getting-started.md.
+
+// [includes]
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <span>
@@ -19,6 +22,7 @@
 #include "thermo/io/svg_plot.hpp"
 #include "thermo/model/integrators.hpp"
 #include "thermo/model/rc_network.hpp"
+// [includes]
 
 #include "example_cli.hpp"  // --help and usage errors, shared by the examples
 

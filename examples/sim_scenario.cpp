@@ -6,7 +6,12 @@
 // (CSV, JSON lines) and a plot (SVG).
 //
 //   sim_scenario [--csv FILE] [--jsonl FILE] [--plot FILE.svg] [--seconds N]
+
+// [includes]
+#include <array>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -21,6 +26,7 @@
 #include "thermo/sim/recorder.hpp"
 #include "thermo/sim/simulation.hpp"
 #include "thermo/workload/inference.hpp"
+// [includes]
 
 #include "example_cli.hpp"  // --help and usage errors, shared by the examples
 
