@@ -40,6 +40,7 @@
 #include "thermo/core/errc.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/model/detail/dense.hpp"
+#include "thermo/model/fwd.hpp"
 
 namespace thermo {
 
@@ -183,7 +184,8 @@ template <class Real>
 /// error naming the node or edge. Whole-network rules (every group of nodes reaches ambient) are
 /// checked by `rc_network::init`. Parallel edges between the same two nodes add up.
 /// Storage is in-object: `MaxNodes` nodes and `MaxEdges` edges; no heap.
-template <class Real = double, std::size_t MaxNodes = 32, std::size_t MaxEdges = 4 * MaxNodes>
+template <class Real /* = double */, std::size_t MaxNodes /* = 32 */,
+          std::size_t MaxEdges /* = 4 * MaxNodes */>
 class rc_network_builder {
   static_assert(std::is_floating_point_v<Real>, "Real must be float or double");
   static_assert(MaxNodes > 0 && MaxEdges > 0, "capacities must be positive");
@@ -282,15 +284,12 @@ class rc_network_builder {
   Real t_amb_{25};
 };
 
-template <class Real, std::size_t MaxNodes>
-class rc_network;
-
 /// A sensor expressed in a network's modal basis: reading it is one N-term dot product.
 ///
 /// Made by `rc_network::make_probe`; valid for that network until its next `init` or rebuild
 /// (`set_ambient_conductance`, `set_conductance`) — using a stale probe is a precondition
 /// violation (checked with THERMO_ASSERT).
-template <class Real = double, std::size_t MaxNodes = 32>
+template <class Real /* = double */, std::size_t MaxNodes /* = 32 */>
 class rc_probe {
  public:
   /// Sum of the weights (the probe reads `weight_sum × T_amb` at ambient).
@@ -316,7 +315,7 @@ class rc_probe {
 /// Invariant: after a successful `init` the network is valid (C > 0, conductances ≥ 0, every
 /// group of nodes reaches ambient, G positive definite) and the state is consistent; after a
 /// failed `init` it is empty (`size() == 0`). Temperatures start at ambient, power at zero.
-template <class Real = double, std::size_t MaxNodes = 32>
+template <class Real /* = double */, std::size_t MaxNodes /* = 32 */>
 class rc_network {
   static_assert(std::is_floating_point_v<Real>, "Real must be float or double");
   static_assert(MaxNodes > 0, "capacity must be positive");

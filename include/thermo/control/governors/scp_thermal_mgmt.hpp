@@ -39,6 +39,7 @@
 
 #include "thermo/control/concepts.hpp"  // scp::ScpPlatform
 #include "thermo/control/cooling_device.hpp"
+#include "thermo/control/fwd.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
 #include "thermo/control/instance.hpp"
 #include "thermo/control/types.hpp"
@@ -175,7 +176,7 @@ struct actor_state {
 
 /// One SCP thermal domain with room for `MaxActors` actors (plain values: copying it copies
 /// the controller state). O(actors) per tick.
-template <std::size_t MaxActors = 8>
+template <std::size_t MaxActors /* = 8 */>
 class thermal_domain {
   static_assert(MaxActors > 0, "at least one actor");
 
@@ -432,7 +433,7 @@ class thermal_domain {
 /// the device updated. The `domain_config::actors` given to the constructor are ignored.
 /// One object per zone. Bind errors: `already_exists` (bound to another zone), `invalid_argument`
 /// (weight > 65535), `capacity_exceeded`, the `scp::validate` errors.
-template <std::size_t MaxActors = 8>
+template <std::size_t MaxActors /* = 8 */>
 class scp_thermal_mgmt {
  public:
   /// A governor using `cfg` (its `actors` are taken from the zone at bind).
