@@ -1,7 +1,7 @@
 /// @file fwd.hpp
 /// Forward declarations of thermo's main types, for headers that only name them (a function
 /// taking a `control::thermal_zone<4, 8>&`, a pointer to an `rc_network<>`) and need not
-/// include their definitions. Include the area headers to use them.
+/// include their definitions. Include the area headers, or thermo/thermo.hpp, to use them.
 ///
 /// **Default template arguments are declared once**, in the area's own `fwd.hpp` (as
 /// nlohmann's json_fwd.hpp does for `basic_json`): a default may be given by only one
@@ -18,7 +18,8 @@
 /// `control::step_wise`'s default, `sim::simulation`'s default (until sim/simulation.hpp's
 /// split), model/'s other templates.
 ///
-/// tests/static/fwd_static.cpp pins the defaults with only this file included.
+/// tests/static/fwd_static.cpp pins the defaults with only this file included;
+/// tests/core/umbrella_test.cpp checks them against the complete types.
 #pragma once
 
 #include "thermo/control/fwd.hpp"

@@ -1,6 +1,6 @@
 // thermo/fwd.hpp on its own: its declarations carry the default template arguments, so a header
 // that includes nothing else can name `power_allocator<>` or `rc_network<>` and mean the same
-// types as the definitions.
+// types as the definitions (tests/core/umbrella_test.cpp checks them against the definitions).
 // Compiled with -fno-exceptions -fno-rtti and for a Cortex-M4: fwd.hpp is firmware-safe.
 // If this compiles, it passes.
 
