@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "example_cli.hpp"
 #include "thermo/io/svg_plot.hpp"
 #include "thermo/presets/compressors.hpp"
 #include "thermo/presets/exynos5422.hpp"
@@ -33,10 +34,14 @@ using thermo::analysis::boot_platform;
 using thermo::analysis::kernel_image;
 using thermo::presets::compressor;
 
-int usage(const char* problem) {
-  std::fprintf(stderr, "boot_cost: %s\nusage: boot_cost [--csv FILE.csv] [--plot FILE.svg]\n",
-               problem);
-  return 2;
+constexpr std::string_view usage_text =
+    "usage: boot_cost [--csv FILE.csv] [--plot FILE.svg]\n"
+    "zImage vs uncompressed kernel: boot time and energy across storage media and compressors.\n"
+    "  --csv FILE.csv   every number as CSV (default boot_cost.csv)\n"
+    "  --plot FILE.svg  time and energy against storage bandwidth (default boot_cost.svg)\n";
+
+int usage(const std::string& problem) {
+  return example_cli::bad_usage("boot_cost", problem, usage_text);
 }
 
 std::string sv(std::string_view s) {
@@ -101,19 +106,22 @@ struct csv_row {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   std::string csv_path = "boot_cost.csv";
   std::string plot_path = "boot_cost.svg";
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if ((a == "--csv" || a == "--plot") && i + 1 >= argc) {
-      return usage(("missing value after " + std::string(a)).c_str());
+      return usage("missing value after " + std::string(a));
     }
     if (a == "--csv") {
       csv_path = argv[++i];
     } else if (a == "--plot") {
       plot_path = argv[++i];
     } else {
-      return usage(("unknown argument '" + std::string(a) + "'").c_str());
+      return usage(example_cli::unknown_argument(a));
     }
   }
   std::vector<csv_row> rows;

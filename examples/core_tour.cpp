@@ -8,6 +8,7 @@
 #include <span>
 #include <string_view>
 
+#include "example_cli.hpp"
 #include "thermo/core/assert.hpp"
 #include "thermo/core/errc.hpp"
 #include "thermo/core/fixed_point.hpp"
@@ -161,9 +162,21 @@ void time_is_chrono() {
   std::printf("%lld ns = %.2f s\n", static_cast<long long>(t.count()), s);
 }
 
+constexpr std::string_view usage_text =
+    "usage: core_tour\n"
+    "A tour of thermo/core: units, errors as values, static_vector, the kernel's Q10 fixed\n"
+    "point and the portable PRNG. No options.\n";
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
+  if (argc > 1) {
+    return example_cli::bad_usage("core_tour", example_cli::unknown_argument(argv[1]),
+                                  usage_text);
+  }
   units();
   errors();
   containers();

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "example_cli.hpp"
 #include "thermo/analysis/detection_latency.hpp"
 #include "thermo/io/csv.hpp"
 #include "thermo/io/svg_plot.hpp"
@@ -28,14 +29,23 @@ using namespace std::chrono_literals;
 using thermo::analysis::detection_mode;
 using thermo::analysis::latency_case;
 
-int usage() {
-  std::fprintf(stderr, "usage: detection_latency [--plot FILE.svg] [--csv FILE.csv]\n");
-  return 2;
+constexpr std::string_view usage_text =
+    "usage: detection_latency [--plot FILE.svg] [--csv FILE.csv]\n"
+    "Detection latency of a thermal zone, polling vs interrupt, analytic vs simulated.\n"
+    "  --plot FILE.svg  latency and overshoot against the polling period (default: none)\n"
+    "  --csv FILE.csv   the table as CSV (default: none)\n";
+
+int usage(std::string_view arg) {
+  return example_cli::bad_usage("detection_latency",
+                                example_cli::missing_value(arg, {"--plot", "--csv"}), usage_text);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   std::string plot_path;
   std::string csv_path;
   const std::vector<std::string_view> args(argv + 1, argv + argc);
@@ -45,7 +55,7 @@ int main(int argc, char** argv) {
     } else if (args[i] == "--csv" && i + 1 < args.size()) {
       csv_path = std::string(args[++i]);
     } else {
-      return usage();
+      return usage(args[i]);
     }
   }
 

@@ -5,9 +5,12 @@
 //
 //   die_package_board [--plot FILE.svg] [--trip CELSIUS]
 //
-// This is what ./scripts/example.sh runs. See docs/tutorials/getting-started.md.
+// The program of the tutorial docs/tutorials/getting-started.md.
+
+// [includes]
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <span>
@@ -19,6 +22,9 @@
 #include "thermo/io/svg_plot.hpp"
 #include "thermo/model/integrators.hpp"
 #include "thermo/model/rc_network.hpp"
+// [includes]
+
+#include "example_cli.hpp"  // --help and usage errors, shared by the examples
 
 namespace {
 
@@ -31,9 +37,19 @@ int fail(const char* what, const thermo::error& e) {
   return 2;
 }
 
+constexpr std::string_view usage_text =
+    "usage: die_package_board [--plot FILE.svg] [--trip CELSIUS]\n"
+    "A die-package-board network heated by a power step: time constants, steady state, step\n"
+    "response and the exact instant the big cluster crosses the trip.\n"
+    "  --plot FILE.svg  the step response (default: none)\n"
+    "  --trip CELSIUS   the trip temperature (default 60)\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   std::string plot_path;
   double trip = 60.0;
   const std::vector<std::string_view> args(argv + 1, argv + argc);
@@ -43,12 +59,13 @@ int main(int argc, char** argv) {
     } else if (args[i] == "--trip" && i + 1 < args.size()) {
       trip = std::strtod(std::string(args[++i]).c_str(), nullptr);
       if (!std::isfinite(trip)) {
-        std::fprintf(stderr, "die_package_board: --trip needs a finite temperature in °C\n");
-        return 2;
+        return example_cli::bad_usage("die_package_board",
+                                      "--trip needs a finite temperature in °C", usage_text);
       }
     } else {
-      std::fprintf(stderr, "usage: die_package_board [--plot FILE.svg] [--trip CELSIUS]\n");
-      return 2;
+      return example_cli::bad_usage("die_package_board",
+                                    example_cli::missing_value(args[i], {"--plot", "--trip"}),
+                                    usage_text);
     }
   }
 

@@ -20,6 +20,7 @@
 #include <system_error>
 #include <vector>
 
+#include "example_cli.hpp"
 #include "thermo/io/svg_plot.hpp"
 #include "thermo/power/energy_model.hpp"
 #include "thermo/power/power_budget.hpp"
@@ -30,11 +31,17 @@ namespace {
 using thermo::microwatts;
 using thermo::power::em_perf_domain;
 
+constexpr std::string_view usage_text =
+    "usage: dtpm_budget [--soc NAME] [--step MW] [--csv FILE.csv] [--plot FILE.svg]\n"
+    "How the kernel's DTPM splits a power budget over a preset SoC's perf domains.\n"
+    "  --soc NAME       a preset SoC (default rk3399)\n"
+    "  --step MW        the budget step in mW (default 25)\n"
+    "  --csv FILE.csv   every budget as CSV (default dtpm_budget.csv)\n"
+    "  --plot FILE.svg  power limits and frequency caps (default dtpm_budget.svg)\n";
+
 int usage(const std::string& problem) {
-  std::fprintf(stderr,
-               "dtpm_budget: %s\nusage: dtpm_budget [--soc NAME] [--step MW] [--csv FILE] [--plot "
-               "FILE]\nknown SoCs:",
-               problem.c_str());
+  example_cli::bad_usage("dtpm_budget", problem, usage_text);
+  std::fprintf(stderr, "known SoCs:");
   for (const auto* s : thermo::presets::all_socs) {
     std::fprintf(stderr, " %.*s", static_cast<int>(s->id.size()), s->id.data());
   }
@@ -61,6 +68,9 @@ struct sample {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   std::string soc_id = "rk3399";
   long long step_mw = 25;
   std::string csv_path = "dtpm_budget.csv";
@@ -83,7 +93,7 @@ int main(int argc, char** argv) {
     } else if (a == "--plot") {
       plot_path = argv[++i];
     } else {
-      return usage("unknown argument '" + std::string(a) + "'");
+      return usage(example_cli::unknown_argument(a));
     }
   }
   const auto* soc = thermo::presets::find_soc(soc_id);

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "example_cli.hpp"
 #include "thermo/io/svg_plot.hpp"
 #include "thermo/power/power_budget.hpp"
 #include "thermo/presets/all.hpp"
@@ -34,9 +35,15 @@ struct domain {
   em_perf_domain<> em;
 };
 
-int usage(const char* argv0, const char* problem) {
-  std::fprintf(stderr, "%s: %s\nusage: %s --soc <name> [--plot FILE.svg]\nknown SoCs:", argv0,
-               problem, argv0);
+constexpr std::string_view usage_text =
+    "usage: energy_model --soc NAME [--plot FILE.svg]\n"
+    "The Linux 6.12 Energy Model of a preset SoC as CSV, then how a 3 W DTPM budget splits.\n"
+    "  --soc NAME       a preset SoC (required)\n"
+    "  --plot FILE.svg  power and cost against frequency (default: none)\n";
+
+int usage(const std::string& problem) {
+  example_cli::bad_usage("energy_model", problem, usage_text);
+  std::fprintf(stderr, "known SoCs:");
   for (const soc_description* s : thermo::presets::all_socs) {
     std::fprintf(stderr, " %.*s", static_cast<int>(s->id.size()), s->id.data());
   }
@@ -56,30 +63,30 @@ std::string mhz(thermo::kilohertz f) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   std::string_view soc_id;
   std::string plot_path;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if ((arg == "--soc" || arg == "--plot") && i + 1 >= argc) {
-      return usage(argv[0], "missing value after an option");
+      return usage("missing value after " + std::string(arg));
     }
     if (arg == "--soc") {
       soc_id = argv[++i];
     } else if (arg == "--plot") {
       plot_path = argv[++i];
-    } else if (arg == "--help" || arg == "-h") {
-      std::printf("usage: %s --soc <name> [--plot FILE.svg]\n", argv[0]);
-      return 0;
     } else {
-      return usage(argv[0], ("unknown argument '" + std::string(arg) + "'").c_str());
+      return usage(example_cli::unknown_argument(arg));
     }
   }
   if (soc_id.empty()) {
-    return usage(argv[0], "--soc is required");
+    return usage("--soc is required");
   }
   const soc_description* soc = thermo::presets::find_soc(soc_id);
   if (soc == nullptr) {
-    return usage(argv[0], ("unknown SoC '" + std::string(soc_id) + "'").c_str());
+    return usage("unknown SoC '" + std::string(soc_id) + "'");
   }
 
   // One Energy Model per CPU cluster and per GPU that has a power coefficient.

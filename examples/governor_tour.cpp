@@ -11,6 +11,7 @@
 #include <span>
 #include <string_view>
 
+#include "example_cli.hpp"
 #include "thermo/control/cooling/cpufreq.hpp"
 #include "thermo/control/governors/governors.hpp"
 #include "thermo/control/zone.hpp"
@@ -50,9 +51,21 @@ cluster busy(const table& t) {
   return c;
 }
 
+constexpr std::string_view usage_text =
+    "usage: governor_tour\n"
+    "The governors on a HiKey960-like zone: the power allocator, its gains changed at run\n"
+    "time, then a live switch to step_wise; one line per second. No options.\n";
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
+  if (argc > 1) {
+    return example_cli::bad_usage("governor_tour", example_cli::unknown_argument(argv[1]),
+                                  usage_text);
+  }
   // [setup]
   cluster little = busy(a53);
   cluster big = busy(a73);

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "example_cli.hpp"
 #include "thermo/core/errc.hpp"
 #include "thermo/io/hotspot.hpp"
 #include "thermo/model/rc_network.hpp"
@@ -30,7 +31,8 @@ using network = thermo::rc_network<double, max_nodes>;
 
 constexpr std::string_view usage =
     "usage: hotspot_trace --conductance G.csv --capacitance C.csv --ambient-conductance g_amb.csv\n"
-    "                     --ambient KELVIN --init FILE.steady --ptrace FILE.ptrace --interval SECONDS\n";
+    "                     --ambient KELVIN --init FILE.steady --ptrace FILE.ptrace --interval SECONDS\n"
+    "HotSpot's transient solver, with thermo's exact RC solver: the .ttrace on stdout.\n";
 
 // Joins pieces by appending (GCC 12 warns falsely about `"literal" + std::string` at -O3).
 std::string cat(std::initializer_list<std::string_view> pieces) {
@@ -123,9 +125,8 @@ std::string describe(const thermo::error& e, const thermo::io::hotspot_network& 
 
 int main(int argc, char** argv) {
   options opt;
-  if (argc == 2 && std::string_view(argv[1]) == "--help") {
-    std::cout << usage;
-    return 0;
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage);
   }
   if (const std::string err = parse_args(std::span<char*>(argv + 1, static_cast<std::size_t>(argc - 1)), opt);
       !err.empty()) {

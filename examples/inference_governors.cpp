@@ -23,6 +23,7 @@
 #include <system_error>
 #include <vector>
 
+#include "example_cli.hpp"
 #include "rk3399_inference_rig.hpp"
 #include "thermo/io/svg_plot.hpp"
 
@@ -30,13 +31,18 @@ namespace {
 
 using namespace thermo;
 
+constexpr std::string_view usage_text =
+    "usage: inference_governors [--minutes N] [--ambient DEGC] [--csv FILE.csv]\n"
+    "                           [--plot FILE.svg]\n"
+    "One inference workload on the simulated RK3399 under step_wise, power_allocator and\n"
+    "fair_share.\n"
+    "  --minutes N      simulated minutes, 2 ... 1440 (default 20)\n"
+    "  --ambient DEGC   ambient temperature, -40 ... 60 degC (default 35)\n"
+    "  --csv FILE.csv   the three runs, per second (default inference_governors.csv)\n"
+    "  --plot FILE.svg  temperature, frequency and power (default inference_governors.svg)\n";
+
 int usage(const std::string& problem) {
-  std::fprintf(stderr,
-               "inference_governors: %s\nusage: inference_governors [--minutes N] [--ambient DEGC] "
-               "[--csv FILE] "
-               "[--plot FILE]\n",
-               problem.c_str());
-  return 2;
+  return example_cli::bad_usage("inference_governors", problem, usage_text);
 }
 
 struct series {
@@ -47,6 +53,9 @@ struct series {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   long minutes = 20;
   double ambient = 35.0;
   std::string csv_path = "inference_governors.csv";
@@ -54,8 +63,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (i + 1 >= argc) {
-      return usage(a.starts_with("--") ? "missing value after " + std::string(a)
-                                       : "unknown argument '" + std::string(a) + "'");
+      return usage(example_cli::missing_value(a, {"--minutes", "--ambient", "--csv", "--plot"}));
     }
     const std::string_view v = argv[++i];
     if (a == "--minutes") {
@@ -73,7 +81,7 @@ int main(int argc, char** argv) {
     } else if (a == "--plot") {
       plot_path = v;
     } else {
-      return usage("unknown argument '" + std::string(a) + "'");
+      return usage(example_cli::unknown_argument(a));
     }
   }
 

@@ -26,6 +26,7 @@
 #include <system_error>
 #include <vector>
 
+#include "example_cli.hpp"
 #include "rk3399_inference_rig.hpp"
 #include "thermo/io/svg_plot.hpp"
 
@@ -33,19 +34,29 @@ namespace {
 
 using namespace thermo;
 
+constexpr std::string_view usage_text =
+    "usage: inference_rk3399 [--minutes N] [--model NAME] [--framework tvm|tflite]\n"
+    "                        [--cluster big|little] [--ambient DEGC] [--csv FILE.csv]\n"
+    "                        [--plot FILE.svg]\n"
+    "MobileNet inference on the simulated RK3399 under the power allocator, burst vs sustained.\n"
+    "  --minutes N             simulated minutes, 1 ... 1440 (default 20)\n"
+    "  --model NAME            a preset model (default Mobilenet_V1_1.0_224_quant)\n"
+    "  --framework tvm|tflite  a thread per core, or one thread (default tvm)\n"
+    "  --cluster big|little    where it runs (default big)\n"
+    "  --ambient DEGC          ambient temperature, -40 ... 60 degC (default 35)\n"
+    "  --csv FILE.csv          per-second means of the trace (default inference_rk3399.csv)\n"
+    "  --plot FILE.svg         the trace as a plot (default inference_rk3399.svg)\n";
+
 int usage(const std::string& problem) {
-  std::fprintf(stderr,
-               "inference_rk3399: %s\nusage: inference_rk3399 [--minutes N] [--model NAME] "
-               "[--framework tvm|tflite]\n"
-               "                        [--cluster big|little] [--ambient DEGC] [--csv FILE] "
-               "[--plot FILE]\n",
-               problem.c_str());
-  return 2;
+  return example_cli::bad_usage("inference_rk3399", problem, usage_text);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   long minutes = 20;
   double ambient = 35.0;
   std::string model = "Mobilenet_V1_1.0_224_quant";
@@ -56,8 +67,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (i + 1 >= argc) {
-      return usage(a.starts_with("--") ? "missing value after " + std::string(a)
-                                       : "unknown argument '" + std::string(a) + "'");
+      return usage(example_cli::missing_value(a, {"--minutes", "--ambient", "--model", "--framework",
+                                                "--cluster", "--csv", "--plot"}));
     }
     const std::string_view v = argv[++i];
     if (a == "--minutes") {
@@ -170,10 +181,14 @@ int main(int argc, char** argv) {
       static_cast<int>(cl.compatible.size()), cl.compatible.data(),
       fw == presets::framework::tvm ? "TVM-style" : "TFLite-style", w.cores(),
       w.cores() > 1 ? "s" : "");
+  // run_until says `running` when it reached `end` (the simulation could go on): this run is
+  // complete. Otherwise a critical trip stopped it (`shutdown` or `reboot`).
+  const std::string outcome = status == sim::run_status::running ? std::string("completed")
+                                                                 : std::string(to_string(status));
   std::printf(
       "%ld simulated minutes from a cold start at %.0f degC ambient, back to back; run status: "
       "%s\n\n",
-      minutes, ambient, std::string(to_string(status)).c_str());
+      minutes, ambient, outcome.c_str());
   std::printf("  %-34s %10s %10s\n", "", "burst", "sustained");
   std::printf("  %-34s %10s %10s\n", "", "(first min)", "(last min)");
   std::printf("  %-34s %10.2f %10.2f   %.0f %% of burst\n", "throughput (inferences/s)", burst,

@@ -21,6 +21,7 @@
 #include <system_error>
 #include <vector>
 
+#include "example_cli.hpp"
 #include "rk3399_inference_rig.hpp"
 #include "thermo/io/svg_plot.hpp"
 
@@ -28,12 +29,15 @@ namespace {
 
 using namespace thermo;
 
+constexpr std::string_view usage_text =
+    "usage: inference_threads [--ambient DEGC] [--csv FILE.csv] [--plot FILE.svg]\n"
+    "All cores vs one thread on the simulated RK3399, cold and after ten minutes throttled.\n"
+    "  --ambient DEGC   ambient temperature, -40 ... 60 degC (default 35)\n"
+    "  --csv FILE.csv   the table as CSV (default inference_threads.csv)\n"
+    "  --plot FILE.svg  the ratios and MobileNet V1's latency (default inference_threads.svg)\n";
+
 int usage(const std::string& problem) {
-  std::fprintf(stderr,
-               "inference_threads: %s\nusage: inference_threads [--ambient DEGC] [--csv FILE] "
-               "[--plot FILE]\n",
-               problem.c_str());
-  return 2;
+  return example_cli::bad_usage("inference_threads", problem, usage_text);
 }
 
 // One run's figures.
@@ -128,14 +132,16 @@ bool run(std::string_view model, presets::framework fw, double ambient, sim_dura
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   double ambient = 35.0;
   std::string csv_path = "inference_threads.csv";
   std::string plot_path = "inference_threads.svg";
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (i + 1 >= argc) {
-      return usage(a.starts_with("--") ? "missing value after " + std::string(a)
-                                       : "unknown argument '" + std::string(a) + "'");
+      return usage(example_cli::missing_value(a, {"--ambient", "--csv", "--plot"}));
     }
     const std::string_view v = argv[++i];
     if (a == "--ambient") {
@@ -148,7 +154,7 @@ int main(int argc, char** argv) {
     } else if (a == "--plot") {
       plot_path = v;
     } else {
-      return usage("unknown argument '" + std::string(a) + "'");
+      return usage(example_cli::unknown_argument(a));
     }
   }
 

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string_view>
 
+#include "example_cli.hpp"
 #include "thermo/presets/rk3399.hpp"
 #include "thermo/workload/inference.hpp"
 
@@ -23,9 +24,21 @@ namespace {
 using namespace thermo;
 using namespace thermo::workload;
 
+constexpr std::string_view usage_text =
+    "usage: inference_tour\n"
+    "The inference workload without a thermal model: calibrated models on the RK3399's\n"
+    "clusters, and one stream driven through a frequency drop by hand. No options.\n";
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
+  if (argc > 1) {
+    return example_cli::bad_usage("inference_tour", example_cli::unknown_argument(argv[1]),
+                                  usage_text);
+  }
   const auto& soc = presets::rk3399;
   const auto* big = soc.find_cluster("big");
   const auto* little = soc.find_cluster("little");

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "example_cli.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
 #include "thermo/presets/rk3399.hpp"
 #include "thermo/io/run_plot.hpp"
@@ -134,9 +135,19 @@ struct board {
   }
 };
 
+constexpr std::string_view usage_text =
+    "usage: sim_rk3399 [--plot FILE.svg] [--seconds N] [--record-ms N]\n"
+    "The RK3399 board under the power allocator, and the same run without cooling.\n"
+    "  --plot FILE.svg  both runs as a plot (default: none)\n"
+    "  --seconds N      simulated seconds (default 1200)\n"
+    "  --record-ms N    trace sampling period in ms (default 100)\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   std::string plot_path;
   int seconds = 1200;
   int record_ms = 100;
@@ -147,18 +158,19 @@ int main(int argc, char** argv) {
     } else if (args[i] == "--seconds" && i + 1 < args.size()) {
       seconds = std::atoi(std::string(args[++i]).c_str());
       if (seconds <= 0) {
-        std::fprintf(stderr, "sim_rk3399: --seconds needs a positive number\n");
-        return 2;
+        return example_cli::bad_usage("sim_rk3399", "--seconds needs a positive number",
+                                      usage_text);
       }
     } else if (args[i] == "--record-ms" && i + 1 < args.size()) {
       record_ms = std::atoi(std::string(args[++i]).c_str());
       if (record_ms <= 0) {
-        std::fprintf(stderr, "sim_rk3399: --record-ms needs a positive number\n");
-        return 2;
+        return example_cli::bad_usage("sim_rk3399", "--record-ms needs a positive number",
+                                      usage_text);
       }
     } else {
-      std::fprintf(stderr, "usage: sim_rk3399 [--plot FILE.svg] [--seconds N] [--record-ms N]\n");
-      return 2;
+      return example_cli::bad_usage(
+          "sim_rk3399", example_cli::missing_value(args[i], {"--plot", "--seconds", "--record-ms"}),
+          usage_text);
     }
   }
   const auto rows = static_cast<std::size_t>(seconds) * 1000 / static_cast<std::size_t>(record_ms) + 10;
@@ -172,11 +184,14 @@ int main(int argc, char** argv) {
   }
   const auto end = thermo::sim_time{std::chrono::seconds(seconds)};
   for (board* b : {&governed, &reference}) {
-    b->sim->run_until(end);
+    // `running` once `end` is reached (the run could go on); else a critical trip stopped it.
+    const thermo::sim::run_status status = b->sim->run_until(end);
+    const std::string outcome = status == thermo::sim::run_status::running
+                                    ? std::string("completed")
+                                    : std::string(thermo::sim::to_string(status));
     const auto m = b->sim->metrics();
     std::printf("%s: %s at %.1f s\n", b == &governed ? "power allocator" : "unthrottled reference",
-                std::string(thermo::sim::to_string(b->sim->status())).c_str(),
-                std::chrono::duration<double>(b->sim->now()).count());
+                outcome.c_str(), std::chrono::duration<double>(b->sim->now()).count());
     std::printf("  cpu-thermal peak %.2f °C, time above 75 °C %.1f s; gpu-thermal peak %.2f °C\n", m.zones[0].peak_c,
                 m.zones[0].trips[1].time_above_s, m.zones[1].peak_c);
     std::printf("  big cluster: %.1f J, work %.1f %% of demand, capped %.1f s; %llu inferences, mean %.1f ms\n",

@@ -6,7 +6,12 @@
 // (CSV, JSON lines) and a plot (SVG).
 //
 //   sim_scenario [--csv FILE] [--jsonl FILE] [--plot FILE.svg] [--seconds N]
+
+// [includes]
+#include <array>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -22,6 +27,9 @@
 #include "thermo/sim/recorder.hpp"
 #include "thermo/sim/simulation.hpp"
 #include "thermo/workload/inference.hpp"
+// [includes]
+
+#include "example_cli.hpp"  // --help and usage errors, shared by the examples
 
 namespace {
 
@@ -47,9 +55,21 @@ struct limits : thermo::sim::default_limits {
 using simulation = thermo::sim::simulation<limits>;
 // [limits]
 
+constexpr std::string_view usage_text =
+    "usage: sim_scenario [--csv FILE] [--jsonl FILE] [--plot FILE.svg] [--seconds N]\n"
+    "The scenario of docs/tutorials/build-a-scenario.md: a fan, two zones, inference, and\n"
+    "things going wrong.\n"
+    "  --csv FILE       the trace as CSV (default: none)\n"
+    "  --jsonl FILE     the trace as JSON lines (default: none)\n"
+    "  --plot FILE.svg  the trace as a plot (default: none)\n"
+    "  --seconds N      simulated seconds (default 180)\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   std::string csv_path;
   std::string jsonl_path;
   std::string plot_path;
@@ -65,12 +85,14 @@ int main(int argc, char** argv) {
     } else if (args[i] == "--seconds" && i + 1 < args.size()) {
       seconds = std::atoi(std::string(args[++i]).c_str());
       if (seconds <= 0) {
-        std::fprintf(stderr, "sim_scenario: --seconds needs a positive number\n");
-        return 2;
+        return example_cli::bad_usage("sim_scenario", "--seconds needs a positive number",
+                                      usage_text);
       }
     } else {
-      std::fprintf(stderr, "usage: sim_scenario [--csv FILE] [--jsonl FILE] [--plot FILE.svg] [--seconds N]\n");
-      return 2;
+      return example_cli::bad_usage(
+          "sim_scenario",
+          example_cli::missing_value(args[i], {"--csv", "--jsonl", "--plot", "--seconds"}),
+          usage_text);
     }
   }
   using namespace thermo;
@@ -230,7 +252,10 @@ int main(int argc, char** argv) {
     return fail("start", e);
   }
   const sim::run_status status = sim->run_until(sim_time{std::chrono::seconds(seconds)});
-  std::printf("run: %s at %.3f s, %zu trace rows\n", std::string(sim::to_string(status)).c_str(),
+  // `running`: the end was reached and the run could go on; else a critical trip stopped it.
+  const std::string outcome = status == sim::run_status::running ? std::string("completed")
+                                                                 : std::string(sim::to_string(status));
+  std::printf("run: %s at %.3f s, %zu trace rows\n", outcome.c_str(),
               std::chrono::duration<double>(sim->now()).count(), trace.rows());
   // [run]
 

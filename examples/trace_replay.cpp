@@ -25,6 +25,7 @@
 #include <system_error>
 #include <vector>
 
+#include "example_cli.hpp"
 #include "rk3399_inference_rig.hpp"
 #include "thermo/io/svg_plot.hpp"
 #include "thermo/io/utilization_csv.hpp"
@@ -34,19 +35,30 @@ namespace {
 
 using namespace thermo;
 
+constexpr std::string_view usage_text =
+    "usage: trace_replay --trace FILE.csv [--cluster big|little] [--minutes N]\n"
+    "                    [--ambient DEGC] [--governor power_allocator|step_wise|fair_share]\n"
+    "                    [--csv FILE.csv] [--plot FILE.svg]\n"
+    "Replays a per-CPU utilisation trace on the simulated RK3399: what does the throttled\n"
+    "chip deliver of it?\n"
+    "  --trace FILE.csv      time_s,cpu<N>... rows, repeated for the whole run (required)\n"
+    "  --cluster big|little  where it runs (default big)\n"
+    "  --minutes N           simulated minutes, 1 ... 1440 (default 20)\n"
+    "  --ambient DEGC        ambient temperature, -40 ... 60 degC (default 35)\n"
+    "  --governor NAME       power_allocator, step_wise or fair_share (default power_allocator)\n"
+    "  --csv FILE.csv        per-second means (default trace_replay.csv)\n"
+    "  --plot FILE.svg       the run as a plot (default trace_replay.svg)\n";
+
 int usage(const std::string& problem) {
-  std::fprintf(stderr,
-               "trace_replay: %s\nusage: trace_replay --trace FILE.csv [--cluster big|little] "
-               "[--minutes N]\n"
-               "       [--ambient DEGC] [--governor power_allocator|step_wise|fair_share] [--csv "
-               "FILE] [--plot FILE]\n",
-               problem.c_str());
-  return 2;
+  return example_cli::bad_usage("trace_replay", problem, usage_text);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   std::string trace_path;
   std::size_t domain = rig::big_domain;
   long minutes = 20;
@@ -57,8 +69,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (i + 1 >= argc) {
-      return usage(a.starts_with("--") ? "missing value after " + std::string(a)
-                                       : "unknown argument '" + std::string(a) + "'");
+      return usage(example_cli::missing_value(a, {"--trace", "--cluster", "--minutes", "--ambient",
+                                                "--governor", "--csv", "--plot"}));
     }
     const std::string_view v = argv[++i];
     if (a == "--trace") {

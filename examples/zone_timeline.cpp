@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "example_cli.hpp"
 #include "thermo/control/zone.hpp"
 #include "thermo/io/svg_plot.hpp"
 
@@ -83,15 +84,28 @@ struct vote_upper {
 
 double secs(sim_time t) { return to_seconds(t); }
 
+constexpr std::string_view usage_text =
+    "usage: zone_timeline [--plot FILE.svg]\n"
+    "A thermal zone in action: every netlink event of a one-node chip with two passive trips\n"
+    "and a critical one.\n"
+    "  --plot FILE.svg  the timeline figure (default zone_timeline.svg)\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (example_cli::wants_help(argc, argv)) {
+    return example_cli::help(usage_text);
+  }
   std::string plot_path = "zone_timeline.svg";
   if (argc == 3 && std::string_view(argv[1]) == "--plot") {
     plot_path = argv[2];
   } else if (argc != 1) {
-    std::fprintf(stderr, "usage: zone_timeline [--plot FILE.svg]\n");
-    return 2;
+    // --plot without its value, a second argument after it, or something else entirely
+    const std::string_view a = argv[1];
+    const std::string problem = a != "--plot" ? example_cli::unknown_argument(a)
+                                : argc == 2   ? std::string("missing value after --plot")
+                                              : example_cli::unknown_argument(argv[3]);
+    return example_cli::bad_usage("zone_timeline", problem, usage_text);
   }
 
   chip die;

@@ -2,19 +2,10 @@
 // (-fno-exceptions -fno-rtti; for the cortex-m4 preset with arm-none-eabi-g++ -Os), with a few
 // extern "C" entry points so that real code is generated and its size can be tracked.
 //
-// The include list is explicit on purpose (no glob): add each new device-side header here
-// (core/, power/, control/ — never model/, io/ or presets/, which are host-only).
-#include "thermo/config.hpp"
-#include "thermo/core/assert.hpp"
-#include "thermo/core/errc.hpp"
-#include "thermo/core/fixed_point.hpp"
-#include "thermo/core/prng.hpp"
-#include "thermo/core/result.hpp"
-#include "thermo/core/static_vector.hpp"
-#include "thermo/core/time.hpp"
-#include "thermo/core/units.hpp"
-// power/ and control/ headers go here as those areas land, e.g.
-// #include "thermo/power/energy_model.hpp"
+// thermo/device.hpp is every device-side header (core/, power/, control/ — never model/, io/ or
+// presets/, which are host-only): tools/gen_umbrella.py keeps that list complete and checks that
+// nothing host-only is reachable from it.
+#include "thermo/device.hpp"
 
 #include <cstdint>
 

@@ -3,7 +3,7 @@
 ///
 /// Define `THERMO_USER_CONFIG` to a header name (e.g. `-DTHERMO_USER_CONFIG='"my_thermo_cfg.hpp"'`)
 /// to set the knobs below in one place. Every knob has a documented default; none of them
-/// changes the layout of any type. See docs/reference/configuration.md.
+/// changes the layout of any type. See docs/reference/core.md ("Preconditions").
 #pragma once
 
 #if defined(THERMO_USER_CONFIG)

@@ -24,7 +24,7 @@ TEST_CASE("sim_scenario runs the tutorial's scenario and writes its trace and pl
                                       status);
   INFO(out);
   REQUIRE(status == 0);
-  CHECK(out.find("run: running at 180.000 s, 901 trace rows") != std::string::npos);
+  CHECK(out.find("run: completed at 180.000 s, 901 trace rows") != std::string::npos);
   CHECK(out.find("cpu-thermal: peak") != std::string::npos);
   CHECK(out.find("interrupts") != std::string::npos);
   CHECK(out.find("inference:") != std::string::npos);
@@ -42,8 +42,8 @@ TEST_CASE("sim_rk3399 holds the board at the control temperature and plots it", 
   const std::string out = run_command(std::string(THERMO_SIM_EXAMPLES_DIR) + "/sim_rk3399 --seconds 900 --plot " + svg, status);
   INFO(out);
   REQUIRE(status == 0);
-  CHECK(out.find("power allocator: running at 900.0 s") != std::string::npos);
-  CHECK(out.find("unthrottled reference: running at 900.0 s") != std::string::npos);
+  CHECK(out.find("power allocator: completed at 900.0 s") != std::string::npos);
+  CHECK(out.find("unthrottled reference: completed at 900.0 s") != std::string::npos);
   CHECK(thermo::test::xml_check(slurp_file(svg)).empty());
 }
 

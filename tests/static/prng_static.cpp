@@ -1,7 +1,7 @@
 // Compile-time guarantees of the PRNG: the generator and its distributions are constexpr, so the
 // published vectors and our pinned values are checked by the compiler itself — here on the host
-// and, through examples/firmware_smoke.cpp's includes, on arm-none-eabi too. If this compiles,
-// it passes.
+// and, through examples/firmware/firmware_smoke.cpp's includes, on arm-none-eabi too. If this
+// compiles, it passes.
 #include <array>
 #include <cstdint>
 #include <type_traits>

@@ -10,6 +10,10 @@
 ///   `get_requested_power` / `state2power` / `power2state` (all three, in mW).
 /// * `PerfDomain` — an ascending table of (frequency kHz, power µW) performance states, the shape
 ///   of an Energy Model perf domain, used by the cpufreq and devfreq cooling devices.
+/// * `Governor` — a zone's policy (kernel `struct thermal_governor`): `name()` and `manage(tz)`,
+///   optional callbacks detected by `governor_ref` (control/governor.hpp).
+/// * `scp::ScpPlatform` — what an Arm SCP-firmware thermal domain needs from its platform (the
+///   power model), for `scp::thermal_domain` (control/governors/scp_thermal_mgmt.hpp).
 ///
 /// Semantic requirements (not checkable by the compiler) are listed in docs/reference/control.md;
 /// every requirement is `noexcept` and returns library vocabulary types.
@@ -17,6 +21,8 @@
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
+#include <string_view>
 
 #include "thermo/control/types.hpp"
 #include "thermo/core/errc.hpp"
@@ -63,5 +69,31 @@ concept PerfDomain = requires(const D& d, std::size_t i) {
   { d.states()[i].frequency } -> std::convertible_to<kilohertz>;
   { d.states()[i].power } -> std::convertible_to<microwatts>;
 };
+
+class thermal_zone_device;
+
+/// A governor (policy). Required: `name()` and `manage(tz)`. Optional (detected by
+/// `governor_ref`): `bind_to_tz(tz) -> errc`, `unbind_from_tz(tz)`,
+/// `trip_crossed(tz, trip_id, up)`, `update_tz(tz, notify_event)`. All `noexcept`.
+template <class G>
+concept Governor = requires(G& g, const G& cg, thermal_zone_device& tz) {
+  { cg.name() } noexcept -> std::convertible_to<std::string_view>;
+  { g.manage(tz) } noexcept -> std::same_as<void>;
+};
+
+namespace scp {
+
+/// What an SCP thermal domain's platform provides. Required: the power model. Optional
+/// (detected): `read_temperature() -> result<uint32_t>` (a value = synchronous reading;
+/// `errc::try_again` = started, complete it with `on_temperature`; another error = device error),
+/// `get_activity_factor(actor) -> result<uint16_t>` (0..1024 busy fraction in 1/1024),
+/// `warning()` and `critical()`.
+template <class P>
+concept ScpPlatform = requires(P& p, std::size_t actor, std::uint32_t v) {
+  { p.level_to_power(actor, v) } noexcept -> std::same_as<std::uint32_t>;
+  { p.power_to_level(actor, v) } noexcept -> std::same_as<std::uint32_t>;
+};
+
+}  // namespace scp
 
 }  // namespace thermo::control

@@ -1,6 +1,6 @@
 /// @file governor.hpp
-/// The governor interface of a zone: a `Governor` concept (the 6.12 callbacks as member
-/// functions) and `governor_ref`, a non-owning handle (object pointer + static ops table) the
+/// The governor interface of a zone: `governor_ref`, a non-owning handle for any `Governor`
+/// (the concept, the 6.12 callbacks as member functions, is in control/concepts.hpp) (object pointer + static ops table) the
 /// zone stores and calls during its update, exactly where the kernel calls
 /// `struct thermal_governor`:
 ///
@@ -23,21 +23,13 @@
 #include <string_view>
 #include <type_traits>
 
+#include "thermo/control/concepts.hpp"
 #include "thermo/control/types.hpp"
 #include "thermo/core/errc.hpp"
 
 namespace thermo::control {
 
 class thermal_zone_device;
-
-/// A governor (policy). Required: `name()` and `manage(tz)`. Optional (detected):
-/// `bind_to_tz(tz) -> errc`, `unbind_from_tz(tz)`, `trip_crossed(tz, trip_id, up)`,
-/// `update_tz(tz, notify_event)`. All `noexcept`.
-template <class G>
-concept Governor = requires(G& g, const G& cg, thermal_zone_device& tz) {
-  { cg.name() } noexcept -> std::convertible_to<std::string_view>;
-  { g.manage(tz) } noexcept -> std::same_as<void>;
-};
 
 /// The ops table behind `governor_ref` (null entries = callback not offered).
 struct governor_ops {

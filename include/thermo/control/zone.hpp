@@ -33,6 +33,7 @@
 #include "thermo/control/concepts.hpp"
 #include "thermo/control/cooling_device.hpp"
 #include "thermo/control/events.hpp"
+#include "thermo/control/fwd.hpp"
 #include "thermo/control/governor.hpp"
 #include "thermo/control/instance.hpp"
 #include "thermo/control/thresholds.hpp"
@@ -965,7 +966,7 @@ struct zone_storage {
 /// A thermal zone with room for `MaxTrips` trips, `MaxInstances` cooling-device bindings and
 /// `MaxThresholds` user thresholds (0 = the ≥6.13 feature is off). All storage is in the
 /// object; destroying it unlinks its instances from their cooling devices.
-template <std::size_t MaxTrips, std::size_t MaxInstances, std::size_t MaxThresholds = 0>
+template <std::size_t MaxTrips, std::size_t MaxInstances, std::size_t MaxThresholds /* = 0 */>
 class thermal_zone final : private detail::zone_storage<MaxTrips, MaxInstances, MaxThresholds>,
                            public thermal_zone_device {
   static_assert(MaxTrips > 0 && MaxTrips <= 0xFFFF, "MaxTrips must be in 1..65535");

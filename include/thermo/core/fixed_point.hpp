@@ -33,17 +33,12 @@
 #include <utility>
 
 #include "thermo/core/assert.hpp"
+#include "thermo/core/concepts.hpp"
 
 namespace thermo {
 
-/// An integer type usable with the fixed-point helpers (any integral type but `bool`).
-template <class T>
-concept KernelInteger = std::integral<T> && !std::same_as<std::remove_cv_t<T>, bool>;
-
-/// Integer types of the same signedness (mixed signedness is rejected, see the file comment).
-template <class... Ts>
-concept SameSignedness = (KernelInteger<Ts> && ...) &&
-                         ((std::is_signed_v<Ts> && ...) || (std::is_unsigned_v<Ts> && ...));
+// The operand concepts (`KernelInteger`, `SameSignedness`, `detail::PromotedInteger`) are in
+// core/concepts.hpp.
 
 namespace detail {
 
@@ -54,9 +49,6 @@ using promoted_t = decltype(+std::declval<T>());
 /// The type of a C binary arithmetic expression on `A` and `B` (usual arithmetic conversions).
 template <KernelInteger A, KernelInteger B>
 using arith_t = std::common_type_t<promoted_t<A>, promoted_t<B>>;
-
-template <class T>
-concept PromotedInteger = KernelInteger<T> && (sizeof(T) >= sizeof(int));
 
 // Wrapping primitives on promoted types: computed in the unsigned type, converted back
 // (C++20 defines that conversion as modulo 2^N).

@@ -32,21 +32,9 @@
 #include <type_traits>
 
 #include "thermo/core/assert.hpp"
+#include "thermo/core/concepts.hpp"  // RandomBitGenerator64
 
 namespace thermo {
-
-/// A generator of uniformly distributed 64-bit words: `g()` returns a `std::uint64_t` and
-/// `min()`/`max()` are 0 and 2^64 − 1 (the shape of `std::uniform_random_bit_generator`,
-/// without needing `<random>`). `prng` and `std::mt19937_64` satisfy it.
-template <class G>
-concept RandomBitGenerator64 =
-    requires(G& g) {
-      typename G::result_type;
-      { g() } -> std::same_as<typename G::result_type>;
-      { G::min() } -> std::same_as<typename G::result_type>;
-      { G::max() } -> std::same_as<typename G::result_type>;
-    } && std::same_as<typename G::result_type, std::uint64_t> && (G::min() == 0U) &&
-    (G::max() == std::numeric_limits<std::uint64_t>::max());
 
 // ---- generators --------------------------------------------------------------------------------
 

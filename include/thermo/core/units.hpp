@@ -21,6 +21,8 @@
 #include <ratio>
 #include <type_traits>
 
+#include "thermo/core/concepts.hpp"  // Quantity
+
 namespace thermo {
 
 namespace dim {
@@ -38,19 +40,11 @@ template <class Dim, class Rep, class Ratio = std::ratio<1>>
 class quantity;
 
 namespace detail {
-template <class T>
-struct is_quantity : std::false_type {};
-template <class D, class R, class P>
-struct is_quantity<quantity<D, R, P>> : std::true_type {};
 template <class R>
 struct is_ratio : std::false_type {};
 template <std::intmax_t N, std::intmax_t D>
 struct is_ratio<std::ratio<N, D>> : std::true_type {};
 }  // namespace detail
-
-/// True for every `quantity<…>` specialisation.
-template <class T>
-concept Quantity = detail::is_quantity<std::remove_cvref_t<T>>::value;
 
 /// A linear physical quantity: `count()` units of `Ratio` × the SI unit of `Dim`.
 /// Trivially copyable, the size of `Rep`.

@@ -16,6 +16,7 @@
 #include "thermo/core/errc.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/model/detail/rc_kernels.hpp"
+#include "thermo/model/fwd.hpp"
 
 namespace thermo {
 
@@ -62,7 +63,8 @@ template <class Real>
 /// error naming the node or edge. Whole-network rules (every group of nodes reaches ambient) are
 /// checked by `rc_network::init`. Parallel edges between the same two nodes add up.
 /// Storage is in-object: `MaxNodes` nodes and `MaxEdges` edges; no heap.
-template <class Real = double, std::size_t MaxNodes = 32, std::size_t MaxEdges = 4 * MaxNodes>
+template <class Real /* = double */, std::size_t MaxNodes /* = 32 */,
+          std::size_t MaxEdges /* = 4 * MaxNodes */>
 class rc_network_builder {
   static_assert(std::is_floating_point_v<Real>, "Real must be float or double");
   static_assert(MaxNodes > 0 && MaxEdges > 0, "capacities must be positive");

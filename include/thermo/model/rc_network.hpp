@@ -42,6 +42,7 @@
 #include "thermo/model/crossing.hpp"
 #include "thermo/model/detail/dense.hpp"
 #include "thermo/model/detail/rc_kernels.hpp"
+#include "thermo/model/fwd.hpp"
 #include "thermo/model/rc_builder.hpp"
 #include "thermo/model/rc_probe.hpp"
 
@@ -57,7 +58,7 @@ namespace thermo {
 /// Invariant: after a successful `init` the network is valid (C > 0, conductances ≥ 0, every
 /// group of nodes reaches ambient, G positive definite) and the state is consistent; after a
 /// failed `init` it is empty (`size() == 0`). Temperatures start at ambient, power at zero.
-template <class Real = double, std::size_t MaxNodes = 32>
+template <class Real /* = double */, std::size_t MaxNodes /* = 32 */>
 class rc_network {
   static_assert(std::is_floating_point_v<Real>, "Real must be float or double");
   static_assert(MaxNodes > 0, "capacity must be positive");

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <span>
 
+#include "thermo/model/fwd.hpp"
+
 namespace thermo {
 
 /// One term of a sensor (probe): `weight` × the temperature of `node`.
@@ -18,15 +20,12 @@ struct weighted_node {
   Real weight{1};      ///< dimensionless weight (a sensor between two blocks: 0.5 and 0.5)
 };
 
-template <class Real, std::size_t MaxNodes>
-class rc_network;
-
 /// A sensor expressed in a network's modal basis: reading it is one N-term dot product.
 ///
 /// Made by `rc_network::make_probe`; valid for that network until its next `init` or rebuild
 /// (`set_ambient_conductance`, `set_conductance`) — using a stale probe is a precondition
 /// violation (checked with THERMO_ASSERT).
-template <class Real = double, std::size_t MaxNodes = 32>
+template <class Real /* = double */, std::size_t MaxNodes /* = 32 */>
 class rc_probe {
  public:
   /// Sum of the weights (the probe reads `weight_sum × T_amb` at ambient).

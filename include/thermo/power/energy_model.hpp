@@ -37,6 +37,7 @@
 #include "thermo/core/errc.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/core/units.hpp"
+#include "thermo/power/fwd.hpp"
 #include "thermo/power/opp.hpp"
 
 namespace thermo::power {
@@ -343,7 +344,7 @@ class em_lookups {
 /// Built only through `make()` / `make_from_opps()`, so every instance is valid. Copyable,
 /// no heap; usable in constant expressions. Pass `view()` to code that must not depend on the
 /// capacity (cooling devices, power budgets); the view refers to this object's storage.
-template <std::size_t MaxStates = default_max_opps>
+template <std::size_t MaxStates /* = default_max_opps */>
 class em_perf_domain : public detail::em_lookups<em_perf_domain<MaxStates>> {
  public:
   /// `em_dev_register_perf_domain`: a perf domain from its states (ascending frequency).

@@ -25,12 +25,12 @@
 #include "thermo/core/errc.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/core/units.hpp"
+#include "thermo/power/fwd.hpp"
 
 namespace thermo::power {
 
-/// Default capacity (rows) of OPP tables and Energy Model perf domains. The largest real table
-/// in the presets has 19 rows (Exynos5422 A15).
-inline constexpr std::size_t default_max_opps = 32;
+// `default_max_opps` (32), the default capacity of OPP tables and Energy Model perf domains, is
+// in power/fwd.hpp with the template defaults that use it.
 
 /// One operating performance point.
 struct opp {
@@ -155,7 +155,7 @@ template <class Row>
 ///
 /// Built only through `make()`, so every instance is valid. Capacity-sized array, no heap;
 /// usable in constant expressions.
-template <std::size_t Capacity = default_max_opps>
+template <std::size_t Capacity /* = default_max_opps */>
 class opp_table {
  public:
   /// Copies and validates `rows` (see `validate_opps` for the errors). O(n).

@@ -43,11 +43,11 @@
 #include "thermo/core/static_vector.hpp"
 #include "thermo/core/units.hpp"
 #include "thermo/power/energy_model.hpp"
+#include "thermo/power/fwd.hpp"
 
 namespace thermo::power {
 
-/// Default number of nodes of a `power_budget`.
-inline constexpr std::size_t default_max_dtpm_nodes = 16;
+// `default_max_dtpm_nodes` (16), the default capacity of a `power_budget`, is in power/fwd.hpp.
 /// Weight of a child that owns all of its parent's max power (and the initial weight).
 inline constexpr std::uint32_t dtpm_weight_scale = 1024;
 
@@ -84,7 +84,7 @@ struct dtpm_ignore_updates {
 };
 
 /// A DTPM tree with room for `MaxNodes` nodes.
-template <std::size_t MaxNodes = default_max_dtpm_nodes>
+template <std::size_t MaxNodes /* = default_max_dtpm_nodes */>
 class power_budget {
   static_assert(MaxNodes > 0 && MaxNodes < dtpm_no_parent, "MaxNodes must fit a dtpm_id");
 

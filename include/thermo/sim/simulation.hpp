@@ -84,6 +84,7 @@
 #include "thermo/sim/crossing_observer.hpp"
 #include "thermo/sim/crossing_search.hpp"
 #include "thermo/sim/event_queue.hpp"
+#include "thermo/sim/fwd.hpp"
 #include "thermo/sim/metrics.hpp"
 #include "thermo/sim/operating_point.hpp"
 #include "thermo/sim/plant.hpp"
@@ -99,7 +100,7 @@
 namespace thermo::sim {
 
 /// The simulation (see the file comment).
-template <class Limits = default_limits>
+template <class Limits /* = default_limits */>
 class simulation {
  public:
   static constexpr std::size_t max_nodes = Limits::nodes;

@@ -48,6 +48,7 @@
 #include "thermo/presets/inference_models.hpp"
 #include "thermo/workload/concepts.hpp"
 #include "thermo/workload/detail/progress.hpp"
+#include "thermo/workload/fwd.hpp"
 
 namespace thermo::workload {
 
@@ -203,7 +204,8 @@ struct inference_window {
 /// @tparam MaxWindows  throughput windows kept (see the file comment)
 /// Storage is all in the object (≈ 8·MaxSamples + 24·MaxWindows bytes): create it once at
 /// set-up (it may be large for the stack; a static or a heap allocation before the run is fine).
-template <std::size_t MaxThreads = 8, std::size_t MaxSamples = 4096, std::size_t MaxWindows = 512>
+template <std::size_t MaxThreads /* = 8 */, std::size_t MaxSamples /* = 4096 */,
+          std::size_t MaxWindows /* = 512 */>
 class inference {
   static_assert(MaxThreads >= 1U && MaxSamples >= 1U, "capacities must be positive");
   static_assert(MaxWindows >= 2U && MaxWindows % 2U == 0U,

@@ -27,6 +27,7 @@
 #include "thermo/core/time.hpp"
 #include "thermo/workload/concepts.hpp"
 #include "thermo/workload/detail/progress.hpp"
+#include "thermo/workload/fwd.hpp"
 
 namespace thermo::workload {
 
@@ -49,7 +50,7 @@ namespace detail {
 }  // namespace detail
 
 /// Every one of `cores` cores asks utilisation `u` (frequency-invariant, [0, 1]) until changed.
-template <std::size_t MaxCores = 8>
+template <std::size_t MaxCores /* = 8 */>
 class constant_demand {
  public:
   /// Errors: `out_of_range` "cores" (0 or > MaxCores), "utilisation" (outside [0, 1] or NaN).
@@ -114,7 +115,7 @@ struct demand_phase {
 
 /// A script of phases starting at `start`, repeated `repeat` times (0 = forever); after the
 /// script every core asks 0. Events at each phase boundary.
-template <std::size_t MaxPhases = 8, std::size_t MaxCores = 8>
+template <std::size_t MaxPhases /* = 8 */, std::size_t MaxCores /* = 8 */>
 class phased_demand {
  public:
   /// Errors: `out_of_range` "cores"; `empty` "phases"; `capacity_exceeded` "phases";
@@ -229,7 +230,7 @@ struct cycle_jobs_config {
 };
 
 /// Compute-bound jobs run back to back (see the file comment). Each running thread asks u = 1.
-template <std::size_t MaxCores = 8>
+template <std::size_t MaxCores /* = 8 */>
 class cycle_jobs {
  public:
   /// Errors: `out_of_range` "threads"; `non_positive`/`not_finite` "cycles per thread";

@@ -27,6 +27,7 @@
 #include "thermo/core/time.hpp"
 #include "thermo/workload/concepts.hpp"
 #include "thermo/workload/detail/progress.hpp"
+#include "thermo/workload/fwd.hpp"
 
 namespace thermo::workload {
 
@@ -48,7 +49,7 @@ struct utilization_trace_config {
 /// A per-CPU utilisation trace (satisfies `Workload`).
 /// @tparam MaxRows   rows it can hold
 /// @tparam MaxCores  cores (columns) it can hold
-template <std::size_t MaxRows = 1024, std::size_t MaxCores = 8>
+template <std::size_t MaxRows /* = 1024 */, std::size_t MaxCores /* = 8 */>
 class utilization_trace {
   static_assert(MaxRows >= 1U && MaxCores >= 1U, "capacities must be positive");
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <span>
 
+#include "thermo/control/fwd.hpp"
 #include "thermo/control/types.hpp"
 #include "thermo/core/errc.hpp"
 #include "thermo/core/result.hpp"
@@ -28,7 +29,7 @@ enum class fan_kind : std::uint8_t {
 inline constexpr std::uint32_t fan_max_pwm = 255;
 
 /// A fan with at most `MaxLevels` cooling levels. Satisfies `CoolingDevice`. Trivially copyable.
-template <std::size_t MaxLevels = 16>
+template <std::size_t MaxLevels /* = 16 */>
 class fan_cooling {
   static_assert(MaxLevels > 0, "at least one level");
 

@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "thermo/control/cooling_device.hpp"
+#include "thermo/control/fwd.hpp"
 #include "thermo/control/governors/common.hpp"
 #include "thermo/control/instance.hpp"
 #include "thermo/control/types.hpp"
@@ -40,7 +41,7 @@ inline void bang_bang_set_instance_target(thermal_instance& i, bool on, sim_time
 }
 
 /// The bang_bang governor for up to `MaxZones` zones.
-template <std::size_t MaxZones = 4>
+template <std::size_t MaxZones /* = 4 */>
 class bang_bang {
   static_assert(MaxZones > 0, "at least one zone");
 

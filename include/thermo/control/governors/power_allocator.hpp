@@ -42,6 +42,7 @@
 #include <string_view>
 
 #include "thermo/control/cooling_device.hpp"
+#include "thermo/control/fwd.hpp"
 #include "thermo/control/instance.hpp"
 #include "thermo/control/trip.hpp"
 #include "thermo/control/types.hpp"
@@ -641,7 +642,7 @@ struct power_actor_storage {
 /// `tz.params().k_po` … (used from the next round) or `sustainable_power` (the next round
 /// re-estimates k_po/k_pu/k_i from it); `set_sustainable_power` / `set_pid_gains` validate first.
 /// `manage` is O(instances) and makes 3 device calls per actor plus one update.
-template <std::size_t MaxActors = 8>
+template <std::size_t MaxActors /* = 8 */>
 class power_allocator final : private detail::power_actor_storage<MaxActors>, public power_allocator_core {
   static_assert(MaxActors > 0, "at least one actor");
   using storage = detail::power_actor_storage<MaxActors>;

@@ -10,7 +10,7 @@
 ///   call `perf_update(platform, perf_request, perf_limit)` on every performance update; the
 ///   platform supplies the power model (`level_to_power`, `power_to_level`), the sensor
 ///   (`read_temperature`, synchronous or completed later through `on_temperature`) and the
-///   optional activity factors and protection callbacks (see `ScpPlatform`).
+///   optional activity factors and protection callbacks (see `ScpPlatform`, control/concepts.hpp).
 /// * `scp_thermal_mgmt<MaxActors>` — the same controller as a zone governor: each `manage` is
 ///   one fast tick, the zone temperature is the sensor, the power actors bound to the
 ///   allocator's control trip (as for `power_allocator`) are the actors, and the perf limit
@@ -37,7 +37,9 @@
 #include <span>
 #include <string_view>
 
+#include "thermo/control/concepts.hpp"  // scp::ScpPlatform
 #include "thermo/control/cooling_device.hpp"
+#include "thermo/control/fwd.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
 #include "thermo/control/instance.hpp"
 #include "thermo/control/types.hpp"
@@ -86,17 +88,6 @@ struct domain_config {
   pid_config pid{};
   protection_config protection{};
   std::span<const actor_config> actors{};  ///< copied by `configure`
-};
-
-/// What the platform provides. Required: the power model. Optional (detected):
-/// `read_temperature() -> result<uint32_t>` (a value = synchronous reading; `errc::try_again` =
-/// started, complete it with `on_temperature`; another error = device error),
-/// `get_activity_factor(actor) -> result<uint16_t>` (0..1024 busy fraction in 1/1024),
-/// `warning()` and `critical()`.
-template <class P>
-concept ScpPlatform = requires(P& p, std::size_t actor, std::uint32_t v) {
-  { p.level_to_power(actor, v) } noexcept -> std::same_as<std::uint32_t>;
-  { p.power_to_level(actor, v) } noexcept -> std::same_as<std::uint32_t>;
 };
 
 /// The firmware's return codes for one update.
@@ -185,7 +176,7 @@ struct actor_state {
 
 /// One SCP thermal domain with room for `MaxActors` actors (plain values: copying it copies
 /// the controller state). O(actors) per tick.
-template <std::size_t MaxActors = 8>
+template <std::size_t MaxActors /* = 8 */>
 class thermal_domain {
   static_assert(MaxActors > 0, "at least one actor");
 
@@ -442,7 +433,7 @@ class thermal_domain {
 /// the device updated. The `domain_config::actors` given to the constructor are ignored.
 /// One object per zone. Bind errors: `already_exists` (bound to another zone), `invalid_argument`
 /// (weight > 65535), `capacity_exceeded`, the `scp::validate` errors.
-template <std::size_t MaxActors = 8>
+template <std::size_t MaxActors /* = 8 */>
 class scp_thermal_mgmt {
  public:
   /// A governor using `cfg` (its `actors` are taken from the zone at bind).

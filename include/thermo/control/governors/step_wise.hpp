@@ -28,6 +28,7 @@
 #include <string_view>
 
 #include "thermo/control/cooling_device.hpp"
+#include "thermo/control/fwd.hpp"
 #include "thermo/control/governors/common.hpp"
 #include "thermo/control/instance.hpp"
 #include "thermo/control/trip.hpp"
@@ -113,6 +114,7 @@ inline void step_wise_trip_update(step_wise_variant v, std::span<thermal_instanc
 /// The step_wise governor with decision table `Variant`. `manage` evaluates every trip first,
 /// then updates each device whose votes changed (max rule), so two instances of one device step
 /// from the same base. O(trips · instances).
+// The default stays here, not in control/fwd.hpp: a declaration there cannot name an enumerator.
 template <step_wise_variant Variant = step_wise_variant::v6_12_117>
 class step_wise {
  public:
