@@ -35,11 +35,11 @@
 #include <limits>
 
 #include "thermo/core/errc.hpp"
+#include "thermo/core/finite.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/core/units.hpp"
 #include "thermo/power/energy_model.hpp"
 #include "thermo/presets/compressors.hpp"
-#include "thermo/workload/detail/progress.hpp"
 
 namespace thermo::analysis {
 
@@ -92,7 +92,7 @@ struct boot_verdict {
 namespace detail {
 
 [[nodiscard]] constexpr error check_positive(double x, const char* what) noexcept {
-  if (!workload::detail::finite(x)) {
+  if (!is_finite(x)) {
     return {errc::not_finite, what};
   }
   if (x <= 0.0) {
@@ -102,7 +102,7 @@ namespace detail {
 }
 
 [[nodiscard]] constexpr error check_non_negative(double x, const char* what) noexcept {
-  if (!workload::detail::finite(x)) {
+  if (!is_finite(x)) {
     return {errc::not_finite, what};
   }
   if (x < 0.0) {
@@ -144,7 +144,7 @@ namespace detail {
   if (auto e = detail::check_non_negative(p.storage_power_w, "storage power"); !e.ok()) {
     return e;
   }
-  if (!workload::detail::in_range(p.load_cpu_busy, 0.0, 1.0)) {
+  if (!in_range(p.load_cpu_busy, 0.0, 1.0)) {
     return {errc::out_of_range, "load cpu busy"};
   }
   if (p.relocate) {
@@ -161,7 +161,7 @@ namespace detail {
     return e;
   }
   const bool slowdown_given =
-      workload::detail::finite(d.caches_off_slowdown) && d.caches_off_slowdown > 1.0;
+      is_finite(d.caches_off_slowdown) && d.caches_off_slowdown > 1.0;
   if (!caches_on && !slowdown_given) {
     return {errc::invalid_argument, "caches-off slowdown"};
   }

@@ -25,6 +25,7 @@
 #include "thermo/analysis/boot_cost.hpp"
 #include "thermo/core/assert.hpp"
 #include "thermo/core/errc.hpp"
+#include "thermo/core/finite.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/core/time.hpp"
 #include "thermo/workload/concepts.hpp"
@@ -68,7 +69,7 @@ class decompression {
         return e;
       }
     }
-    if (!detail::in_range(c.load_utilization, 0.0, 1.0)) {
+    if (!in_range(c.load_utilization, 0.0, 1.0)) {
       return error{errc::out_of_range, "load utilization"};
     }
     if (c.start < sim_time{0}) {

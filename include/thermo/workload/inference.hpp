@@ -42,6 +42,7 @@
 
 #include "thermo/core/assert.hpp"
 #include "thermo/core/errc.hpp"
+#include "thermo/core/finite.hpp"
 #include "thermo/core/prng.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/core/time.hpp"
@@ -73,7 +74,7 @@ struct inference_work {
 /// (outside [0, 1], NaN included); `non_positive` "threads".
 [[nodiscard]] constexpr error validate(const inference_work& w) noexcept {
   const auto positive = [](double x, const char* what) -> error {
-    if (!detail::finite(x)) {
+    if (!is_finite(x)) {
       return {errc::not_finite, what};
     }
     if (x <= 0.0) {
@@ -93,7 +94,7 @@ struct inference_work {
   if (w.efficiency > 1.0) {
     return {errc::out_of_range, "efficiency"};
   }
-  if (!detail::in_range(w.serial_fraction, 0.0, 1.0)) {
+  if (!in_range(w.serial_fraction, 0.0, 1.0)) {
     return {errc::out_of_range, "serial fraction"};
   }
   if (w.threads == 0U) {
@@ -109,7 +110,7 @@ struct inference_work {
   if (auto e = validate(w); !e.ok()) {
     return e;
   }
-  if (!detail::finite(frequency_hz)) {
+  if (!is_finite(frequency_hz)) {
     return error{errc::not_finite, "frequency"};
   }
   if (frequency_hz <= 0.0) {
@@ -331,7 +332,7 @@ class inference {
   /// samples; q = 0 gives the smallest). Exact while `completed() ≤ MaxSamples`, a reservoir
   /// estimate after. Errors: `empty` "latency samples"; `out_of_range` "percentile". O(1).
   [[nodiscard]] constexpr result<double, error> latency_percentile(double q) const noexcept {
-    if (!detail::in_range(q, 0.0, 1.0)) {
+    if (!in_range(q, 0.0, 1.0)) {
       return error{errc::out_of_range, "percentile"};
     }
     if (samples_used_ == 0U) {
