@@ -29,9 +29,9 @@
 namespace {
 
 using thermo::analysis::boot_breakdown;
-using thermo::analysis::boot_platform;
-using thermo::analysis::kernel_image;
-using thermo::presets::compressor;
+using thermo::schema::boot_platform;
+using thermo::schema::compressor;
+using thermo::schema::kernel_image;
 
 int usage(const char* problem) {
   std::fprintf(stderr, "boot_cost: %s\nusage: boot_cost [--csv FILE.csv] [--plot FILE.svg]\n",
@@ -45,7 +45,7 @@ std::string sv(std::string_view s) {
 
 // The preset decompressor profile of `a` on `core` (the tables are generated: a missing entry is
 // a broken build, reported and fatal).
-const thermo::presets::decompressor_profile& profile(std::string_view core, compressor a) {
+const thermo::schema::decompressor_profile& profile(std::string_view core, compressor a) {
   const auto* p = thermo::presets::find_decompressor(core, a);
   if (p == nullptr) {
     std::fprintf(stderr, "boot_cost: no %s profile for %s\n", sv(to_string(a)).c_str(),
@@ -56,7 +56,7 @@ const thermo::presets::decompressor_profile& profile(std::string_view core, comp
 }
 
 // The published boot of `board` with `a` (fatal when missing, as above).
-const thermo::presets::boot_measurement& measurement(std::string_view board, compressor a) {
+const thermo::schema::boot_measurement& measurement(std::string_view board, compressor a) {
   const auto* m = thermo::presets::find_boot_measurement(board, a);
   if (m == nullptr) {
     std::fprintf(stderr, "boot_cost: no %s measurement for %s\n", sv(to_string(a)).c_str(),

@@ -503,71 +503,23 @@ def emit_compressors(data: dict, digest: str) -> str:
 /// grabserial timestamps) and decompressor profiles in CPU cycles per output byte with caches on.
 /// A profile measured on a board at clock f_ref with output rate R is `f_ref / R` cycles per byte;
 /// at another clock f the decompressor runs at f / cycles_per_byte (speed scales with frequency).
+/// Only values: the types are the schema, schema/boot.hpp.
 #pragma once
 
 #include <array>
-#include <cstdint>
 #include <string_view>
+
+#include "thermo/schema/boot.hpp"
 
 namespace thermo::presets {
 
-/// Kernel image compression (Kconfig "Kernel compression mode").
-enum class compressor : std::uint8_t { none, gzip, lzma, xz, lzo, lz4, zstd, bzip2 };
-
-/// Lower-case name of a compressor ("gzip").
-[[nodiscard]] constexpr std::string_view to_string(compressor c) noexcept {
-  switch (c) {
-    case compressor::none:
-      return "none";
-    case compressor::gzip:
-      return "gzip";
-    case compressor::lzma:
-      return "lzma";
-    case compressor::xz:
-      return "xz";
-    case compressor::lzo:
-      return "lzo";
-    case compressor::lz4:
-      return "lz4";
-    case compressor::zstd:
-      return "zstd";
-    case compressor::bzip2:
-      return "bzip2";
-  }
-  return "unknown";
-}
-
-/// One published boot: load the image with U-Boot, then the kernel's self-decompression.
-struct boot_measurement {
-  std::string_view board;        ///< "pandaboard" or "at91sam9263"
-  std::string_view description;  ///< board, CPU and boot medium as published
-  std::string_view core;         ///< CPU core
-  double cpu_frequency_hz;       ///< CPU clock the board string states
-  compressor algorithm;          ///< `none` = uncompressed Image
-  double image_bytes;            ///< bytes loaded from storage
-  double uncompressed_bytes;     ///< kernel size after decompression
-  double load_s;                 ///< U-Boot load time [s]
-  double decompress_s;           ///< decompression time [s] (0 for none)
-  std::string_view source;
-};
-
-/// A decompressor's speed on a core: CPU cycles per byte of output, caches on.
-struct decompressor_profile {
-  std::string_view core;             ///< "Cortex-A9"
-  compressor algorithm;
-  double cycles_per_output_byte;     ///< f_ref / R_ref
-  double reference_frequency_hz;     ///< f_ref of the measurement
-  double reference_output_bytes_per_s;  ///< R_ref measured
-  std::string_view from;             ///< the published row it was derived from
-};
-
 """)
     o.append(f"/// The published ARM32 boot rows (workloads.json → compressors, kind arm_kernel_boot_measurement).\n"
-             f"inline constexpr std::array<boot_measurement, {len(rows)}> boot_measurements{{{{\n")
+             f"inline constexpr std::array<schema::boot_measurement, {len(rows)}> boot_measurements{{{{\n")
     for r in rows:
         core, f = next(v for k, v in BOARD_CORES.items() if r["board"].startswith(k))
         desc = f"{r['board']}, {r['boot_media']}"
-        o.append(f"    {{{cstr(board_key(r['board']))}, {cstr(desc)}, {cstr(core)}, {num(f)}, compressor::{r['algorithm']},\n"
+        o.append(f"    {{{cstr(board_key(r['board']))}, {cstr(desc)}, {cstr(core)}, {num(f)}, schema::compressor::{r['algorithm']},\n"
                  f"     {num(r['image_bytes'])}, {num(r['uncompressed_image_bytes'])}, {num(r['load_time_s'])}, "
                  f"{num(r['decompress_time_s'])},\n     {cstr(short_source(r['source']))}}},\n")
     o.append("}};\n\n")
@@ -592,9 +544,9 @@ struct decompressor_profile {
             profiles.append(("x86-64 (QEMU host)", r["algorithm"], f / rate, f, rate,
                              f"Terrell 2017 ZSTD cover letter: {r['decompress_MBps']} MB/s at 2.2 GHz"))
     o.append(f"/// Decompressor profiles derived from the measurements (cycles per output byte, caches on).\n"
-             f"inline constexpr std::array<decompressor_profile, {len(profiles)}> decompressor_profiles{{{{\n")
+             f"inline constexpr std::array<schema::decompressor_profile, {len(profiles)}> decompressor_profiles{{{{\n")
     for core, alg, cpb, f, rate, frm in profiles:
-        o.append(f"    {{{cstr(core)}, compressor::{alg}, {num(cpb)}, {num(f)}, {num(rate)}, {cstr(frm)}}},\n")
+        o.append(f"    {{{cstr(core)}, schema::compressor::{alg}, {num(cpb)}, {num(f)}, {num(rate)}, {cstr(frm)}}},\n")
     o.append("}};\n\n")
     arm32 = next(r for r in data["compressors"] if r["kind"] == "arm32_image_size")
     o.append(f"""/// The Gemini example (Walleij 2020): vmlinux {arm32['vmlinux_MB']} MB, zImage {arm32['zImage_MB']} MB (MB = 10⁶ bytes).
@@ -602,7 +554,7 @@ inline constexpr double gemini_vmlinux_bytes = {num(arm32['vmlinux_MB'] * 1e6)};
 inline constexpr double gemini_zimage_bytes = {num(arm32['zImage_MB'] * 1e6)};
 
 /// The profile of `algorithm` on `core`, or nullptr.
-[[nodiscard]] constexpr const decompressor_profile* find_decompressor(std::string_view core, compressor algorithm) noexcept {{
+[[nodiscard]] constexpr const schema::decompressor_profile* find_decompressor(std::string_view core, schema::compressor algorithm) noexcept {{
   for (const auto& p : decompressor_profiles) {{
     if (p.core == core && p.algorithm == algorithm) {{
       return &p;
@@ -612,7 +564,7 @@ inline constexpr double gemini_zimage_bytes = {num(arm32['zImage_MB'] * 1e6)};
 }}
 
 /// The measurement of `algorithm` on `board`, or nullptr.
-[[nodiscard]] constexpr const boot_measurement* find_boot_measurement(std::string_view board, compressor algorithm) noexcept {{
+[[nodiscard]] constexpr const schema::boot_measurement* find_boot_measurement(std::string_view board, schema::compressor algorithm) noexcept {{
   for (const auto& m : boot_measurements) {{
     if (m.board == board && m.algorithm == algorithm) {{
       return &m;
@@ -632,25 +584,18 @@ def emit_storage(data: dict, digest: str) -> str:
     o.append("""///
 /// Storage media read bandwidths for the boot model (workloads.json → storage). Bus maxima from
 /// specifications are upper bounds, not sustained throughput; `status` says which is which.
+/// Only values: the type is the schema, schema/boot.hpp.
 #pragma once
 
 #include <array>
-#include <string_view>
+
+#include "thermo/schema/boot.hpp"
 
 namespace thermo::presets {
 
-/// A storage medium as a boot loader reads it.
-struct storage_medium {
-  std::string_view media;       ///< "SD card", "SPI NOR" …
-  std::string_view mode;        ///< bus mode / configuration
-  double read_bytes_per_s;      ///< 10⁶ × the data's MB/s
-  std::string_view status;      ///< spec maximum, measured, DERIVED or ESTIMATE
-  std::string_view source;
-};
-
 """)
     o.append(f"/// Storage media (workloads.json order).\n"
-             f"inline constexpr std::array<storage_medium, {len(rows)}> storage_media{{{{\n")
+             f"inline constexpr std::array<schema::storage_medium, {len(rows)}> storage_media{{{{\n")
     for r in rows:
         o.append(f"    {{{cstr(r['media'])}, {cstr(r['mode'])}, {num(r['read_MBps'] * 1e6)}, {cstr(r['status'])},\n"
                  f"     {cstr(short_source(r['source']))}}},\n")
