@@ -15,6 +15,7 @@
 #include <memory>
 #include <string_view>
 
+#include "thermo/presets/inference.hpp"
 #include "thermo/presets/rk3399.hpp"
 #include "thermo/workload/inference.hpp"
 
@@ -45,9 +46,9 @@ int main() {
     std::printf("   %-28.*s", static_cast<int>(model.size()), model.data());
     for (const auto* cl : {big, little}) {
       const double f = cl == big ? big_hz : little_hz;
-      for (const auto fw : {presets::framework::tflite, presets::framework::tvm}) {
+      for (const auto fw : {schema::framework::tflite, schema::framework::tvm}) {
         // [preset-work]
-        const auto w = preset_work(model, fw, cl->compatible, cl->cpu_ids.size());
+        const auto w = presets::preset_work(model, fw, cl->compatible, cl->cpu_ids.size());
         const auto t = w ? inference_seconds(*w, f) : result<double, error>(w.error());
         // [preset-work]
         if (!t) {
@@ -64,7 +65,7 @@ int main() {
   // [stream]
   inference_config cfg;
   cfg.domain = 0;  // the LITTLE cluster
-  cfg.work = *preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tflite,
+  cfg.work = *presets::preset_work("Mobilenet_V1_1.0_224_quant", schema::framework::tflite,
                           little->compatible, little->cpu_ids.size());
   cfg.arrivals = arrival_mode::periodic;
   cfg.period = std::chrono::milliseconds(250);  // 4 frames/s

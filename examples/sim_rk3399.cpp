@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "thermo/control/governors/power_allocator.hpp"
+#include "thermo/presets/inference.hpp"
 #include "thermo/presets/rk3399.hpp"
 #include "thermo/sim/plot.hpp"
 #include "thermo/sim/recorder.hpp"
@@ -106,7 +107,7 @@ struct board {
       return e;
     }
     // [channel]
-    const auto work = workload::preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tvm,
+    const auto work = presets::preset_work("Mobilenet_V1_1.0_224_quant", schema::framework::tvm,
                                             presets::rk3399.clusters[1].compatible, 2);
     if (!work) {
       return work.error();
