@@ -205,7 +205,7 @@ int main(int argc, char** argv) {
   // the CPU is busy for the whole boot (U-Boot polls the storage controller). Decompression
   // speeds: the Cortex-A9 profiles at 1 GHz (no A7 profile in the data).
   // [sweep]
-  const auto em = thermo::presets::make_cluster_em(thermo::presets::exynos5422.clusters[0]);
+  const auto em = thermo::schema::make_cluster_em(thermo::presets::exynos5422.clusters[0]);
   const double cpu_w =
       *thermo::analysis::boot_cpu_power_w(em->view(), thermo::kilohertz(1'000'000));
   const std::array<compressor, 4> algs{compressor::gzip, compressor::lzma, compressor::xz,

@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
   // The cluster's cpufreq cooling device (its state > 0 means IPA capped it).
   std::string cdev_column;
   for (const auto& c : presets::rk3399.cooling_devices) {
-    if (c.type == presets::cooling_device_type::cpufreq &&
+    if (c.type == schema::cooling_device_type::cpufreq &&
         static_cast<std::size_t>(c.domain) == domain) {
       cdev_column = "state_" + std::string(c.name);
     }

@@ -17,6 +17,7 @@
 
 using namespace thermo;
 using namespace thermo::presets;
+using namespace thermo::schema;
 using thermo::io::json_value;
 
 namespace {

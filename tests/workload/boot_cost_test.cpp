@@ -188,7 +188,7 @@ TEST_CASE("boot energy integrates CPU and storage power over the stages", "[boot
 }
 
 TEST_CASE("boot CPU power comes from the Energy Model at the boot frequency", "[boot_cost]") {
-  const auto em = presets::make_cluster_em(presets::exynos5422.clusters[0]);  // Cortex-A7
+  const auto em = schema::make_cluster_em(presets::exynos5422.clusters[0]);  // Cortex-A7
   REQUIRE(em.has_value());
   // 1 GHz at 1.1 V: floor(90 · 1100² · 1000 / 10⁶) µW = 108.9 mW.
   CHECK(*boot_cpu_power_w(em->view(), kilohertz(1'000'000)) == Approx(0.1089));

@@ -121,12 +121,12 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
     usage("--soc and --cluster go together");
   }
   if (soc && cluster && f.message.empty()) {
-    const presets::soc_description* s = presets::find_soc(*soc);
-    const presets::cpu_cluster_desc* cl = s == nullptr ? nullptr : s->find_cluster(*cluster);
+    const schema::soc_description* s = presets::find_soc(*soc);
+    const schema::cpu_cluster_desc* cl = s == nullptr ? nullptr : s->find_cluster(*cluster);
     if (cl == nullptr) {
       usage(s == nullptr ? "unknown SoC preset '" + std::string(*soc) + "'" : "no cluster '" + std::string(*cluster) + "' in " + std::string(*soc));
     } else {
-      auto em = presets::make_cluster_em(*cl);
+      auto em = schema::make_cluster_em(*cl);
       auto w = em ? analysis::boot_cpu_power_w(em->view(), kilohertz(static_cast<std::uint32_t>(p.cpu_frequency_hz / 1000.0)))
                   : result<double, error>(em.error());
       if (!w) {
