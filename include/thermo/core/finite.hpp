@@ -4,13 +4,17 @@
 /// device alike.
 #pragma once
 
+#include <limits>
+
 #include "thermo/core/errc.hpp"
 
 namespace thermo {
 
-/// True for a finite double (false for NaN and ±inf). No <cmath>.
+/// True for a finite double (false for NaN and ±inf). No <cmath>, and a constant expression
+/// for every input (`x − x == 0`, the usual trick, is not one for ±inf), so a constexpr
+/// description holding an infinity is rejected by its `validate`, not by the compiler.
 [[nodiscard]] constexpr bool is_finite(double x) noexcept {
-  return x - x == 0.0;
+  return x >= -std::numeric_limits<double>::max() && x <= std::numeric_limits<double>::max();
 }
 
 /// lo ≤ x ≤ hi (false for NaN). No <cmath>.
