@@ -227,8 +227,15 @@ class SocGen:
                 maps.append(dict(name=m["name"], trip=trip_names.index(m["trip"]),
                                  contribution=m.get("contribution") or 0, entries=entries))
             sensor = z["thermal_sensors"]
+            # `coefficients` and `critical-action` as thermal_of.c reads them: the first two
+            # coefficients (slope 1, offset 0 when absent or shorter), and reboot only for
+            # "reboot" (any case), else the default shutdown. soc-data.json's boards set neither.
+            coefficients = z.get("coefficients") or []
+            slope, offset = (coefficients[0], coefficients[1]) if len(coefficients) >= 2 else (1, 0)
+            action = "reboot" if str(z.get("critical_action", "")).lower() == "reboot" else "shutdown"
             zones.append(dict(z=z, maps=maps, sensor=sensor["sensor"],
-                              sensor_id=sensor["args"][0] if sensor["args"] else -1))
+                              sensor_id=sensor["args"][0] if sensor["args"] else -1,
+                              slope=slope, offset=offset, action=action))
 
         self.write(clusters, devices, cdevs, zones)
 
@@ -306,10 +313,11 @@ class SocGen:
         e("inline constexpr std::array<schema::thermal_zone_desc, %d> thermal_zones{{" % len(zones))
         for zi, zz in enumerate(zones):
             z = zz["z"]
-            e("    {%s, milliseconds(%s), milliseconds(%s), milliwatts(%s), %s, %d, zone%d_trips, %s}," % (
-                cxx_string(z["name"]), num(z.get("polling_delay") or 0), num(z.get("polling_delay_passive") or 0),
-                num(z.get("sustainable_power") or 0), cxx_string(zz["sensor"]), zz["sensor_id"], zi,
-                ("zone%d_maps" % zi) if zz["maps"] else "{}"))
+            e("    {%s, milliseconds(%s), milliseconds(%s), milliwatts(%s), %s, %d, zone%d_trips, %s, %d, %d,"
+              % (cxx_string(z["name"]), num(z.get("polling_delay") or 0), num(z.get("polling_delay_passive") or 0),
+                 num(z.get("sustainable_power") or 0), cxx_string(zz["sensor"]), zz["sensor_id"], zi,
+                 ("zone%d_maps" % zi) if zz["maps"] else "{}", zz["slope"], zz["offset"]))
+            e("     schema::critical_action::%s}," % zz["action"])
         e("}};")
         e("inline constexpr std::array<std::string_view, %d> notes{{" % len(soc["notes"]))
         for note in soc["notes"]:

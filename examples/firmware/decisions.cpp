@@ -273,6 +273,11 @@ template <std::size_t MaxTrips>
   p.config.polling_delay = d.polling_delay;
   p.config.passive_delay = d.polling_delay_passive;
   p.config.tzp.sustainable_power = d.sustainable_power.count();
+  p.config.tzp.slope = d.slope;
+  p.config.tzp.offset = d.offset;
+  p.config.on_critical = d.on_critical == thermo::schema::critical_action::reboot
+                             ? tc::critical_action::reboot
+                             : tc::critical_action::shutdown;
   return p;
 }
 

@@ -228,7 +228,9 @@ TEST_CASE("Exynos5422: A7 CPUs first in tree order make cpufreq-cpu0 the A7 poli
   CHECK(im.soc.cpus()[0].node == "/cpus/cpu@100");
   CHECK(im.soc.cpus()[4].node == "/cpus/cpu@0");
   CHECK(im.soc.cpus()[4].logical_id == 4);
-  CHECK(im.soc.zone_info()[0].on_critical == control::critical_action::shutdown);
+  CHECK(im.soc.description().thermal_zones[0].on_critical == schema::critical_action::shutdown);
+  CHECK(im.soc.description().thermal_zones[0].slope == 1);  // no coefficients: the kernel's 1, 0
+  CHECK(im.soc.description().thermal_zones[0].offset == 0);
 }
 
 TEST_CASE("Edge cases: policies, first CPU without cooling cells, turbo, microwatts, capacity fallback", "[dt_import]") {
@@ -282,10 +284,9 @@ TEST_CASE("Edge cases: the good zone keeps coefficients, reboot, limits and cont
   const auto& d = im.soc.description();
   const auto* z = d.find_zone("ok-thermal");
   REQUIRE(z != nullptr);
-  const auto zi = static_cast<std::size_t>(z - d.thermal_zones.data());
-  CHECK(im.soc.zone_info()[zi].slope == 2);
-  CHECK(im.soc.zone_info()[zi].offset == -500);
-  CHECK(im.soc.zone_info()[zi].on_critical == control::critical_action::reboot);
+  CHECK(z->slope == 2);
+  CHECK(z->offset == -500);
+  CHECK(z->on_critical == schema::critical_action::reboot);
   CHECK(z->polling_delay.count() == 0);
   CHECK(z->sustainable_power == milliwatts(2000));
   CHECK(z->sensor == "/sensor@2000");

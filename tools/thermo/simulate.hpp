@@ -278,12 +278,10 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
     zs.config.polling_delay = zd->polling_delay;
     zs.config.passive_delay = zd->polling_delay_passive;
     zs.config.tzp.sustainable_power = zd->sustainable_power.count();
-    if (const io::dt_soc* dt = src.dt()) {
-      const auto zi = static_cast<std::size_t>(zd - soc.thermal_zones.data());
-      zs.config.tzp.slope = dt->zone_info()[zi].slope;
-      zs.config.tzp.offset = dt->zone_info()[zi].offset;
-      zs.config.on_critical = dt->zone_info()[zi].on_critical;
-    }
+    zs.config.tzp.slope = zd->slope;
+    zs.config.tzp.offset = zd->offset;
+    zs.config.on_critical = zd->on_critical == schema::critical_action::reboot ? control::critical_action::reboot
+                                                                               : control::critical_action::shutdown;
     zs.trips = b->trips.back();
     zs.sensor = static_cast<std::size_t>(std::find(sensor_names.begin(), sensor_names.end(), z.sensor) - sensor_names.begin());
     zs.enabled = z.enabled;

@@ -105,9 +105,9 @@ class zone_system {
   zone_system& operator=(zone_system&&) = delete;
   ~zone_system() = default;
 
-  /// Builds zone `zone` of `soc` under governor `governor`. `dt` (optional) supplies what a
-  /// preset does not hold (coefficients, critical action). The zone is set up and bound but not
-  /// enabled.
+  /// Builds zone `zone` of `soc` under governor `governor`. `dt` (optional: the import `soc`
+  /// came from) says why a zone the description lacks was not registered. The zone is set up
+  /// and bound but not enabled.
   static outcome<std::unique_ptr<zone_system>> build(const schema::soc_description& soc, const io::dt_soc* dt,
                                                      std::string_view zone, std::string_view governor) {
     std::unique_ptr<zone_system> s(new zone_system());
@@ -191,11 +191,10 @@ class zone_system {
     cfg.polling_delay = zd_->polling_delay;
     cfg.passive_delay = zd_->polling_delay_passive;
     cfg.tzp.sustainable_power = zd_->sustainable_power.count();
-    if (dt != nullptr && zi < dt->zone_info().size()) {
-      cfg.tzp.slope = dt->zone_info()[zi].slope;
-      cfg.tzp.offset = dt->zone_info()[zi].offset;
-      cfg.on_critical = dt->zone_info()[zi].on_critical;
-    }
+    cfg.tzp.slope = zd_->slope;
+    cfg.tzp.offset = zd_->offset;
+    cfg.on_critical = zd_->on_critical == schema::critical_action::reboot ? control::critical_action::reboot
+                                                                          : control::critical_action::shutdown;
     const error se = tz_.setup(cfg, trips, control::zone_sensor(sensor_), make_governor(), events_.sink());
     if (!se.ok()) {
       return "zone '" + std::string(zone) + "' cannot be set up: " + std::string(se.what) + " (" +

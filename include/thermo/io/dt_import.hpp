@@ -27,9 +27,10 @@
 ///   (`gpio-fan,speed-map` pairs).
 /// * **thermal zones** — the available children of the `thermal-zones` node: name (≤ 19
 ///   characters), `polling-delay`, `polling-delay-passive`, `thermal-sensors` (exactly one),
-///   `coefficients`, `sustainable-power`, `critical-action`, `trips` (temperature, hysteresis,
-///   type; table order kept) and `cooling-maps` (trip, `cooling-device` entries with
-///   `#cooling-cells` arguments, `contribution`).
+///   `coefficients` (the zone's `slope`, `offset`), `sustainable-power`, `critical-action`
+///   (`on_critical`), `trips` (temperature, hysteresis, type; table order kept) and
+///   `cooling-maps` (trip, `cooling-device` entries with `#cooling-cells` arguments,
+///   `contribution`).
 ///
 /// A zone or device the kernel would refuse to register (missing trip property, unknown trip
 /// type, passive delay above the polling delay, bad cooling levels …) is skipped and the reason
@@ -104,14 +105,6 @@ struct dt_cooling_info {
   bool has_power_model{false};             ///< cpufreq/devfreq with an Energy Model
 };
 
-/// What the description of a zone does not hold.
-struct dt_zone_info {
-  std::int32_t slope{1};   ///< `coefficients` first value
-  std::int32_t offset{0};  ///< `coefficients` second value
-  control::critical_action on_critical{control::critical_action::shutdown};
-  std::string node;        ///< path of the zone node
-};
-
 /// A zone or device the kernel would not register, and why.
 struct dt_problem {
   std::string node;     ///< path of the zone or device (the error may name a node inside it)
@@ -137,8 +130,6 @@ class dt_soc {
   [[nodiscard]] std::span<const dt_cluster_info> cluster_info() const noexcept { return cluster_info_; }
   /// Parallel to `description().cooling_devices`.
   [[nodiscard]] std::span<const dt_cooling_info> cooling_info() const noexcept { return cooling_info_; }
-  /// Parallel to `description().thermal_zones`.
-  [[nodiscard]] std::span<const dt_zone_info> zone_info() const noexcept { return zone_info_; }
   /// Zones and devices that were not registered.
   [[nodiscard]] std::span<const dt_problem> problems() const noexcept { return problems_; }
   /// Things ignored that a user might expect to matter, one line each.
@@ -163,7 +154,6 @@ class dt_soc {
   std::vector<dt_cpu> cpus_;
   std::vector<dt_cluster_info> cluster_info_;
   std::vector<dt_cooling_info> cooling_info_;
-  std::vector<dt_zone_info> zone_info_;
   std::vector<dt_problem> problems_;
   std::vector<std::string> warnings_;
 };
@@ -767,7 +757,9 @@ class dt_importer {
       std::vector<std::string> devices;
     };
     std::vector<map> maps;
-    dt_zone_info info;
+    std::int32_t slope{1};
+    std::int32_t offset{0};
+    schema::critical_action on_critical{schema::critical_action::shutdown};
   };
 
   [[nodiscard]] std::optional<std::int32_t> find_by_name(std::string_view name) const {
@@ -812,7 +804,6 @@ class dt_importer {
     };
     b.node = z;
     b.name = std::string(t_.base_name(z));
-    b.info.node = t_.path(z);
     if (b.name.size() >= control::name_length) {
       return error{errc::invalid_argument, "zone name longer than 19 characters (THERMAL_NAME_LENGTH)", z};
     }
@@ -859,8 +850,8 @@ class dt_importer {
       b.sustainable = v->value_or(0);
     }
     if (const fdt::property* p = t_.find_property(z, "coefficients"); p != nullptr && p->value.size() >= 8) {
-      b.info.slope = static_cast<std::int32_t>(fdt::load_be32(p->value.data()));
-      b.info.offset = static_cast<std::int32_t>(fdt::load_be32(p->value.subspan(4).data()));
+      b.slope = static_cast<std::int32_t>(fdt::load_be32(p->value.data()));
+      b.offset = static_cast<std::int32_t>(fdt::load_be32(p->value.subspan(4).data()));
     }
     if (t_.has(z, "critical-action")) {
       auto a = t_.string(z, "critical-action");
@@ -868,7 +859,7 @@ class dt_importer {
         std::string lower(*a);
         std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
         if (lower == "reboot") {
-          b.info.on_critical = control::critical_action::reboot;
+          b.on_critical = schema::critical_action::reboot;
         } else if (lower != "shutdown") {
           s_.warnings_.push_back(t_.path(z) + ": unknown critical-action '" + std::string(*a) + "' means shutdown");
         }
@@ -1137,8 +1128,10 @@ class dt_importer {
       d.sustainable_power = milliwatts(static_cast<std::int32_t>(z.sustainable));
       d.sensor = keep(z.sensor);
       d.sensor_id = z.sensor_id;
+      d.slope = z.slope;
+      d.offset = z.offset;
+      d.on_critical = z.on_critical;
       s.zones_.push_back(d);
-      s.zone_info_.push_back(std::move(z.info));
     }
     for (std::size_t k = 0; k < s.zones_.size(); ++k) {
       for (std::size_t m = 0; m < s.maps_[k].size(); ++m) {

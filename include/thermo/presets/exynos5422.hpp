@@ -301,11 +301,16 @@ inline constexpr std::array<schema::cooling_map_desc, 5> zone4_maps{{
     {"map4", 9, 0U, zone4_map4},
 }};
 inline constexpr std::array<schema::thermal_zone_desc, 5> thermal_zones{{
-    {"cpu0-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@10060000", -1, zone0_trips, zone0_maps},
-    {"cpu1-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@10064000", -1, zone1_trips, zone1_maps},
-    {"cpu2-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@10068000", -1, zone2_trips, zone2_maps},
-    {"cpu3-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@1006c000", -1, zone3_trips, zone3_maps},
-    {"gpu-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@100a0000", -1, zone4_trips, zone4_maps},
+    {"cpu0-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@10060000", -1, zone0_trips, zone0_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"cpu1-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@10064000", -1, zone1_trips, zone1_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"cpu2-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@10068000", -1, zone2_trips, zone2_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"cpu3-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@1006c000", -1, zone3_trips, zone3_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"gpu-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@100a0000", -1, zone4_trips, zone4_maps, 1, 0,
+     schema::critical_action::shutdown},
 }};
 inline constexpr std::array<std::string_view, 4> notes{{
     "Interrupt-driven TMU: polling-delay and polling-delay-passive are both 0 (no polling at all; the sensor IRQ must call thermal_zone_device_update).",

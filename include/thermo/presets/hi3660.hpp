@@ -69,7 +69,8 @@ inline constexpr std::array<schema::cooling_map_desc, 2> zone0_maps{{
     {"map1", 1, 512U, zone0_map1},
 }};
 inline constexpr std::array<schema::thermal_zone_desc, 1> thermal_zones{{
-    {"cls0-thermal", milliseconds(1'000), milliseconds(100), milliwatts(4'500), "/soc/tsensor@fff30000", 1, zone0_trips, zone0_maps},
+    {"cls0-thermal", milliseconds(1'000), milliseconds(100), milliwatts(4'500), "/soc/tsensor@fff30000", 1, zone0_trips, zone0_maps, 1, 0,
+     schema::critical_action::shutdown},
 }};
 inline constexpr std::array<std::string_view, 2> notes{{
     "thermal-zones node sits under /soc in this DT (kernel finds it by name anywhere).",

@@ -72,7 +72,8 @@ inline constexpr std::array<schema::cooling_map_desc, 2> zone0_maps{{
     {"map1", 1, 1024U, zone0_map1},
 }};
 inline constexpr std::array<schema::thermal_zone_desc, 1> thermal_zones{{
-    {"cpu-thermal", milliseconds(1'000), milliseconds(1'000), milliwatts(1'500), "/soc/thermal@1100b000", -1, zone0_trips, zone0_maps},
+    {"cpu-thermal", milliseconds(1'000), milliseconds(1'000), milliwatts(1'500), "/soc/thermal@1100b000", -1, zone0_trips, zone0_maps, 1, 0,
+     schema::critical_action::shutdown},
 }};
 inline constexpr std::array<std::string_view, 1> notes{{
     "mt8173-elm.dtsi (Chromebook) overrides sustainable-power to 4500 mW; the EVB keeps 1500 mW. passive polling 1000 ms (same as idle polling).",

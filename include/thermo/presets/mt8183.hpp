@@ -144,13 +144,20 @@ inline constexpr std::array<schema::trip_desc, 2> zone6_trips{{
     {"trip-crit", millicelsius(100'000), millikelvin_delta(2'000), schema::trip_type::critical},
 }};
 inline constexpr std::array<schema::thermal_zone_desc, 7> thermal_zones{{
-    {"cpu-thermal", milliseconds(500), milliseconds(100), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 0, zone0_trips, zone0_maps},
-    {"soc-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 1, zone1_trips, {}},
-    {"gpu-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 2, zone2_trips, {}},
-    {"md1-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 3, zone3_trips, {}},
-    {"cpu-little-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 4, zone4_trips, {}},
-    {"cpu-big-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 5, zone5_trips, {}},
-    {"tsabb-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 6, zone6_trips, {}},
+    {"cpu-thermal", milliseconds(500), milliseconds(100), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 0, zone0_trips, zone0_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"soc-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 1, zone1_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
+    {"gpu-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 2, zone2_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
+    {"md1-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 3, zone3_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
+    {"cpu-little-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 4, zone4_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
+    {"cpu-big-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 5, zone5_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
+    {"tsabb-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 6, zone6_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
 }};
 inline constexpr std::array<std::string_view, 1> notes{{
     "cpu-thermal uses polling 500 ms / passive 100 ms, sustainable-power 5000 mW, contributions 3072 (little) and 1024 (big) on trip-point1 (80000 mC). Other zones have no cooling maps.",

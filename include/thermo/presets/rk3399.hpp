@@ -98,8 +98,10 @@ inline constexpr std::array<schema::cooling_map_desc, 1> zone1_maps{{
     {"map0", 0, 0U, zone1_map0},
 }};
 inline constexpr std::array<schema::thermal_zone_desc, 2> thermal_zones{{
-    {"cpu-thermal", milliseconds(1'000), milliseconds(100), milliwatts(1'550), "/tsadc@ff260000", 0, zone0_trips, zone0_maps},
-    {"gpu-thermal", milliseconds(1'000), milliseconds(100), milliwatts(0), "/tsadc@ff260000", 1, zone1_trips, zone1_maps},
+    {"cpu-thermal", milliseconds(1'000), milliseconds(100), milliwatts(1'550), "/tsadc@ff260000", 0, zone0_trips, zone0_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"gpu-thermal", milliseconds(1'000), milliseconds(100), milliwatts(0), "/tsadc@ff260000", 1, zone1_trips, zone1_maps, 1, 0,
+     schema::critical_action::shutdown},
 }};
 inline constexpr std::array<std::string_view, 5> notes{{
     "Board rk3399-rock960.dts overrides the SoC defaults: cpu_alert0 lowered from 70000 to 65000 mC, sustainable-power 1550 mW added, and map0 (big cores) re-pointed from cpu_alert0 to cpu_alert1. SoC-level rk3399-base.dtsi: cpu_alert0=70000/2000 passive (map0: big cluster), cpu_alert1=75000/2000 passive (map1: all CPUs), cpu_crit=95000/2000 critical, polling 1000/100 ms, no sustainable-power.",

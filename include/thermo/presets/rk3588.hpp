@@ -154,13 +154,20 @@ inline constexpr std::array<schema::trip_desc, 1> zone6_trips{{
     {"npu-crit", millicelsius(115'000), millikelvin_delta(0), schema::trip_type::critical},
 }};
 inline constexpr std::array<schema::thermal_zone_desc, 7> thermal_zones{{
-    {"package-thermal", milliseconds(1'000), milliseconds(0), milliwatts(0), "/tsadc@fec00000", 0, zone0_trips, zone0_maps},
-    {"bigcore0-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 1, zone1_trips, zone1_maps},
-    {"bigcore2-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 2, zone2_trips, zone2_maps},
-    {"littlecore-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 3, zone3_trips, zone3_maps},
-    {"center-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/tsadc@fec00000", 4, zone4_trips, {}},
-    {"gpu-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 5, zone5_trips, zone5_maps},
-    {"npu-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/tsadc@fec00000", 6, zone6_trips, {}},
+    {"package-thermal", milliseconds(1'000), milliseconds(0), milliwatts(0), "/tsadc@fec00000", 0, zone0_trips, zone0_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"bigcore0-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 1, zone1_trips, zone1_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"bigcore2-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 2, zone2_trips, zone2_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"littlecore-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 3, zone3_trips, zone3_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"center-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/tsadc@fec00000", 4, zone4_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
+    {"gpu-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 5, zone5_trips, zone5_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"npu-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/tsadc@fec00000", 6, zone6_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
 }};
 inline constexpr std::array<std::string_view, 3> notes{{
     "OPP tables in rk3588-opp.dtsi start at 1008 MHz (A55) / 1200 MHz (A76); big clusters cpu@400 and cpu@600 are separate perf domains.",

@@ -111,6 +111,13 @@ struct cooling_map_desc {
   std::span<const cooling_map_entry> devices;
 };
 
+/// What the kernel does when a zone crosses a critical trip (DT `critical-action`): the default
+/// critical handler asks for an emergency shutdown, or for a reboot when the zone says so.
+enum class critical_action : std::uint8_t {
+  shutdown,  ///< `hw_protection_shutdown` (the default, and any value other than "reboot")
+  reboot,    ///< `hw_protection_reboot` (`critical-action = "reboot"`)
+};
+
 /// One thermal zone (DT `thermal-zones` child).
 struct thermal_zone_desc {
   std::string_view name;               ///< e.g. "cpu-thermal"
@@ -121,6 +128,11 @@ struct thermal_zone_desc {
   std::int32_t sensor_id;              ///< `thermal-sensors` argument; −1 when the sensor has none
   std::span<const trip_desc> trips;
   std::span<const cooling_map_desc> cooling_maps;
+  /// DT `coefficients` first value, `thermal_zone_params::slope` (1 when absent). Kept for
+  /// sensor drivers: the thermal core does not apply it.
+  std::int32_t slope{1};
+  std::int32_t offset{0};  ///< DT `coefficients` second value (0 when absent), likewise
+  critical_action on_critical{critical_action::shutdown};  ///< DT `critical-action`
 };
 
 /// A whole SoC (board) description.

@@ -144,6 +144,11 @@ template <class Limits, std::size_t MaxParts = 8>
     zs.config.polling_delay = zd.polling_delay;
     zs.config.passive_delay = zd.polling_delay_passive;
     zs.config.tzp.sustainable_power = zd.sustainable_power.count();
+    zs.config.tzp.slope = zd.slope;
+    zs.config.tzp.offset = zd.offset;
+    zs.config.on_critical = zd.on_critical == schema::critical_action::reboot
+                                ? control::critical_action::reboot
+                                : control::critical_action::shutdown;
     zs.trips = std::span<const control::thermal_trip>(trips.data(), zd.trips.size());
     zs.sensor = map.zone_sensors[k];
     zs.governor = map.governors[k];
