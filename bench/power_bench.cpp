@@ -18,20 +18,20 @@ namespace {
 using namespace thermo;
 
 // Exynos5422 A15: the largest preset table (19 OPPs); RK3399 A72: a typical one (8).
-const presets::cpu_cluster_desc& a15() {
+const schema::cpu_cluster_desc& a15() {
   return presets::exynos5422.clusters[1];
 }
-const presets::cpu_cluster_desc& a72() {
+const schema::cpu_cluster_desc& a72() {
   return presets::rk3399.clusters[1];
 }
 
-const power::em_perf_domain<>& em_of(const presets::cpu_cluster_desc& cl) {
-  static const auto a15_em = *presets::make_cluster_em(a15());
-  static const auto a72_em = *presets::make_cluster_em(a72());
+const power::em_perf_domain<>& em_of(const schema::cpu_cluster_desc& cl) {
+  static const auto a15_em = *schema::make_cluster_em(a15());
+  static const auto a72_em = *schema::make_cluster_em(a72());
   return &cl == &a15() ? a15_em : a72_em;
 }
 
-const presets::cpu_cluster_desc& cluster_arg(const benchmark::State& state) {
+const schema::cpu_cluster_desc& cluster_arg(const benchmark::State& state) {
   return state.range(0) == 19 ? a15() : a72();
 }
 
@@ -41,7 +41,7 @@ const presets::cpu_cluster_desc& cluster_arg(const benchmark::State& state) {
 static void BM_energy_model_make_from_opps(benchmark::State& state) {
   const auto& cl = cluster_arg(state);
   for (auto _ : state) {
-    auto em = presets::make_cluster_em(cl);
+    auto em = schema::make_cluster_em(cl);
     benchmark::DoNotOptimize(em);
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(cl.opps.size()));
@@ -92,14 +92,14 @@ BENCHMARK(BM_energy_model_cpu_energy)->Arg(8)->Arg(19);
 // A DTPM split over root -> 2 packages -> 8 leaves (4 clusters of each preset SoC pair), the
 // limit alternating so that every call moves leaves.
 static void BM_power_budget_set_limit(benchmark::State& state) {
-  static const auto little = *presets::make_cluster_em(presets::rk3399.clusters[0]);
-  static const auto big = *presets::make_cluster_em(presets::rk3399.clusters[1]);
-  static const auto gpu = *presets::make_device_em(presets::rk3399.devices[0]);
-  static const auto rk_l = *presets::make_cluster_em(presets::rk3588.clusters[0]);
-  static const auto rk_b0 = *presets::make_cluster_em(presets::rk3588.clusters[1]);
-  static const auto rk_b1 = *presets::make_cluster_em(presets::rk3588.clusters[2]);
-  static const auto rk_gpu = *presets::make_device_em(presets::rk3588.devices[0]);
-  static const auto a15_em = *presets::make_cluster_em(a15());
+  static const auto little = *schema::make_cluster_em(presets::rk3399.clusters[0]);
+  static const auto big = *schema::make_cluster_em(presets::rk3399.clusters[1]);
+  static const auto gpu = *schema::make_device_em(presets::rk3399.devices[0]);
+  static const auto rk_l = *schema::make_cluster_em(presets::rk3588.clusters[0]);
+  static const auto rk_b0 = *schema::make_cluster_em(presets::rk3588.clusters[1]);
+  static const auto rk_b1 = *schema::make_cluster_em(presets::rk3588.clusters[2]);
+  static const auto rk_gpu = *schema::make_device_em(presets::rk3588.devices[0]);
+  static const auto a15_em = *schema::make_cluster_em(a15());
   power::power_budget<16> b;
   const auto root = *b.add_virtual("root");
   const auto p0 = *b.add_virtual("package0", root);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "thermo/control/governors/power_allocator.hpp"
+#include "thermo/presets/inference.hpp"
 #include "thermo/presets/rk3399.hpp"
 #include "thermo/sim/recorder.hpp"
 #include "thermo/sim/reference_plants.hpp"
@@ -91,7 +92,7 @@ struct scenario {
       std::abort();
     }
     const std::size_t big = parts->cluster_domain[1];
-    auto work = workload::preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tvm, "arm,cortex-a72", 2);
+    auto work = presets::preset_work("Mobilenet_V1_1.0_224_quant", schema::framework::tvm, "arm,cortex-a72", 2);
     if (!work) {
       std::abort();
     }

@@ -30,9 +30,9 @@
 namespace {
 
 using thermo::analysis::boot_breakdown;
-using thermo::analysis::boot_platform;
-using thermo::analysis::kernel_image;
-using thermo::presets::compressor;
+using thermo::schema::boot_platform;
+using thermo::schema::compressor;
+using thermo::schema::kernel_image;
 
 constexpr std::string_view usage_text =
     "usage: boot_cost [--csv FILE.csv] [--plot FILE.svg]\n"
@@ -50,7 +50,7 @@ std::string sv(std::string_view s) {
 
 // The preset decompressor profile of `a` on `core` (the tables are generated: a missing entry is
 // a broken build, reported and fatal).
-const thermo::presets::decompressor_profile& profile(std::string_view core, compressor a) {
+const thermo::schema::decompressor_profile& profile(std::string_view core, compressor a) {
   const auto* p = thermo::presets::find_decompressor(core, a);
   if (p == nullptr) {
     std::fprintf(stderr, "boot_cost: no %s profile for %s\n", sv(to_string(a)).c_str(),
@@ -61,7 +61,7 @@ const thermo::presets::decompressor_profile& profile(std::string_view core, comp
 }
 
 // The published boot of `board` with `a` (fatal when missing, as above).
-const thermo::presets::boot_measurement& measurement(std::string_view board, compressor a) {
+const thermo::schema::boot_measurement& measurement(std::string_view board, compressor a) {
   const auto* m = thermo::presets::find_boot_measurement(board, a);
   if (m == nullptr) {
     std::fprintf(stderr, "boot_cost: no %s measurement for %s\n", sv(to_string(a)).c_str(),
@@ -213,7 +213,7 @@ int main(int argc, char** argv) {
   // the CPU is busy for the whole boot (U-Boot polls the storage controller). Decompression
   // speeds: the Cortex-A9 profiles at 1 GHz (no A7 profile in the data).
   // [sweep]
-  const auto em = thermo::presets::make_cluster_em(thermo::presets::exynos5422.clusters[0]);
+  const auto em = thermo::schema::make_cluster_em(thermo::presets::exynos5422.clusters[0]);
   const double cpu_w =
       *thermo::analysis::boot_cpu_power_w(em->view(), thermo::kilohertz(1'000'000));
   const std::array<compressor, 4> algs{compressor::gzip, compressor::lzma, compressor::xz,

@@ -105,13 +105,13 @@ int main(int argc, char** argv) {
   // [tree]
   std::vector<leaf> leaves;
   for (const auto& cl : soc->clusters) {
-    if (auto em = thermo::presets::make_cluster_em(cl)) {
+    if (auto em = thermo::schema::make_cluster_em(cl)) {
       leaves.push_back(
           {std::string(cl.name), static_cast<std::uint32_t>(cl.cpu_ids.size()), *em, {}});
     }
   }
   for (const auto& dev : soc->devices) {
-    if (auto em = thermo::presets::make_device_em(dev)) {  // no coefficient: no EM, not a leaf
+    if (auto em = thermo::schema::make_device_em(dev)) {  // no coefficient: no EM, not a leaf
       leaves.push_back({std::string(dev.name), 0, *em, {}});
     }
   }

@@ -24,7 +24,7 @@
 namespace {
 
 using thermo::power::em_perf_domain;
-using thermo::presets::soc_description;
+using thermo::schema::soc_description;
 
 // One perf domain of the SoC with its Energy Model.
 struct domain {
@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
   std::vector<domain> domains;
   std::vector<std::string> without_em;
   for (const auto& cl : soc->clusters) {
-    auto em = thermo::presets::make_cluster_em(cl);
+    auto em = thermo::schema::make_cluster_em(cl);
     if (!em) {
       std::fprintf(stderr, "%s: %.*s: %s (row %d)\n", argv[0], static_cast<int>(cl.name.size()),
                    cl.name.data(), em.error().what, em.error().index);
@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
     domains.push_back(std::move(d));
   }
   for (const auto& dev : soc->devices) {
-    auto em = thermo::presets::make_device_em(dev);
+    auto em = thermo::schema::make_device_em(dev);
     if (!em) {  // no dynamic-power-coefficient: the kernel registers no EM either
       without_em.push_back(std::string(dev.name) + " (" + std::string(dev.compatible) + ")");
       continue;

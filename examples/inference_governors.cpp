@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   }
 
   const auto cfg =
-      rig::back_to_back("Mobilenet_V1_1.0_224_quant", presets::framework::tvm, rig::big_domain);
+      rig::back_to_back("Mobilenet_V1_1.0_224_quant", schema::framework::tvm, rig::big_domain);
   if (!cfg) {
     return 1;
   }

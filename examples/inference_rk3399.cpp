@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   long minutes = 20;
   double ambient = 35.0;
   std::string model = "Mobilenet_V1_1.0_224_quant";
-  presets::framework fw = presets::framework::tvm;
+  schema::framework fw = schema::framework::tvm;
   std::size_t domain = rig::big_domain;
   std::string csv_path = "inference_rk3399.csv";
   std::string plot_path = "inference_rk3399.svg";
@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
     } else if (a == "--model") {
       model = v;
     } else if (a == "--framework" && (v == "tvm" || v == "tflite")) {
-      fw = v == "tvm" ? presets::framework::tvm : presets::framework::tflite;
+      fw = v == "tvm" ? schema::framework::tvm : schema::framework::tflite;
     } else if (a == "--cluster" && (v == "big" || v == "little")) {
       domain = v == "big" ? rig::big_domain : rig::little_domain;
     } else if (a == "--csv") {
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
   // The cluster's cpufreq cooling device (its state > 0 means IPA capped it).
   std::string cdev_column;
   for (const auto& c : presets::rk3399.cooling_devices) {
-    if (c.type == presets::cooling_device_type::cpufreq &&
+    if (c.type == schema::cooling_device_type::cpufreq &&
         static_cast<std::size_t>(c.domain) == domain) {
       cdev_column = "state_" + std::string(c.name);
     }
@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
       "%.*s inference on the RK3399 %s cluster (%zu x %.*s), %s, %zu thread%s, power_allocator\n",
       static_cast<int>(model.size()), model.data(), std::string(cl.name).c_str(), cl.cpu_ids.size(),
       static_cast<int>(cl.compatible.size()), cl.compatible.data(),
-      fw == presets::framework::tvm ? "TVM-style" : "TFLite-style", w.cores(),
+      fw == schema::framework::tvm ? "TVM-style" : "TFLite-style", w.cores(),
       w.cores() > 1 ? "s" : "");
   // run_until says `running` when it reached `end` (the simulation could go on): this run is
   // complete. Otherwise a critical trip stopped it (`shutdown` or `reboot`).

@@ -62,7 +62,7 @@ double first_cap(const sim::recorder& rec) {
 
 // Runs `model` under `fw` for `duration` (or, when `duration` is 0, until 10 min after the first
 // cap, at most 60 min); returns the figures, or false.
-bool run(std::string_view model, presets::framework fw, double ambient, sim_duration duration,
+bool run(std::string_view model, schema::framework fw, double ambient, sim_duration duration,
          run_result& out) {
   const auto cfg = rig::back_to_back(model, fw, rig::big_domain);
   if (!cfg) {
@@ -185,13 +185,13 @@ int main(int argc, char** argv) {
   for (std::size_t m = 0; m < models.size(); ++m) {
     run_result tvm;
     run_result tfl;
-    if (!run(models[m], presets::framework::tvm, ambient, sim_duration{0}, tvm)) {
+    if (!run(models[m], schema::framework::tvm, ambient, sim_duration{0}, tvm)) {
       return 1;
     }
     const double run_s = (tvm.first_cap_s < 0.0 ? 3600.0 : tvm.first_cap_s) + 600.0;
     const auto run_time =
         std::chrono::duration_cast<sim_duration>(std::chrono::duration<double>(run_s));
-    if (!run(models[m], presets::framework::tflite, ambient, run_time, tfl)) {
+    if (!run(models[m], schema::framework::tflite, ambient, run_time, tfl)) {
       return 1;
     }
     const double rc = tvm.cold_ms / tfl.cold_ms;

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "example_cli.hpp"
+#include "thermo/presets/inference.hpp"
 #include "thermo/presets/rk3399.hpp"
 #include "thermo/workload/inference.hpp"
 
@@ -58,9 +59,9 @@ int main(int argc, char** argv) {
     std::printf("   %-28.*s", static_cast<int>(model.size()), model.data());
     for (const auto* cl : {big, little}) {
       const double f = cl == big ? big_hz : little_hz;
-      for (const auto fw : {presets::framework::tflite, presets::framework::tvm}) {
+      for (const auto fw : {schema::framework::tflite, schema::framework::tvm}) {
         // [preset-work]
-        const auto w = preset_work(model, fw, cl->compatible, cl->cpu_ids.size());
+        const auto w = presets::preset_work(model, fw, cl->compatible, cl->cpu_ids.size());
         const auto t = w ? inference_seconds(*w, f) : result<double, error>(w.error());
         // [preset-work]
         if (!t) {
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
   // [stream]
   inference_config cfg;
   cfg.domain = 0;  // the LITTLE cluster
-  cfg.work = *preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tflite,
+  cfg.work = *presets::preset_work("Mobilenet_V1_1.0_224_quant", schema::framework::tflite,
                           little->compatible, little->cpu_ids.size());
   cfg.arrivals = arrival_mode::periodic;
   cfg.period = std::chrono::milliseconds(250);  // 4 frames/s

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "thermo/control/governors/governors.hpp"
+#include "thermo/presets/inference.hpp"
 #include "thermo/presets/rk3399.hpp"
 #include "thermo/sim/reference_plants.hpp"
 #include "thermo/sim/simulation.hpp"
@@ -174,10 +175,10 @@ inline std::vector<double> bin_means(const sim::recorder& rec, std::size_t colum
 
 /// The work of `model` under framework `fw` on cluster `domain` of the RK3399, back to back.
 inline result<workload::inference_config, error> back_to_back(std::string_view model,
-                                                              presets::framework fw,
+                                                              schema::framework fw,
                                                               std::size_t domain) {
   const auto& cl = presets::rk3399.clusters[domain];
-  const auto w = workload::preset_work(model, fw, cl.compatible, cl.cpu_ids.size());
+  const auto w = presets::preset_work(model, fw, cl.compatible, cl.cpu_ids.size());
   if (!w) {
     return w.error();
   }

@@ -17,6 +17,7 @@
 
 #include "example_cli.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
+#include "thermo/presets/inference.hpp"
 #include "thermo/presets/rk3399.hpp"
 #include "thermo/io/run_plot.hpp"
 #include "thermo/io/trace.hpp"
@@ -108,7 +109,7 @@ struct board {
       return e;
     }
     // [channel]
-    const auto work = workload::preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tvm,
+    const auto work = presets::preset_work("Mobilenet_V1_1.0_224_quant", schema::framework::tvm,
                                             presets::rk3399.clusters[1].compatible, 2);
     if (!work) {
       return work.error();

@@ -21,6 +21,7 @@
 
 #include "thermo/control/governors/bang_bang.hpp"
 #include "thermo/control/governors/step_wise.hpp"
+#include "thermo/presets/inference.hpp"
 #include "thermo/presets/rk3399.hpp"
 #include "thermo/io/run_plot.hpp"
 #include "thermo/io/trace.hpp"
@@ -212,7 +213,7 @@ int main(int argc, char** argv) {
 
   // [workload]
   // 6. The workload: MobileNet V1 (quantised) under TVM on both A72 cores, back to back.
-  const auto work = workload::preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tvm, a72.compatible, 2);
+  const auto work = presets::preset_work("Mobilenet_V1_1.0_224_quant", schema::framework::tvm, a72.compatible, 2);
   if (!work) {
     return fail("inference preset", work.error());
   }

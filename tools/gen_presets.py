@@ -124,7 +124,7 @@ def is_gpu(dev):
 
 def limit_expr(v):
     if v == NO_LIMIT:
-        return "thermal_no_limit"
+        return "schema::thermal_no_limit"
     if not isinstance(v, int) or v < 0:
         raise DataError("bad cooling limit %r" % (v,))
     return "%dU" % v
@@ -227,8 +227,15 @@ class SocGen:
                 maps.append(dict(name=m["name"], trip=trip_names.index(m["trip"]),
                                  contribution=m.get("contribution") or 0, entries=entries))
             sensor = z["thermal_sensors"]
+            # `coefficients` and `critical-action` as thermal_of.c reads them: the first two
+            # coefficients (slope 1, offset 0 when absent or shorter), and reboot only for
+            # "reboot" (any case), else the default shutdown. soc-data.json's boards set neither.
+            coefficients = z.get("coefficients") or []
+            slope, offset = (coefficients[0], coefficients[1]) if len(coefficients) >= 2 else (1, 0)
+            action = "reboot" if str(z.get("critical_action", "")).lower() == "reboot" else "shutdown"
             zones.append(dict(z=z, maps=maps, sensor=sensor["sensor"],
-                              sensor_id=sensor["args"][0] if sensor["args"] else -1))
+                              sensor_id=sensor["args"][0] if sensor["args"] else -1,
+                              slope=slope, offset=offset, action=action))
 
         self.write(clusters, devices, cdevs, zones)
 
@@ -256,7 +263,7 @@ class SocGen:
                 e("    {kilohertz(%s), microvolts(%s), microwatts(%s)}," % (num(khz), num(uv), num(uw)))
             e("}};")
             e()
-        e("inline constexpr std::array<cpu_cluster_desc, %d> clusters{{" % len(clusters))
+        e("inline constexpr std::array<schema::cpu_cluster_desc, %d> clusters{{" % len(clusters))
         for c in clusters:
             d, n = c["d"], ident(c["name"])
             e("    {%s, %s, %s_cpu_nodes, %s_cpu_ids, %dU, %dU, %dU, %s, %s_opps}," % (
@@ -265,7 +272,7 @@ class SocGen:
                 cxx_string(d["opp_table"]), n))
         e("}};")
         if devices:
-            e("inline constexpr std::array<device_desc, %d> devices{{" % len(devices))
+            e("inline constexpr std::array<schema::device_desc, %d> devices{{" % len(devices))
             for g in devices:
                 e("    {%s, %s, %s, %dU, %s, %s_opps}," % (
                     cxx_string(g["name"]), cxx_string(g["dev"]["node"]),
@@ -276,9 +283,9 @@ class SocGen:
             if c["levels"]:
                 e("inline constexpr std::array<std::uint32_t, %d> cdev%d_levels{{%s}};"
                   % (len(c["levels"]), i, ", ".join("%dU" % v for v in c["levels"])))
-        e("inline constexpr std::array<cooling_device_desc, %d> cooling_devices{{" % len(cdevs))
+        e("inline constexpr std::array<schema::cooling_device_desc, %d> cooling_devices{{" % len(cdevs))
         for i, c in enumerate(cdevs):
-            e("    {%s, %s, cooling_device_type::%s, %d, %dU, %s}," % (
+            e("    {%s, %s, schema::cooling_device_type::%s, %d, %dU, %s}," % (
                 cxx_string(c["name"]), cxx_string(c["node"]), c["type"], c["domain"],
                 c["max_state"], ("cdev%d_levels" % i) if c["levels"] else "{}"))
         e("}};")
@@ -286,30 +293,31 @@ class SocGen:
         for zi, zz in enumerate(zones):
             z = zz["z"]
             e("// %s" % z["name"])
-            e("inline constexpr std::array<trip_desc, %d> zone%d_trips{{" % (len(z["trips"]), zi))
+            e("inline constexpr std::array<schema::trip_desc, %d> zone%d_trips{{" % (len(z["trips"]), zi))
             for t in z["trips"]:
-                e("    {%s, millicelsius(%s), millikelvin_delta(%s), trip_type::%s}," % (
+                e("    {%s, millicelsius(%s), millikelvin_delta(%s), schema::trip_type::%s}," % (
                     cxx_string(t["name"]), num(t["temperature_mC"]), num(t["hysteresis_mC"]), t["type"]))
             e("}};")
             for mi, m in enumerate(zz["maps"]):
-                e("inline constexpr std::array<cooling_map_entry, %d> zone%d_map%d{{"
+                e("inline constexpr std::array<schema::cooling_map_entry, %d> zone%d_map%d{{"
                   % (len(m["entries"]), zi, mi))
                 for dev, lo, hi, cd in m["entries"]:
                     e("    {%s, %s, %s, %d}," % (cxx_string(dev), lo, hi, cd))
                 e("}};")
             if zz["maps"]:
-                e("inline constexpr std::array<cooling_map_desc, %d> zone%d_maps{{" % (len(zz["maps"]), zi))
+                e("inline constexpr std::array<schema::cooling_map_desc, %d> zone%d_maps{{" % (len(zz["maps"]), zi))
                 for mi, m in enumerate(zz["maps"]):
                     e("    {%s, %d, %dU, zone%d_map%d}," % (cxx_string(m["name"]), m["trip"],
                                                         m["contribution"], zi, mi))
                 e("}};")
-        e("inline constexpr std::array<thermal_zone_desc, %d> thermal_zones{{" % len(zones))
+        e("inline constexpr std::array<schema::thermal_zone_desc, %d> thermal_zones{{" % len(zones))
         for zi, zz in enumerate(zones):
             z = zz["z"]
-            e("    {%s, milliseconds(%s), milliseconds(%s), milliwatts(%s), %s, %d, zone%d_trips, %s}," % (
-                cxx_string(z["name"]), num(z.get("polling_delay") or 0), num(z.get("polling_delay_passive") or 0),
-                num(z.get("sustainable_power") or 0), cxx_string(zz["sensor"]), zz["sensor_id"], zi,
-                ("zone%d_maps" % zi) if zz["maps"] else "{}"))
+            e("    {%s, milliseconds(%s), milliseconds(%s), milliwatts(%s), %s, %d, zone%d_trips, %s, %d, %d,"
+              % (cxx_string(z["name"]), num(z.get("polling_delay") or 0), num(z.get("polling_delay_passive") or 0),
+                 num(z.get("sustainable_power") or 0), cxx_string(zz["sensor"]), zz["sensor_id"], zi,
+                 ("zone%d_maps" % zi) if zz["maps"] else "{}", zz["slope"], zz["offset"]))
+            e("     schema::critical_action::%s}," % zz["action"])
         e("}};")
         e("inline constexpr std::array<std::string_view, %d> notes{{" % len(soc["notes"]))
         for note in soc["notes"]:
@@ -319,7 +327,7 @@ class SocGen:
         e("}  // namespace detail::%s" % sid)
         e()
         e("/// %s — %s (%s)." % (soc["name"], soc["model"], soc["board_dts"]))
-        e("inline constexpr soc_description %s{" % sid)
+        e("inline constexpr schema::soc_description %s{" % sid)
         e("    %s," % cxx_string(sid))
         e("    %s," % cxx_string(soc["name"]))
         e("    %s," % cxx_string(soc["model"]))
@@ -359,23 +367,24 @@ def generate(data_path):
         g = SocGen(by_id[sid])
         g.build()
         lines = header(source_name, digest, "%s.hpp" % sid)
-        lines += ["#pragma once", "", "#include <array>", "#include <cstdint>", "#include <string_view>", "",
+        lines += ["/// Only values: the types are the schema, schema/soc.hpp.", "#pragma once", "", "#include <array>", "#include <cstdint>", "#include <string_view>", "",
                   '#include "thermo/core/time.hpp"', '#include "thermo/core/units.hpp"',
-                  '#include "thermo/power/opp.hpp"', '#include "thermo/presets/soc.hpp"', ""]
+                  '#include "thermo/power/opp.hpp"', '#include "thermo/schema/soc.hpp"', ""]
         lines += g.lines
         files["%s.hpp" % sid] = "\n".join(lines) + "\n"
 
     lines = header(source_name, digest, "all.hpp")
-    lines += ["/// Every generated SoC preset, and lookup by id.", "#pragma once", "", "#include <array>",
+    lines += ["/// Every generated SoC preset, and lookup by id (values of the schema, schema/soc.hpp).",
+              "#pragma once", "", "#include <array>",
               "#include <string_view>", ""]
     lines += ['#include "thermo/presets/%s.hpp"' % sid for sid in SOCS]
-    lines += ['#include "thermo/presets/soc.hpp"', "", "namespace thermo::presets {", "",
+    lines += ['#include "thermo/schema/soc.hpp"', "", "namespace thermo::presets {", "",
               "/// All presets, in a fixed order.",
-              "inline constexpr std::array<const soc_description*, %d> all_socs{{%s}};"
+              "inline constexpr std::array<const schema::soc_description*, %d> all_socs{{%s}};"
               % (len(SOCS), ", ".join("&%s" % s for s in SOCS)), "",
               "/// The preset with this id (\"rk3399\" …), or nullptr.",
-              "[[nodiscard]] constexpr const soc_description* find_soc(std::string_view id) noexcept {",
-              "  for (const soc_description* s : all_socs) {",
+              "[[nodiscard]] constexpr const schema::soc_description* find_soc(std::string_view id) noexcept {",
+              "  for (const schema::soc_description* s : all_socs) {",
               "    if (s->id == id) {",
               "      return s;",
               "    }",

@@ -343,92 +343,30 @@ def emit_inference(cal: Calibration, digest: str) -> str:
 /// types, the platforms the published latencies were measured on, the models (MACs) with their
 /// calibrated efficiency e and Amdahl serial fraction s per framework, and every published latency
 /// with the model's prediction. How each number was obtained: docs/explanation/inference-calibration.md.
+/// Only values and lookups: the types are the schema, schema/inference.hpp; the work of a preset
+/// model by name is presets/inference.hpp (`preset_work`).
 #pragma once
 
 #include <array>
-#include <cstdint>
 #include <string_view>
+
+#include "thermo/schema/inference.hpp"
 
 namespace thermo::presets {
 
-/// A CPU core type: its int8 multiply-accumulate rate.
-struct core_type_desc {
-  std::string_view name;        ///< "Cortex-A72"
-  std::string_view compatible;  ///< device-tree compatible, "arm,cortex-a72"
-  double int8_macs_per_cycle;   ///< m_k, int8 MACs per cycle per core
-  std::string_view status;      ///< provenance class of the number (workloads.json vocabulary)
-};
-
-/// An inference framework as a workload sees it.
-enum class framework : std::uint8_t {
-  tflite,  ///< TensorFlow Lite: one thread unless told otherwise (benchmark_model --num_threads=1)
-  tvm,     ///< Apache TVM: a thread per core of the cluster
-};
-
-/// e and s of one model under one framework.
-struct framework_fit {
-  double efficiency;           ///< e: sustained MACs per cycle / core int8 peak
-  double serial_fraction;      ///< s: Amdahl serial fraction, S(n) = 1/(s + (1 − s)/n)
-  std::string_view e_from;     ///< the published row (or rule) that fixed e
-  std::string_view s_from;     ///< the published rows (or rule) that fixed s
-};
-
-/// An inference model (one image, batch 1).
-struct inference_model_desc {
-  std::string_view name;       ///< as in workloads.json, "Mobilenet_V1_1.0_224_quant"
-  std::string_view family;     ///< "MobileNetV1", "MobileNetV3-Large" …
-  std::string_view precision;  ///< "uint8 (quantization-aware training)", "fp32" …
-  std::uint32_t input_size;    ///< input resolution (pixels per side); 0 when the data has none
-  double macs_millions;        ///< W / 10⁶
-  double params_millions;      ///< parameters / 10⁶
-  framework_fit tflite;        ///< calibrated for TensorFlow Lite
-  framework_fit tvm;           ///< calibrated for TVM
-
-  [[nodiscard]] constexpr const framework_fit& fit(framework f) const noexcept {
-    return f == framework::tvm ? tvm : tflite;
-  }
-};
-
-/// A device a published latency was measured on: one core's rate R = m·f at e = 1.
-struct measurement_platform_desc {
-  std::string_view id;           ///< "pixel2_big"
-  std::string_view description;  ///< device, core, clock
-  std::string_view core;         ///< core type name, empty when the rate is calibrated
-  double core_rate_macs_per_s;   ///< R = m_k · f [MAC/s]
-  std::string_view rate_from;    ///< how R was obtained
-};
-
-/// Role of a published latency in the calibration.
-enum class reference_role : std::uint8_t {
-  calibration,  ///< fixed a parameter (the model reproduces it by construction)
-  check,        ///< independent: the model predicts it
-};
-
-/// A published latency and the model's prediction for it.
-struct reference_latency {
-  std::string_view model;     ///< `inference_model_desc::name`
-  framework fw;               ///< framework measured
-  std::string_view platform;  ///< `measurement_platform_desc::id`
-  std::uint32_t threads;      ///< n
-  double published_ms;        ///< published latency [ms]
-  double predicted_ms;        ///< W / (R · e · S(n)) with the tables below [ms]
-  reference_role role;        ///< calibration or check
-  std::string_view source;    ///< where it was published
-};
-
 """)
     o.append(f"/// Core types with an int8 MAC rate (models.md §4).\n"
-             f"inline constexpr std::array<core_type_desc, {len(cal.core_rows)}> core_types{{{{\n")
+             f"inline constexpr std::array<schema::core_type_desc, {len(cal.core_rows)}> core_types{{{{\n")
     for name, compat, m, status, _src in cal.core_rows:
         o.append(f"    {{{cstr(name)}, {cstr(compat)}, {num(m)}, {cstr(status)}}},\n")
     o.append("}};\n\n")
     o.append(f"/// Platforms of the published latencies.\n"
-             f"inline constexpr std::array<measurement_platform_desc, {len(cal.platform_rows)}> measurement_platforms{{{{\n")
+             f"inline constexpr std::array<schema::measurement_platform_desc, {len(cal.platform_rows)}> measurement_platforms{{{{\n")
     for pid, desc, core, rate, how in cal.platform_rows:
         o.append(f"    {{{cstr(pid)}, {cstr(desc)}, {cstr(core)}, {num(rate)}, {cstr(how)}}},\n")
     o.append("}};\n\n")
     o.append(f"/// Models with a MAC count and a calibration ({len(cal.models)} of {len(cal.data['models'])} in workloads.json).\n"
-             f"inline constexpr std::array<inference_model_desc, {len(cal.models)}> inference_models{{{{\n")
+             f"inline constexpr std::array<schema::inference_model_desc, {len(cal.models)}> inference_models{{{{\n")
     for name, m in cal.models.items():
         fits = []
         for fw in ("tflite", "tvm"):
@@ -440,13 +378,13 @@ struct reference_latency {
                  f"     {fits[0]},\n     {fits[1]}}},\n")
     o.append("}};\n\n")
     o.append(f"/// Every published latency the calibration uses or checks.\n"
-             f"inline constexpr std::array<reference_latency, {len(cal.rows)}> reference_latencies{{{{\n")
+             f"inline constexpr std::array<schema::reference_latency, {len(cal.rows)}> reference_latencies{{{{\n")
     for r in cal.rows:
-        o.append(f"    {{{cstr(r['model'])}, framework::{r['framework']}, {cstr(r['platform'])}, {r['threads']}U, "
-                 f"{num(r['published'])}, {num(r['predicted'])}, reference_role::{r['role']}, {cstr(r['source'])}}},\n")
+        o.append(f"    {{{cstr(r['model'])}, schema::framework::{r['framework']}, {cstr(r['platform'])}, {r['threads']}U, "
+                 f"{num(r['published'])}, {num(r['predicted'])}, schema::reference_role::{r['role']}, {cstr(r['source'])}}},\n")
     o.append("}};\n\n")
     o.append("""/// The model named `name`, or nullptr. O(models).
-[[nodiscard]] constexpr const inference_model_desc* find_inference_model(std::string_view name) noexcept {
+[[nodiscard]] constexpr const schema::inference_model_desc* find_inference_model(std::string_view name) noexcept {
   for (const auto& m : inference_models) {
     if (m.name == name) {
       return &m;
@@ -456,7 +394,7 @@ struct reference_latency {
 }
 
 /// The core type with device-tree compatible (or name) `key`, or nullptr. O(types).
-[[nodiscard]] constexpr const core_type_desc* find_core_type(std::string_view key) noexcept {
+[[nodiscard]] constexpr const schema::core_type_desc* find_core_type(std::string_view key) noexcept {
   for (const auto& c : core_types) {
     if (c.compatible == key || c.name == key) {
       return &c;
@@ -466,7 +404,7 @@ struct reference_latency {
 }
 
 /// The measurement platform `id`, or nullptr.
-[[nodiscard]] constexpr const measurement_platform_desc* find_measurement_platform(std::string_view id) noexcept {
+[[nodiscard]] constexpr const schema::measurement_platform_desc* find_measurement_platform(std::string_view id) noexcept {
   for (const auto& p : measurement_platforms) {
     if (p.id == id) {
       return &p;
@@ -503,71 +441,23 @@ def emit_compressors(data: dict, digest: str) -> str:
 /// grabserial timestamps) and decompressor profiles in CPU cycles per output byte with caches on.
 /// A profile measured on a board at clock f_ref with output rate R is `f_ref / R` cycles per byte;
 /// at another clock f the decompressor runs at f / cycles_per_byte (speed scales with frequency).
+/// Only values: the types are the schema, schema/boot.hpp.
 #pragma once
 
 #include <array>
-#include <cstdint>
 #include <string_view>
+
+#include "thermo/schema/boot.hpp"
 
 namespace thermo::presets {
 
-/// Kernel image compression (Kconfig "Kernel compression mode").
-enum class compressor : std::uint8_t { none, gzip, lzma, xz, lzo, lz4, zstd, bzip2 };
-
-/// Lower-case name of a compressor ("gzip").
-[[nodiscard]] constexpr std::string_view to_string(compressor c) noexcept {
-  switch (c) {
-    case compressor::none:
-      return "none";
-    case compressor::gzip:
-      return "gzip";
-    case compressor::lzma:
-      return "lzma";
-    case compressor::xz:
-      return "xz";
-    case compressor::lzo:
-      return "lzo";
-    case compressor::lz4:
-      return "lz4";
-    case compressor::zstd:
-      return "zstd";
-    case compressor::bzip2:
-      return "bzip2";
-  }
-  return "unknown";
-}
-
-/// One published boot: load the image with U-Boot, then the kernel's self-decompression.
-struct boot_measurement {
-  std::string_view board;        ///< "pandaboard" or "at91sam9263"
-  std::string_view description;  ///< board, CPU and boot medium as published
-  std::string_view core;         ///< CPU core
-  double cpu_frequency_hz;       ///< CPU clock the board string states
-  compressor algorithm;          ///< `none` = uncompressed Image
-  double image_bytes;            ///< bytes loaded from storage
-  double uncompressed_bytes;     ///< kernel size after decompression
-  double load_s;                 ///< U-Boot load time [s]
-  double decompress_s;           ///< decompression time [s] (0 for none)
-  std::string_view source;
-};
-
-/// A decompressor's speed on a core: CPU cycles per byte of output, caches on.
-struct decompressor_profile {
-  std::string_view core;             ///< "Cortex-A9"
-  compressor algorithm;
-  double cycles_per_output_byte;     ///< f_ref / R_ref
-  double reference_frequency_hz;     ///< f_ref of the measurement
-  double reference_output_bytes_per_s;  ///< R_ref measured
-  std::string_view from;             ///< the published row it was derived from
-};
-
 """)
     o.append(f"/// The published ARM32 boot rows (workloads.json → compressors, kind arm_kernel_boot_measurement).\n"
-             f"inline constexpr std::array<boot_measurement, {len(rows)}> boot_measurements{{{{\n")
+             f"inline constexpr std::array<schema::boot_measurement, {len(rows)}> boot_measurements{{{{\n")
     for r in rows:
         core, f = next(v for k, v in BOARD_CORES.items() if r["board"].startswith(k))
         desc = f"{r['board']}, {r['boot_media']}"
-        o.append(f"    {{{cstr(board_key(r['board']))}, {cstr(desc)}, {cstr(core)}, {num(f)}, compressor::{r['algorithm']},\n"
+        o.append(f"    {{{cstr(board_key(r['board']))}, {cstr(desc)}, {cstr(core)}, {num(f)}, schema::compressor::{r['algorithm']},\n"
                  f"     {num(r['image_bytes'])}, {num(r['uncompressed_image_bytes'])}, {num(r['load_time_s'])}, "
                  f"{num(r['decompress_time_s'])},\n     {cstr(short_source(r['source']))}}},\n")
     o.append("}};\n\n")
@@ -592,9 +482,9 @@ struct decompressor_profile {
             profiles.append(("x86-64 (QEMU host)", r["algorithm"], f / rate, f, rate,
                              f"Terrell 2017 ZSTD cover letter: {r['decompress_MBps']} MB/s at 2.2 GHz"))
     o.append(f"/// Decompressor profiles derived from the measurements (cycles per output byte, caches on).\n"
-             f"inline constexpr std::array<decompressor_profile, {len(profiles)}> decompressor_profiles{{{{\n")
+             f"inline constexpr std::array<schema::decompressor_profile, {len(profiles)}> decompressor_profiles{{{{\n")
     for core, alg, cpb, f, rate, frm in profiles:
-        o.append(f"    {{{cstr(core)}, compressor::{alg}, {num(cpb)}, {num(f)}, {num(rate)}, {cstr(frm)}}},\n")
+        o.append(f"    {{{cstr(core)}, schema::compressor::{alg}, {num(cpb)}, {num(f)}, {num(rate)}, {cstr(frm)}}},\n")
     o.append("}};\n\n")
     arm32 = next(r for r in data["compressors"] if r["kind"] == "arm32_image_size")
     o.append(f"""/// The Gemini example (Walleij 2020): vmlinux {arm32['vmlinux_MB']} MB, zImage {arm32['zImage_MB']} MB (MB = 10⁶ bytes).
@@ -602,7 +492,7 @@ inline constexpr double gemini_vmlinux_bytes = {num(arm32['vmlinux_MB'] * 1e6)};
 inline constexpr double gemini_zimage_bytes = {num(arm32['zImage_MB'] * 1e6)};
 
 /// The profile of `algorithm` on `core`, or nullptr.
-[[nodiscard]] constexpr const decompressor_profile* find_decompressor(std::string_view core, compressor algorithm) noexcept {{
+[[nodiscard]] constexpr const schema::decompressor_profile* find_decompressor(std::string_view core, schema::compressor algorithm) noexcept {{
   for (const auto& p : decompressor_profiles) {{
     if (p.core == core && p.algorithm == algorithm) {{
       return &p;
@@ -612,7 +502,7 @@ inline constexpr double gemini_zimage_bytes = {num(arm32['zImage_MB'] * 1e6)};
 }}
 
 /// The measurement of `algorithm` on `board`, or nullptr.
-[[nodiscard]] constexpr const boot_measurement* find_boot_measurement(std::string_view board, compressor algorithm) noexcept {{
+[[nodiscard]] constexpr const schema::boot_measurement* find_boot_measurement(std::string_view board, schema::compressor algorithm) noexcept {{
   for (const auto& m : boot_measurements) {{
     if (m.board == board && m.algorithm == algorithm) {{
       return &m;
@@ -632,25 +522,18 @@ def emit_storage(data: dict, digest: str) -> str:
     o.append("""///
 /// Storage media read bandwidths for the boot model (workloads.json → storage). Bus maxima from
 /// specifications are upper bounds, not sustained throughput; `status` says which is which.
+/// Only values: the type is the schema, schema/boot.hpp.
 #pragma once
 
 #include <array>
-#include <string_view>
+
+#include "thermo/schema/boot.hpp"
 
 namespace thermo::presets {
 
-/// A storage medium as a boot loader reads it.
-struct storage_medium {
-  std::string_view media;       ///< "SD card", "SPI NOR" …
-  std::string_view mode;        ///< bus mode / configuration
-  double read_bytes_per_s;      ///< 10⁶ × the data's MB/s
-  std::string_view status;      ///< spec maximum, measured, DERIVED or ESTIMATE
-  std::string_view source;
-};
-
 """)
     o.append(f"/// Storage media (workloads.json order).\n"
-             f"inline constexpr std::array<storage_medium, {len(rows)}> storage_media{{{{\n")
+             f"inline constexpr std::array<schema::storage_medium, {len(rows)}> storage_media{{{{\n")
     for r in rows:
         o.append(f"    {{{cstr(r['media'])}, {cstr(r['mode'])}, {num(r['read_MBps'] * 1e6)}, {cstr(r['status'])},\n"
                  f"     {cstr(short_source(r['source']))}}},\n")

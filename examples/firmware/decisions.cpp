@@ -25,7 +25,7 @@
 #include "thermo/core/units.hpp"
 #include "thermo/power/energy_model.hpp"
 #include "thermo/presets/rk3399.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 
 namespace fw {
 
@@ -190,13 +190,13 @@ namespace {
 // The Energy Models of the RK3399's clusters and GPU, computed at compile time from the device
 // tree's OPP tables and dynamic-power coefficients: they live in flash (.rodata), and a bad
 // table would not compile.
-constexpr const thermo::presets::soc_description& soc = thermo::presets::rk3399;
+constexpr const thermo::schema::soc_description& soc = thermo::presets::rk3399;
 constexpr thermo::power::em_perf_domain<8> little_em =
-    *thermo::presets::make_cluster_em<8>(soc.clusters[0]);
+    *thermo::schema::make_cluster_em<8>(soc.clusters[0]);
 constexpr thermo::power::em_perf_domain<8> big_em =
-    *thermo::presets::make_cluster_em<8>(soc.clusters[1]);
+    *thermo::schema::make_cluster_em<8>(soc.clusters[1]);
 constexpr thermo::power::em_perf_domain<8> gpu_em =
-    *thermo::presets::make_device_em<8>(soc.devices[0]);
+    *thermo::schema::make_device_em<8>(soc.devices[0]);
 // [energy-models]
 
 using cluster_model = cluster_cooling<4>::model_type;
@@ -258,10 +258,10 @@ struct zone_plan {
 };
 
 template <std::size_t MaxTrips>
-[[nodiscard]] zone_plan<MaxTrips> plan_zone(const thermo::presets::thermal_zone_desc& d,
+[[nodiscard]] zone_plan<MaxTrips> plan_zone(const thermo::schema::thermal_zone_desc& d,
                                             std::int32_t id) noexcept {
   zone_plan<MaxTrips> p;
-  for (const thermo::presets::trip_desc& t : d.trips) {
+  for (const thermo::schema::trip_desc& t : d.trips) {
     if (p.num_trips < MaxTrips) {
       p.trips[p.num_trips++] =
           tc::thermal_trip{t.temperature, t.hysteresis,
@@ -273,6 +273,11 @@ template <std::size_t MaxTrips>
   p.config.polling_delay = d.polling_delay;
   p.config.passive_delay = d.polling_delay_passive;
   p.config.tzp.sustainable_power = d.sustainable_power.count();
+  p.config.tzp.slope = d.slope;
+  p.config.tzp.offset = d.offset;
+  p.config.on_critical = d.on_critical == thermo::schema::critical_action::reboot
+                             ? tc::critical_action::reboot
+                             : tc::critical_action::shutdown;
   return p;
 }
 
@@ -336,8 +341,8 @@ bool controller::setup() noexcept {
 
   // [zones]
   // Both zones as the device tree describes them: trips, polling delays, sustainable power.
-  const thermo::presets::thermal_zone_desc& cpu_desc = soc.thermal_zones[cpu_zone];
-  const thermo::presets::thermal_zone_desc& gpu_desc = soc.thermal_zones[gpu_zone];
+  const thermo::schema::thermal_zone_desc& cpu_desc = soc.thermal_zones[cpu_zone];
+  const thermo::schema::thermal_zone_desc& gpu_desc = soc.thermal_zones[gpu_zone];
   const zone_plan<3> cpu_plan = plan_zone<3>(cpu_desc, cpu_zone);
   const zone_plan<3> gpu_plan = plan_zone<3>(gpu_desc, gpu_zone);
   const thermo::error cpu_err =
@@ -349,7 +354,7 @@ bool controller::setup() noexcept {
   // [zones]
   for (std::size_t z = 0; z < num_zones; ++z) {
     const thermo::error& e = z == cpu_zone ? cpu_err : gpu_err;
-    const thermo::presets::thermal_zone_desc& d = soc.thermal_zones[z];
+    const thermo::schema::thermal_zone_desc& d = soc.thermal_zones[z];
     line l(out_);
     l.text("zone ")
         .num(static_cast<std::int64_t>(z))
@@ -391,8 +396,8 @@ bool controller::setup() noexcept {
   // a policy's first CPU has one), with the map's limits and contribution; the kernel's rules
   // apply — a second entry for the same device on the same trip is refused (-EEXIST).
   for (std::size_t z = 0; z < num_zones; ++z) {
-    for (const thermo::presets::cooling_map_desc& map : soc.thermal_zones[z].cooling_maps) {
-      for (const thermo::presets::cooling_map_entry& entry : map.devices) {
+    for (const thermo::schema::cooling_map_desc& map : soc.thermal_zones[z].cooling_maps) {
+      for (const thermo::schema::cooling_map_entry& entry : map.devices) {
         line l(out_);
         l.text("  bind ")
             .text(soc.thermal_zones[z].name)

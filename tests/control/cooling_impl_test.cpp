@@ -85,7 +85,7 @@ perf_table<16> table_from(const ipa_actor& a) {
 
 TEST_CASE("cpufreq cooling maps state s to the s-th highest frequency and caps the policy there", "[cpufreq]") {
   thermo::test::heap_guard guard;
-  const auto em = presets::make_cluster_em(presets::hi3660.clusters[1]);  // A73 cluster
+  const auto em = schema::make_cluster_em(presets::hi3660.clusters[1]);  // A73 cluster
   REQUIRE(em.has_value());
   auto dev = cpufreq_cooling<power::em_perf_domain_view, 4>::create(em->view(), 4);
   REQUIRE(dev.has_value());
@@ -108,8 +108,8 @@ TEST_CASE("cpufreq state2power is the per-CPU EM power times the online CPUs (Hi
   // soc-data.json hi3660 perf_domains[*].energy_model: cpufreq_state2power_mw_all_cpus.
   const std::array<std::int32_t, 5> little{980, 748, 496, 280, 112};
   const std::array<std::int32_t, 5> big{6284, 4644, 3216, 2000, 972};
-  const auto em_l = presets::make_cluster_em(presets::hi3660.clusters[0]);
-  const auto em_b = presets::make_cluster_em(presets::hi3660.clusters[1]);
+  const auto em_l = schema::make_cluster_em(presets::hi3660.clusters[0]);
+  const auto em_b = schema::make_cluster_em(presets::hi3660.clusters[1]);
   REQUIRE(em_l.has_value());
   REQUIRE(em_b.has_value());
   auto l = cpufreq_cooling<power::em_perf_domain_view, 4>::create(em_l->view(), 4);
@@ -131,8 +131,8 @@ TEST_CASE("cpufreq power2state on Hi3660: the IPA reference round gives little s
   thermo::test::heap_guard guard;
   // spec §2.5 reference step: 100 % load on 4+4 CPUs, granted 941 / 3019 mW → per-CPU budget
   // 235 / 754 mW → little 1709 MHz (state 1), big 1421 MHz (state 3).
-  const auto em_l = presets::make_cluster_em(presets::hi3660.clusters[0]);
-  const auto em_b = presets::make_cluster_em(presets::hi3660.clusters[1]);
+  const auto em_l = schema::make_cluster_em(presets::hi3660.clusters[0]);
+  const auto em_b = schema::make_cluster_em(presets::hi3660.clusters[1]);
   REQUIRE(em_l.has_value());
   REQUIRE(em_b.has_value());
   auto l = cpufreq_cooling<power::em_perf_domain_view, 4>::create(em_l->view(), 4);

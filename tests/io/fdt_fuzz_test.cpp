@@ -15,7 +15,7 @@
 #include "thermo/core/prng.hpp"
 #include "thermo/io/dt_import.hpp"
 #include "thermo/io/fdt.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 
 using namespace thermo;
 
@@ -88,17 +88,17 @@ void exercise(const std::vector<std::uint8_t>& blob, tally& t) {
       continue;
     }
     ++t.imported;
-    const presets::soc_description& d = soc->description();
+    const schema::soc_description& d = soc->description();
     for (const auto& cl : d.clusters) {
       FUZZ_EXPECT(!cl.opps.empty());
       FUZZ_EXPECT(!cl.cpu_ids.empty());
-      static_cast<void>(presets::make_cluster_em(cl));
+      static_cast<void>(schema::make_cluster_em(cl));
     }
     for (const auto& dv : d.devices) {
-      static_cast<void>(presets::make_device_em(dv));
+      static_cast<void>(schema::make_device_em(dv));
     }
     for (const auto& c : d.cooling_devices) {
-      if (c.type == presets::cooling_device_type::cpufreq) {
+      if (c.type == schema::cooling_device_type::cpufreq) {
         FUZZ_EXPECT(static_cast<std::size_t>(c.domain) < d.clusters.size());
         FUZZ_EXPECT(c.max_state + 1 == d.clusters[static_cast<std::size_t>(c.domain)].opps.size());
       }

@@ -51,7 +51,7 @@ const io::json_value& soc_json(const std::string& id) {
   return soc_data();
 }
 
-const presets::cooling_device_desc* cdev_by_name(const presets::soc_description& d, std::string_view name) {
+const schema::cooling_device_desc* cdev_by_name(const schema::soc_description& d, std::string_view name) {
   for (const auto& c : d.cooling_devices) {
     if (c.name == name) {
       return &c;
@@ -62,7 +62,7 @@ const presets::cooling_device_desc* cdev_by_name(const presets::soc_description&
 
 /// The imported description equals the preset, part by part (cooling devices matched by name,
 /// map entries by the name of the device they bind).
-void check_same_as_preset(const presets::soc_description& got, const presets::soc_description& want) {
+void check_same_as_preset(const schema::soc_description& got, const schema::soc_description& want) {
   REQUIRE(got.clusters.size() == want.clusters.size());
   for (std::size_t k = 0; k < want.clusters.size(); ++k) {
     const auto& g = got.clusters[k];
@@ -148,7 +148,7 @@ TEST_CASE("Each real-SoC device tree imports to exactly its built-in preset", "[
   for (const auto& [dtb, id] : pairs) {
     INFO(dtb);
     const imported im = import_dtb(dtb);
-    const presets::soc_description* preset = presets::find_soc(id);
+    const schema::soc_description* preset = presets::find_soc(id);
     REQUIRE(preset != nullptr);
     check_same_as_preset(im.soc.description(), *preset);
     CHECK(im.soc.problems().empty());
@@ -171,7 +171,7 @@ TEST_CASE("Imported Energy Models, capacities and cooling states equal soc-data.
       const auto& cl = d.clusters[k];
       CHECK(cl.cpu_capacity == static_cast<std::uint32_t>(pd.at("cpu_capacity").as_int64()));
       CHECK(cl.cpu_nodes.front() == pd.at("cpus").as_array().front().as_string());
-      auto em = presets::make_cluster_em(cl);
+      auto em = schema::make_cluster_em(cl);
       const io::json_value* table = pd.find("energy_model");
       if (table == nullptr || !table->is_object() || table->as_object().empty()) {
         CHECK_FALSE(em.has_value());
@@ -203,7 +203,7 @@ TEST_CASE("A board without a preset (G12B) imports a gpio-fan and clusters witho
   CHECK_FALSE(im.soc.cluster_info()[0].has_energy_model);
   const auto* fan = cdev_by_name(d, "gpio-fan");
   REQUIRE(fan != nullptr);
-  CHECK(fan->type == presets::cooling_device_type::gpio_fan);
+  CHECK(fan->type == schema::cooling_device_type::gpio_fan);
   CHECK(fan->max_state == 1);
   CHECK(fan->cooling_levels.empty());
   const auto k = static_cast<std::size_t>(fan - d.cooling_devices.data());
@@ -213,8 +213,8 @@ TEST_CASE("A board without a preset (G12B) imports a gpio-fan and clusters witho
   const auto* z = d.find_zone("cpu-thermal");
   REQUIRE(z != nullptr);
   REQUIRE(z->trips.size() == 4);
-  CHECK(z->trips[1].type == presets::trip_type::hot);
-  CHECK(z->trips[3].type == presets::trip_type::active);
+  CHECK(z->trips[1].type == schema::trip_type::hot);
+  CHECK(z->trips[3].type == schema::trip_type::active);
   CHECK(z->trips[3].temperature == millicelsius(60000));
   CHECK(z->sensor_id == -1);
   CHECK(cdev_by_name(d, "cpufreq-cpu2") != nullptr);  // the A73 cluster starts at logical CPU 2
@@ -228,7 +228,9 @@ TEST_CASE("Exynos5422: A7 CPUs first in tree order make cpufreq-cpu0 the A7 poli
   CHECK(im.soc.cpus()[0].node == "/cpus/cpu@100");
   CHECK(im.soc.cpus()[4].node == "/cpus/cpu@0");
   CHECK(im.soc.cpus()[4].logical_id == 4);
-  CHECK(im.soc.zone_info()[0].on_critical == control::critical_action::shutdown);
+  CHECK(im.soc.description().thermal_zones[0].on_critical == schema::critical_action::shutdown);
+  CHECK(im.soc.description().thermal_zones[0].slope == 1);  // no coefficients: the kernel's 1, 0
+  CHECK(im.soc.description().thermal_zones[0].offset == 0);
 }
 
 TEST_CASE("Edge cases: policies, first CPU without cooling cells, turbo, microwatts, capacity fallback", "[dt_import]") {
@@ -260,7 +262,7 @@ TEST_CASE("Edge cases: policies, first CPU without cooling cells, turbo, microwa
   CHECK(im.soc.cluster_info()[0].opp_shared);
   CHECK_FALSE(im.soc.cluster_info()[1].opp_shared);
   // opp-microwatt gives an Energy Model without a coefficient
-  auto em = presets::make_cluster_em(d.clusters[0]);
+  auto em = schema::make_cluster_em(d.clusters[0]);
   REQUIRE(em.has_value());
   CHECK(em->states()[0].power == microwatts(100'000));
   // cpu@3 lacks capacity-dmips-mhz: every CPU gets 1024
@@ -282,10 +284,9 @@ TEST_CASE("Edge cases: the good zone keeps coefficients, reboot, limits and cont
   const auto& d = im.soc.description();
   const auto* z = d.find_zone("ok-thermal");
   REQUIRE(z != nullptr);
-  const auto zi = static_cast<std::size_t>(z - d.thermal_zones.data());
-  CHECK(im.soc.zone_info()[zi].slope == 2);
-  CHECK(im.soc.zone_info()[zi].offset == -500);
-  CHECK(im.soc.zone_info()[zi].on_critical == control::critical_action::reboot);
+  CHECK(z->slope == 2);
+  CHECK(z->offset == -500);
+  CHECK(z->on_critical == schema::critical_action::reboot);
   CHECK(z->polling_delay.count() == 0);
   CHECK(z->sustainable_power == milliwatts(2000));
   CHECK(z->sensor == "/sensor@2000");
@@ -296,7 +297,7 @@ TEST_CASE("Edge cases: the good zone keeps coefficients, reboot, limits and cont
   REQUIRE(m0.devices.size() == 3);
   CHECK(m0.devices[0].cooling_device == -1);  // cpu@1: not the first CPU of its policy
   CHECK(m0.devices[1].lower == 0);
-  CHECK(m0.devices[1].upper == presets::thermal_no_limit);
+  CHECK(m0.devices[1].upper == schema::thermal_no_limit);
   CHECK(d.cooling_devices[static_cast<std::size_t>(m0.devices[1].cooling_device)].name == "devfreq-1000.gpu");
   CHECK(m0.devices[2].cooling_device == -1);  // thermal-idle: not imported
   // a disabled zone is not there, and is no problem either
@@ -362,8 +363,8 @@ TEST_CASE("A named voltage variant changes the Energy Model", "[dt_import]") {
   CHECK(plain.soc.description().clusters[1].opps[0].voltage == microvolts(900'000));
   // table-a has no variant: it falls back to opp-microvolt
   CHECK(speed1.soc.description().clusters[0].opps[0].voltage == microvolts(800'000));
-  auto a = presets::make_cluster_em(speed1.soc.description().clusters[1]);
-  auto b = presets::make_cluster_em(plain.soc.description().clusters[1]);
+  auto a = schema::make_cluster_em(speed1.soc.description().clusters[1]);
+  auto b = schema::make_cluster_em(plain.soc.description().clusters[1]);
   REQUIRE(a.has_value());
   REQUIRE(b.has_value());
   // 400 * 850^2 * 1000 / 1e6 vs 400 * 900^2 * 1000 / 1e6

@@ -59,11 +59,11 @@ TEST_CASE(
       ++checked;
     }
   };
-  for (const presets::soc_description* soc : presets::all_socs) {
+  for (const schema::soc_description* soc : presets::all_socs) {
     for (const auto& cl : soc->clusters) {
       const auto domain = power_domain<double>::from_cluster(cl);
       REQUIRE(domain);
-      const auto em = presets::make_cluster_em(cl);
+      const auto em = schema::make_cluster_em(cl);
       REQUIRE(em);
       check(*domain, *em, static_cast<double>(cl.dynamic_power_coefficient), cl.opps);
     }
@@ -73,7 +73,7 @@ TEST_CASE(
       }
       const auto domain = power_domain<double>::from_device(dev);
       REQUIRE(domain);
-      const auto em = presets::make_device_em(dev);
+      const auto em = schema::make_device_em(dev);
       REQUIRE(em);
       check(*domain, *em, static_cast<double>(dev.dynamic_power_coefficient), dev.opps);
     }

@@ -17,6 +17,7 @@
 
 using namespace thermo;
 using namespace thermo::presets;
+using namespace thermo::schema;
 using thermo::io::json_value;
 
 namespace {
@@ -236,6 +237,13 @@ TEST_CASE("preset thermal zones carry the device tree's delays, trips and coolin
       CHECK(tz.sensor == jz.at("thermal_sensors").at("sensor").as_string());
       const auto& args = jz.at("thermal_sensors").at("args");
       CHECK(tz.sensor_id == (args.size() > 0 ? i64(args[0]) : -1));
+      // None of these device trees sets `coefficients` or `critical-action`: the kernel's
+      // defaults (thermal_of.c: slope 1, offset 0; the shutdown critical handler).
+      CHECK(jz.find("coefficients") == nullptr);
+      CHECK(jz.find("critical_action") == nullptr);
+      CHECK(tz.slope == 1);
+      CHECK(tz.offset == 0);
+      CHECK(tz.on_critical == critical_action::shutdown);
       const auto& trips = jz.at("trips").as_array();
       REQUIRE(tz.trips.size() == trips.size());
       for (std::size_t t = 0; t < trips.size(); ++t) {

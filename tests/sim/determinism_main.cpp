@@ -10,6 +10,7 @@
 
 #include "sim_support.hpp"
 #include "thermo/control/governors/bang_bang.hpp"
+#include "thermo/presets/inference.hpp"
 #include "thermo/sim/recorder.hpp"
 #include "thermo/workload/inference.hpp"
 
@@ -87,7 +88,7 @@ int main() {
       !s->bind(1, 0, *fan)) {
     return fail("zones");
   }
-  auto work = workload::preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tvm, "arm,cortex-a72", 2);
+  auto work = presets::preset_work("Mobilenet_V1_1.0_224_quant", schema::framework::tvm, "arm,cortex-a72", 2);
   if (!work) {
     return fail("inference preset");
   }

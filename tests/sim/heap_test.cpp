@@ -9,6 +9,7 @@
 #include "sim_support.hpp"
 #include "support/heap_guard.hpp"
 #include "thermo/control/governors/bang_bang.hpp"
+#include "thermo/presets/inference.hpp"
 #include "thermo/sim/recorder.hpp"
 #include "thermo/workload/inference.hpp"
 
@@ -85,7 +86,7 @@ TEST_CASE("a run with every feature never touches the heap", "[sim][heap]") {
   zf.governor = control::governor_ref(bang);
   REQUIRE(s->add_zone(zf));
   REQUIRE(s->bind(1, 0, *fan));
-  auto work = workload::preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tvm, "arm,cortex-a72", 2);
+  auto work = presets::preset_work("Mobilenet_V1_1.0_224_quant", schema::framework::tvm, "arm,cortex-a72", 2);
   REQUIRE(work);
   workload::inference_config ic;
   ic.work = *work;

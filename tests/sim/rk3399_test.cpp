@@ -3,6 +3,7 @@
 // temperature, well below the critical trip the unthrottled load would pass.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <memory>
 
 #include "thermo/control/governors/power_allocator.hpp"
@@ -41,7 +42,7 @@ struct board {
   std::unique_ptr<workload::constant_demand<4>> big;
   sim::soc_parts<8> parts;
 
-  explicit board(bool apply_cooling) {
+  explicit board(bool apply_cooling, const schema::soc_description& soc = presets::rk3399) {
     rk_sim::builder_type b;
     REQUIRE(sim::rk3399_board(b, 30.0).ok());  // a warm room
     REQUIRE(s->set_plant(b).ok());
@@ -58,7 +59,7 @@ struct board {
     static constexpr std::array<std::size_t, 1> gpu_nodes{2};
     const std::array<std::size_t, 2> sensors{*sc, *sg};
     const std::array<control::governor_ref, 2> govs{control::governor_ref(cpu_gov), control::governor_ref(gpu_gov)};
-    auto p = sim::add_soc(*s, presets::rk3399, {cluster_nodes, gpu_nodes, sensors, govs, {}});
+    auto p = sim::add_soc(*s, soc, {cluster_nodes, gpu_nodes, sensors, govs, {}});
     REQUIRE(p);
     parts = *p;
     big = std::make_unique<workload::constant_demand<4>>(*workload::constant_demand<4>::make(parts.cluster_domain[1], 2, 1.0));
@@ -82,6 +83,9 @@ TEST_CASE("add_soc builds the RK3399's domains, cooling devices and zones as the
   CHECK(cpu.passive_delay() == 100ms);
   CHECK(cpu.params().sustainable_power == 1550);
   CHECK(cpu.instances().size() == 2);  // big and little on cpu_alert1
+  CHECK(cpu.params().slope == 1);       // no `coefficients` in the device tree: 1, 0
+  CHECK(cpu.params().offset == 0);
+  CHECK(cpu.on_critical() == control::critical_action::shutdown);
   CHECK(b.s->cooling_device(b.parts.cooling[1]).type() == "cpufreq-cpu4");
   CHECK(b.s->cooling_device(b.parts.cooling[2]).type() == "devfreq-ff9a0000.gp");  // 19 characters
   CHECK(b.s->cooling_device(b.parts.cooling[1]).max_state() == 7);
@@ -107,4 +111,23 @@ TEST_CASE("the power allocator holds a heavy RK3399 load below the critical trip
   // Unthrottled the big cluster passes 95 °C and the critical trip shuts the board down.
   CHECK(without.s->status() == sim::run_status::shutdown);
   CHECK(without.s->stopped_by() == without.parts.zone[0]);
+}
+
+TEST_CASE("add_soc takes a zone's coefficients and critical action from its description", "[sim][soc]") {
+  std::array<schema::thermal_zone_desc, 2> zones{presets::rk3399.thermal_zones[0], presets::rk3399.thermal_zones[1]};
+  zones[0].slope = 3;
+  zones[0].offset = -200;
+  zones[0].on_critical = schema::critical_action::reboot;
+  schema::soc_description soc = presets::rk3399;
+  soc.thermal_zones = zones;
+  board b(false, soc);
+  const auto& cpu = b.s->zone(b.parts.zone[0]);
+  CHECK(cpu.params().slope == 3);
+  CHECK(cpu.params().offset == -200);
+  CHECK(cpu.on_critical() == control::critical_action::reboot);
+  CHECK(b.s->zone(b.parts.zone[1]).on_critical() == control::critical_action::shutdown);
+  // Unthrottled the big cluster passes the critical trip, which now reboots the board.
+  b.s->run_until(sim_time{6000s});
+  CHECK(b.s->status() == sim::run_status::reboot);
+  CHECK(b.s->stopped_by() == b.parts.zone[0]);
 }

@@ -46,11 +46,11 @@ TEST_CASE("thermo boot lists every storage medium with the model's times", "[boo
   REQUIRE(lines.size() == 2 + presets::storage_media.size());
   CHECK(lines[0] == "Cortex-A9 gzip at 1000 MHz, vmlinux 11800000 B, zImage 4800000 B");
   // first medium: SD default speed, 12.5 MB/s
-  analysis::boot_platform p;
+  schema::boot_platform p;
   p.cpu_frequency_hz = 1e9;
   p.storage_bytes_per_s = presets::storage_media[0].read_bytes_per_s;
   const auto v = analysis::compare_boot({.uncompressed_bytes = presets::gemini_vmlinux_bytes, .compressed_bytes = presets::gemini_zimage_bytes},
-                                        analysis::from_profile(*presets::find_decompressor("Cortex-A9", presets::compressor::gzip)), p);
+                                        analysis::from_profile(*presets::find_decompressor("Cortex-A9", schema::compressor::gzip)), p);
   REQUIRE(v.has_value());
   std::array<char, 128> buf{};
   std::snprintf(buf.data(), buf.size(), "%10.3f %10.3f %11.2f", v->compressed.total_s, v->uncompressed.total_s,

@@ -94,10 +94,10 @@ std::string replay_text(const system_source& src, const std::string& zone, const
 }
 
 /// The CSV column of the cooling device on device-tree node `node`.
-std::string column_of(const presets::soc_description& d, const std::string& node) {
+std::string column_of(const schema::soc_description& d, const std::string& node) {
   for (const auto& c : d.cooling_devices) {
     if (c.node == node) {
-      if (c.type == presets::cooling_device_type::cpufreq) {
+      if (c.type == schema::cooling_device_type::cpufreq) {
         return std::string(c.name);
       }
       return node.substr(node.rfind('/') + 1);

@@ -13,7 +13,7 @@
 
 using namespace thermo;
 using namespace thermo::analysis;
-using presets::compressor;
+using namespace thermo::schema;
 
 namespace {
 
@@ -21,7 +21,7 @@ bool what_is(const error& e, const char* text) {
   return std::strcmp(e.what, text) == 0;
 }
 
-const presets::boot_measurement& row(std::string_view board, compressor c) {
+const schema::boot_measurement& row(std::string_view board, compressor c) {
   const auto* m = presets::find_boot_measurement(board, c);
   REQUIRE(m != nullptr);
   return *m;
@@ -60,7 +60,7 @@ TEST_CASE("every published PandaBoard and AT91 boot is reproduced within 10 %", 
     const auto p = predict_measurement(m, b);
     REQUIRE(p.has_value());
     const double published = m.load_s + m.decompress_s;
-    INFO(std::string(m.board) << " " << std::string(presets::to_string(m.algorithm)) << ": load "
+    INFO(std::string(m.board) << " " << std::string(schema::to_string(m.algorithm)) << ": load "
                               << p->load_s << " vs " << m.load_s << ", decompress "
                               << p->decompress_s << " vs " << m.decompress_s << ", total "
                               << p->total_s << " vs " << published);
@@ -88,7 +88,7 @@ TEST_CASE("the storage bandwidth can only be calibrated on an uncompressed row",
   const auto r = calibrate_storage_bandwidth(row("pandaboard", compressor::gzip));
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == errc::invalid_argument);
-  presets::boot_measurement broken = row("pandaboard", compressor::none);
+  schema::boot_measurement broken = row("pandaboard", compressor::none);
   broken.load_s = 0.0;
   CHECK(what_is(calibrate_storage_bandwidth(broken).error(), "load time"));
 }
@@ -119,7 +119,7 @@ TEST_CASE("Gemini verdict: the break-even bandwidth decides zImage vs vmlinux on
   }
   // The verdicts that differ between the two CPUs: a 50 MHz SPI NOR (6.2 MB/s) is slow enough for
   // the Cortex-A9 to win by decompressing, not for the ARM926.
-  const presets::storage_medium* spi = nullptr;
+  const schema::storage_medium* spi = nullptr;
   for (const auto& m : presets::storage_media) {
     if (m.mode == "SPI NOR 1-1-1 Fast Read @50 MHz") {
       spi = &m;
@@ -188,7 +188,7 @@ TEST_CASE("boot energy integrates CPU and storage power over the stages", "[boot
 }
 
 TEST_CASE("boot CPU power comes from the Energy Model at the boot frequency", "[boot_cost]") {
-  const auto em = presets::make_cluster_em(presets::exynos5422.clusters[0]);  // Cortex-A7
+  const auto em = schema::make_cluster_em(presets::exynos5422.clusters[0]);  // Cortex-A7
   REQUIRE(em.has_value());
   // 1 GHz at 1.1 V: floor(90 · 1100² · 1000 / 10⁶) µW = 108.9 mW.
   CHECK(*boot_cpu_power_w(em->view(), kilohertz(1'000'000)) == Approx(0.1089));

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/heap_guard.hpp"
+#include "thermo/analysis/boot_cost.hpp"
 #include "workload_driver.hpp"
 
 using namespace thermo;
@@ -53,7 +54,7 @@ TEST_CASE(
   sim_time now{0};
   thermo::test::drive(*w, now, seconds(10), s);
   REQUIRE(w->finished());
-  analysis::boot_platform p = c.platform;
+  schema::boot_platform p = c.platform;
   p.cpu_frequency_hz = 1e9;
   const auto expect = analysis::compressed_boot(c.image, c.decompressor, p);
   REQUIRE(expect.has_value());

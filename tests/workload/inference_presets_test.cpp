@@ -7,18 +7,19 @@
 
 #include <catch2/catch.hpp>
 
+#include "thermo/presets/inference.hpp"
 #include "thermo/presets/inference_models.hpp"
 #include "thermo/workload/inference.hpp"
 
 using namespace thermo;
 using namespace thermo::workload;
-using presets::reference_role;
+using schema::reference_role;
 
 namespace {
 
 // The library's latency for a published row: the model's work on one core of the row's platform
 // (R = m·f, or the calibrated rate) with the row's thread count.
-double library_ms(const presets::reference_latency& r) {
+double library_ms(const schema::reference_latency& r) {
   const auto* m = presets::find_inference_model(r.model);
   REQUIRE(m != nullptr);
   const auto* p = presets::find_measurement_platform(r.platform);
@@ -61,7 +62,7 @@ TEST_CASE(
   // MobileNet V1: e from the Pixel 2 (70.2 ms, 1 thread), s from XNNPACK (86 → 27 ms), A72 = 8
   // MAC/cycle at 1.5 GHz, 4 threads → 34.5 ms; published 35.59 ms.
   const auto w =
-      preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tflite, "arm,cortex-a72", 4, 4);
+      presets::preset_work("Mobilenet_V1_1.0_224_quant", schema::framework::tflite, "arm,cortex-a72", 4, 4);
   REQUIRE(w.has_value());
   const double ms = *inference_seconds(*w, 1.5e9) * 1e3;
   CHECK(ms == Approx(34.53).margin(0.01));

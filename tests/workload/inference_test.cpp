@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/heap_guard.hpp"
+#include "thermo/presets/inference.hpp"
 #include "workload_driver.hpp"
 
 using namespace thermo;
@@ -110,11 +111,37 @@ TEST_CASE("a bad frequency is rejected by inference_seconds", "[inference]") {
   }
 }
 
+TEST_CASE("the work of a model and core described by the user needs no preset", "[inference]") {
+  constexpr schema::core_type_desc core{"MyCore", "vendor,my-core", 16.0, ""};
+  constexpr schema::inference_model_desc net{
+      "my_net", "MyNet", "int8", 224U, 300.0, 3.5, {0.25, 0.1, "", ""}, {0.5, 0.2, "", ""}};
+  constexpr auto tfl = make_inference_work(net, schema::framework::tflite, core, 4);
+  static_assert(tfl.has_value());
+  CHECK(tfl->macs == 300e6);
+  CHECK(tfl->macs_per_cycle == 16.0);
+  CHECK(tfl->efficiency == 0.25);
+  CHECK(tfl->serial_fraction == 0.1);
+  CHECK(tfl->threads == 1U);
+  CHECK(validate(*tfl).ok());
+  const auto tvm = make_inference_work(net, schema::framework::tvm, core, 4);
+  REQUIRE(tvm.has_value());
+  CHECK(tvm->efficiency == 0.5);
+  CHECK(tvm->serial_fraction == 0.2);
+  CHECK(tvm->threads == 4U);
+  CHECK(make_inference_work(net, schema::framework::tvm, core, 4, 2)->threads == 2U);
+  CHECK(make_inference_work(net, schema::framework::tvm, core, 0).error().code ==
+        errc::non_positive);
+  const auto too_many = make_inference_work(net, schema::framework::tflite, core, 2, 3);
+  REQUIRE_FALSE(too_many.has_value());
+  CHECK(too_many.error().code == errc::out_of_range);
+  CHECK(what_is(too_many.error(), "threads"));
+}
+
 TEST_CASE("preset work uses the calibrated e and s and the framework's thread default",
           "[inference]") {
   // TFLite: one thread; TVM: every core of the cluster.
   const auto tfl =
-      preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tflite, "arm,cortex-a72", 2);
+      presets::preset_work("Mobilenet_V1_1.0_224_quant", schema::framework::tflite, "arm,cortex-a72", 2);
   REQUIRE(tfl.has_value());
   CHECK(tfl->threads == 1U);
   CHECK(tfl->macs == 569e6);
@@ -124,12 +151,12 @@ TEST_CASE("preset work uses the calibrated e and s and the framework's thread de
   CHECK(tfl->efficiency == m->tflite.efficiency);
   CHECK(tfl->serial_fraction == m->tflite.serial_fraction);
   const auto tvm =
-      preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tvm, "Cortex-A72", 2);
+      presets::preset_work("Mobilenet_V1_1.0_224_quant", schema::framework::tvm, "Cortex-A72", 2);
   REQUIRE(tvm.has_value());
   CHECK(tvm->threads == 2U);
   CHECK(tvm->efficiency == m->tvm.efficiency);
   // Explicit thread count.
-  CHECK(preset_work("Inception_V3_quant", presets::framework::tflite, "arm,cortex-a53", 4, 3)
+  CHECK(presets::preset_work("Inception_V3_quant", schema::framework::tflite, "arm,cortex-a53", 4, 3)
             ->threads == 3U);
 }
 
@@ -137,7 +164,7 @@ TEST_CASE(
     "models.md's calibration example: MobileNet V1 on one Pixel 2 big core at 2.35 GHz is 70.2 ms",
     "[inference]") {
   const auto w =
-      preset_work("Mobilenet_V1_1.0_224_quant", presets::framework::tflite, "arm,cortex-a73", 4);
+      presets::preset_work("Mobilenet_V1_1.0_224_quant", schema::framework::tflite, "arm,cortex-a73", 4);
   REQUIRE(w.has_value());
   CHECK(w->macs_per_cycle * w->efficiency == Approx(3.45).margin(0.005));  // MAC/cycle, models.md
   CHECK(*inference_seconds(*w, 2.35e9) * 1e3 == Approx(70.2).epsilon(1e-12));
@@ -146,24 +173,24 @@ TEST_CASE(
 TEST_CASE("preset work rejects unknown models, unknown cores and impossible thread counts",
           "[inference]") {
   const auto unknown_model =
-      preset_work("ResNet_9000", presets::framework::tflite, "arm,cortex-a72", 2);
+      presets::preset_work("ResNet_9000", schema::framework::tflite, "arm,cortex-a72", 2);
   REQUIRE_FALSE(unknown_model.has_value());
   CHECK(unknown_model.error().code == errc::not_found);
   CHECK(what_is(unknown_model.error(), "inference model"));
   // A model in workloads.json without a MAC count is not a preset.
-  CHECK(preset_work("Inception_V2_quant", presets::framework::tflite, "arm,cortex-a72", 2)
+  CHECK(presets::preset_work("Inception_V2_quant", schema::framework::tflite, "arm,cortex-a72", 2)
             .error()
             .code == errc::not_found);
   const auto unknown_core =
-      preset_work("Inception_V3_quant", presets::framework::tflite, "arm,cortex-a15", 2);
+      presets::preset_work("Inception_V3_quant", schema::framework::tflite, "arm,cortex-a15", 2);
   REQUIRE_FALSE(unknown_core.has_value());
   CHECK(what_is(unknown_core.error(), "core type"));
   const auto too_many =
-      preset_work("Inception_V3_quant", presets::framework::tflite, "arm,cortex-a72", 2, 3);
+      presets::preset_work("Inception_V3_quant", schema::framework::tflite, "arm,cortex-a72", 2, 3);
   REQUIRE_FALSE(too_many.has_value());
   CHECK(too_many.error().code == errc::out_of_range);
   CHECK(too_many.error().index == 3);
-  CHECK(preset_work("Inception_V3_quant", presets::framework::tvm, "arm,cortex-a72", 0)
+  CHECK(presets::preset_work("Inception_V3_quant", schema::framework::tvm, "arm,cortex-a72", 0)
             .error()
             .code == errc::non_positive);
 }

@@ -15,6 +15,7 @@
 #include "thermo/presets/all.hpp"
 #include "thermo/presets/compressors.hpp"
 #include "thermo/presets/storage.hpp"
+#include "thermo/schema/boot.hpp"
 
 namespace thermo::cli {
 
@@ -71,12 +72,12 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
       f = {"boot: " + m, exit_usage};
     }
   };
-  presets::compressor alg = presets::compressor::gzip;
+  schema::compressor alg = schema::compressor::gzip;
   if (algo) {
     bool found = false;
-    for (const auto c : {presets::compressor::gzip, presets::compressor::lzma, presets::compressor::xz, presets::compressor::lzo,
-                         presets::compressor::lz4, presets::compressor::zstd, presets::compressor::bzip2}) {
-      if (presets::to_string(c) == *algo) {
+    for (const auto c : {schema::compressor::gzip, schema::compressor::lzma, schema::compressor::xz, schema::compressor::lzo,
+                         schema::compressor::lz4, schema::compressor::zstd, schema::compressor::bzip2}) {
+      if (schema::to_string(c) == *algo) {
         alg = c;
         found = true;
       }
@@ -86,7 +87,7 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
     }
   }
   const std::string core_name(core.value_or("Cortex-A9"));
-  const presets::decompressor_profile* prof = presets::find_decompressor(core_name, alg);
+  const schema::decompressor_profile* prof = presets::find_decompressor(core_name, alg);
   if (prof == nullptr && f.message.empty()) {
     std::string cores;
     for (const auto& p : presets::decompressor_profiles) {
@@ -94,7 +95,7 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
         cores += (cores.empty() ? "" : ", ") + std::string(p.core);
       }
     }
-    usage("no " + std::string(presets::to_string(alg)) + " profile for core '" + core_name + "' (" + cores + ")");
+    usage("no " + std::string(schema::to_string(alg)) + " profile for core '" + core_name + "' (" + cores + ")");
   }
   const auto positive = [&](const std::optional<std::string_view>& v, const char* name, double dflt) {
     if (!v) {
@@ -107,9 +108,9 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
     }
     return *x;
   };
-  analysis::kernel_image k{.uncompressed_bytes = positive(vmlinux, "--vmlinux", presets::gemini_vmlinux_bytes),
+  schema::kernel_image k{.uncompressed_bytes = positive(vmlinux, "--vmlinux", presets::gemini_vmlinux_bytes),
                            .compressed_bytes = positive(zimage, "--zimage", presets::gemini_zimage_bytes)};
-  analysis::boot_platform p;
+  schema::boot_platform p;
   p.cpu_frequency_hz = positive(freq, "--frequency", prof != nullptr ? prof->reference_frequency_hz / 1e6 : 1.0) * 1e6;
   p.storage_setup_s = setup ? positive(setup, "--setup-ms", 1.0) / 1000.0 : 0.0;
   if (relocate) {
@@ -120,12 +121,12 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
     usage("--soc and --cluster go together");
   }
   if (soc && cluster && f.message.empty()) {
-    const presets::soc_description* s = presets::find_soc(*soc);
-    const presets::cpu_cluster_desc* cl = s == nullptr ? nullptr : s->find_cluster(*cluster);
+    const schema::soc_description* s = presets::find_soc(*soc);
+    const schema::cpu_cluster_desc* cl = s == nullptr ? nullptr : s->find_cluster(*cluster);
     if (cl == nullptr) {
       usage(s == nullptr ? "unknown SoC preset '" + std::string(*soc) + "'" : "no cluster '" + std::string(*cluster) + "' in " + std::string(*soc));
     } else {
-      auto em = presets::make_cluster_em(*cl);
+      auto em = schema::make_cluster_em(*cl);
       auto w = em ? analysis::boot_cpu_power_w(em->view(), kilohertz(static_cast<std::uint32_t>(p.cpu_frequency_hz / 1000.0)))
                   : result<double, error>(em.error());
       if (!w) {
@@ -141,10 +142,10 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
     err << "thermo " << f.message << '\n';
     return f.code;
   }
-  const analysis::decompressor d = analysis::from_profile(*prof);
+  const schema::decompressor d = analysis::from_profile(*prof);
   std::vector<boot_row> rows;
   const auto add = [&](std::string medium, std::string mode, double bps) -> bool {
-    analysis::boot_platform q = p;
+    schema::boot_platform q = p;
     q.storage_bytes_per_s = bps;
     auto v = analysis::compare_boot(k, d, q);
     if (!v) {
@@ -162,7 +163,7 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
       return exit_usage;
     }
   } else {
-    for (const presets::storage_medium& m : presets::storage_media) {
+    for (const schema::storage_medium& m : presets::storage_media) {
       if (!add(std::string(m.media), std::string(m.mode), m.read_bytes_per_s)) {
         return exit_failure;
       }
@@ -173,7 +174,7 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
   std::array<char, 512> buf{};
   const auto append = [&](int n) { out.append(buf.data(), n > 0 ? std::min(static_cast<std::size_t>(n), buf.size() - 1) : 0U); };
   append(std::snprintf(buf.data(), buf.size(), "%s %s at %.0f MHz, vmlinux %.0f B, zImage %.0f B%s\n", core_name.c_str(),
-                       std::string(presets::to_string(alg)).c_str(), p.cpu_frequency_hz / 1e6, k.uncompressed_bytes, k.compressed_bytes,
+                       std::string(schema::to_string(alg)).c_str(), p.cpu_frequency_hz / 1e6, k.uncompressed_bytes, k.compressed_bytes,
                        p.cpu_power_w > 0.0 ? (", CPU " + io::format_number(p.cpu_power_w, 4) + " W").c_str() : ""));
   append(std::snprintf(buf.data(), buf.size(), "%-44s %9s %10s %10s %11s  %s\n", "medium (mode)", "MB/s", "zImage s", "vmlinux s",
                        "break-even", "faster"));

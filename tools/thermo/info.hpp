@@ -10,21 +10,21 @@
 
 #include "cli.hpp"
 #include "system_source.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 
 namespace thermo::cli {
 
 namespace detail {
-inline std::string limit_text(std::uint32_t v) { return v == presets::thermal_no_limit ? "no-limit" : std::to_string(v); }
-inline std::string_view trip_type_name(presets::trip_type t) {
+inline std::string limit_text(std::uint32_t v) { return v == schema::thermal_no_limit ? "no-limit" : std::to_string(v); }
+inline std::string_view trip_type_name(schema::trip_type t) {
   switch (t) {
-    case presets::trip_type::active:
+    case schema::trip_type::active:
       return "active";
-    case presets::trip_type::passive:
+    case schema::trip_type::passive:
       return "passive";
-    case presets::trip_type::hot:
+    case schema::trip_type::hot:
       return "hot";
-    case presets::trip_type::critical:
+    case schema::trip_type::critical:
       return "critical";
   }
   return "?";
@@ -33,7 +33,7 @@ inline std::string_view trip_type_name(presets::trip_type t) {
 
 /// The summary text of a source.
 inline std::string info_text(const system_source& src) {
-  const presets::soc_description& d = src.description();
+  const schema::soc_description& d = src.description();
   std::string s;
   s += "soc: " + std::string(d.id) + " (" + std::string(d.name) + ")";
   if (!d.model.empty()) {
@@ -48,7 +48,7 @@ inline std::string info_text(const system_source& src) {
     }
     s += ", " + std::to_string(c.opps.size()) + " OPPs " + std::to_string(c.opps.front().frequency.count()) + ".." +
          std::to_string(c.opps.back().frequency.count()) + " kHz, capacity " + std::to_string(c.cpu_capacity);
-    auto em = presets::make_cluster_em(c);
+    auto em = schema::make_cluster_em(c);
     if (em) {
       s += ", EM " + std::to_string(em->states().front().power.count()) + ".." +
            std::to_string(em->states().back().power.count()) + " uW per CPU";
@@ -59,7 +59,7 @@ inline std::string info_text(const system_source& src) {
   }
   for (const auto& dv : d.devices) {
     s += "device " + std::string(dv.name) + " " + std::string(dv.node) + ": " + std::to_string(dv.opps.size()) + " OPPs";
-    s += presets::make_device_em(dv) ? ", Energy Model\n" : ", no Energy Model\n";
+    s += schema::make_device_em(dv) ? ", Energy Model\n" : ", no Energy Model\n";
   }
   for (const auto& c : d.cooling_devices) {
     s += "cooling device " + std::string(c.name) + " on " + std::string(c.node) + ": max_state " + std::to_string(c.max_state) + '\n';

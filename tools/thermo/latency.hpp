@@ -149,7 +149,7 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
       err << "thermo latency: " << src.message() << '\n';
       return dtb ? exit_failure : exit_usage;
     }
-    const presets::thermal_zone_desc* zd = src->description().find_zone(*zone);
+    const schema::thermal_zone_desc* zd = src->description().find_zone(*zone);
     if (zd == nullptr) {
       err << "thermo latency: no thermal zone '" << *zone << "'\n";
       return exit_usage;

@@ -90,7 +90,7 @@ inline std::string resolve(const scenario& s, const std::string& path) {
 inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, const system_source& src) {
   using out = outcome<std::unique_ptr<sim_bundle>>;
   auto b = std::make_unique<sim_bundle>();
-  const presets::soc_description& soc = src.description();
+  const schema::soc_description& soc = src.description();
   const auto err_of = [](const error& e) {
     return std::string(e.what) + " (" + std::string(to_string(e.code)) + ")";
   };
@@ -149,8 +149,8 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
   std::vector<std::size_t> cluster_domain(soc.clusters.size(), SIZE_MAX);
   std::vector<std::size_t> device_domain(soc.devices.size(), SIZE_MAX);
   for (const scn_heat& h : s.heat) {
-    const presets::cpu_cluster_desc* cl = soc.find_cluster(h.part);
-    const presets::device_desc* dv = cl == nullptr ? soc.find_device(h.part) : nullptr;
+    const schema::cpu_cluster_desc* cl = soc.find_cluster(h.part);
+    const schema::device_desc* dv = cl == nullptr ? soc.find_device(h.part) : nullptr;
     if (cl == nullptr && dv == nullptr) {
       std::string names;
       for (const auto& c : soc.clusters) {
@@ -191,11 +191,11 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
   // ---- cooling devices of the simulated domains, and the fans given a [fan] section
   std::vector<std::size_t> cooling(soc.cooling_devices.size(), SIZE_MAX);
   for (std::size_t k = 0; k < soc.cooling_devices.size(); ++k) {
-    const presets::cooling_device_desc& c = soc.cooling_devices[k];
+    const schema::cooling_device_desc& c = soc.cooling_devices[k];
     const std::string_view type = c.name.substr(0, std::min<std::size_t>(c.name.size(), control::name_length - 1));
     const std::string node_name(c.node.substr(c.node.rfind('/') + 1));
-    if (c.type == presets::cooling_device_type::cpufreq || c.type == presets::cooling_device_type::devfreq) {
-      const bool cpu = c.type == presets::cooling_device_type::cpufreq;
+    if (c.type == schema::cooling_device_type::cpufreq || c.type == schema::cooling_device_type::devfreq) {
+      const bool cpu = c.type == schema::cooling_device_type::cpufreq;
       const std::size_t dom = c.domain < 0 ? SIZE_MAX : (cpu ? cluster_domain : device_domain)[static_cast<std::size_t>(c.domain)];
       if (dom == SIZE_MAX) {
         continue;
@@ -225,7 +225,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
     sim::fan_config fc;
     fc.name = type;
     fc.levels = b->fan_levels.back();
-    fc.kind = c.type == presets::cooling_device_type::pwm_fan ? control::fan_kind::pwm : control::fan_kind::gpio;
+    fc.kind = c.type == schema::cooling_device_type::pwm_fan ? control::fan_kind::pwm : control::fan_kind::gpio;
     fc.paths = b->fan_paths.back();
     auto r = b->sim.add_fan(fc);
     if (!r) {
@@ -234,8 +234,8 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
     cooling[k] = *r;
   }
   for (const scn_fan& f : s.fans) {
-    const bool found = std::any_of(soc.cooling_devices.begin(), soc.cooling_devices.end(), [&](const presets::cooling_device_desc& c) {
-      return (c.type == presets::cooling_device_type::pwm_fan || c.type == presets::cooling_device_type::gpio_fan) &&
+    const bool found = std::any_of(soc.cooling_devices.begin(), soc.cooling_devices.end(), [&](const schema::cooling_device_desc& c) {
+      return (c.type == schema::cooling_device_type::pwm_fan || c.type == schema::cooling_device_type::gpio_fan) &&
              (c.node.substr(c.node.rfind('/') + 1) == f.name || c.name == f.name);
     });
     if (!found) {
@@ -260,7 +260,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
 
   // ---- zones and their bindings
   for (const scn_zone& z : s.zones) {
-    const presets::thermal_zone_desc* zd = soc.find_zone(z.name);
+    const schema::thermal_zone_desc* zd = soc.find_zone(z.name);
     if (zd == nullptr) {
       std::string names;
       for (const auto& x : soc.thermal_zones) {
@@ -279,12 +279,10 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
     zs.config.polling_delay = zd->polling_delay;
     zs.config.passive_delay = zd->polling_delay_passive;
     zs.config.tzp.sustainable_power = zd->sustainable_power.count();
-    if (const io::dt_soc* dt = src.dt()) {
-      const auto zi = static_cast<std::size_t>(zd - soc.thermal_zones.data());
-      zs.config.tzp.slope = dt->zone_info()[zi].slope;
-      zs.config.tzp.offset = dt->zone_info()[zi].offset;
-      zs.config.on_critical = dt->zone_info()[zi].on_critical;
-    }
+    zs.config.tzp.slope = zd->slope;
+    zs.config.tzp.offset = zd->offset;
+    zs.config.on_critical = zd->on_critical == schema::critical_action::reboot ? control::critical_action::reboot
+                                                                               : control::critical_action::shutdown;
     zs.trips = b->trips.back();
     zs.sensor = static_cast<std::size_t>(std::find(sensor_names.begin(), sensor_names.end(), z.sensor) - sensor_names.begin());
     zs.enabled = z.enabled;
@@ -329,8 +327,8 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
 
   // ---- workloads
   for (const scn_workload& w : s.workloads) {
-    const presets::cpu_cluster_desc* cl = soc.find_cluster(w.cluster);
-    const presets::device_desc* dv = cl == nullptr ? soc.find_device(w.cluster) : nullptr;
+    const schema::cpu_cluster_desc* cl = soc.find_cluster(w.cluster);
+    const schema::device_desc* dv = cl == nullptr ? soc.find_device(w.cluster) : nullptr;
     std::size_t dom = SIZE_MAX;
     std::size_t cores = 1;
     if (cl != nullptr) {
@@ -410,7 +408,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
       for (std::size_t k = 0; e.args.size() == 1 && k < soc.cooling_devices.size(); ++k) {
         const auto& cd = soc.cooling_devices[k];
         if ((cd.node.substr(cd.node.rfind('/') + 1) == e.args[0] || cd.name == e.args[0]) &&
-            (cd.type == presets::cooling_device_type::pwm_fan || cd.type == presets::cooling_device_type::gpio_fan)) {
+            (cd.type == schema::cooling_device_type::pwm_fan || cd.type == schema::cooling_device_type::gpio_fan)) {
           c = cooling[k];
         }
       }

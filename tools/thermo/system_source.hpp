@@ -18,17 +18,17 @@ namespace thermo::cli {
 /// A SoC description and, when it came from a blob, the import's extra details.
 class system_source {
  public:
-  explicit system_source(const presets::soc_description& preset) : preset_(&preset) {}
+  explicit system_source(const schema::soc_description& preset) : preset_(&preset) {}
   explicit system_source(io::dt_soc dt) : dt_(std::move(dt)) {}
 
-  [[nodiscard]] const presets::soc_description& description() const noexcept {
+  [[nodiscard]] const schema::soc_description& description() const noexcept {
     return dt_ ? dt_->description() : *preset_;
   }
   /// The import (null for a preset).
   [[nodiscard]] const io::dt_soc* dt() const noexcept { return dt_ ? &*dt_ : nullptr; }
 
  private:
-  const presets::soc_description* preset_{nullptr};
+  const schema::soc_description* preset_{nullptr};
   std::optional<io::dt_soc> dt_;
 };
 
@@ -53,10 +53,10 @@ inline outcome<system_source> load_dtb(const std::string& path) {
 
 /// A built-in preset by id.
 inline outcome<system_source> load_preset(std::string_view id) {
-  const presets::soc_description* s = presets::find_soc(id);
+  const schema::soc_description* s = presets::find_soc(id);
   if (s == nullptr) {
     std::string names;
-    for (const presets::soc_description* p : presets::all_socs) {
+    for (const schema::soc_description* p : presets::all_socs) {
       names += names.empty() ? "" : ", ";
       names += p->id;
     }

@@ -28,7 +28,7 @@
 #include "thermo/control/governors/user_space.hpp"
 #include "thermo/control/zone.hpp"
 #include "thermo/io/dt_import.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 
 namespace thermo::cli {
 
@@ -43,7 +43,7 @@ struct table_domain {
   [[nodiscard]] std::span<const row> states() const noexcept { return {rows.data(), n}; }
 };
 
-using cpufreq_device = control::cpufreq_cooling<table_domain, presets::max_cluster_cpus>;
+using cpufreq_device = control::cpufreq_cooling<table_domain, schema::max_cluster_cpus>;
 using devfreq_device = control::devfreq_cooling<table_domain>;
 using fan_device = control::fan_cooling<64>;
 
@@ -81,7 +81,7 @@ inline constexpr std::array<std::string_view, 5> governor_names{"step_wise", "ba
 struct bound_device {
   std::string column;          ///< name in CSV headers: cpufreq-cpuN, else the DT node name
   std::size_t desc{0};         ///< index in soc.cooling_devices
-  presets::cooling_device_type type{};
+  schema::cooling_device_type type{};
   control::thermal_cooling_device* core{nullptr};
   cpufreq_device* cpufreq{nullptr};    ///< the driver (power model or not)
   devfreq_device* devfreq{nullptr};    ///< devfreq with an EM
@@ -105,10 +105,10 @@ class zone_system {
   zone_system& operator=(zone_system&&) = delete;
   ~zone_system() = default;
 
-  /// Builds zone `zone` of `soc` under governor `governor`. `dt` (optional) supplies what a
-  /// preset does not hold (coefficients, critical action). The zone is set up and bound but not
-  /// enabled.
-  static outcome<std::unique_ptr<zone_system>> build(const presets::soc_description& soc, const io::dt_soc* dt,
+  /// Builds zone `zone` of `soc` under governor `governor`. `dt` (optional: the import `soc`
+  /// came from) says why a zone the description lacks was not registered. The zone is set up
+  /// and bound but not enabled.
+  static outcome<std::unique_ptr<zone_system>> build(const schema::soc_description& soc, const io::dt_soc* dt,
                                                      std::string_view zone, std::string_view governor) {
     std::unique_ptr<zone_system> s(new zone_system());
     const std::string err = s->init(soc, dt, zone, governor);
@@ -129,7 +129,7 @@ class zone_system {
   [[nodiscard]] const control::power_allocator<16>* power_allocator() const noexcept {
     return governor_ == "power_allocator" ? &ipa_ : nullptr;
   }
-  [[nodiscard]] const presets::thermal_zone_desc& description() const noexcept { return *zd_; }
+  [[nodiscard]] const schema::thermal_zone_desc& description() const noexcept { return *zd_; }
   /// Logical CPU numbers that a trace may name (CPUs of the SoC's cpufreq policies).
   [[nodiscard]] const std::vector<std::uint32_t>& known_cpus() const noexcept { return known_cpus_; }
   /// Bindings the kernel would refuse with −EEXIST (a device named twice for one trip).
@@ -138,7 +138,7 @@ class zone_system {
  private:
   zone_system() = default;
 
-  std::string init(const presets::soc_description& soc, const io::dt_soc* dt, std::string_view zone,
+  std::string init(const schema::soc_description& soc, const io::dt_soc* dt, std::string_view zone,
                    std::string_view governor) {
     std::size_t zi = soc.thermal_zones.size();
     for (std::size_t k = 0; k < soc.thermal_zones.size(); ++k) {
@@ -191,11 +191,10 @@ class zone_system {
     cfg.polling_delay = zd_->polling_delay;
     cfg.passive_delay = zd_->polling_delay_passive;
     cfg.tzp.sustainable_power = zd_->sustainable_power.count();
-    if (dt != nullptr && zi < dt->zone_info().size()) {
-      cfg.tzp.slope = dt->zone_info()[zi].slope;
-      cfg.tzp.offset = dt->zone_info()[zi].offset;
-      cfg.on_critical = dt->zone_info()[zi].on_critical;
-    }
+    cfg.tzp.slope = zd_->slope;
+    cfg.tzp.offset = zd_->offset;
+    cfg.on_critical = zd_->on_critical == schema::critical_action::reboot ? control::critical_action::reboot
+                                                                          : control::critical_action::shutdown;
     const error se = tz_.setup(cfg, trips, control::zone_sensor(sensor_), make_governor(), events_.sink());
     if (!se.ok()) {
       return "zone '" + std::string(zone) + "' cannot be set up: " + std::string(se.what) + " (" +
@@ -277,12 +276,12 @@ class zone_system {
     return d;
   }
 
-  std::string add_device(const presets::soc_description& soc, std::size_t ci) {
-    const presets::cooling_device_desc& cd = soc.cooling_devices[ci];
+  std::string add_device(const schema::soc_description& soc, std::size_t ci) {
+    const schema::cooling_device_desc& cd = soc.cooling_devices[ci];
     bound_device bd;
     bd.desc = ci;
     bd.type = cd.type;
-    if (cd.type == presets::cooling_device_type::cpufreq) {
+    if (cd.type == schema::cooling_device_type::cpufreq) {
       bd.column = std::string(cd.name);
     } else {
       const auto slash = cd.node.rfind('/');
@@ -299,12 +298,12 @@ class zone_system {
     const std::string_view type = cd.name.substr(0, std::min<std::size_t>(cd.name.size(), control::name_length - 1));
     error e{};
     switch (cd.type) {
-      case presets::cooling_device_type::cpufreq: {
+      case schema::cooling_device_type::cpufreq: {
         if (cd.domain < 0 || static_cast<std::size_t>(cd.domain) >= soc.clusters.size()) {
           return "cooling device " + std::string(cd.name) + " names no cluster";
         }
-        const presets::cpu_cluster_desc& cl = soc.clusters[static_cast<std::size_t>(cd.domain)];
-        auto em = presets::make_cluster_em(cl);
+        const schema::cpu_cluster_desc& cl = soc.clusters[static_cast<std::size_t>(cd.domain)];
+        auto em = schema::make_cluster_em(cl);
         const bool with_power = em.has_value();
         const table_domain dom = with_power ? domain_from(em->states()) : domain_from(cl.opps);
         auto dev = cpufreq_device::create(dom, cl.cpu_ids.size());
@@ -327,12 +326,12 @@ class zone_system {
         }
         break;
       }
-      case presets::cooling_device_type::devfreq: {
+      case schema::cooling_device_type::devfreq: {
         if (cd.domain < 0 || static_cast<std::size_t>(cd.domain) >= soc.devices.size()) {
           return "cooling device " + std::string(cd.name) + " names no device";
         }
-        const presets::device_desc& dv = soc.devices[static_cast<std::size_t>(cd.domain)];
-        auto em = presets::make_device_em(dv);
+        const schema::device_desc& dv = soc.devices[static_cast<std::size_t>(cd.domain)];
+        auto em = schema::make_device_em(dv);
         if (em) {
           auto dev = devfreq_device::create(domain_from(em->states()));
           if (!dev) {
@@ -348,9 +347,9 @@ class zone_system {
         }
         break;
       }
-      case presets::cooling_device_type::pwm_fan:
-      case presets::cooling_device_type::gpio_fan: {
-        const bool pwm = cd.type == presets::cooling_device_type::pwm_fan;
+      case schema::cooling_device_type::pwm_fan:
+      case schema::cooling_device_type::gpio_fan: {
+        const bool pwm = cd.type == schema::cooling_device_type::pwm_fan;
         std::vector<std::uint32_t> levels(cd.cooling_levels.begin(), cd.cooling_levels.end());
         if (levels.empty()) {
           levels.assign(cd.max_state + 1U, 0U);  // a gpio-fan's speeds do not matter to a replay
@@ -374,7 +373,7 @@ class zone_system {
     return {};
   }
 
-  const presets::thermal_zone_desc* zd_{nullptr};
+  const schema::thermal_zone_desc* zd_{nullptr};
   std::string governor_;
   control::pushed_sensor sensor_;
   control::event_ring<1024> events_;

@@ -26,49 +26,24 @@
 /// frequency.
 ///
 /// Sizes in bytes, bandwidths in bytes per second (10⁶ B/s = 1 MB/s), times in seconds, powers
-/// in watts, energies in joules. Host-side analysis: no heap, O(1) per call.
+/// in watts, energies in joules. The descriptions (`kernel_image`, `decompressor`,
+/// `boot_platform`, and their `validate`) are the schema, schema/boot.hpp; the published rows
+/// are presets/compressors.hpp. Host-side analysis: no heap, O(1) per call.
 /// See docs/explanation/boot-cost.md.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 
 #include "thermo/core/errc.hpp"
+#include "thermo/core/finite.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/core/units.hpp"
 #include "thermo/power/energy_model.hpp"
 #include "thermo/presets/compressors.hpp"
-#include "thermo/workload/detail/progress.hpp"
+#include "thermo/schema/boot.hpp"
 
 namespace thermo::analysis {
-
-/// The kernel: its size after decompression and the size of the compressed image.
-struct kernel_image {
-  double uncompressed_bytes = 0.0;  ///< S_u (vmlinux / Image), > 0
-  double compressed_bytes = 0.0;    ///< S_c (zImage payload), > 0
-};
-
-/// A decompressor on the boot CPU.
-struct decompressor {
-  double cycles_per_output_byte = 0.0;  ///< c_dec with caches on, > 0
-  double caches_off_slowdown =
-      0.0;  ///< k_cache with caches off (> 1; only read when caches are off)
-};
-
-/// The board at boot.
-struct boot_platform {
-  double cpu_frequency_hz = 0.0;            ///< f, > 0
-  double storage_bytes_per_s = 0.0;         ///< B, > 0
-  double storage_setup_s = 0.0;             ///< t_setup ≥ 0, paid by both images
-  bool caches_on = true;                    ///< the decompressor's normal path
-  bool relocate = false;                    ///< the decompressor must move itself first
-  double relocation_bytes_per_cycle = 0.0;  ///< r_copy (> 0 when relocating)
-  double cpu_power_w = 0.0;                 ///< one busy CPU at f (≥ 0; 0 = no energy figures)
-  double cpu_idle_power_w = 0.0;            ///< the CPU while not busy during the load (≥ 0)
-  double load_cpu_busy = 1.0;               ///< share of the load the CPU is busy, [0, 1]
-  double storage_power_w = 0.0;             ///< the medium while it is read (≥ 0)
-};
 
 /// Time and energy of one boot, per stage.
 struct boot_breakdown {
@@ -91,86 +66,8 @@ struct boot_verdict {
 
 namespace detail {
 
-[[nodiscard]] constexpr error check_positive(double x, const char* what) noexcept {
-  if (!workload::detail::finite(x)) {
-    return {errc::not_finite, what};
-  }
-  if (x <= 0.0) {
-    return {errc::non_positive, what};
-  }
-  return {};
-}
-
-[[nodiscard]] constexpr error check_non_negative(double x, const char* what) noexcept {
-  if (!workload::detail::finite(x)) {
-    return {errc::not_finite, what};
-  }
-  if (x < 0.0) {
-    return {errc::negative, what};
-  }
-  return {};
-}
-
-}  // namespace detail
-
-/// `errc::ok` or what is wrong: `not_finite` / `non_positive` "uncompressed size",
-/// "compressed size".
-[[nodiscard]] constexpr error validate(const kernel_image& k) noexcept {
-  if (auto e = detail::check_positive(k.uncompressed_bytes, "uncompressed size"); !e.ok()) {
-    return e;
-  }
-  return detail::check_positive(k.compressed_bytes, "compressed size");
-}
-
-/// `errc::ok` or what is wrong: `not_finite` / `non_positive` "cpu frequency", "storage bandwidth";
-/// `not_finite` / `negative` "storage setup", "cpu power", "cpu idle power", "storage power";
-/// `out_of_range` "load cpu busy"; `non_positive` "relocation rate" (relocating without one).
-[[nodiscard]] constexpr error validate(const boot_platform& p) noexcept {
-  if (auto e = detail::check_positive(p.cpu_frequency_hz, "cpu frequency"); !e.ok()) {
-    return e;
-  }
-  if (auto e = detail::check_positive(p.storage_bytes_per_s, "storage bandwidth"); !e.ok()) {
-    return e;
-  }
-  if (auto e = detail::check_non_negative(p.storage_setup_s, "storage setup"); !e.ok()) {
-    return e;
-  }
-  if (auto e = detail::check_non_negative(p.cpu_power_w, "cpu power"); !e.ok()) {
-    return e;
-  }
-  if (auto e = detail::check_non_negative(p.cpu_idle_power_w, "cpu idle power"); !e.ok()) {
-    return e;
-  }
-  if (auto e = detail::check_non_negative(p.storage_power_w, "storage power"); !e.ok()) {
-    return e;
-  }
-  if (!workload::detail::in_range(p.load_cpu_busy, 0.0, 1.0)) {
-    return {errc::out_of_range, "load cpu busy"};
-  }
-  if (p.relocate) {
-    return detail::check_positive(p.relocation_bytes_per_cycle, "relocation rate");
-  }
-  return {};
-}
-
-/// `errc::ok` or what is wrong: `not_finite` / `non_positive` "decompressor cycles per byte";
-/// with `caches_on == false`: `invalid_argument` "caches-off slowdown" unless it is finite and > 1.
-[[nodiscard]] constexpr error validate(const decompressor& d, bool caches_on) noexcept {
-  if (auto e = detail::check_positive(d.cycles_per_output_byte, "decompressor cycles per byte");
-      !e.ok()) {
-    return e;
-  }
-  const bool slowdown_given =
-      workload::detail::finite(d.caches_off_slowdown) && d.caches_off_slowdown > 1.0;
-  if (!caches_on && !slowdown_given) {
-    return {errc::invalid_argument, "caches-off slowdown"};
-  }
-  return {};
-}
-
-namespace detail {
-
-[[nodiscard]] constexpr double load_energy(const boot_platform& p, double load_s) noexcept {
+[[nodiscard]] constexpr double load_energy(const schema::boot_platform& p,
+                                           double load_s) noexcept {
   return load_s * (p.load_cpu_busy * p.cpu_power_w + (1.0 - p.load_cpu_busy) * p.cpu_idle_power_w +
                    p.storage_power_w);
 }
@@ -179,7 +76,7 @@ namespace detail {
 
 /// The boot of the uncompressed image. Errors: those of `validate`. O(1).
 [[nodiscard]] constexpr result<boot_breakdown, error> uncompressed_boot(
-    const kernel_image& k, const boot_platform& p) noexcept {
+    const schema::kernel_image& k, const schema::boot_platform& p) noexcept {
   if (auto e = validate(k); !e.ok()) {
     return e;
   }
@@ -194,15 +91,17 @@ namespace detail {
 }
 
 /// Seconds the decompressor needs on platform `p` (relocation excluded); no validation.
-[[nodiscard]] constexpr double decompress_seconds(const kernel_image& k, const decompressor& d,
-                                                  const boot_platform& p) noexcept {
+[[nodiscard]] constexpr double decompress_seconds(const schema::kernel_image& k,
+                                                  const schema::decompressor& d,
+                                                  const schema::boot_platform& p) noexcept {
   const double slowdown = p.caches_on ? 1.0 : d.caches_off_slowdown;
   return k.uncompressed_bytes * d.cycles_per_output_byte * slowdown / p.cpu_frequency_hz;
 }
 
 /// The boot of the compressed image. Errors: those of `validate`. O(1).
 [[nodiscard]] constexpr result<boot_breakdown, error> compressed_boot(
-    const kernel_image& k, const decompressor& d, const boot_platform& p) noexcept {
+    const schema::kernel_image& k, const schema::decompressor& d,
+    const schema::boot_platform& p) noexcept {
   if (auto e = validate(k); !e.ok()) {
     return e;
   }
@@ -227,7 +126,8 @@ namespace detail {
 /// pays). Independent of `storage_bytes_per_s` and `storage_setup_s` (any valid value will do).
 /// Errors: those of `validate`. O(1).
 [[nodiscard]] constexpr result<double, error> break_even_bandwidth(
-    const kernel_image& k, const decompressor& d, const boot_platform& p) noexcept {
+    const schema::kernel_image& k, const schema::decompressor& d,
+    const schema::boot_platform& p) noexcept {
   const auto c = compressed_boot(k, d, p);
   if (!c) {
     return c.error();
@@ -240,9 +140,9 @@ namespace detail {
 }
 
 /// Both boots and the verdict. Errors: those of `validate`. O(1).
-[[nodiscard]] constexpr result<boot_verdict, error> compare_boot(const kernel_image& k,
-                                                                 const decompressor& d,
-                                                                 const boot_platform& p) noexcept {
+[[nodiscard]] constexpr result<boot_verdict, error> compare_boot(
+    const schema::kernel_image& k, const schema::decompressor& d,
+    const schema::boot_platform& p) noexcept {
   const auto c = compressed_boot(k, d, p);
   if (!c) {
     return c.error();
@@ -277,21 +177,22 @@ namespace detail {
   return static_cast<double>(em[*i].power.count()) * 1e-6;
 }
 
-/// A decompressor from a preset profile (caches-off slowdown unset: the data has none).
-[[nodiscard]] constexpr decompressor from_profile(const presets::decompressor_profile& p) noexcept {
-  return decompressor{.cycles_per_output_byte = p.cycles_per_output_byte,
-                      .caches_off_slowdown = 0.0};
+/// A decompressor from a profile (caches-off slowdown unset: the data has none).
+[[nodiscard]] constexpr schema::decompressor from_profile(
+    const schema::decompressor_profile& p) noexcept {
+  return schema::decompressor{.cycles_per_output_byte = p.cycles_per_output_byte,
+                              .caches_off_slowdown = 0.0};
 }
 
 /// The storage bandwidth of a board calibrated on one published row: its uncompressed boot
 /// (bytes loaded / load time). Errors: `invalid_argument` "calibration row must be uncompressed";
 /// `non_positive` "load time". O(1).
 [[nodiscard]] constexpr result<double, error> calibrate_storage_bandwidth(
-    const presets::boot_measurement& none) noexcept {
-  if (none.algorithm != presets::compressor::none) {
+    const schema::boot_measurement& none) noexcept {
+  if (none.algorithm != schema::compressor::none) {
     return error{errc::invalid_argument, "calibration row must be uncompressed"};
   }
-  if (auto e = detail::check_positive(none.load_s, "load time"); !e.ok()) {
+  if (auto e = check_positive(none.load_s, "load time"); !e.ok()) {
     return e;
   }
   return none.image_bytes / none.load_s;
@@ -302,16 +203,16 @@ namespace detail {
 /// algorithm, caches on, no relocation (the measurements' stage boundaries exclude it).
 /// Errors: `not_found` "decompressor profile"; those of `compressed_boot`. O(profiles).
 [[nodiscard]] constexpr result<boot_breakdown, error> predict_measurement(
-    const presets::boot_measurement& row, double storage_bytes_per_s) noexcept {
-  boot_platform p;
+    const schema::boot_measurement& row, double storage_bytes_per_s) noexcept {
+  schema::boot_platform p;
   p.cpu_frequency_hz = row.cpu_frequency_hz;
   p.storage_bytes_per_s = storage_bytes_per_s;
-  const kernel_image k{.uncompressed_bytes = row.uncompressed_bytes,
-                       .compressed_bytes = row.image_bytes};
-  if (row.algorithm == presets::compressor::none) {
+  const schema::kernel_image k{.uncompressed_bytes = row.uncompressed_bytes,
+                               .compressed_bytes = row.image_bytes};
+  if (row.algorithm == schema::compressor::none) {
     return uncompressed_boot(k, p);
   }
-  const presets::decompressor_profile* prof = presets::find_decompressor(row.core, row.algorithm);
+  const schema::decompressor_profile* prof = presets::find_decompressor(row.core, row.algorithm);
   if (prof == nullptr) {
     return error{errc::not_found, "decompressor profile"};
   }

@@ -7,6 +7,8 @@
 /// * `div_round_closest`, `div_round_closest_ull`, `div_round_up`, `div_round_up_ull` and
 ///   `mult_frac` are the kernel's `DIV_ROUND_CLOSEST`, `DIV_ROUND_CLOSEST_ULL`, `DIV_ROUND_UP`,
 ///   `DIV_ROUND_UP_ULL` and `mult_frac` (used by IPA's divvy-up, DTPM weights, devfreq's kHz).
+/// * `wrap_add`, `wrap_sub`, `wrap_mul`, `wrap_shl` are the kernel's wrapping signed `+ − · <<`
+///   (used by governors that reproduce kernel expressions, see **Overflow**).
 ///
 /// **Overflow.** The kernel is built with `-fno-strict-overflow`, so its signed arithmetic wraps
 /// modulo 2^N. C++ makes signed overflow undefined, so every operation here that can overflow is
@@ -50,29 +52,38 @@ using promoted_t = decltype(+std::declval<T>());
 template <KernelInteger A, KernelInteger B>
 using arith_t = std::common_type_t<promoted_t<A>, promoted_t<B>>;
 
-// Wrapping primitives on promoted types: computed in the unsigned type, converted back
-// (C++20 defines that conversion as modulo 2^N).
-template <PromotedInteger T>
+}  // namespace detail
+
+// ---- wrapping arithmetic -----------------------------------------------------------------------
+
+/// The kernel's signed arithmetic (it is built with `-fno-strict-overflow`): `a + b`, `a − b`,
+/// `a · b` and `a << n` modulo 2^N on `int` or a wider integer type, computed in the unsigned
+/// type and converted back (C++20 defines that conversion as modulo 2^N). For governors that
+/// reproduce kernel expressions bit for bit, wrapped results included.
+template <detail::PromotedInteger T>
 [[nodiscard]] constexpr T wrap_add(T a, T b) noexcept {
   using U = std::make_unsigned_t<T>;
   return static_cast<T>(static_cast<U>(static_cast<U>(a) + static_cast<U>(b)));
 }
-template <PromotedInteger T>
+template <detail::PromotedInteger T>
 [[nodiscard]] constexpr T wrap_sub(T a, T b) noexcept {
   using U = std::make_unsigned_t<T>;
   return static_cast<T>(static_cast<U>(static_cast<U>(a) - static_cast<U>(b)));
 }
-template <PromotedInteger T>
+template <detail::PromotedInteger T>
 [[nodiscard]] constexpr T wrap_mul(T a, T b) noexcept {
   using U = std::make_unsigned_t<T>;
   return static_cast<T>(static_cast<U>(static_cast<U>(a) * static_cast<U>(b)));
 }
 /// `a << n` modulo 2^N (the bits shifted out are lost, the sign bit is whatever lands there).
-template <PromotedInteger T>
+template <detail::PromotedInteger T>
 [[nodiscard]] constexpr T wrap_shl(T a, int n) noexcept {
   using U = std::make_unsigned_t<T>;
   return static_cast<T>(static_cast<U>(static_cast<U>(a) << n));
 }
+
+namespace detail {
+
 /// C's truncating division; precondition: `b != 0` and not `min / -1`.
 template <PromotedInteger T>
 [[nodiscard]] constexpr T checked_div(T a, T b) noexcept {
@@ -146,7 +157,7 @@ struct q {
     using P = detail::promoted_t<T>;
     static_assert(FracBits < std::numeric_limits<std::make_unsigned_t<P>>::digits,
                   "the shift must be narrower than the operand");
-    return detail::wrap_shl<P>(static_cast<P>(x), FracBits);
+    return wrap_shl<P>(static_cast<P>(x), FracBits);
   }
 
   /// `x >> FracBits`: the integer part, rounded toward minus infinity for negative `x`
@@ -162,14 +173,14 @@ struct q {
   /// Product of two Q numbers: `(a * b) >> FracBits` with a 64-bit product (wrapping on
   /// overflow like the kernel's `s64` multiply), rounded toward minus infinity.
   [[nodiscard]] static constexpr std::int64_t mul(std::int64_t a, std::int64_t b) noexcept {
-    return detail::wrap_mul(a, b) >> FracBits;
+    return wrap_mul(a, b) >> FracBits;
   }
 
   /// Quotient of two Q numbers (or of two plain integers, giving a Q number):
   /// `(a << FracBits) / b`, the shift wrapping in 64 bits, the division truncating toward zero.
   /// Precondition: `b != 0`, and not (`a << FracBits == INT64_MIN` and `b == -1`).
   [[nodiscard]] static constexpr std::int64_t div(std::int64_t a, std::int64_t b) noexcept {
-    return detail::checked_div(detail::wrap_shl(a, FracBits), b);
+    return detail::checked_div(wrap_shl(a, FracBits), b);
   }
 
   /// The value of a Q number as a floating number (exact while `|x| < 2^digits(Real)`), for

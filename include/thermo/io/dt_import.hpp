@@ -1,8 +1,8 @@
 /// @file dt_import.hpp
 /// Builds, from a device tree (io/fdt.hpp), what Linux 6.12 builds from it for thermal and
-/// power management, as a `presets::soc_description` — the same shape as the built-in presets,
-/// so a board's own `.dtb` and a preset are interchangeable everywhere (`thermo replay`,
-/// `sim::add_soc`).
+/// power management, as a `schema::soc_description` (schema/soc.hpp) — the type the built-in
+/// presets are values of, so a board's own `.dtb` and a preset are interchangeable everywhere
+/// (`thermo replay`, `sim::add_soc`).
 ///
 /// What is read, and the kernel rule followed (kernel-reference.md §3.3, §4, §7):
 /// * **CPUs** — children of `/cpus` with `device_type = "cpu"`, numbered 0, 1, … in tree order
@@ -18,7 +18,7 @@
 ///   policy bind nothing).
 /// * **CPU capacity** — raw = dmips × the policy's highest non-turbo frequency, normalised to 1024;
 ///   all 1024 when any CPU lacks `capacity-dmips-mhz` (the kernel's fallback).
-/// * **Energy Models** — from `opp-microwatt` or the coefficient (`presets::make_cluster_em` /
+/// * **Energy Models** — from `opp-microwatt` or the coefficient (`schema::make_cluster_em` /
 ///   `make_device_em`); a policy or device without one has no power callbacks.
 /// * **devices** — any other available node with `operating-points-v2` that has
 ///   `#cooling-cells` or is a GPU (node name `gpu`, or a compatible naming "mali" or "gpu");
@@ -27,9 +27,10 @@
 ///   (`gpio-fan,speed-map` pairs).
 /// * **thermal zones** — the available children of the `thermal-zones` node: name (≤ 19
 ///   characters), `polling-delay`, `polling-delay-passive`, `thermal-sensors` (exactly one),
-///   `coefficients`, `sustainable-power`, `critical-action`, `trips` (temperature, hysteresis,
-///   type; table order kept) and `cooling-maps` (trip, `cooling-device` entries with
-///   `#cooling-cells` arguments, `contribution`).
+///   `coefficients` (the zone's `slope`, `offset`), `sustainable-power`, `critical-action`
+///   (`on_critical`), `trips` (temperature, hysteresis, type; table order kept) and
+///   `cooling-maps` (trip, `cooling-device` entries with `#cooling-cells` arguments,
+///   `contribution`).
 ///
 /// A zone or device the kernel would refuse to register (missing trip property, unknown trip
 /// type, passive delay above the polling delay, bad cooling levels …) is skipped and the reason
@@ -65,7 +66,7 @@
 #include "thermo/io/fdt.hpp"
 #include "thermo/power/energy_model.hpp"
 #include "thermo/power/opp.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 
 namespace thermo::io {
 
@@ -104,14 +105,6 @@ struct dt_cooling_info {
   bool has_power_model{false};             ///< cpufreq/devfreq with an Energy Model
 };
 
-/// What the description of a zone does not hold.
-struct dt_zone_info {
-  std::int32_t slope{1};   ///< `coefficients` first value
-  std::int32_t offset{0};  ///< `coefficients` second value
-  control::critical_action on_critical{control::critical_action::shutdown};
-  std::string node;        ///< path of the zone node
-};
-
 /// A zone or device the kernel would not register, and why.
 struct dt_problem {
   std::string node;     ///< path of the zone or device (the error may name a node inside it)
@@ -119,7 +112,7 @@ struct dt_problem {
   error err;            ///< the error (index = node, index2 = property offset)
 };
 
-/// The result of an import: a `presets::soc_description` view over owned storage plus the
+/// The result of an import: a `schema::soc_description` view over owned storage plus the
 /// device-tree details it does not hold. Movable (the description stays valid), not copyable.
 class dt_soc {
  public:
@@ -130,15 +123,13 @@ class dt_soc {
   dt_soc& operator=(dt_soc&&) noexcept = default;
   ~dt_soc() = default;
 
-  /// The SoC as the presets describe one (valid while this object lives).
-  [[nodiscard]] const presets::soc_description& description() const noexcept { return desc_; }
+  /// The SoC as a schema description (valid while this object lives).
+  [[nodiscard]] const schema::soc_description& description() const noexcept { return desc_; }
   [[nodiscard]] std::span<const dt_cpu> cpus() const noexcept { return cpus_; }
   /// Parallel to `description().clusters`.
   [[nodiscard]] std::span<const dt_cluster_info> cluster_info() const noexcept { return cluster_info_; }
   /// Parallel to `description().cooling_devices`.
   [[nodiscard]] std::span<const dt_cooling_info> cooling_info() const noexcept { return cooling_info_; }
-  /// Parallel to `description().thermal_zones`.
-  [[nodiscard]] std::span<const dt_zone_info> zone_info() const noexcept { return zone_info_; }
   /// Zones and devices that were not registered.
   [[nodiscard]] std::span<const dt_problem> problems() const noexcept { return problems_; }
   /// Things ignored that a user might expect to matter, one line each.
@@ -150,20 +141,19 @@ class dt_soc {
   std::vector<std::string_view> cpu_nodes_;
   std::vector<std::uint32_t> cpu_ids_;
   std::vector<std::vector<power::opp>> opps_;  // per cluster, then per device
-  std::vector<presets::cpu_cluster_desc> clusters_;
-  std::vector<presets::device_desc> devices_;
+  std::vector<schema::cpu_cluster_desc> clusters_;
+  std::vector<schema::device_desc> devices_;
   std::vector<std::vector<std::uint32_t>> levels_;
-  std::vector<presets::cooling_device_desc> cooling_;
-  std::vector<std::vector<presets::trip_desc>> trips_;
-  std::vector<std::vector<std::vector<presets::cooling_map_entry>>> entries_;
-  std::vector<std::vector<presets::cooling_map_desc>> maps_;
-  std::vector<presets::thermal_zone_desc> zones_;
+  std::vector<schema::cooling_device_desc> cooling_;
+  std::vector<std::vector<schema::trip_desc>> trips_;
+  std::vector<std::vector<std::vector<schema::cooling_map_entry>>> entries_;
+  std::vector<std::vector<schema::cooling_map_desc>> maps_;
+  std::vector<schema::thermal_zone_desc> zones_;
   std::vector<std::string_view> notes_;
-  presets::soc_description desc_{};
+  schema::soc_description desc_{};
   std::vector<dt_cpu> cpus_;
   std::vector<dt_cluster_info> cluster_info_;
   std::vector<dt_cooling_info> cooling_info_;
-  std::vector<dt_zone_info> zone_info_;
   std::vector<dt_problem> problems_;
   std::vector<std::string> warnings_;
 };
@@ -585,7 +575,7 @@ class dt_importer {
   /// Node index of the cooling device registered for a node, per kind.
   struct cdev_entry {
     std::int32_t node{-1};
-    presets::cooling_device_desc desc{};
+    schema::cooling_device_desc desc{};
     dt_cooling_info info;
     std::vector<std::uint32_t> levels;
   };
@@ -602,7 +592,7 @@ class dt_importer {
       e.node = pol.first_node;
       e.desc.name = keep("cpufreq-cpu" + std::to_string(first.logical_id));
       e.desc.node = keep(first.node);
-      e.desc.type = presets::cooling_device_type::cpufreq;
+      e.desc.type = schema::cooling_device_type::cpufreq;
       e.desc.domain = static_cast<std::int16_t>(p);
       e.desc.max_state = static_cast<std::uint32_t>(tables_[pol.table].rows.size() - 1);
       e.info.node_name = std::string(t_.at(pol.first_node).name);
@@ -659,7 +649,7 @@ class dt_importer {
     e.desc.node = keep(t_.path(n));
     if (pwm) {
       e.desc.name = "pwm-fan";
-      e.desc.type = presets::cooling_device_type::pwm_fan;
+      e.desc.type = schema::cooling_device_type::pwm_fan;
       if (t_.has(n, "cooling-levels")) {
         auto v = t_.cells(n, "cooling-levels");
         if (!v) {
@@ -680,7 +670,7 @@ class dt_importer {
       }
     } else {
       e.desc.name = "gpio-fan";
-      e.desc.type = presets::cooling_device_type::gpio_fan;
+      e.desc.type = schema::cooling_device_type::gpio_fan;
       auto v = t_.cells(n, "gpio-fan,speed-map");
       if (!v) {
         return problem(v.error(), "gpio-fan,speed-map");
@@ -738,7 +728,7 @@ class dt_importer {
     const std::string dev_name = unit.empty() ? std::string(t_.base_name(n)) : std::string(unit) + "." + std::string(t_.base_name(n));
     e.desc.name = keep("devfreq-" + dev_name);
     e.desc.node = keep(t_.path(n));
-    e.desc.type = presets::cooling_device_type::devfreq;
+    e.desc.type = schema::cooling_device_type::devfreq;
     e.desc.domain = static_cast<std::int16_t>(index);
     e.desc.max_state = static_cast<std::uint32_t>(tables_[*k].rows.size() - 1);
     e.info.node_name = std::string(t_.at(n).name);
@@ -757,17 +747,19 @@ class dt_importer {
     std::string sensor;
     std::int32_t sensor_id{-1};
     std::vector<std::int32_t> trip_nodes;
-    std::vector<presets::trip_desc> trips;
+    std::vector<schema::trip_desc> trips;
     std::vector<std::string> trip_names;
     struct map {
       std::string name;
       std::uint16_t trip{0};
       std::uint32_t contribution{0};
-      std::vector<presets::cooling_map_entry> entries;
+      std::vector<schema::cooling_map_entry> entries;
       std::vector<std::string> devices;
     };
     std::vector<map> maps;
-    dt_zone_info info;
+    std::int32_t slope{1};
+    std::int32_t offset{0};
+    schema::critical_action on_critical{schema::critical_action::shutdown};
   };
 
   [[nodiscard]] std::optional<std::int32_t> find_by_name(std::string_view name) const {
@@ -812,7 +804,6 @@ class dt_importer {
     };
     b.node = z;
     b.name = std::string(t_.base_name(z));
-    b.info.node = t_.path(z);
     if (b.name.size() >= control::name_length) {
       return error{errc::invalid_argument, "zone name longer than 19 characters (THERMAL_NAME_LENGTH)", z};
     }
@@ -859,8 +850,8 @@ class dt_importer {
       b.sustainable = v->value_or(0);
     }
     if (const fdt::property* p = t_.find_property(z, "coefficients"); p != nullptr && p->value.size() >= 8) {
-      b.info.slope = static_cast<std::int32_t>(fdt::load_be32(p->value.data()));
-      b.info.offset = static_cast<std::int32_t>(fdt::load_be32(p->value.subspan(4).data()));
+      b.slope = static_cast<std::int32_t>(fdt::load_be32(p->value.data()));
+      b.offset = static_cast<std::int32_t>(fdt::load_be32(p->value.subspan(4).data()));
     }
     if (t_.has(z, "critical-action")) {
       auto a = t_.string(z, "critical-action");
@@ -868,7 +859,7 @@ class dt_importer {
         std::string lower(*a);
         std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
         if (lower == "reboot") {
-          b.info.on_critical = control::critical_action::reboot;
+          b.on_critical = schema::critical_action::reboot;
         } else if (lower != "shutdown") {
           s_.warnings_.push_back(t_.path(z) + ": unknown critical-action '" + std::string(*a) + "' means shutdown");
         }
@@ -896,7 +887,7 @@ class dt_importer {
       prop_of_ = std::string(prop);
       return e;
     };
-    presets::trip_desc d{};
+    schema::trip_desc d{};
     auto temp = read_u32(tn, "temperature");
     if (!temp) {
       return bad(temp.error(), "temperature");
@@ -927,13 +918,13 @@ class dt_importer {
       return bad(type.error().code == errc::not_found ? error{errc::not_found, "trip without type", tn} : type.error(), "type");
     }
     if (*type == "active") {
-      d.type = presets::trip_type::active;
+      d.type = schema::trip_type::active;
     } else if (*type == "passive") {
-      d.type = presets::trip_type::passive;
+      d.type = schema::trip_type::passive;
     } else if (*type == "hot") {
-      d.type = presets::trip_type::hot;
+      d.type = schema::trip_type::hot;
     } else if (*type == "critical") {
-      d.type = presets::trip_type::critical;
+      d.type = schema::trip_type::critical;
     } else {
       return bad(error{errc::invalid_argument, "unknown trip type (active, passive, hot or critical)", tn,
                        static_cast<std::int32_t>(t_.find_property(tn, "type")->offset)},
@@ -983,7 +974,7 @@ class dt_importer {
                                " without its two limits (#cooling-cells must be 2): the entry binds nothing");
         continue;
       }
-      presets::cooling_map_entry e{};
+      schema::cooling_map_entry e{};
       e.lower = a.args[0];
       e.upper = a.args[1];
       e.cooling_device = -1;
@@ -1042,7 +1033,7 @@ class dt_importer {
       if (auto c = t_.string(p.first_node, "compatible")) {
         compatible = std::string(*c);
       }
-      presets::cpu_cluster_desc d{};
+      schema::cpu_cluster_desc d{};
       d.name = keep("policy" + std::to_string(first.logical_id));
       d.compatible = keep(compatible);
       d.dynamic_power_coefficient = first.dynamic_power_coefficient;
@@ -1062,11 +1053,11 @@ class dt_importer {
     }
     for (std::size_t k = 0; k < s.clusters_.size(); ++k) {
       const policy_rec& p = policies_[k];
-      presets::cpu_cluster_desc& d = s.clusters_[k];
+      schema::cpu_cluster_desc& d = s.clusters_[k];
       d.cpu_nodes = std::span<const std::string_view>(s.cpu_nodes_).subspan(cluster_first_node_[k], p.cpus.size());
       d.cpu_ids = std::span<const std::uint32_t>(s.cpu_ids_).subspan(cluster_first_node_[k], p.cpus.size());
       d.opps = s.opps_[k];
-      s.cluster_info_[k].has_energy_model = cluster_equal_capacity_[k] && presets::make_cluster_em(d).has_value();
+      s.cluster_info_[k].has_energy_model = cluster_equal_capacity_[k] && schema::make_cluster_em(d).has_value();
       if (!s.cluster_info_[k].has_energy_model && (d.dynamic_power_coefficient != 0 || d.opps.front().power.count() != 0)) {
         s.warnings_.push_back(std::string(d.name) + ": the Energy Model cannot be registered: no power callbacks");
       }
@@ -1079,7 +1070,7 @@ class dt_importer {
         opps.push_back(r.opp);
       }
       s.opps_.push_back(std::move(opps));
-      presets::device_desc d{};
+      schema::device_desc d{};
       d.name = keep(std::string(t_.base_name(dv.node)));
       d.node = keep(t_.path(dv.node));
       d.compatible = keep(dv.compatible);
@@ -1097,10 +1088,10 @@ class dt_importer {
     for (std::size_t k = 0; k < cdevs_.size(); ++k) {
       cdev_entry& e = cdevs_[k];
       e.desc.cooling_levels = s.levels_[k];
-      if (e.desc.type == presets::cooling_device_type::cpufreq) {
+      if (e.desc.type == schema::cooling_device_type::cpufreq) {
         e.info.has_power_model = s.cluster_info_[static_cast<std::size_t>(e.desc.domain)].has_energy_model;
-      } else if (e.desc.type == presets::cooling_device_type::devfreq) {
-        e.info.has_power_model = presets::make_device_em(s.devices_[static_cast<std::size_t>(e.desc.domain)]).has_value();
+      } else if (e.desc.type == schema::cooling_device_type::devfreq) {
+        e.info.has_power_model = schema::make_device_em(s.devices_[static_cast<std::size_t>(e.desc.domain)]).has_value();
       }
       s.cooling_.push_back(e.desc);
       s.cooling_info_.push_back(std::move(e.info));
@@ -1110,19 +1101,19 @@ class dt_importer {
     s.entries_.reserve(zones_.size());
     s.maps_.reserve(zones_.size());
     for (zone_build& z : zones_) {
-      std::vector<presets::trip_desc> trips = z.trips;
+      std::vector<schema::trip_desc> trips = z.trips;
       for (std::size_t k = 0; k < trips.size(); ++k) {
         trips[k].name = keep(z.trip_names[k]);
       }
       s.trips_.push_back(std::move(trips));
-      std::vector<std::vector<presets::cooling_map_entry>> entries;
-      std::vector<presets::cooling_map_desc> maps;
+      std::vector<std::vector<schema::cooling_map_entry>> entries;
+      std::vector<schema::cooling_map_desc> maps;
       for (zone_build::map& m : z.maps) {
         for (std::size_t k = 0; k < m.entries.size(); ++k) {
           m.entries[k].device = keep(m.devices[k]);
         }
         entries.push_back(std::move(m.entries));
-        presets::cooling_map_desc d{};
+        schema::cooling_map_desc d{};
         d.name = keep(m.name);
         d.trip = m.trip;
         d.contribution = m.contribution;
@@ -1130,15 +1121,17 @@ class dt_importer {
       }
       s.entries_.push_back(std::move(entries));
       s.maps_.push_back(std::move(maps));
-      presets::thermal_zone_desc d{};
+      schema::thermal_zone_desc d{};
       d.name = keep(z.name);
       d.polling_delay = z.polling;
       d.polling_delay_passive = z.passive;
       d.sustainable_power = milliwatts(static_cast<std::int32_t>(z.sustainable));
       d.sensor = keep(z.sensor);
       d.sensor_id = z.sensor_id;
+      d.slope = z.slope;
+      d.offset = z.offset;
+      d.on_critical = z.on_critical;
       s.zones_.push_back(d);
-      s.zone_info_.push_back(std::move(z.info));
     }
     for (std::size_t k = 0; k < s.zones_.size(); ++k) {
       for (std::size_t m = 0; m < s.maps_[k].size(); ++m) {
@@ -1150,7 +1143,7 @@ class dt_importer {
     for (const std::string& w : s.warnings_) {
       s.notes_.push_back(keep(w));
     }
-    s.desc_ = presets::soc_description{id_, name_, model_, {}, {}, s.clusters_, s.devices_, s.cooling_, s.zones_, s.notes_};
+    s.desc_ = schema::soc_description{id_, name_, model_, {}, {}, s.clusters_, s.devices_, s.cooling_, s.zones_, s.notes_};
   }
 
   struct policy_rec {

@@ -31,7 +31,7 @@
 #include "thermo/core/units.hpp"
 #include "thermo/model/leakage.hpp"
 #include "thermo/power/opp.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 
 namespace thermo {
 
@@ -90,16 +90,16 @@ class power_domain {
     return power_domain(c, *table, *leak);
   }
 
-  /// A CPU cluster of a preset: its OPPs, coefficient and CPU count.
+  /// A CPU cluster of a SoC description (schema/soc.hpp): its OPPs, coefficient and CPU count.
   [[nodiscard]] static result<power_domain, error> from_cluster(
-      const presets::cpu_cluster_desc& cl, leakage_params<Real> leakage = {},
+      const schema::cpu_cluster_desc& cl, leakage_params<Real> leakage = {},
       watts<Real> idle = watts<Real>(Real(0))) noexcept {
     return make({cl.name, cl.opps, static_cast<Real>(cl.dynamic_power_coefficient),
                  cl.cpu_ids.size(), leakage, idle});
   }
-  /// A device (GPU) of a preset: one "core".
+  /// A device (GPU) of a SoC description: one "core".
   [[nodiscard]] static result<power_domain, error> from_device(
-      const presets::device_desc& d, leakage_params<Real> leakage = {},
+      const schema::device_desc& d, leakage_params<Real> leakage = {},
       watts<Real> idle = watts<Real>(Real(0))) noexcept {
     return make({d.name, d.opps, static_cast<Real>(d.dynamic_power_coefficient), 1, leakage, idle});
   }

@@ -3,7 +3,7 @@
 /// Input sha256: 221fc8c4cdca6a028a85239c9549e00479385a95c2a149d4de98779cee5d2191
 /// Regenerate with `python3 tools/gen_presets.py --data ../shared/data/soc-data.json`;
 /// the CTest test thermo.power.presets_up_to_date fails when this file is stale.
-/// Every generated SoC preset, and lookup by id.
+/// Every generated SoC preset, and lookup by id (values of the schema, schema/soc.hpp).
 #pragma once
 
 #include <array>
@@ -15,16 +15,16 @@
 #include "thermo/presets/mt8173.hpp"
 #include "thermo/presets/exynos5422.hpp"
 #include "thermo/presets/rk3588.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 
 namespace thermo::presets {
 
 /// All presets, in a fixed order.
-inline constexpr std::array<const soc_description*, 6> all_socs{{&rk3399, &hi3660, &mt8183, &mt8173, &exynos5422, &rk3588}};
+inline constexpr std::array<const schema::soc_description*, 6> all_socs{{&rk3399, &hi3660, &mt8183, &mt8173, &exynos5422, &rk3588}};
 
 /// The preset with this id ("rk3399" …), or nullptr.
-[[nodiscard]] constexpr const soc_description* find_soc(std::string_view id) noexcept {
-  for (const soc_description* s : all_socs) {
+[[nodiscard]] constexpr const schema::soc_description* find_soc(std::string_view id) noexcept {
+  for (const schema::soc_description* s : all_socs) {
     if (s->id == id) {
       return s;
     }

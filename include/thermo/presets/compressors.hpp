@@ -9,119 +9,71 @@
 /// grabserial timestamps) and decompressor profiles in CPU cycles per output byte with caches on.
 /// A profile measured on a board at clock f_ref with output rate R is `f_ref / R` cycles per byte;
 /// at another clock f the decompressor runs at f / cycles_per_byte (speed scales with frequency).
+/// Only values: the types are the schema, schema/boot.hpp.
 #pragma once
 
 #include <array>
-#include <cstdint>
 #include <string_view>
+
+#include "thermo/schema/boot.hpp"
 
 namespace thermo::presets {
 
-/// Kernel image compression (Kconfig "Kernel compression mode").
-enum class compressor : std::uint8_t { none, gzip, lzma, xz, lzo, lz4, zstd, bzip2 };
-
-/// Lower-case name of a compressor ("gzip").
-[[nodiscard]] constexpr std::string_view to_string(compressor c) noexcept {
-  switch (c) {
-    case compressor::none:
-      return "none";
-    case compressor::gzip:
-      return "gzip";
-    case compressor::lzma:
-      return "lzma";
-    case compressor::xz:
-      return "xz";
-    case compressor::lzo:
-      return "lzo";
-    case compressor::lz4:
-      return "lz4";
-    case compressor::zstd:
-      return "zstd";
-    case compressor::bzip2:
-      return "bzip2";
-  }
-  return "unknown";
-}
-
-/// One published boot: load the image with U-Boot, then the kernel's self-decompression.
-struct boot_measurement {
-  std::string_view board;        ///< "pandaboard" or "at91sam9263"
-  std::string_view description;  ///< board, CPU and boot medium as published
-  std::string_view core;         ///< CPU core
-  double cpu_frequency_hz;       ///< CPU clock the board string states
-  compressor algorithm;          ///< `none` = uncompressed Image
-  double image_bytes;            ///< bytes loaded from storage
-  double uncompressed_bytes;     ///< kernel size after decompression
-  double load_s;                 ///< U-Boot load time [s]
-  double decompress_s;           ///< decompression time [s] (0 for none)
-  std::string_view source;
-};
-
-/// A decompressor's speed on a core: CPU cycles per byte of output, caches on.
-struct decompressor_profile {
-  std::string_view core;             ///< "Cortex-A9"
-  compressor algorithm;
-  double cycles_per_output_byte;     ///< f_ref / R_ref
-  double reference_frequency_hz;     ///< f_ref of the measurement
-  double reference_output_bytes_per_s;  ///< R_ref measured
-  std::string_view from;             ///< the published row it was derived from
-};
-
 /// The published ARM32 boot rows (workloads.json → compressors, kind arm_kernel_boot_measurement).
-inline constexpr std::array<boot_measurement, 10> boot_measurements{{
-    {"pandaboard", "OMAP4430 PandaBoard (2x Cortex-A9 @1 GHz), MMC/SD via U-Boot", "Cortex-A9", 1000000000.0, compressor::gzip,
+inline constexpr std::array<schema::boot_measurement, 10> boot_measurements{{
+    {"pandaboard", "OMAP4430 PandaBoard (2x Cortex-A9 @1 GHz), MMC/SD via U-Boot", "Cortex-A9", 1000000000.0, schema::compressor::gzip,
      3355768.0, 6965644.0, 2.213376, 0.5015,
      "Michael Opdenacker, 'ARM: add xz kernel compression support', linux-arm-kernel 2012-02-16, http://lists.infradead.org/pipermail/linux-arm-kernel/2012-February/084992.html"},
-    {"pandaboard", "OMAP4430 PandaBoard (2x Cortex-A9 @1 GHz), MMC/SD via U-Boot", "Cortex-A9", 1000000000.0, compressor::lzma,
+    {"pandaboard", "OMAP4430 PandaBoard (2x Cortex-A9 @1 GHz), MMC/SD via U-Boot", "Cortex-A9", 1000000000.0, schema::compressor::lzma,
      2488144.0, 6965644.0, 1.64741, 1.399552,
      "Michael Opdenacker, 'ARM: add xz kernel compression support', linux-arm-kernel 2012-02-16, http://lists.infradead.org/pipermail/linux-arm-kernel/2012-February/084992.html"},
-    {"pandaboard", "OMAP4430 PandaBoard (2x Cortex-A9 @1 GHz), MMC/SD via U-Boot", "Cortex-A9", 1000000000.0, compressor::xz,
+    {"pandaboard", "OMAP4430 PandaBoard (2x Cortex-A9 @1 GHz), MMC/SD via U-Boot", "Cortex-A9", 1000000000.0, schema::compressor::xz,
      2366192.0, 6965644.0, 1.566978, 1.299516,
      "Michael Opdenacker, 'ARM: add xz kernel compression support', linux-arm-kernel 2012-02-16, http://lists.infradead.org/pipermail/linux-arm-kernel/2012-February/084992.html"},
-    {"pandaboard", "OMAP4430 PandaBoard (2x Cortex-A9 @1 GHz), MMC/SD via U-Boot", "Cortex-A9", 1000000000.0, compressor::lzo,
+    {"pandaboard", "OMAP4430 PandaBoard (2x Cortex-A9 @1 GHz), MMC/SD via U-Boot", "Cortex-A9", 1000000000.0, schema::compressor::lzo,
      3697840.0, 6965644.0, 2.471497, 0.160596,
      "Michael Opdenacker, 'ARM: add xz kernel compression support', linux-arm-kernel 2012-02-16, http://lists.infradead.org/pipermail/linux-arm-kernel/2012-February/084992.html"},
-    {"pandaboard", "OMAP4430 PandaBoard (2x Cortex-A9 @1 GHz), MMC/SD via U-Boot", "Cortex-A9", 1000000000.0, compressor::none,
+    {"pandaboard", "OMAP4430 PandaBoard (2x Cortex-A9 @1 GHz), MMC/SD via U-Boot", "Cortex-A9", 1000000000.0, schema::compressor::none,
      6965644.0, 6965644.0, 4.626749, 0.0,
      "Michael Opdenacker, 'ARM: add xz kernel compression support', linux-arm-kernel 2012-02-16, http://lists.infradead.org/pipermail/linux-arm-kernel/2012-February/084992.html"},
-    {"at91sam9263", "Calao USB-A9263 (AT91SAM9263, ARM926EJ-S ~200 MHz), NAND via U-Boot", "ARM926EJ-S", 200000000.0, compressor::gzip,
+    {"at91sam9263", "Calao USB-A9263 (AT91SAM9263, ARM926EJ-S ~200 MHz), NAND via U-Boot", "ARM926EJ-S", 200000000.0, schema::compressor::gzip,
      2386936.0, 4647908.0, 5.843289, 0.935495,
      "Michael Opdenacker, 'ARM: add xz kernel compression support', linux-arm-kernel 2012-02-16, http://lists.infradead.org/pipermail/linux-arm-kernel/2012-February/084992.html"},
-    {"at91sam9263", "Calao USB-A9263 (AT91SAM9263, ARM926EJ-S ~200 MHz), NAND via U-Boot", "ARM926EJ-S", 200000000.0, compressor::lzma,
+    {"at91sam9263", "Calao USB-A9263 (AT91SAM9263, ARM926EJ-S ~200 MHz), NAND via U-Boot", "ARM926EJ-S", 200000000.0, schema::compressor::lzma,
      1794344.0, 4647908.0, 4.465542, 6.513644,
      "Michael Opdenacker, 'ARM: add xz kernel compression support', linux-arm-kernel 2012-02-16, http://lists.infradead.org/pipermail/linux-arm-kernel/2012-February/084992.html"},
-    {"at91sam9263", "Calao USB-A9263 (AT91SAM9263, ARM926EJ-S ~200 MHz), NAND via U-Boot", "ARM926EJ-S", 200000000.0, compressor::xz,
+    {"at91sam9263", "Calao USB-A9263 (AT91SAM9263, ARM926EJ-S ~200 MHz), NAND via U-Boot", "ARM926EJ-S", 200000000.0, schema::compressor::xz,
      1725360.0, 4647908.0, 4.308605, 4.816191,
      "Michael Opdenacker, 'ARM: add xz kernel compression support', linux-arm-kernel 2012-02-16, http://lists.infradead.org/pipermail/linux-arm-kernel/2012-February/084992.html"},
-    {"at91sam9263", "Calao USB-A9263 (AT91SAM9263, ARM926EJ-S ~200 MHz), NAND via U-Boot", "ARM926EJ-S", 200000000.0, compressor::lzo,
+    {"at91sam9263", "Calao USB-A9263 (AT91SAM9263, ARM926EJ-S ~200 MHz), NAND via U-Boot", "ARM926EJ-S", 200000000.0, schema::compressor::lzo,
      2608624.0, 4647908.0, 6.351539, 0.447336,
      "Michael Opdenacker, 'ARM: add xz kernel compression support', linux-arm-kernel 2012-02-16, http://lists.infradead.org/pipermail/linux-arm-kernel/2012-February/084992.html"},
-    {"at91sam9263", "Calao USB-A9263 (AT91SAM9263, ARM926EJ-S ~200 MHz), NAND via U-Boot", "ARM926EJ-S", 200000000.0, compressor::none,
+    {"at91sam9263", "Calao USB-A9263 (AT91SAM9263, ARM926EJ-S ~200 MHz), NAND via U-Boot", "ARM926EJ-S", 200000000.0, schema::compressor::none,
      4647908.0, 4647908.0, 11.08056, 0.0,
      "Michael Opdenacker, 'ARM: add xz kernel compression support', linux-arm-kernel 2012-02-16, http://lists.infradead.org/pipermail/linux-arm-kernel/2012-February/084992.html"},
 }};
 
 /// Decompressor profiles derived from the measurements (cycles per output byte, caches on).
-inline constexpr std::array<decompressor_profile, 19> decompressor_profiles{{
-    {"Cortex-A9", compressor::gzip, 71.99621456393695, 1000000000.0, 13889619.142572284, "pandaboard gzip: 6965644 B in 0.5015 s"},
-    {"Cortex-A9", compressor::lzma, 200.92212579339395, 1000000000.0, 4977052.656850193, "pandaboard lzma: 6965644 B in 1.399552 s"},
-    {"Cortex-A9", compressor::xz, 186.56078318099514, 1000000000.0, 5360183.329793555, "pandaboard xz: 6965644 B in 1.299516 s"},
-    {"Cortex-A9", compressor::lzo, 23.055441822751778, 1000000000.0, 43373707.93793121, "pandaboard lzo: 6965644 B in 0.160596 s"},
-    {"ARM926EJ-S", compressor::gzip, 40.25445426200346, 200000000.0, 4968394.272550896, "at91sam9263 gzip: 4647908 B in 0.935495 s"},
-    {"ARM926EJ-S", compressor::lzma, 280.2828283176001, 200000000.0, 713564.9415288892, "at91sam9263 lzma: 4647908 B in 6.513644 s"},
-    {"ARM926EJ-S", compressor::xz, 207.24123627231864, 200000000.0, 965058.9023566549, "at91sam9263 xz: 4647908 B in 4.816191 s"},
-    {"ARM926EJ-S", compressor::lzo, 19.24891800784353, 200000000.0, 10390194.39526441, "at91sam9263 lzo: 4647908 B in 0.447336 s"},
-    {"ARMv7 1.5 GHz (Linux 3.4)", compressor::lzo, 74.6268656716418, 1500000000.0, 20100000.0, "Lee 2013 LZ4 commit: 20.1 MB/s on an ARMv7 1.5 GHz board"},
-    {"ARMv7 1.5 GHz (Linux 3.4)", compressor::lz4, 51.54639175257732, 1500000000.0, 29100000.0, "Lee 2013 LZ4 commit: 29.1 MB/s on an ARMv7 1.5 GHz board"},
-    {"ARMv7 1.7 GHz (Linux 3.7)", compressor::lzo, 49.853372434017594, 1700000000.0, 34100000.0, "Lee 2013 LZ4 commit: 34.1 MB/s on an ARMv7 1.7 GHz board"},
-    {"ARMv7 1.7 GHz (Linux 3.7)", compressor::lz4, 19.607843137254903, 1700000000.0, 86700000.0, "Lee 2013 LZ4 commit: 86.7 MB/s on an ARMv7 1.7 GHz board"},
-    {"x86-64 (QEMU host)", compressor::gzip, 9.602793539938892, 2200000000.0, 229100000.0, "Terrell 2017 ZSTD cover letter: 229.1 MB/s at 2.2 GHz"},
-    {"x86-64 (QEMU host)", compressor::bzip2, 73.33333333333333, 2200000000.0, 30000000.0, "Terrell 2017 ZSTD cover letter: 30.0 MB/s at 2.2 GHz"},
-    {"x86-64 (QEMU host)", compressor::lzma, 60.10928961748634, 2200000000.0, 36600000.0, "Terrell 2017 ZSTD cover letter: 36.6 MB/s at 2.2 GHz"},
-    {"x86-64 (QEMU host)", compressor::xz, 52.132701421800945, 2200000000.0, 42200000.0, "Terrell 2017 ZSTD cover letter: 42.2 MB/s at 2.2 GHz"},
-    {"x86-64 (QEMU host)", compressor::lzo, 3.774232286841654, 2200000000.0, 582900000.0, "Terrell 2017 ZSTD cover letter: 582.9 MB/s at 2.2 GHz"},
-    {"x86-64 (QEMU host)", compressor::lz4, 1.5198618307426597, 2200000000.0, 1447500000.0, "Terrell 2017 ZSTD cover letter: 1447.5 MB/s at 2.2 GHz"},
-    {"x86-64 (QEMU host)", compressor::zstd, 6.034009873834339, 2200000000.0, 364600000.0, "Terrell 2017 ZSTD cover letter: 364.6 MB/s at 2.2 GHz"},
+inline constexpr std::array<schema::decompressor_profile, 19> decompressor_profiles{{
+    {"Cortex-A9", schema::compressor::gzip, 71.99621456393695, 1000000000.0, 13889619.142572284, "pandaboard gzip: 6965644 B in 0.5015 s"},
+    {"Cortex-A9", schema::compressor::lzma, 200.92212579339395, 1000000000.0, 4977052.656850193, "pandaboard lzma: 6965644 B in 1.399552 s"},
+    {"Cortex-A9", schema::compressor::xz, 186.56078318099514, 1000000000.0, 5360183.329793555, "pandaboard xz: 6965644 B in 1.299516 s"},
+    {"Cortex-A9", schema::compressor::lzo, 23.055441822751778, 1000000000.0, 43373707.93793121, "pandaboard lzo: 6965644 B in 0.160596 s"},
+    {"ARM926EJ-S", schema::compressor::gzip, 40.25445426200346, 200000000.0, 4968394.272550896, "at91sam9263 gzip: 4647908 B in 0.935495 s"},
+    {"ARM926EJ-S", schema::compressor::lzma, 280.2828283176001, 200000000.0, 713564.9415288892, "at91sam9263 lzma: 4647908 B in 6.513644 s"},
+    {"ARM926EJ-S", schema::compressor::xz, 207.24123627231864, 200000000.0, 965058.9023566549, "at91sam9263 xz: 4647908 B in 4.816191 s"},
+    {"ARM926EJ-S", schema::compressor::lzo, 19.24891800784353, 200000000.0, 10390194.39526441, "at91sam9263 lzo: 4647908 B in 0.447336 s"},
+    {"ARMv7 1.5 GHz (Linux 3.4)", schema::compressor::lzo, 74.6268656716418, 1500000000.0, 20100000.0, "Lee 2013 LZ4 commit: 20.1 MB/s on an ARMv7 1.5 GHz board"},
+    {"ARMv7 1.5 GHz (Linux 3.4)", schema::compressor::lz4, 51.54639175257732, 1500000000.0, 29100000.0, "Lee 2013 LZ4 commit: 29.1 MB/s on an ARMv7 1.5 GHz board"},
+    {"ARMv7 1.7 GHz (Linux 3.7)", schema::compressor::lzo, 49.853372434017594, 1700000000.0, 34100000.0, "Lee 2013 LZ4 commit: 34.1 MB/s on an ARMv7 1.7 GHz board"},
+    {"ARMv7 1.7 GHz (Linux 3.7)", schema::compressor::lz4, 19.607843137254903, 1700000000.0, 86700000.0, "Lee 2013 LZ4 commit: 86.7 MB/s on an ARMv7 1.7 GHz board"},
+    {"x86-64 (QEMU host)", schema::compressor::gzip, 9.602793539938892, 2200000000.0, 229100000.0, "Terrell 2017 ZSTD cover letter: 229.1 MB/s at 2.2 GHz"},
+    {"x86-64 (QEMU host)", schema::compressor::bzip2, 73.33333333333333, 2200000000.0, 30000000.0, "Terrell 2017 ZSTD cover letter: 30.0 MB/s at 2.2 GHz"},
+    {"x86-64 (QEMU host)", schema::compressor::lzma, 60.10928961748634, 2200000000.0, 36600000.0, "Terrell 2017 ZSTD cover letter: 36.6 MB/s at 2.2 GHz"},
+    {"x86-64 (QEMU host)", schema::compressor::xz, 52.132701421800945, 2200000000.0, 42200000.0, "Terrell 2017 ZSTD cover letter: 42.2 MB/s at 2.2 GHz"},
+    {"x86-64 (QEMU host)", schema::compressor::lzo, 3.774232286841654, 2200000000.0, 582900000.0, "Terrell 2017 ZSTD cover letter: 582.9 MB/s at 2.2 GHz"},
+    {"x86-64 (QEMU host)", schema::compressor::lz4, 1.5198618307426597, 2200000000.0, 1447500000.0, "Terrell 2017 ZSTD cover letter: 1447.5 MB/s at 2.2 GHz"},
+    {"x86-64 (QEMU host)", schema::compressor::zstd, 6.034009873834339, 2200000000.0, 364600000.0, "Terrell 2017 ZSTD cover letter: 364.6 MB/s at 2.2 GHz"},
 }};
 
 /// The Gemini example (Walleij 2020): vmlinux 11.8 MB, zImage 4.8 MB (MB = 10⁶ bytes).
@@ -129,7 +81,7 @@ inline constexpr double gemini_vmlinux_bytes = 11800000.0;
 inline constexpr double gemini_zimage_bytes = 4800000.0;
 
 /// The profile of `algorithm` on `core`, or nullptr.
-[[nodiscard]] constexpr const decompressor_profile* find_decompressor(std::string_view core, compressor algorithm) noexcept {
+[[nodiscard]] constexpr const schema::decompressor_profile* find_decompressor(std::string_view core, schema::compressor algorithm) noexcept {
   for (const auto& p : decompressor_profiles) {
     if (p.core == core && p.algorithm == algorithm) {
       return &p;
@@ -139,7 +91,7 @@ inline constexpr double gemini_zimage_bytes = 4800000.0;
 }
 
 /// The measurement of `algorithm` on `board`, or nullptr.
-[[nodiscard]] constexpr const boot_measurement* find_boot_measurement(std::string_view board, compressor algorithm) noexcept {
+[[nodiscard]] constexpr const schema::boot_measurement* find_boot_measurement(std::string_view board, schema::compressor algorithm) noexcept {
   for (const auto& m : boot_measurements) {
     if (m.board == board && m.algorithm == algorithm) {
       return &m;

@@ -3,6 +3,7 @@
 /// Input sha256: 221fc8c4cdca6a028a85239c9549e00479385a95c2a149d4de98779cee5d2191
 /// Regenerate with `python3 tools/gen_presets.py --data ../shared/data/soc-data.json`;
 /// the CTest test thermo.power.presets_up_to_date fails when this file is stale.
+/// Only values: the types are the schema, schema/soc.hpp.
 #pragma once
 
 #include <array>
@@ -12,7 +13,7 @@
 #include "thermo/core/time.hpp"
 #include "thermo/core/units.hpp"
 #include "thermo/power/opp.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 
 namespace thermo::presets {
 namespace detail::exynos5422 {
@@ -69,40 +70,40 @@ inline constexpr std::array<power::opp, 7> gpu_opps{{
     {kilohertz(600'000), microvolts(1'150'000), microwatts(0)},
 }};
 
-inline constexpr std::array<cpu_cluster_desc, 2> clusters{{
+inline constexpr std::array<schema::cpu_cluster_desc, 2> clusters{{
     {"little", "arm,cortex-a7", little_cpu_nodes, little_cpu_ids, 90U, 539U, 377U, "/opp-table-1", little_opps},
     {"big", "arm,cortex-a15", big_cpu_nodes, big_cpu_ids, 310U, 1024U, 1024U, "/opp-table-0", big_opps},
 }};
-inline constexpr std::array<device_desc, 1> devices{{
+inline constexpr std::array<schema::device_desc, 1> devices{{
     {"gpu", "/soc/gpu@11800000", "samsung,exynos5420-mali", 0U, "/soc/gpu@11800000/opp-table", gpu_opps},
 }};
 inline constexpr std::array<std::uint32_t, 4> cdev3_levels{{0U, 130U, 170U, 230U}};
-inline constexpr std::array<cooling_device_desc, 4> cooling_devices{{
-    {"cpufreq-cpu0", "/cpus/cpu@100", cooling_device_type::cpufreq, 0, 12U, {}},
-    {"cpufreq-cpu4", "/cpus/cpu@0", cooling_device_type::cpufreq, 1, 18U, {}},
-    {"devfreq-11800000.gpu", "/soc/gpu@11800000", cooling_device_type::devfreq, 0, 6U, {}},
-    {"pwm-fan", "/pwm-fan", cooling_device_type::pwm_fan, -1, 3U, cdev3_levels},
+inline constexpr std::array<schema::cooling_device_desc, 4> cooling_devices{{
+    {"cpufreq-cpu0", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 0, 12U, {}},
+    {"cpufreq-cpu4", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 1, 18U, {}},
+    {"devfreq-11800000.gpu", "/soc/gpu@11800000", schema::cooling_device_type::devfreq, 0, 6U, {}},
+    {"pwm-fan", "/pwm-fan", schema::cooling_device_type::pwm_fan, -1, 3U, cdev3_levels},
 }};
 
 // cpu0-thermal
-inline constexpr std::array<trip_desc, 6> zone0_trips{{
-    {"cpu-alert-0", millicelsius(50'000), millikelvin_delta(5'000), trip_type::active},
-    {"cpu-alert-1", millicelsius(60'000), millikelvin_delta(5'000), trip_type::active},
-    {"cpu-alert-2", millicelsius(70'000), millikelvin_delta(5'000), trip_type::active},
-    {"cpu-crit-0", millicelsius(120'000), millikelvin_delta(0), trip_type::critical},
-    {"cpu-alert-3", millicelsius(70'000), millikelvin_delta(10'000), trip_type::passive},
-    {"cpu-alert-4", millicelsius(85'000), millikelvin_delta(10'000), trip_type::passive},
+inline constexpr std::array<schema::trip_desc, 6> zone0_trips{{
+    {"cpu-alert-0", millicelsius(50'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"cpu-alert-1", millicelsius(60'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"cpu-alert-2", millicelsius(70'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"cpu-crit-0", millicelsius(120'000), millikelvin_delta(0), schema::trip_type::critical},
+    {"cpu-alert-3", millicelsius(70'000), millikelvin_delta(10'000), schema::trip_type::passive},
+    {"cpu-alert-4", millicelsius(85'000), millikelvin_delta(10'000), schema::trip_type::passive},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone0_map0{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone0_map0{{
     {"/pwm-fan", 0U, 1U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone0_map1{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone0_map1{{
     {"/pwm-fan", 1U, 2U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone0_map2{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone0_map2{{
     {"/pwm-fan", 2U, 3U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 8> zone0_map3{{
+inline constexpr std::array<schema::cooling_map_entry, 8> zone0_map3{{
     {"/cpus/cpu@100", 0U, 2U, 0},
     {"/cpus/cpu@101", 0U, 2U, -1},
     {"/cpus/cpu@102", 0U, 2U, -1},
@@ -112,7 +113,7 @@ inline constexpr std::array<cooling_map_entry, 8> zone0_map3{{
     {"/cpus/cpu@2", 0U, 2U, -1},
     {"/cpus/cpu@3", 0U, 2U, -1},
 }};
-inline constexpr std::array<cooling_map_entry, 8> zone0_map4{{
+inline constexpr std::array<schema::cooling_map_entry, 8> zone0_map4{{
     {"/cpus/cpu@100", 3U, 8U, 0},
     {"/cpus/cpu@101", 3U, 8U, -1},
     {"/cpus/cpu@102", 3U, 8U, -1},
@@ -122,7 +123,7 @@ inline constexpr std::array<cooling_map_entry, 8> zone0_map4{{
     {"/cpus/cpu@2", 3U, 14U, -1},
     {"/cpus/cpu@3", 3U, 14U, -1},
 }};
-inline constexpr std::array<cooling_map_desc, 5> zone0_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 5> zone0_maps{{
     {"map0", 0, 0U, zone0_map0},
     {"map1", 1, 0U, zone0_map1},
     {"map2", 2, 0U, zone0_map2},
@@ -130,24 +131,24 @@ inline constexpr std::array<cooling_map_desc, 5> zone0_maps{{
     {"map4", 5, 0U, zone0_map4},
 }};
 // cpu1-thermal
-inline constexpr std::array<trip_desc, 6> zone1_trips{{
-    {"cpu-alert-0", millicelsius(50'000), millikelvin_delta(5'000), trip_type::active},
-    {"cpu-alert-1", millicelsius(60'000), millikelvin_delta(5'000), trip_type::active},
-    {"cpu-alert-2", millicelsius(70'000), millikelvin_delta(5'000), trip_type::active},
-    {"cpu-crit-0", millicelsius(120'000), millikelvin_delta(0), trip_type::critical},
-    {"cpu-alert-3", millicelsius(70'000), millikelvin_delta(10'000), trip_type::passive},
-    {"cpu-alert-4", millicelsius(85'000), millikelvin_delta(10'000), trip_type::passive},
+inline constexpr std::array<schema::trip_desc, 6> zone1_trips{{
+    {"cpu-alert-0", millicelsius(50'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"cpu-alert-1", millicelsius(60'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"cpu-alert-2", millicelsius(70'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"cpu-crit-0", millicelsius(120'000), millikelvin_delta(0), schema::trip_type::critical},
+    {"cpu-alert-3", millicelsius(70'000), millikelvin_delta(10'000), schema::trip_type::passive},
+    {"cpu-alert-4", millicelsius(85'000), millikelvin_delta(10'000), schema::trip_type::passive},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone1_map0{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone1_map0{{
     {"/pwm-fan", 0U, 1U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone1_map1{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone1_map1{{
     {"/pwm-fan", 1U, 2U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone1_map2{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone1_map2{{
     {"/pwm-fan", 2U, 3U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 8> zone1_map3{{
+inline constexpr std::array<schema::cooling_map_entry, 8> zone1_map3{{
     {"/cpus/cpu@100", 0U, 2U, 0},
     {"/cpus/cpu@101", 0U, 2U, -1},
     {"/cpus/cpu@102", 0U, 2U, -1},
@@ -157,7 +158,7 @@ inline constexpr std::array<cooling_map_entry, 8> zone1_map3{{
     {"/cpus/cpu@2", 0U, 2U, -1},
     {"/cpus/cpu@3", 0U, 2U, -1},
 }};
-inline constexpr std::array<cooling_map_entry, 8> zone1_map4{{
+inline constexpr std::array<schema::cooling_map_entry, 8> zone1_map4{{
     {"/cpus/cpu@100", 3U, 8U, 0},
     {"/cpus/cpu@101", 3U, 8U, -1},
     {"/cpus/cpu@102", 3U, 8U, -1},
@@ -167,7 +168,7 @@ inline constexpr std::array<cooling_map_entry, 8> zone1_map4{{
     {"/cpus/cpu@2", 3U, 14U, -1},
     {"/cpus/cpu@3", 3U, 14U, -1},
 }};
-inline constexpr std::array<cooling_map_desc, 5> zone1_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 5> zone1_maps{{
     {"map0", 0, 0U, zone1_map0},
     {"map1", 1, 0U, zone1_map1},
     {"map2", 2, 0U, zone1_map2},
@@ -175,24 +176,24 @@ inline constexpr std::array<cooling_map_desc, 5> zone1_maps{{
     {"map4", 5, 0U, zone1_map4},
 }};
 // cpu2-thermal
-inline constexpr std::array<trip_desc, 6> zone2_trips{{
-    {"cpu-alert-0", millicelsius(50'000), millikelvin_delta(5'000), trip_type::active},
-    {"cpu-alert-1", millicelsius(60'000), millikelvin_delta(5'000), trip_type::active},
-    {"cpu-alert-2", millicelsius(70'000), millikelvin_delta(5'000), trip_type::active},
-    {"cpu-crit-0", millicelsius(120'000), millikelvin_delta(0), trip_type::critical},
-    {"cpu-alert-3", millicelsius(70'000), millikelvin_delta(10'000), trip_type::passive},
-    {"cpu-alert-4", millicelsius(85'000), millikelvin_delta(10'000), trip_type::passive},
+inline constexpr std::array<schema::trip_desc, 6> zone2_trips{{
+    {"cpu-alert-0", millicelsius(50'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"cpu-alert-1", millicelsius(60'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"cpu-alert-2", millicelsius(70'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"cpu-crit-0", millicelsius(120'000), millikelvin_delta(0), schema::trip_type::critical},
+    {"cpu-alert-3", millicelsius(70'000), millikelvin_delta(10'000), schema::trip_type::passive},
+    {"cpu-alert-4", millicelsius(85'000), millikelvin_delta(10'000), schema::trip_type::passive},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone2_map0{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone2_map0{{
     {"/pwm-fan", 0U, 1U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone2_map1{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone2_map1{{
     {"/pwm-fan", 1U, 2U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone2_map2{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone2_map2{{
     {"/pwm-fan", 2U, 3U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 8> zone2_map3{{
+inline constexpr std::array<schema::cooling_map_entry, 8> zone2_map3{{
     {"/cpus/cpu@100", 0U, 2U, 0},
     {"/cpus/cpu@101", 0U, 2U, -1},
     {"/cpus/cpu@102", 0U, 2U, -1},
@@ -202,7 +203,7 @@ inline constexpr std::array<cooling_map_entry, 8> zone2_map3{{
     {"/cpus/cpu@2", 0U, 2U, -1},
     {"/cpus/cpu@3", 0U, 2U, -1},
 }};
-inline constexpr std::array<cooling_map_entry, 8> zone2_map4{{
+inline constexpr std::array<schema::cooling_map_entry, 8> zone2_map4{{
     {"/cpus/cpu@100", 3U, 8U, 0},
     {"/cpus/cpu@101", 3U, 8U, -1},
     {"/cpus/cpu@102", 3U, 8U, -1},
@@ -212,7 +213,7 @@ inline constexpr std::array<cooling_map_entry, 8> zone2_map4{{
     {"/cpus/cpu@2", 3U, 14U, -1},
     {"/cpus/cpu@3", 3U, 14U, -1},
 }};
-inline constexpr std::array<cooling_map_desc, 5> zone2_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 5> zone2_maps{{
     {"map0", 0, 0U, zone2_map0},
     {"map1", 1, 0U, zone2_map1},
     {"map2", 2, 0U, zone2_map2},
@@ -220,24 +221,24 @@ inline constexpr std::array<cooling_map_desc, 5> zone2_maps{{
     {"map4", 5, 0U, zone2_map4},
 }};
 // cpu3-thermal
-inline constexpr std::array<trip_desc, 6> zone3_trips{{
-    {"cpu-alert-0", millicelsius(50'000), millikelvin_delta(5'000), trip_type::active},
-    {"cpu-alert-1", millicelsius(60'000), millikelvin_delta(5'000), trip_type::active},
-    {"cpu-alert-2", millicelsius(70'000), millikelvin_delta(5'000), trip_type::active},
-    {"cpu-crit-0", millicelsius(120'000), millikelvin_delta(0), trip_type::critical},
-    {"cpu-alert-3", millicelsius(70'000), millikelvin_delta(10'000), trip_type::passive},
-    {"cpu-alert-4", millicelsius(85'000), millikelvin_delta(10'000), trip_type::passive},
+inline constexpr std::array<schema::trip_desc, 6> zone3_trips{{
+    {"cpu-alert-0", millicelsius(50'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"cpu-alert-1", millicelsius(60'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"cpu-alert-2", millicelsius(70'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"cpu-crit-0", millicelsius(120'000), millikelvin_delta(0), schema::trip_type::critical},
+    {"cpu-alert-3", millicelsius(70'000), millikelvin_delta(10'000), schema::trip_type::passive},
+    {"cpu-alert-4", millicelsius(85'000), millikelvin_delta(10'000), schema::trip_type::passive},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone3_map0{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone3_map0{{
     {"/pwm-fan", 0U, 1U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone3_map1{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone3_map1{{
     {"/pwm-fan", 1U, 2U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone3_map2{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone3_map2{{
     {"/pwm-fan", 2U, 3U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 8> zone3_map3{{
+inline constexpr std::array<schema::cooling_map_entry, 8> zone3_map3{{
     {"/cpus/cpu@100", 0U, 2U, 0},
     {"/cpus/cpu@101", 0U, 2U, -1},
     {"/cpus/cpu@102", 0U, 2U, -1},
@@ -247,7 +248,7 @@ inline constexpr std::array<cooling_map_entry, 8> zone3_map3{{
     {"/cpus/cpu@2", 0U, 2U, -1},
     {"/cpus/cpu@3", 0U, 2U, -1},
 }};
-inline constexpr std::array<cooling_map_entry, 8> zone3_map4{{
+inline constexpr std::array<schema::cooling_map_entry, 8> zone3_map4{{
     {"/cpus/cpu@100", 3U, 8U, 0},
     {"/cpus/cpu@101", 3U, 8U, -1},
     {"/cpus/cpu@102", 3U, 8U, -1},
@@ -257,7 +258,7 @@ inline constexpr std::array<cooling_map_entry, 8> zone3_map4{{
     {"/cpus/cpu@2", 3U, 14U, -1},
     {"/cpus/cpu@3", 3U, 14U, -1},
 }};
-inline constexpr std::array<cooling_map_desc, 5> zone3_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 5> zone3_maps{{
     {"map0", 0, 0U, zone3_map0},
     {"map1", 1, 0U, zone3_map1},
     {"map2", 2, 0U, zone3_map2},
@@ -265,46 +266,51 @@ inline constexpr std::array<cooling_map_desc, 5> zone3_maps{{
     {"map4", 5, 0U, zone3_map4},
 }};
 // gpu-thermal
-inline constexpr std::array<trip_desc, 10> zone4_trips{{
-    {"cpu-alert-0", millicelsius(85'000), millikelvin_delta(10'000), trip_type::active},
-    {"cpu-alert-1", millicelsius(103'000), millikelvin_delta(10'000), trip_type::active},
-    {"cpu-alert-2", millicelsius(110'000), millikelvin_delta(10'000), trip_type::active},
-    {"cpu-crit-0", millicelsius(120'000), millikelvin_delta(0), trip_type::critical},
-    {"gpu-alert-0", millicelsius(50'000), millikelvin_delta(5'000), trip_type::active},
-    {"gpu-alert-1", millicelsius(60'000), millikelvin_delta(5'000), trip_type::active},
-    {"gpu-alert-2", millicelsius(70'000), millikelvin_delta(5'000), trip_type::active},
-    {"gpu-crit-0", millicelsius(120'000), millikelvin_delta(0), trip_type::critical},
-    {"gpu-alert-3", millicelsius(70'000), millikelvin_delta(10'000), trip_type::passive},
-    {"gpu-alert-4", millicelsius(85'000), millikelvin_delta(10'000), trip_type::passive},
+inline constexpr std::array<schema::trip_desc, 10> zone4_trips{{
+    {"cpu-alert-0", millicelsius(85'000), millikelvin_delta(10'000), schema::trip_type::active},
+    {"cpu-alert-1", millicelsius(103'000), millikelvin_delta(10'000), schema::trip_type::active},
+    {"cpu-alert-2", millicelsius(110'000), millikelvin_delta(10'000), schema::trip_type::active},
+    {"cpu-crit-0", millicelsius(120'000), millikelvin_delta(0), schema::trip_type::critical},
+    {"gpu-alert-0", millicelsius(50'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"gpu-alert-1", millicelsius(60'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"gpu-alert-2", millicelsius(70'000), millikelvin_delta(5'000), schema::trip_type::active},
+    {"gpu-crit-0", millicelsius(120'000), millikelvin_delta(0), schema::trip_type::critical},
+    {"gpu-alert-3", millicelsius(70'000), millikelvin_delta(10'000), schema::trip_type::passive},
+    {"gpu-alert-4", millicelsius(85'000), millikelvin_delta(10'000), schema::trip_type::passive},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone4_map0{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone4_map0{{
     {"/pwm-fan", 0U, 1U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone4_map1{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone4_map1{{
     {"/pwm-fan", 1U, 2U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone4_map2{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone4_map2{{
     {"/pwm-fan", 2U, 3U, 3},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone4_map3{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone4_map3{{
     {"/soc/gpu@11800000", 0U, 2U, 2},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone4_map4{{
+inline constexpr std::array<schema::cooling_map_entry, 1> zone4_map4{{
     {"/soc/gpu@11800000", 3U, 6U, 2},
 }};
-inline constexpr std::array<cooling_map_desc, 5> zone4_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 5> zone4_maps{{
     {"map0", 4, 0U, zone4_map0},
     {"map1", 5, 0U, zone4_map1},
     {"map2", 6, 0U, zone4_map2},
     {"map3", 8, 0U, zone4_map3},
     {"map4", 9, 0U, zone4_map4},
 }};
-inline constexpr std::array<thermal_zone_desc, 5> thermal_zones{{
-    {"cpu0-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@10060000", -1, zone0_trips, zone0_maps},
-    {"cpu1-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@10064000", -1, zone1_trips, zone1_maps},
-    {"cpu2-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@10068000", -1, zone2_trips, zone2_maps},
-    {"cpu3-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@1006c000", -1, zone3_trips, zone3_maps},
-    {"gpu-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@100a0000", -1, zone4_trips, zone4_maps},
+inline constexpr std::array<schema::thermal_zone_desc, 5> thermal_zones{{
+    {"cpu0-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@10060000", -1, zone0_trips, zone0_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"cpu1-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@10064000", -1, zone1_trips, zone1_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"cpu2-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@10068000", -1, zone2_trips, zone2_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"cpu3-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@1006c000", -1, zone3_trips, zone3_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"gpu-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/soc/tmu@100a0000", -1, zone4_trips, zone4_maps, 1, 0,
+     schema::critical_action::shutdown},
 }};
 inline constexpr std::array<std::string_view, 4> notes{{
     "Interrupt-driven TMU: polling-delay and polling-delay-passive are both 0 (no polling at all; the sensor IRQ must call thermal_zone_device_update).",
@@ -316,7 +322,7 @@ inline constexpr std::array<std::string_view, 4> notes{{
 }  // namespace detail::exynos5422
 
 /// Samsung Exynos5422 / Odroid-XU4 (4x Cortex-A15 + 4x Cortex-A7) — Hardkernel Odroid XU4 (arch/arm/boot/dts/samsung/exynos5422-odroidxu4.dts).
-inline constexpr soc_description exynos5422{
+inline constexpr schema::soc_description exynos5422{
     "exynos5422",
     "Samsung Exynos5422 / Odroid-XU4 (4x Cortex-A15 + 4x Cortex-A7)",
     "Hardkernel Odroid XU4",

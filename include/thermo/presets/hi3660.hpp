@@ -3,6 +3,7 @@
 /// Input sha256: 221fc8c4cdca6a028a85239c9549e00479385a95c2a149d4de98779cee5d2191
 /// Regenerate with `python3 tools/gen_presets.py --data ../shared/data/soc-data.json`;
 /// the CTest test thermo.power.presets_up_to_date fails when this file is stale.
+/// Only values: the types are the schema, schema/soc.hpp.
 #pragma once
 
 #include <array>
@@ -12,7 +13,7 @@
 #include "thermo/core/time.hpp"
 #include "thermo/core/units.hpp"
 #include "thermo/power/opp.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 
 namespace thermo::presets {
 namespace detail::hi3660 {
@@ -37,38 +38,39 @@ inline constexpr std::array<power::opp, 5> big_opps{{
 inline constexpr std::array<std::string_view, 4> big_cpu_nodes{{"/cpus/cpu@100", "/cpus/cpu@101", "/cpus/cpu@102", "/cpus/cpu@103"}};
 inline constexpr std::array<std::uint32_t, 4> big_cpu_ids{{4U, 5U, 6U, 7U}};
 
-inline constexpr std::array<cpu_cluster_desc, 2> clusters{{
+inline constexpr std::array<schema::cpu_cluster_desc, 2> clusters{{
     {"little", "arm,cortex-a53", little_cpu_nodes, little_cpu_ids, 110U, 592U, 462U, "/opp-table-0", little_opps},
     {"big", "arm,cortex-a73", big_cpu_nodes, big_cpu_ids, 550U, 1024U, 1024U, "/opp-table-1", big_opps},
 }};
-inline constexpr std::array<cooling_device_desc, 2> cooling_devices{{
-    {"cpufreq-cpu0", "/cpus/cpu@0", cooling_device_type::cpufreq, 0, 4U, {}},
-    {"cpufreq-cpu4", "/cpus/cpu@100", cooling_device_type::cpufreq, 1, 4U, {}},
+inline constexpr std::array<schema::cooling_device_desc, 2> cooling_devices{{
+    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 4U, {}},
+    {"cpufreq-cpu4", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 1, 4U, {}},
 }};
 
 // cls0-thermal
-inline constexpr std::array<trip_desc, 2> zone0_trips{{
-    {"trip-point0", millicelsius(65'000), millikelvin_delta(1'000), trip_type::passive},
-    {"trip-point1", millicelsius(75'000), millikelvin_delta(1'000), trip_type::passive},
+inline constexpr std::array<schema::trip_desc, 2> zone0_trips{{
+    {"trip-point0", millicelsius(65'000), millikelvin_delta(1'000), schema::trip_type::passive},
+    {"trip-point1", millicelsius(75'000), millikelvin_delta(1'000), schema::trip_type::passive},
 }};
-inline constexpr std::array<cooling_map_entry, 4> zone0_map0{{
-    {"/cpus/cpu@0", thermal_no_limit, thermal_no_limit, 0},
-    {"/cpus/cpu@1", thermal_no_limit, thermal_no_limit, -1},
-    {"/cpus/cpu@2", thermal_no_limit, thermal_no_limit, -1},
-    {"/cpus/cpu@3", thermal_no_limit, thermal_no_limit, -1},
+inline constexpr std::array<schema::cooling_map_entry, 4> zone0_map0{{
+    {"/cpus/cpu@0", schema::thermal_no_limit, schema::thermal_no_limit, 0},
+    {"/cpus/cpu@1", schema::thermal_no_limit, schema::thermal_no_limit, -1},
+    {"/cpus/cpu@2", schema::thermal_no_limit, schema::thermal_no_limit, -1},
+    {"/cpus/cpu@3", schema::thermal_no_limit, schema::thermal_no_limit, -1},
 }};
-inline constexpr std::array<cooling_map_entry, 4> zone0_map1{{
-    {"/cpus/cpu@100", thermal_no_limit, thermal_no_limit, 1},
-    {"/cpus/cpu@101", thermal_no_limit, thermal_no_limit, -1},
-    {"/cpus/cpu@102", thermal_no_limit, thermal_no_limit, -1},
-    {"/cpus/cpu@103", thermal_no_limit, thermal_no_limit, -1},
+inline constexpr std::array<schema::cooling_map_entry, 4> zone0_map1{{
+    {"/cpus/cpu@100", schema::thermal_no_limit, schema::thermal_no_limit, 1},
+    {"/cpus/cpu@101", schema::thermal_no_limit, schema::thermal_no_limit, -1},
+    {"/cpus/cpu@102", schema::thermal_no_limit, schema::thermal_no_limit, -1},
+    {"/cpus/cpu@103", schema::thermal_no_limit, schema::thermal_no_limit, -1},
 }};
-inline constexpr std::array<cooling_map_desc, 2> zone0_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 2> zone0_maps{{
     {"map0", 1, 1024U, zone0_map0},
     {"map1", 1, 512U, zone0_map1},
 }};
-inline constexpr std::array<thermal_zone_desc, 1> thermal_zones{{
-    {"cls0-thermal", milliseconds(1'000), milliseconds(100), milliwatts(4'500), "/soc/tsensor@fff30000", 1, zone0_trips, zone0_maps},
+inline constexpr std::array<schema::thermal_zone_desc, 1> thermal_zones{{
+    {"cls0-thermal", milliseconds(1'000), milliseconds(100), milliwatts(4'500), "/soc/tsensor@fff30000", 1, zone0_trips, zone0_maps, 1, 0,
+     schema::critical_action::shutdown},
 }};
 inline constexpr std::array<std::string_view, 2> notes{{
     "thermal-zones node sits under /soc in this DT (kernel finds it by name anywhere).",
@@ -78,7 +80,7 @@ inline constexpr std::array<std::string_view, 2> notes{{
 }  // namespace detail::hi3660
 
 /// HiSilicon Kirin 960 / HiKey960 (4x Cortex-A73 + 4x Cortex-A53) — HiKey960 (arch/arm64/boot/dts/hisilicon/hi3660-hikey960.dts).
-inline constexpr soc_description hi3660{
+inline constexpr schema::soc_description hi3660{
     "hi3660",
     "HiSilicon Kirin 960 / HiKey960 (4x Cortex-A73 + 4x Cortex-A53)",
     "HiKey960",

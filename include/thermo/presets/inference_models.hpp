@@ -8,81 +8,19 @@
 /// types, the platforms the published latencies were measured on, the models (MACs) with their
 /// calibrated efficiency e and Amdahl serial fraction s per framework, and every published latency
 /// with the model's prediction. How each number was obtained: docs/explanation/inference-calibration.md.
+/// Only values and lookups: the types are the schema, schema/inference.hpp; the work of a preset
+/// model by name is presets/inference.hpp (`preset_work`).
 #pragma once
 
 #include <array>
-#include <cstdint>
 #include <string_view>
+
+#include "thermo/schema/inference.hpp"
 
 namespace thermo::presets {
 
-/// A CPU core type: its int8 multiply-accumulate rate.
-struct core_type_desc {
-  std::string_view name;        ///< "Cortex-A72"
-  std::string_view compatible;  ///< device-tree compatible, "arm,cortex-a72"
-  double int8_macs_per_cycle;   ///< m_k, int8 MACs per cycle per core
-  std::string_view status;      ///< provenance class of the number (workloads.json vocabulary)
-};
-
-/// An inference framework as a workload sees it.
-enum class framework : std::uint8_t {
-  tflite,  ///< TensorFlow Lite: one thread unless told otherwise (benchmark_model --num_threads=1)
-  tvm,     ///< Apache TVM: a thread per core of the cluster
-};
-
-/// e and s of one model under one framework.
-struct framework_fit {
-  double efficiency;           ///< e: sustained MACs per cycle / core int8 peak
-  double serial_fraction;      ///< s: Amdahl serial fraction, S(n) = 1/(s + (1 − s)/n)
-  std::string_view e_from;     ///< the published row (or rule) that fixed e
-  std::string_view s_from;     ///< the published rows (or rule) that fixed s
-};
-
-/// An inference model (one image, batch 1).
-struct inference_model_desc {
-  std::string_view name;       ///< as in workloads.json, "Mobilenet_V1_1.0_224_quant"
-  std::string_view family;     ///< "MobileNetV1", "MobileNetV3-Large" …
-  std::string_view precision;  ///< "uint8 (quantization-aware training)", "fp32" …
-  std::uint32_t input_size;    ///< input resolution (pixels per side); 0 when the data has none
-  double macs_millions;        ///< W / 10⁶
-  double params_millions;      ///< parameters / 10⁶
-  framework_fit tflite;        ///< calibrated for TensorFlow Lite
-  framework_fit tvm;           ///< calibrated for TVM
-
-  [[nodiscard]] constexpr const framework_fit& fit(framework f) const noexcept {
-    return f == framework::tvm ? tvm : tflite;
-  }
-};
-
-/// A device a published latency was measured on: one core's rate R = m·f at e = 1.
-struct measurement_platform_desc {
-  std::string_view id;           ///< "pixel2_big"
-  std::string_view description;  ///< device, core, clock
-  std::string_view core;         ///< core type name, empty when the rate is calibrated
-  double core_rate_macs_per_s;   ///< R = m_k · f [MAC/s]
-  std::string_view rate_from;    ///< how R was obtained
-};
-
-/// Role of a published latency in the calibration.
-enum class reference_role : std::uint8_t {
-  calibration,  ///< fixed a parameter (the model reproduces it by construction)
-  check,        ///< independent: the model predicts it
-};
-
-/// A published latency and the model's prediction for it.
-struct reference_latency {
-  std::string_view model;     ///< `inference_model_desc::name`
-  framework fw;               ///< framework measured
-  std::string_view platform;  ///< `measurement_platform_desc::id`
-  std::uint32_t threads;      ///< n
-  double published_ms;        ///< published latency [ms]
-  double predicted_ms;        ///< W / (R · e · S(n)) with the tables below [ms]
-  reference_role role;        ///< calibration or check
-  std::string_view source;    ///< where it was published
-};
-
 /// Core types with an int8 MAC rate (models.md §4).
-inline constexpr std::array<core_type_desc, 5> core_types{{
+inline constexpr std::array<schema::core_type_desc, 5> core_types{{
     {"Cortex-A53", "arm,cortex-a53", 4.0, "ESTIMATE (not found in a citable Arm datasheet; consistent with ACL parameters above)"},
     {"Cortex-A55", "arm,cortex-a55", 16.0, "ESTIMATE (not found in a citable Arm datasheet; consistent with ACL parameters above)"},
     {"Cortex-A72", "arm,cortex-a72", 8.0, "ESTIMATE (not found in a citable Arm datasheet; consistent with ACL parameters above)"},
@@ -91,7 +29,7 @@ inline constexpr std::array<core_type_desc, 5> core_types{{
 }};
 
 /// Platforms of the published latencies.
-inline constexpr std::array<measurement_platform_desc, 4> measurement_platforms{{
+inline constexpr std::array<schema::measurement_platform_desc, 4> measurement_platforms{{
     {"pixel2_big", "Pixel 2 (Snapdragon 835), one Kryo 280 Gold big core (Cortex-A73 class) at 2.35 GHz", "Cortex-A73", 18800000000.0, "8 MAC/cycle x 2.35 GHz"},
     {"rpi4", "Raspberry Pi 4B (BCM2711), Cortex-A72 at 1.5 GHz", "Cortex-A72", 12000000000.0, "8 MAC/cycle x 1.5 GHz"},
     {"pixel4", "Pixel 4 (Snapdragon 855), Cortex-A76-class performance cores at 2.42 GHz", "Cortex-A76", 77440000000.0, "32 MAC/cycle x 2.42 GHz"},
@@ -99,7 +37,7 @@ inline constexpr std::array<measurement_platform_desc, 4> measurement_platforms{
 }};
 
 /// Models with a MAC count and a calibration (57 of 90 in workloads.json).
-inline constexpr std::array<inference_model_desc, 57> inference_models{{
+inline constexpr std::array<schema::inference_model_desc, 57> inference_models{{
     {"Mobilenet_V1_0.25_128_quant", "MobileNetV1", "uint8 (quantization-aware training)", 128U,
      14.0, 0.47,
      {0.20126509488211616, 0.08527131782945736, "Pixel 2 big core, 1 thread: 3.7 ms", "XNNPACK Pixel 2: MobileNet v1 1.0X 86 ms (1 thread) vs 27 ms (4 threads)"},
@@ -331,131 +269,131 @@ inline constexpr std::array<inference_model_desc, 57> inference_models{{
 }};
 
 /// Every published latency the calibration uses or checks.
-inline constexpr std::array<reference_latency, 120> reference_latencies{{
-    {"Mobilenet_V1_0.25_128_quant", framework::tflite, "pixel2_big", 1U, 3.7, 3.6999999999999997, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.25_128_quant", framework::tflite, "pixel3_big", 4U, 0.8, 0.6851851851851851, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.25_160_quant", framework::tflite, "pixel2_big", 1U, 5.5, 5.5, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.25_160_quant", framework::tflite, "pixel3_big", 4U, 1.3, 1.0185185185185184, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.25_192_quant", framework::tflite, "pixel2_big", 1U, 7.9, 7.9, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.25_192_quant", framework::tflite, "pixel3_big", 4U, 1.8, 1.4629629629629628, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.25_224_quant", framework::tflite, "pixel2_big", 1U, 10.4, 10.400000000000002, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.25_224_quant", framework::tflite, "pixel3_big", 4U, 2.3, 1.9259259259259263, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.50_128_quant", framework::tflite, "pixel2_big", 1U, 8.8, 8.8, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.50_128_quant", framework::tflite, "pixel3_big", 4U, 1.7, 1.6296296296296298, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.50_160_quant", framework::tflite, "pixel2_big", 1U, 13.0, 13.000000000000002, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.50_160_quant", framework::tflite, "pixel3_big", 4U, 2.6, 2.4074074074074074, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.50_192_quant", framework::tflite, "pixel2_big", 1U, 18.3, 18.3, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.50_192_quant", framework::tflite, "pixel3_big", 4U, 3.6, 3.3888888888888884, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.50_224_quant", framework::tflite, "pixel2_big", 1U, 24.7, 24.7, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.50_224_quant", framework::tflite, "pixel3_big", 4U, 4.7, 4.5740740740740735, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.75_128_quant", framework::tflite, "pixel2_big", 1U, 16.2, 16.2, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.75_128_quant", framework::tflite, "pixel3_big", 4U, 3.1, 2.9999999999999996, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.75_160_quant", framework::tflite, "pixel2_big", 1U, 24.3, 24.3, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.75_160_quant", framework::tflite, "pixel3_big", 4U, 4.7, 4.500000000000001, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.75_192_quant", framework::tflite, "pixel2_big", 1U, 33.8, 33.8, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.75_192_quant", framework::tflite, "pixel3_big", 4U, 6.4, 6.259259259259258, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.75_224_quant", framework::tflite, "pixel2_big", 1U, 45.4, 45.400000000000006, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.75_224_quant", framework::tflite, "pixel3_big", 4U, 8.5, 8.407407407407407, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_1.0_128_quant", framework::tflite, "pixel2_big", 1U, 24.9, 24.900000000000002, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_1.0_128_quant", framework::tflite, "pixel3_big", 4U, 4.8, 4.611111111111111, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_1.0_160_quant", framework::tflite, "pixel2_big", 1U, 37.4, 37.4, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_1.0_160_quant", framework::tflite, "pixel3_big", 4U, 7.3, 6.925925925925926, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_1.0_192_quant", framework::tflite, "pixel2_big", 1U, 51.9, 51.9, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_1.0_192_quant", framework::tflite, "pixel3_big", 4U, 9.9, 9.611111111111112, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_1.0_224_quant", framework::tflite, "pixel2_big", 1U, 70.2, 70.2, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V1_1.0_224_quant", framework::tflite, "pixel3_big", 4U, 13.0, 13.0, reference_role::calibration, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V2_1.0_224_quant", framework::tflite, "pixel2_big", 1U, 53.4, 53.400000000000006, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Mobilenet_V2_1.0_224_quant", framework::tflite, "pixel3_big", 4U, 12.0, 10.697414395527602, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Inception_V1_quant", framework::tflite, "pixel2_big", 1U, 154.5, 154.49999999999997, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Inception_V1_quant", framework::tflite, "pixel3_big", 4U, 39.0, 28.611111111111107, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Inception_V3_quant", framework::tflite, "pixel2_big", 1U, 637.0, 636.9999999999999, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Inception_V3_quant", framework::tflite, "pixel3_big", 4U, 148.0, 117.96296296296296, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Inception_V4_quant", framework::tflite, "pixel2_big", 1U, 1250.8, 1250.8000000000002, reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
-    {"Inception_V4_quant", framework::tflite, "pixel3_big", 4U, 268.0, 231.62962962962965, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"SqueezeNet_float", framework::tflite, "pixel2_big", 1U, 224.0, 224.0, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"SqueezeNet_float", framework::tflite, "pixel3_big", 4U, 36.0, 41.48148148148148, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"NASNet_mobile_float", framework::tflite, "pixel2_big", 1U, 261.0, 261.0, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"NASNet_mobile_float", framework::tflite, "pixel3_big", 4U, 56.0, 48.333333333333336, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"NASNet_large_float", framework::tflite, "pixel2_big", 1U, 6697.0, 6697.000000000001, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"NASNet_large_float", framework::tflite, "pixel3_big", 4U, 1170.0, 1240.1851851851852, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Inception_V3_float", framework::tflite, "pixel2_big", 1U, 1433.0, 1433.0, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Inception_V3_float", framework::tflite, "pixel3_big", 4U, 249.0, 265.3703703703704, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Inception_V4_float", framework::tflite, "pixel2_big", 1U, 2986.0, 2986.0, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Inception_V4_float", framework::tflite, "pixel3_big", 4U, 486.0, 552.962962962963, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Inception_ResNet_V2_float", framework::tflite, "pixel2_big", 1U, 2731.0, 2731.0, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Inception_ResNet_V2_float", framework::tflite, "pixel3_big", 4U, 422.0, 505.7407407407407, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.25_128_float", framework::tflite, "pixel2_big", 1U, 6.2, 6.200000000000001, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.25_128_float", framework::tflite, "pixel3_big", 4U, 1.2, 1.1481481481481481, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.25_160_float", framework::tflite, "pixel2_big", 1U, 8.6, 8.600000000000001, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.25_160_float", framework::tflite, "pixel3_big", 4U, 1.7, 1.592592592592593, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.25_192_float", framework::tflite, "pixel2_big", 1U, 12.1, 12.100000000000001, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.25_192_float", framework::tflite, "pixel3_big", 4U, 2.4, 2.2407407407407405, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.25_224_float", framework::tflite, "pixel2_big", 1U, 16.2, 16.2, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.25_224_float", framework::tflite, "pixel3_big", 4U, 3.3, 3.0, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.50_128_float", framework::tflite, "pixel2_big", 1U, 18.1, 18.1, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.50_128_float", framework::tflite, "pixel3_big", 4U, 3.0, 3.3518518518518525, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.50_160_float", framework::tflite, "pixel2_big", 1U, 26.8, 26.799999999999997, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.50_160_float", framework::tflite, "pixel3_big", 4U, 4.4, 4.962962962962963, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.50_192_float", framework::tflite, "pixel2_big", 1U, 35.6, 35.6, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.50_192_float", framework::tflite, "pixel3_big", 4U, 6.0, 6.592592592592592, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.50_224_float", framework::tflite, "pixel2_big", 1U, 47.6, 47.60000000000001, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.50_224_float", framework::tflite, "pixel3_big", 4U, 7.9, 8.814814814814815, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.75_128_float", framework::tflite, "pixel2_big", 1U, 34.6, 34.6, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.75_128_float", framework::tflite, "pixel3_big", 4U, 5.5, 6.4074074074074066, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.75_160_float", framework::tflite, "pixel2_big", 1U, 51.3, 51.3, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.75_160_float", framework::tflite, "pixel3_big", 4U, 8.2, 9.499999999999998, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.75_192_float", framework::tflite, "pixel2_big", 1U, 71.7, 71.7, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.75_192_float", framework::tflite, "pixel3_big", 4U, 11.0, 13.277777777777779, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_0.75_224_float", framework::tflite, "pixel2_big", 1U, 95.7, 95.7, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_0.75_224_float", framework::tflite, "pixel3_big", 4U, 14.6, 17.722222222222225, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_1.0_128_float", framework::tflite, "pixel2_big", 1U, 57.4, 57.4, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_1.0_128_float", framework::tflite, "pixel3_big", 4U, 9.0, 10.629629629629632, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_1.0_160_float", framework::tflite, "pixel2_big", 1U, 86.0, 86.0, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_1.0_160_float", framework::tflite, "pixel3_big", 4U, 13.4, 15.925925925925927, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_1.0_192_float", framework::tflite, "pixel2_big", 1U, 118.6, 118.6, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_1.0_192_float", framework::tflite, "pixel3_big", 4U, 18.1, 21.962962962962965, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V1_1.0_224_float", framework::tflite, "pixel2_big", 1U, 160.1, 160.1, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V1_1.0_224_float", framework::tflite, "pixel3_big", 4U, 24.0, 29.648148148148145, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"Mobilenet_V2_1.0_224_float", framework::tflite, "pixel2_big", 1U, 117.0, 117.0, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"Mobilenet_V2_1.0_224_float", framework::tflite, "pixel3_big", 4U, 17.5, 23.438155136268342, reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
-    {"efficientnet-lite0", framework::tflite, "pixel4", 4U, 6.5, 6.500000000000002, reference_role::calibration, "EfficientNet-lite README, Pixel 4, 4 threads, int8"},
-    {"efficientnet-lite1", framework::tflite, "pixel4", 4U, 9.1, 9.1, reference_role::calibration, "EfficientNet-lite README, Pixel 4, 4 threads, int8"},
-    {"efficientnet-lite2", framework::tflite, "pixel4", 4U, 12.0, 12.000000000000002, reference_role::calibration, "EfficientNet-lite README, Pixel 4, 4 threads, int8"},
-    {"efficientnet-lite3", framework::tflite, "pixel4", 4U, 18.0, 18.000000000000004, reference_role::calibration, "EfficientNet-lite README, Pixel 4, 4 threads, int8"},
-    {"efficientnet-lite4", framework::tflite, "pixel4", 4U, 30.0, 30.0, reference_role::calibration, "EfficientNet-lite README, Pixel 4, 4 threads, int8"},
-    {"MobileNetV3_Large_1.0_float", framework::tflite, "pixel2_big", 1U, 61.0, 61.0, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"MobileNetV3_Large_1.0_float", framework::tflite, "pixel3_big", 1U, 44.0, 35.98079561042523, reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
-    {"MobileNetV3_Large_1.0_8bit", framework::tflite, "pixel2_big", 1U, 42.5, 42.5, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"MobileNetV3_Large_1.0_8bit", framework::tflite, "pixel3_big", 1U, 32.0, 25.06858710562414, reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
-    {"MobileNetV3_Large_0.75_float", framework::tflite, "pixel2_big", 1U, 48.0, 48.0, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"MobileNetV3_Large_0.75_float", framework::tflite, "pixel3_big", 1U, 34.0, 28.312757201646086, reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
-    {"MobileNetV3_Small_1.0_float", framework::tflite, "pixel2_big", 1U, 19.4, 19.400000000000002, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"MobileNetV3_Small_1.0_float", framework::tflite, "pixel3_big", 1U, 14.4, 11.443072702331962, reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
-    {"MobileNetV3_Small_1.0_8bit", framework::tflite, "pixel2_big", 1U, 15.0, 15.0, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"MobileNetV3_Small_1.0_8bit", framework::tflite, "pixel3_big", 1U, 10.7, 8.847736625514402, reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
-    {"MobileNetV3_Small_0.75_float", framework::tflite, "pixel2_big", 1U, 15.9, 15.9, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"MobileNetV3_Small_0.75_float", framework::tflite, "pixel3_big", 1U, 11.6, 9.378600823045268, reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
-    {"MobileNetV3_Large_minimalistic_float", framework::tflite, "pixel2_big", 1U, 51.0, 51.00000000000001, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"MobileNetV3_Large_minimalistic_float", framework::tflite, "pixel3_big", 1U, 35.0, 30.082304526748974, reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
-    {"MobileNetV3_Large_minimalistic_8bit", framework::tflite, "pixel2_big", 1U, 35.0, 35.00000000000001, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"MobileNetV3_Large_minimalistic_8bit", framework::tflite, "pixel3_big", 1U, 27.0, 20.644718792866946, reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
-    {"MobileNetV3_Small_minimalistic_float", framework::tflite, "pixel2_big", 1U, 15.1, 15.1, reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
-    {"MobileNetV3_Small_minimalistic_float", framework::tflite, "pixel3_big", 1U, 11.0, 8.906721536351165, reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
-    {"Inception_V1_quant", framework::tflite, "rpi4", 4U, 99.97, 75.99244186046512, reference_role::check, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
-    {"Inception_V1_quant", framework::tvm, "rpi4", 4U, 106.52, 106.52000000000001, reference_role::calibration, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
-    {"Inception_V3_quant", framework::tflite, "rpi4", 4U, 333.0, 313.3151162790698, reference_role::check, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
-    {"Inception_V3_quant", framework::tvm, "rpi4", 4U, 412.72, 412.71999999999997, reference_role::calibration, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
-    {"Inception_V4_quant", framework::tflite, "rpi4", 4U, 700.0, 615.2190697674419, reference_role::check, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
-    {"Inception_V4_quant", framework::tvm, "rpi4", 4U, 896.02, 896.02, reference_role::calibration, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
-    {"Mobilenet_V1_1.0_224_quant", framework::tflite, "rpi4", 4U, 35.59, 34.528604651162794, reference_role::check, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
-    {"Mobilenet_V1_1.0_224_quant", framework::tvm, "rpi4", 4U, 46.96, 46.96, reference_role::calibration, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
-    {"Mobilenet_V2_1.0_224_quant", framework::tflite, "rpi4", 4U, 33.08, 28.412830188679244, reference_role::check, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
-    {"Mobilenet_V2_1.0_224_quant", framework::tvm, "rpi4", 4U, 34.42, 34.42, reference_role::calibration, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
-    {"Mobilenet_V1_1.0_224_quant", framework::tvm, "rpi4", 4U, 56.0, 46.96, reference_role::check, "github:apache/tvm pull request #4828 'tflite rounding mode support'"},
+inline constexpr std::array<schema::reference_latency, 120> reference_latencies{{
+    {"Mobilenet_V1_0.25_128_quant", schema::framework::tflite, "pixel2_big", 1U, 3.7, 3.6999999999999997, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.25_128_quant", schema::framework::tflite, "pixel3_big", 4U, 0.8, 0.6851851851851851, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.25_160_quant", schema::framework::tflite, "pixel2_big", 1U, 5.5, 5.5, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.25_160_quant", schema::framework::tflite, "pixel3_big", 4U, 1.3, 1.0185185185185184, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.25_192_quant", schema::framework::tflite, "pixel2_big", 1U, 7.9, 7.9, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.25_192_quant", schema::framework::tflite, "pixel3_big", 4U, 1.8, 1.4629629629629628, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.25_224_quant", schema::framework::tflite, "pixel2_big", 1U, 10.4, 10.400000000000002, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.25_224_quant", schema::framework::tflite, "pixel3_big", 4U, 2.3, 1.9259259259259263, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.50_128_quant", schema::framework::tflite, "pixel2_big", 1U, 8.8, 8.8, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.50_128_quant", schema::framework::tflite, "pixel3_big", 4U, 1.7, 1.6296296296296298, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.50_160_quant", schema::framework::tflite, "pixel2_big", 1U, 13.0, 13.000000000000002, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.50_160_quant", schema::framework::tflite, "pixel3_big", 4U, 2.6, 2.4074074074074074, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.50_192_quant", schema::framework::tflite, "pixel2_big", 1U, 18.3, 18.3, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.50_192_quant", schema::framework::tflite, "pixel3_big", 4U, 3.6, 3.3888888888888884, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.50_224_quant", schema::framework::tflite, "pixel2_big", 1U, 24.7, 24.7, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.50_224_quant", schema::framework::tflite, "pixel3_big", 4U, 4.7, 4.5740740740740735, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.75_128_quant", schema::framework::tflite, "pixel2_big", 1U, 16.2, 16.2, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.75_128_quant", schema::framework::tflite, "pixel3_big", 4U, 3.1, 2.9999999999999996, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.75_160_quant", schema::framework::tflite, "pixel2_big", 1U, 24.3, 24.3, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.75_160_quant", schema::framework::tflite, "pixel3_big", 4U, 4.7, 4.500000000000001, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.75_192_quant", schema::framework::tflite, "pixel2_big", 1U, 33.8, 33.8, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.75_192_quant", schema::framework::tflite, "pixel3_big", 4U, 6.4, 6.259259259259258, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.75_224_quant", schema::framework::tflite, "pixel2_big", 1U, 45.4, 45.400000000000006, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.75_224_quant", schema::framework::tflite, "pixel3_big", 4U, 8.5, 8.407407407407407, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_1.0_128_quant", schema::framework::tflite, "pixel2_big", 1U, 24.9, 24.900000000000002, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_1.0_128_quant", schema::framework::tflite, "pixel3_big", 4U, 4.8, 4.611111111111111, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_1.0_160_quant", schema::framework::tflite, "pixel2_big", 1U, 37.4, 37.4, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_1.0_160_quant", schema::framework::tflite, "pixel3_big", 4U, 7.3, 6.925925925925926, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_1.0_192_quant", schema::framework::tflite, "pixel2_big", 1U, 51.9, 51.9, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_1.0_192_quant", schema::framework::tflite, "pixel3_big", 4U, 9.9, 9.611111111111112, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_1.0_224_quant", schema::framework::tflite, "pixel2_big", 1U, 70.2, 70.2, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V1_1.0_224_quant", schema::framework::tflite, "pixel3_big", 4U, 13.0, 13.0, schema::reference_role::calibration, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V2_1.0_224_quant", schema::framework::tflite, "pixel2_big", 1U, 53.4, 53.400000000000006, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Mobilenet_V2_1.0_224_quant", schema::framework::tflite, "pixel3_big", 4U, 12.0, 10.697414395527602, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Inception_V1_quant", schema::framework::tflite, "pixel2_big", 1U, 154.5, 154.49999999999997, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Inception_V1_quant", schema::framework::tflite, "pixel3_big", 4U, 39.0, 28.611111111111107, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Inception_V3_quant", schema::framework::tflite, "pixel2_big", 1U, 637.0, 636.9999999999999, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Inception_V3_quant", schema::framework::tflite, "pixel3_big", 4U, 148.0, 117.96296296296296, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Inception_V4_quant", schema::framework::tflite, "pixel2_big", 1U, 1250.8, 1250.8000000000002, schema::reference_role::calibration, "TFLite hosted models (older page), Pixel 2, 1 big core"},
+    {"Inception_V4_quant", schema::framework::tflite, "pixel3_big", 4U, 268.0, 231.62962962962965, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"SqueezeNet_float", schema::framework::tflite, "pixel2_big", 1U, 224.0, 224.0, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"SqueezeNet_float", schema::framework::tflite, "pixel3_big", 4U, 36.0, 41.48148148148148, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"NASNet_mobile_float", schema::framework::tflite, "pixel2_big", 1U, 261.0, 261.0, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"NASNet_mobile_float", schema::framework::tflite, "pixel3_big", 4U, 56.0, 48.333333333333336, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"NASNet_large_float", schema::framework::tflite, "pixel2_big", 1U, 6697.0, 6697.000000000001, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"NASNet_large_float", schema::framework::tflite, "pixel3_big", 4U, 1170.0, 1240.1851851851852, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Inception_V3_float", schema::framework::tflite, "pixel2_big", 1U, 1433.0, 1433.0, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Inception_V3_float", schema::framework::tflite, "pixel3_big", 4U, 249.0, 265.3703703703704, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Inception_V4_float", schema::framework::tflite, "pixel2_big", 1U, 2986.0, 2986.0, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Inception_V4_float", schema::framework::tflite, "pixel3_big", 4U, 486.0, 552.962962962963, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Inception_ResNet_V2_float", schema::framework::tflite, "pixel2_big", 1U, 2731.0, 2731.0, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Inception_ResNet_V2_float", schema::framework::tflite, "pixel3_big", 4U, 422.0, 505.7407407407407, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.25_128_float", schema::framework::tflite, "pixel2_big", 1U, 6.2, 6.200000000000001, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.25_128_float", schema::framework::tflite, "pixel3_big", 4U, 1.2, 1.1481481481481481, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.25_160_float", schema::framework::tflite, "pixel2_big", 1U, 8.6, 8.600000000000001, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.25_160_float", schema::framework::tflite, "pixel3_big", 4U, 1.7, 1.592592592592593, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.25_192_float", schema::framework::tflite, "pixel2_big", 1U, 12.1, 12.100000000000001, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.25_192_float", schema::framework::tflite, "pixel3_big", 4U, 2.4, 2.2407407407407405, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.25_224_float", schema::framework::tflite, "pixel2_big", 1U, 16.2, 16.2, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.25_224_float", schema::framework::tflite, "pixel3_big", 4U, 3.3, 3.0, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.50_128_float", schema::framework::tflite, "pixel2_big", 1U, 18.1, 18.1, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.50_128_float", schema::framework::tflite, "pixel3_big", 4U, 3.0, 3.3518518518518525, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.50_160_float", schema::framework::tflite, "pixel2_big", 1U, 26.8, 26.799999999999997, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.50_160_float", schema::framework::tflite, "pixel3_big", 4U, 4.4, 4.962962962962963, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.50_192_float", schema::framework::tflite, "pixel2_big", 1U, 35.6, 35.6, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.50_192_float", schema::framework::tflite, "pixel3_big", 4U, 6.0, 6.592592592592592, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.50_224_float", schema::framework::tflite, "pixel2_big", 1U, 47.6, 47.60000000000001, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.50_224_float", schema::framework::tflite, "pixel3_big", 4U, 7.9, 8.814814814814815, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.75_128_float", schema::framework::tflite, "pixel2_big", 1U, 34.6, 34.6, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.75_128_float", schema::framework::tflite, "pixel3_big", 4U, 5.5, 6.4074074074074066, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.75_160_float", schema::framework::tflite, "pixel2_big", 1U, 51.3, 51.3, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.75_160_float", schema::framework::tflite, "pixel3_big", 4U, 8.2, 9.499999999999998, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.75_192_float", schema::framework::tflite, "pixel2_big", 1U, 71.7, 71.7, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.75_192_float", schema::framework::tflite, "pixel3_big", 4U, 11.0, 13.277777777777779, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_0.75_224_float", schema::framework::tflite, "pixel2_big", 1U, 95.7, 95.7, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_0.75_224_float", schema::framework::tflite, "pixel3_big", 4U, 14.6, 17.722222222222225, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_1.0_128_float", schema::framework::tflite, "pixel2_big", 1U, 57.4, 57.4, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_1.0_128_float", schema::framework::tflite, "pixel3_big", 4U, 9.0, 10.629629629629632, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_1.0_160_float", schema::framework::tflite, "pixel2_big", 1U, 86.0, 86.0, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_1.0_160_float", schema::framework::tflite, "pixel3_big", 4U, 13.4, 15.925925925925927, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_1.0_192_float", schema::framework::tflite, "pixel2_big", 1U, 118.6, 118.6, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_1.0_192_float", schema::framework::tflite, "pixel3_big", 4U, 18.1, 21.962962962962965, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V1_1.0_224_float", schema::framework::tflite, "pixel2_big", 1U, 160.1, 160.1, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V1_1.0_224_float", schema::framework::tflite, "pixel3_big", 4U, 24.0, 29.648148148148145, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"Mobilenet_V2_1.0_224_float", schema::framework::tflite, "pixel2_big", 1U, 117.0, 117.0, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"Mobilenet_V2_1.0_224_float", schema::framework::tflite, "pixel3_big", 4U, 17.5, 23.438155136268342, schema::reference_role::check, "TFLite hosted models, Pixel 3, Android 10, 4 threads"},
+    {"efficientnet-lite0", schema::framework::tflite, "pixel4", 4U, 6.5, 6.500000000000002, schema::reference_role::calibration, "EfficientNet-lite README, Pixel 4, 4 threads, int8"},
+    {"efficientnet-lite1", schema::framework::tflite, "pixel4", 4U, 9.1, 9.1, schema::reference_role::calibration, "EfficientNet-lite README, Pixel 4, 4 threads, int8"},
+    {"efficientnet-lite2", schema::framework::tflite, "pixel4", 4U, 12.0, 12.000000000000002, schema::reference_role::calibration, "EfficientNet-lite README, Pixel 4, 4 threads, int8"},
+    {"efficientnet-lite3", schema::framework::tflite, "pixel4", 4U, 18.0, 18.000000000000004, schema::reference_role::calibration, "EfficientNet-lite README, Pixel 4, 4 threads, int8"},
+    {"efficientnet-lite4", schema::framework::tflite, "pixel4", 4U, 30.0, 30.0, schema::reference_role::calibration, "EfficientNet-lite README, Pixel 4, 4 threads, int8"},
+    {"MobileNetV3_Large_1.0_float", schema::framework::tflite, "pixel2_big", 1U, 61.0, 61.0, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"MobileNetV3_Large_1.0_float", schema::framework::tflite, "pixel3_big", 1U, 44.0, 35.98079561042523, schema::reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
+    {"MobileNetV3_Large_1.0_8bit", schema::framework::tflite, "pixel2_big", 1U, 42.5, 42.5, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"MobileNetV3_Large_1.0_8bit", schema::framework::tflite, "pixel3_big", 1U, 32.0, 25.06858710562414, schema::reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
+    {"MobileNetV3_Large_0.75_float", schema::framework::tflite, "pixel2_big", 1U, 48.0, 48.0, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"MobileNetV3_Large_0.75_float", schema::framework::tflite, "pixel3_big", 1U, 34.0, 28.312757201646086, schema::reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
+    {"MobileNetV3_Small_1.0_float", schema::framework::tflite, "pixel2_big", 1U, 19.4, 19.400000000000002, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"MobileNetV3_Small_1.0_float", schema::framework::tflite, "pixel3_big", 1U, 14.4, 11.443072702331962, schema::reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
+    {"MobileNetV3_Small_1.0_8bit", schema::framework::tflite, "pixel2_big", 1U, 15.0, 15.0, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"MobileNetV3_Small_1.0_8bit", schema::framework::tflite, "pixel3_big", 1U, 10.7, 8.847736625514402, schema::reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
+    {"MobileNetV3_Small_0.75_float", schema::framework::tflite, "pixel2_big", 1U, 15.9, 15.9, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"MobileNetV3_Small_0.75_float", schema::framework::tflite, "pixel3_big", 1U, 11.6, 9.378600823045268, schema::reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
+    {"MobileNetV3_Large_minimalistic_float", schema::framework::tflite, "pixel2_big", 1U, 51.0, 51.00000000000001, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"MobileNetV3_Large_minimalistic_float", schema::framework::tflite, "pixel3_big", 1U, 35.0, 30.082304526748974, schema::reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
+    {"MobileNetV3_Large_minimalistic_8bit", schema::framework::tflite, "pixel2_big", 1U, 35.0, 35.00000000000001, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"MobileNetV3_Large_minimalistic_8bit", schema::framework::tflite, "pixel3_big", 1U, 27.0, 20.644718792866946, schema::reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
+    {"MobileNetV3_Small_minimalistic_float", schema::framework::tflite, "pixel2_big", 1U, 15.1, 15.1, schema::reference_role::calibration, "model authors / TF list, Pixel 2, 1 big core"},
+    {"MobileNetV3_Small_minimalistic_float", schema::framework::tflite, "pixel3_big", 1U, 11.0, 8.906721536351165, schema::reference_role::check, "model authors (MobileNetV3 README), Pixel 3, 1 big core"},
+    {"Inception_V1_quant", schema::framework::tflite, "rpi4", 4U, 99.97, 75.99244186046512, schema::reference_role::check, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
+    {"Inception_V1_quant", schema::framework::tvm, "rpi4", 4U, 106.52, 106.52000000000001, schema::reference_role::calibration, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
+    {"Inception_V3_quant", schema::framework::tflite, "rpi4", 4U, 333.0, 313.3151162790698, schema::reference_role::check, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
+    {"Inception_V3_quant", schema::framework::tvm, "rpi4", 4U, 412.72, 412.71999999999997, schema::reference_role::calibration, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
+    {"Inception_V4_quant", schema::framework::tflite, "rpi4", 4U, 700.0, 615.2190697674419, schema::reference_role::check, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
+    {"Inception_V4_quant", schema::framework::tvm, "rpi4", 4U, 896.02, 896.02, schema::reference_role::calibration, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
+    {"Mobilenet_V1_1.0_224_quant", schema::framework::tflite, "rpi4", 4U, 35.59, 34.528604651162794, schema::reference_role::check, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
+    {"Mobilenet_V1_1.0_224_quant", schema::framework::tvm, "rpi4", 4U, 46.96, 46.96, schema::reference_role::calibration, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
+    {"Mobilenet_V2_1.0_224_quant", schema::framework::tflite, "rpi4", 4U, 33.08, 28.412830188679244, schema::reference_role::check, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
+    {"Mobilenet_V2_1.0_224_quant", schema::framework::tvm, "rpi4", 4U, 34.42, 34.42, schema::reference_role::calibration, "https://discuss.tvm.ai/t/tflite-and-tvm-comparison-for-quantized-models/6577"},
+    {"Mobilenet_V1_1.0_224_quant", schema::framework::tvm, "rpi4", 4U, 56.0, 46.96, schema::reference_role::check, "github:apache/tvm pull request #4828 'tflite rounding mode support'"},
 }};
 
 /// The model named `name`, or nullptr. O(models).
-[[nodiscard]] constexpr const inference_model_desc* find_inference_model(std::string_view name) noexcept {
+[[nodiscard]] constexpr const schema::inference_model_desc* find_inference_model(std::string_view name) noexcept {
   for (const auto& m : inference_models) {
     if (m.name == name) {
       return &m;
@@ -465,7 +403,7 @@ inline constexpr std::array<reference_latency, 120> reference_latencies{{
 }
 
 /// The core type with device-tree compatible (or name) `key`, or nullptr. O(types).
-[[nodiscard]] constexpr const core_type_desc* find_core_type(std::string_view key) noexcept {
+[[nodiscard]] constexpr const schema::core_type_desc* find_core_type(std::string_view key) noexcept {
   for (const auto& c : core_types) {
     if (c.compatible == key || c.name == key) {
       return &c;
@@ -475,7 +413,7 @@ inline constexpr std::array<reference_latency, 120> reference_latencies{{
 }
 
 /// The measurement platform `id`, or nullptr.
-[[nodiscard]] constexpr const measurement_platform_desc* find_measurement_platform(std::string_view id) noexcept {
+[[nodiscard]] constexpr const schema::measurement_platform_desc* find_measurement_platform(std::string_view id) noexcept {
   for (const auto& p : measurement_platforms) {
     if (p.id == id) {
       return &p;

@@ -3,6 +3,7 @@
 /// Input sha256: 221fc8c4cdca6a028a85239c9549e00479385a95c2a149d4de98779cee5d2191
 /// Regenerate with `python3 tools/gen_presets.py --data ../shared/data/soc-data.json`;
 /// the CTest test thermo.power.presets_up_to_date fails when this file is stale.
+/// Only values: the types are the schema, schema/soc.hpp.
 #pragma once
 
 #include <array>
@@ -12,7 +13,7 @@
 #include "thermo/core/time.hpp"
 #include "thermo/core/units.hpp"
 #include "thermo/power/opp.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 
 namespace thermo::presets {
 namespace detail::mt8173 {
@@ -43,35 +44,36 @@ inline constexpr std::array<power::opp, 8> big_opps{{
 inline constexpr std::array<std::string_view, 2> big_cpu_nodes{{"/cpus/cpu@100", "/cpus/cpu@101"}};
 inline constexpr std::array<std::uint32_t, 2> big_cpu_ids{{2U, 3U}};
 
-inline constexpr std::array<cpu_cluster_desc, 2> clusters{{
+inline constexpr std::array<schema::cpu_cluster_desc, 2> clusters{{
     {"little", "arm,cortex-a53", little_cpu_nodes, little_cpu_ids, 263U, 740U, 598U, "/opp-table-0", little_opps},
     {"big", "arm,cortex-a72", big_cpu_nodes, big_cpu_ids, 530U, 1024U, 1024U, "/opp-table-1", big_opps},
 }};
-inline constexpr std::array<cooling_device_desc, 2> cooling_devices{{
-    {"cpufreq-cpu0", "/cpus/cpu@0", cooling_device_type::cpufreq, 0, 7U, {}},
-    {"cpufreq-cpu2", "/cpus/cpu@100", cooling_device_type::cpufreq, 1, 7U, {}},
+inline constexpr std::array<schema::cooling_device_desc, 2> cooling_devices{{
+    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 7U, {}},
+    {"cpufreq-cpu2", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 1, 7U, {}},
 }};
 
 // cpu-thermal
-inline constexpr std::array<trip_desc, 3> zone0_trips{{
-    {"trip-point0", millicelsius(68'000), millikelvin_delta(2'000), trip_type::passive},
-    {"trip-point1", millicelsius(85'000), millikelvin_delta(2'000), trip_type::passive},
-    {"cpu-crit0", millicelsius(115'000), millikelvin_delta(2'000), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 3> zone0_trips{{
+    {"trip-point0", millicelsius(68'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"trip-point1", millicelsius(85'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"cpu-crit0", millicelsius(115'000), millikelvin_delta(2'000), schema::trip_type::critical},
 }};
-inline constexpr std::array<cooling_map_entry, 2> zone0_map0{{
-    {"/cpus/cpu@0", thermal_no_limit, thermal_no_limit, 0},
-    {"/cpus/cpu@1", thermal_no_limit, thermal_no_limit, -1},
+inline constexpr std::array<schema::cooling_map_entry, 2> zone0_map0{{
+    {"/cpus/cpu@0", schema::thermal_no_limit, schema::thermal_no_limit, 0},
+    {"/cpus/cpu@1", schema::thermal_no_limit, schema::thermal_no_limit, -1},
 }};
-inline constexpr std::array<cooling_map_entry, 2> zone0_map1{{
-    {"/cpus/cpu@100", thermal_no_limit, thermal_no_limit, 1},
-    {"/cpus/cpu@101", thermal_no_limit, thermal_no_limit, -1},
+inline constexpr std::array<schema::cooling_map_entry, 2> zone0_map1{{
+    {"/cpus/cpu@100", schema::thermal_no_limit, schema::thermal_no_limit, 1},
+    {"/cpus/cpu@101", schema::thermal_no_limit, schema::thermal_no_limit, -1},
 }};
-inline constexpr std::array<cooling_map_desc, 2> zone0_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 2> zone0_maps{{
     {"map0", 1, 3072U, zone0_map0},
     {"map1", 1, 1024U, zone0_map1},
 }};
-inline constexpr std::array<thermal_zone_desc, 1> thermal_zones{{
-    {"cpu-thermal", milliseconds(1'000), milliseconds(1'000), milliwatts(1'500), "/soc/thermal@1100b000", -1, zone0_trips, zone0_maps},
+inline constexpr std::array<schema::thermal_zone_desc, 1> thermal_zones{{
+    {"cpu-thermal", milliseconds(1'000), milliseconds(1'000), milliwatts(1'500), "/soc/thermal@1100b000", -1, zone0_trips, zone0_maps, 1, 0,
+     schema::critical_action::shutdown},
 }};
 inline constexpr std::array<std::string_view, 1> notes{{
     "mt8173-elm.dtsi (Chromebook) overrides sustainable-power to 4500 mW; the EVB keeps 1500 mW. passive polling 1000 ms (same as idle polling).",
@@ -80,7 +82,7 @@ inline constexpr std::array<std::string_view, 1> notes{{
 }  // namespace detail::mt8173
 
 /// MediaTek MT8173 (2x Cortex-A72 + 2x Cortex-A53) — MediaTek MT8173 evaluation board (arch/arm64/boot/dts/mediatek/mt8173-evb.dts).
-inline constexpr soc_description mt8173{
+inline constexpr schema::soc_description mt8173{
     "mt8173",
     "MediaTek MT8173 (2x Cortex-A72 + 2x Cortex-A53)",
     "MediaTek MT8173 evaluation board",

@@ -3,6 +3,7 @@
 /// Input sha256: 221fc8c4cdca6a028a85239c9549e00479385a95c2a149d4de98779cee5d2191
 /// Regenerate with `python3 tools/gen_presets.py --data ../shared/data/soc-data.json`;
 /// the CTest test thermo.power.presets_up_to_date fails when this file is stale.
+/// Only values: the types are the schema, schema/soc.hpp.
 #pragma once
 
 #include <array>
@@ -12,7 +13,7 @@
 #include "thermo/core/time.hpp"
 #include "thermo/core/units.hpp"
 #include "thermo/power/opp.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 
 namespace thermo::presets {
 namespace detail::mt8183 {
@@ -78,78 +79,85 @@ inline constexpr std::array<power::opp, 16> gpu_opps{{
     {kilohertz(800'000), microvolts(825'000), microwatts(0)},
 }};
 
-inline constexpr std::array<cpu_cluster_desc, 2> clusters{{
+inline constexpr std::array<schema::cpu_cluster_desc, 2> clusters{{
     {"little", "arm,cortex-a53", little_cpu_nodes, little_cpu_ids, 84U, 741U, 741U, "/opp-table-cluster0", little_opps},
     {"big", "arm,cortex-a73", big_cpu_nodes, big_cpu_ids, 211U, 1024U, 1024U, "/opp-table-cluster1", big_opps},
 }};
-inline constexpr std::array<device_desc, 1> devices{{
+inline constexpr std::array<schema::device_desc, 1> devices{{
     {"gpu", "/soc/gpu@13040000", "mediatek,mt8183b-mali", 0U, "/opp-table-0", gpu_opps},
 }};
-inline constexpr std::array<cooling_device_desc, 2> cooling_devices{{
-    {"cpufreq-cpu0", "/cpus/cpu@0", cooling_device_type::cpufreq, 0, 15U, {}},
-    {"cpufreq-cpu4", "/cpus/cpu@100", cooling_device_type::cpufreq, 1, 15U, {}},
+inline constexpr std::array<schema::cooling_device_desc, 2> cooling_devices{{
+    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 15U, {}},
+    {"cpufreq-cpu4", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 1, 15U, {}},
 }};
 
 // cpu-thermal
-inline constexpr std::array<trip_desc, 3> zone0_trips{{
-    {"trip-point0", millicelsius(68'000), millikelvin_delta(2'000), trip_type::passive},
-    {"trip-point1", millicelsius(80'000), millikelvin_delta(2'000), trip_type::passive},
-    {"cpu-crit", millicelsius(115'000), millikelvin_delta(2'000), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 3> zone0_trips{{
+    {"trip-point0", millicelsius(68'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"trip-point1", millicelsius(80'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"cpu-crit", millicelsius(115'000), millikelvin_delta(2'000), schema::trip_type::critical},
 }};
-inline constexpr std::array<cooling_map_entry, 4> zone0_map0{{
-    {"/cpus/cpu@0", thermal_no_limit, thermal_no_limit, 0},
-    {"/cpus/cpu@1", thermal_no_limit, thermal_no_limit, -1},
-    {"/cpus/cpu@2", thermal_no_limit, thermal_no_limit, -1},
-    {"/cpus/cpu@3", thermal_no_limit, thermal_no_limit, -1},
+inline constexpr std::array<schema::cooling_map_entry, 4> zone0_map0{{
+    {"/cpus/cpu@0", schema::thermal_no_limit, schema::thermal_no_limit, 0},
+    {"/cpus/cpu@1", schema::thermal_no_limit, schema::thermal_no_limit, -1},
+    {"/cpus/cpu@2", schema::thermal_no_limit, schema::thermal_no_limit, -1},
+    {"/cpus/cpu@3", schema::thermal_no_limit, schema::thermal_no_limit, -1},
 }};
-inline constexpr std::array<cooling_map_entry, 4> zone0_map1{{
-    {"/cpus/cpu@100", thermal_no_limit, thermal_no_limit, 1},
-    {"/cpus/cpu@101", thermal_no_limit, thermal_no_limit, -1},
-    {"/cpus/cpu@102", thermal_no_limit, thermal_no_limit, -1},
-    {"/cpus/cpu@103", thermal_no_limit, thermal_no_limit, -1},
+inline constexpr std::array<schema::cooling_map_entry, 4> zone0_map1{{
+    {"/cpus/cpu@100", schema::thermal_no_limit, schema::thermal_no_limit, 1},
+    {"/cpus/cpu@101", schema::thermal_no_limit, schema::thermal_no_limit, -1},
+    {"/cpus/cpu@102", schema::thermal_no_limit, schema::thermal_no_limit, -1},
+    {"/cpus/cpu@103", schema::thermal_no_limit, schema::thermal_no_limit, -1},
 }};
-inline constexpr std::array<cooling_map_desc, 2> zone0_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 2> zone0_maps{{
     {"map0", 1, 3072U, zone0_map0},
     {"map1", 1, 1024U, zone0_map1},
 }};
 // soc-thermal
-inline constexpr std::array<trip_desc, 2> zone1_trips{{
-    {"trip-alert", millicelsius(85'000), millikelvin_delta(2'000), trip_type::passive},
-    {"trip-crit", millicelsius(100'000), millikelvin_delta(2'000), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 2> zone1_trips{{
+    {"trip-alert", millicelsius(85'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"trip-crit", millicelsius(100'000), millikelvin_delta(2'000), schema::trip_type::critical},
 }};
 // gpu-thermal
-inline constexpr std::array<trip_desc, 2> zone2_trips{{
-    {"trip-alert", millicelsius(85'000), millikelvin_delta(2'000), trip_type::passive},
-    {"trip-crit", millicelsius(100'000), millikelvin_delta(2'000), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 2> zone2_trips{{
+    {"trip-alert", millicelsius(85'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"trip-crit", millicelsius(100'000), millikelvin_delta(2'000), schema::trip_type::critical},
 }};
 // md1-thermal
-inline constexpr std::array<trip_desc, 2> zone3_trips{{
-    {"trip-alert", millicelsius(85'000), millikelvin_delta(2'000), trip_type::passive},
-    {"trip-crit", millicelsius(100'000), millikelvin_delta(2'000), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 2> zone3_trips{{
+    {"trip-alert", millicelsius(85'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"trip-crit", millicelsius(100'000), millikelvin_delta(2'000), schema::trip_type::critical},
 }};
 // cpu-little-thermal
-inline constexpr std::array<trip_desc, 2> zone4_trips{{
-    {"trip-alert", millicelsius(85'000), millikelvin_delta(2'000), trip_type::passive},
-    {"trip-crit", millicelsius(100'000), millikelvin_delta(2'000), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 2> zone4_trips{{
+    {"trip-alert", millicelsius(85'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"trip-crit", millicelsius(100'000), millikelvin_delta(2'000), schema::trip_type::critical},
 }};
 // cpu-big-thermal
-inline constexpr std::array<trip_desc, 2> zone5_trips{{
-    {"trip-alert", millicelsius(85'000), millikelvin_delta(2'000), trip_type::passive},
-    {"trip-crit", millicelsius(100'000), millikelvin_delta(2'000), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 2> zone5_trips{{
+    {"trip-alert", millicelsius(85'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"trip-crit", millicelsius(100'000), millikelvin_delta(2'000), schema::trip_type::critical},
 }};
 // tsabb-thermal
-inline constexpr std::array<trip_desc, 2> zone6_trips{{
-    {"trip-alert", millicelsius(85'000), millikelvin_delta(2'000), trip_type::passive},
-    {"trip-crit", millicelsius(100'000), millikelvin_delta(2'000), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 2> zone6_trips{{
+    {"trip-alert", millicelsius(85'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"trip-crit", millicelsius(100'000), millikelvin_delta(2'000), schema::trip_type::critical},
 }};
-inline constexpr std::array<thermal_zone_desc, 7> thermal_zones{{
-    {"cpu-thermal", milliseconds(500), milliseconds(100), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 0, zone0_trips, zone0_maps},
-    {"soc-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 1, zone1_trips, {}},
-    {"gpu-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 2, zone2_trips, {}},
-    {"md1-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 3, zone3_trips, {}},
-    {"cpu-little-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 4, zone4_trips, {}},
-    {"cpu-big-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 5, zone5_trips, {}},
-    {"tsabb-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 6, zone6_trips, {}},
+inline constexpr std::array<schema::thermal_zone_desc, 7> thermal_zones{{
+    {"cpu-thermal", milliseconds(500), milliseconds(100), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 0, zone0_trips, zone0_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"soc-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 1, zone1_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
+    {"gpu-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 2, zone2_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
+    {"md1-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 3, zone3_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
+    {"cpu-little-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 4, zone4_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
+    {"cpu-big-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 5, zone5_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
+    {"tsabb-thermal", milliseconds(1'000), milliseconds(250), milliwatts(5'000), "/soc/thermal-sensor@1100b000", 6, zone6_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
 }};
 inline constexpr std::array<std::string_view, 1> notes{{
     "cpu-thermal uses polling 500 ms / passive 100 ms, sustainable-power 5000 mW, contributions 3072 (little) and 1024 (big) on trip-point1 (80000 mC). Other zones have no cooling maps.",
@@ -158,7 +166,7 @@ inline constexpr std::array<std::string_view, 1> notes{{
 }  // namespace detail::mt8183
 
 /// MediaTek MT8183 (4x Cortex-A73 + 4x Cortex-A53) — MediaTek MT8183 evaluation board (arch/arm64/boot/dts/mediatek/mt8183-evb.dts).
-inline constexpr soc_description mt8183{
+inline constexpr schema::soc_description mt8183{
     "mt8183",
     "MediaTek MT8183 (4x Cortex-A73 + 4x Cortex-A53)",
     "MediaTek MT8183 evaluation board",

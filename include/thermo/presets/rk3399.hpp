@@ -3,6 +3,7 @@
 /// Input sha256: 221fc8c4cdca6a028a85239c9549e00479385a95c2a149d4de98779cee5d2191
 /// Regenerate with `python3 tools/gen_presets.py --data ../shared/data/soc-data.json`;
 /// the CTest test thermo.power.presets_up_to_date fails when this file is stale.
+/// Only values: the types are the schema, schema/soc.hpp.
 #pragma once
 
 #include <array>
@@ -12,7 +13,7 @@
 #include "thermo/core/time.hpp"
 #include "thermo/core/units.hpp"
 #include "thermo/power/opp.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 
 namespace thermo::presets {
 namespace detail::rk3399 {
@@ -50,55 +51,57 @@ inline constexpr std::array<power::opp, 6> gpu_opps{{
     {kilohertz(800'000), microvolts(1'100'000), microwatts(0)},
 }};
 
-inline constexpr std::array<cpu_cluster_desc, 2> clusters{{
+inline constexpr std::array<schema::cpu_cluster_desc, 2> clusters{{
     {"little", "arm,cortex-a53", little_cpu_nodes, little_cpu_ids, 100U, 485U, 381U, "/opp-table-0", little_opps},
     {"big", "arm,cortex-a72", big_cpu_nodes, big_cpu_ids, 436U, 1024U, 1024U, "/opp-table-1", big_opps},
 }};
-inline constexpr std::array<device_desc, 1> devices{{
+inline constexpr std::array<schema::device_desc, 1> devices{{
     {"gpu", "/gpu@ff9a0000", "rockchip,rk3399-mali", 2640U, "/opp-table-2", gpu_opps},
 }};
-inline constexpr std::array<cooling_device_desc, 3> cooling_devices{{
-    {"cpufreq-cpu0", "/cpus/cpu@0", cooling_device_type::cpufreq, 0, 5U, {}},
-    {"cpufreq-cpu4", "/cpus/cpu@100", cooling_device_type::cpufreq, 1, 7U, {}},
-    {"devfreq-ff9a0000.gpu", "/gpu@ff9a0000", cooling_device_type::devfreq, 0, 5U, {}},
+inline constexpr std::array<schema::cooling_device_desc, 3> cooling_devices{{
+    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 5U, {}},
+    {"cpufreq-cpu4", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 1, 7U, {}},
+    {"devfreq-ff9a0000.gpu", "/gpu@ff9a0000", schema::cooling_device_type::devfreq, 0, 5U, {}},
 }};
 
 // cpu-thermal
-inline constexpr std::array<trip_desc, 3> zone0_trips{{
-    {"cpu_alert0", millicelsius(65'000), millikelvin_delta(2'000), trip_type::passive},
-    {"cpu_alert1", millicelsius(75'000), millikelvin_delta(2'000), trip_type::passive},
-    {"cpu_crit", millicelsius(95'000), millikelvin_delta(2'000), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 3> zone0_trips{{
+    {"cpu_alert0", millicelsius(65'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"cpu_alert1", millicelsius(75'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"cpu_crit", millicelsius(95'000), millikelvin_delta(2'000), schema::trip_type::critical},
 }};
-inline constexpr std::array<cooling_map_entry, 2> zone0_map0{{
-    {"/cpus/cpu@100", thermal_no_limit, thermal_no_limit, 1},
-    {"/cpus/cpu@101", thermal_no_limit, thermal_no_limit, -1},
+inline constexpr std::array<schema::cooling_map_entry, 2> zone0_map0{{
+    {"/cpus/cpu@100", schema::thermal_no_limit, schema::thermal_no_limit, 1},
+    {"/cpus/cpu@101", schema::thermal_no_limit, schema::thermal_no_limit, -1},
 }};
-inline constexpr std::array<cooling_map_entry, 6> zone0_map1{{
-    {"/cpus/cpu@0", thermal_no_limit, thermal_no_limit, 0},
-    {"/cpus/cpu@1", thermal_no_limit, thermal_no_limit, -1},
-    {"/cpus/cpu@2", thermal_no_limit, thermal_no_limit, -1},
-    {"/cpus/cpu@3", thermal_no_limit, thermal_no_limit, -1},
-    {"/cpus/cpu@100", thermal_no_limit, thermal_no_limit, 1},
-    {"/cpus/cpu@101", thermal_no_limit, thermal_no_limit, -1},
+inline constexpr std::array<schema::cooling_map_entry, 6> zone0_map1{{
+    {"/cpus/cpu@0", schema::thermal_no_limit, schema::thermal_no_limit, 0},
+    {"/cpus/cpu@1", schema::thermal_no_limit, schema::thermal_no_limit, -1},
+    {"/cpus/cpu@2", schema::thermal_no_limit, schema::thermal_no_limit, -1},
+    {"/cpus/cpu@3", schema::thermal_no_limit, schema::thermal_no_limit, -1},
+    {"/cpus/cpu@100", schema::thermal_no_limit, schema::thermal_no_limit, 1},
+    {"/cpus/cpu@101", schema::thermal_no_limit, schema::thermal_no_limit, -1},
 }};
-inline constexpr std::array<cooling_map_desc, 2> zone0_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 2> zone0_maps{{
     {"map0", 1, 0U, zone0_map0},
     {"map1", 1, 0U, zone0_map1},
 }};
 // gpu-thermal
-inline constexpr std::array<trip_desc, 2> zone1_trips{{
-    {"gpu_alert0", millicelsius(75'000), millikelvin_delta(2'000), trip_type::passive},
-    {"gpu_crit", millicelsius(95'000), millikelvin_delta(2'000), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 2> zone1_trips{{
+    {"gpu_alert0", millicelsius(75'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"gpu_crit", millicelsius(95'000), millikelvin_delta(2'000), schema::trip_type::critical},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone1_map0{{
-    {"/gpu@ff9a0000", thermal_no_limit, thermal_no_limit, 2},
+inline constexpr std::array<schema::cooling_map_entry, 1> zone1_map0{{
+    {"/gpu@ff9a0000", schema::thermal_no_limit, schema::thermal_no_limit, 2},
 }};
-inline constexpr std::array<cooling_map_desc, 1> zone1_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 1> zone1_maps{{
     {"map0", 0, 0U, zone1_map0},
 }};
-inline constexpr std::array<thermal_zone_desc, 2> thermal_zones{{
-    {"cpu-thermal", milliseconds(1'000), milliseconds(100), milliwatts(1'550), "/tsadc@ff260000", 0, zone0_trips, zone0_maps},
-    {"gpu-thermal", milliseconds(1'000), milliseconds(100), milliwatts(0), "/tsadc@ff260000", 1, zone1_trips, zone1_maps},
+inline constexpr std::array<schema::thermal_zone_desc, 2> thermal_zones{{
+    {"cpu-thermal", milliseconds(1'000), milliseconds(100), milliwatts(1'550), "/tsadc@ff260000", 0, zone0_trips, zone0_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"gpu-thermal", milliseconds(1'000), milliseconds(100), milliwatts(0), "/tsadc@ff260000", 1, zone1_trips, zone1_maps, 1, 0,
+     schema::critical_action::shutdown},
 }};
 inline constexpr std::array<std::string_view, 5> notes{{
     "Board rk3399-rock960.dts overrides the SoC defaults: cpu_alert0 lowered from 70000 to 65000 mC, sustainable-power 1550 mW added, and map0 (big cores) re-pointed from cpu_alert0 to cpu_alert1. SoC-level rk3399-base.dtsi: cpu_alert0=70000/2000 passive (map0: big cluster), cpu_alert1=75000/2000 passive (map1: all CPUs), cpu_crit=95000/2000 critical, polling 1000/100 ms, no sustainable-power.",
@@ -111,7 +114,7 @@ inline constexpr std::array<std::string_view, 5> notes{{
 }  // namespace detail::rk3399
 
 /// Rockchip RK3399 (2x Cortex-A72 + 4x Cortex-A53, Mali-T860) — 96boards Rock960 (arch/arm64/boot/dts/rockchip/rk3399-rock960.dts).
-inline constexpr soc_description rk3399{
+inline constexpr schema::soc_description rk3399{
     "rk3399",
     "Rockchip RK3399 (2x Cortex-A72 + 4x Cortex-A53, Mali-T860)",
     "96boards Rock960",

@@ -3,6 +3,7 @@
 /// Input sha256: 221fc8c4cdca6a028a85239c9549e00479385a95c2a149d4de98779cee5d2191
 /// Regenerate with `python3 tools/gen_presets.py --data ../shared/data/soc-data.json`;
 /// the CTest test thermo.power.presets_up_to_date fails when this file is stale.
+/// Only values: the types are the schema, schema/soc.hpp.
 #pragma once
 
 #include <array>
@@ -12,7 +13,7 @@
 #include "thermo/core/time.hpp"
 #include "thermo/core/units.hpp"
 #include "thermo/power/opp.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 
 namespace thermo::presets {
 namespace detail::rk3588 {
@@ -62,104 +63,111 @@ inline constexpr std::array<power::opp, 8> gpu_opps{{
     {kilohertz(1'000'000), microvolts(850'000), microwatts(0)},
 }};
 
-inline constexpr std::array<cpu_cluster_desc, 3> clusters{{
+inline constexpr std::array<schema::cpu_cluster_desc, 3> clusters{{
     {"little", "arm,cortex-a55", little_cpu_nodes, little_cpu_ids, 228U, 530U, 397U, "/opp-table-cluster0", little_opps},
     {"big0", "arm,cortex-a76", big0_cpu_nodes, big0_cpu_ids, 416U, 1024U, 1024U, "/opp-table-cluster1", big0_opps},
     {"big1", "arm,cortex-a76", big1_cpu_nodes, big1_cpu_ids, 416U, 1024U, 1024U, "/opp-table-cluster2", big1_opps},
 }};
-inline constexpr std::array<device_desc, 1> devices{{
+inline constexpr std::array<schema::device_desc, 1> devices{{
     {"gpu", "/gpu@fb000000", "rockchip,rk3588-mali", 2982U, "/opp-table-gpu", gpu_opps},
 }};
 inline constexpr std::array<std::uint32_t, 7> cdev4_levels{{0U, 120U, 150U, 180U, 210U, 240U, 255U}};
-inline constexpr std::array<cooling_device_desc, 5> cooling_devices{{
-    {"cpufreq-cpu0", "/cpus/cpu@0", cooling_device_type::cpufreq, 0, 4U, {}},
-    {"cpufreq-cpu4", "/cpus/cpu@400", cooling_device_type::cpufreq, 1, 6U, {}},
-    {"cpufreq-cpu6", "/cpus/cpu@600", cooling_device_type::cpufreq, 2, 6U, {}},
-    {"devfreq-fb000000.gpu", "/gpu@fb000000", cooling_device_type::devfreq, 0, 7U, {}},
-    {"pwm-fan", "/pwm-fan", cooling_device_type::pwm_fan, -1, 6U, cdev4_levels},
+inline constexpr std::array<schema::cooling_device_desc, 5> cooling_devices{{
+    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 4U, {}},
+    {"cpufreq-cpu4", "/cpus/cpu@400", schema::cooling_device_type::cpufreq, 1, 6U, {}},
+    {"cpufreq-cpu6", "/cpus/cpu@600", schema::cooling_device_type::cpufreq, 2, 6U, {}},
+    {"devfreq-fb000000.gpu", "/gpu@fb000000", schema::cooling_device_type::devfreq, 0, 7U, {}},
+    {"pwm-fan", "/pwm-fan", schema::cooling_device_type::pwm_fan, -1, 6U, cdev4_levels},
 }};
 
 // package-thermal
-inline constexpr std::array<trip_desc, 3> zone0_trips{{
-    {"package-crit", millicelsius(115'000), millikelvin_delta(0), trip_type::critical},
-    {"package-fan0", millicelsius(55'000), millikelvin_delta(2'000), trip_type::active},
-    {"package-fan1", millicelsius(65'000), millikelvin_delta(2'000), trip_type::active},
+inline constexpr std::array<schema::trip_desc, 3> zone0_trips{{
+    {"package-crit", millicelsius(115'000), millikelvin_delta(0), schema::trip_type::critical},
+    {"package-fan0", millicelsius(55'000), millikelvin_delta(2'000), schema::trip_type::active},
+    {"package-fan1", millicelsius(65'000), millikelvin_delta(2'000), schema::trip_type::active},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone0_map0{{
-    {"/pwm-fan", thermal_no_limit, 1U, 4},
+inline constexpr std::array<schema::cooling_map_entry, 1> zone0_map0{{
+    {"/pwm-fan", schema::thermal_no_limit, 1U, 4},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone0_map1{{
-    {"/pwm-fan", 2U, thermal_no_limit, 4},
+inline constexpr std::array<schema::cooling_map_entry, 1> zone0_map1{{
+    {"/pwm-fan", 2U, schema::thermal_no_limit, 4},
 }};
-inline constexpr std::array<cooling_map_desc, 2> zone0_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 2> zone0_maps{{
     {"map0", 1, 0U, zone0_map0},
     {"map1", 2, 0U, zone0_map1},
 }};
 // bigcore0-thermal
-inline constexpr std::array<trip_desc, 2> zone1_trips{{
-    {"bigcore0-alert", millicelsius(85'000), millikelvin_delta(2'000), trip_type::passive},
-    {"bigcore0-crit", millicelsius(115'000), millikelvin_delta(0), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 2> zone1_trips{{
+    {"bigcore0-alert", millicelsius(85'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"bigcore0-crit", millicelsius(115'000), millikelvin_delta(0), schema::trip_type::critical},
 }};
-inline constexpr std::array<cooling_map_entry, 2> zone1_map0{{
-    {"/cpus/cpu@400", thermal_no_limit, thermal_no_limit, 1},
-    {"/cpus/cpu@500", thermal_no_limit, thermal_no_limit, -1},
+inline constexpr std::array<schema::cooling_map_entry, 2> zone1_map0{{
+    {"/cpus/cpu@400", schema::thermal_no_limit, schema::thermal_no_limit, 1},
+    {"/cpus/cpu@500", schema::thermal_no_limit, schema::thermal_no_limit, -1},
 }};
-inline constexpr std::array<cooling_map_desc, 1> zone1_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 1> zone1_maps{{
     {"map0", 0, 0U, zone1_map0},
 }};
 // bigcore2-thermal
-inline constexpr std::array<trip_desc, 2> zone2_trips{{
-    {"bigcore2-alert", millicelsius(85'000), millikelvin_delta(2'000), trip_type::passive},
-    {"bigcore2-crit", millicelsius(115'000), millikelvin_delta(0), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 2> zone2_trips{{
+    {"bigcore2-alert", millicelsius(85'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"bigcore2-crit", millicelsius(115'000), millikelvin_delta(0), schema::trip_type::critical},
 }};
-inline constexpr std::array<cooling_map_entry, 2> zone2_map0{{
-    {"/cpus/cpu@600", thermal_no_limit, thermal_no_limit, 2},
-    {"/cpus/cpu@700", thermal_no_limit, thermal_no_limit, -1},
+inline constexpr std::array<schema::cooling_map_entry, 2> zone2_map0{{
+    {"/cpus/cpu@600", schema::thermal_no_limit, schema::thermal_no_limit, 2},
+    {"/cpus/cpu@700", schema::thermal_no_limit, schema::thermal_no_limit, -1},
 }};
-inline constexpr std::array<cooling_map_desc, 1> zone2_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 1> zone2_maps{{
     {"map0", 0, 0U, zone2_map0},
 }};
 // littlecore-thermal
-inline constexpr std::array<trip_desc, 2> zone3_trips{{
-    {"littlecore-alert", millicelsius(85'000), millikelvin_delta(2'000), trip_type::passive},
-    {"littlecore-crit", millicelsius(115'000), millikelvin_delta(0), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 2> zone3_trips{{
+    {"littlecore-alert", millicelsius(85'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"littlecore-crit", millicelsius(115'000), millikelvin_delta(0), schema::trip_type::critical},
 }};
-inline constexpr std::array<cooling_map_entry, 4> zone3_map0{{
-    {"/cpus/cpu@0", thermal_no_limit, thermal_no_limit, 0},
-    {"/cpus/cpu@100", thermal_no_limit, thermal_no_limit, -1},
-    {"/cpus/cpu@200", thermal_no_limit, thermal_no_limit, -1},
-    {"/cpus/cpu@300", thermal_no_limit, thermal_no_limit, -1},
+inline constexpr std::array<schema::cooling_map_entry, 4> zone3_map0{{
+    {"/cpus/cpu@0", schema::thermal_no_limit, schema::thermal_no_limit, 0},
+    {"/cpus/cpu@100", schema::thermal_no_limit, schema::thermal_no_limit, -1},
+    {"/cpus/cpu@200", schema::thermal_no_limit, schema::thermal_no_limit, -1},
+    {"/cpus/cpu@300", schema::thermal_no_limit, schema::thermal_no_limit, -1},
 }};
-inline constexpr std::array<cooling_map_desc, 1> zone3_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 1> zone3_maps{{
     {"map0", 0, 0U, zone3_map0},
 }};
 // center-thermal
-inline constexpr std::array<trip_desc, 1> zone4_trips{{
-    {"center-crit", millicelsius(115'000), millikelvin_delta(0), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 1> zone4_trips{{
+    {"center-crit", millicelsius(115'000), millikelvin_delta(0), schema::trip_type::critical},
 }};
 // gpu-thermal
-inline constexpr std::array<trip_desc, 2> zone5_trips{{
-    {"gpu-alert", millicelsius(85'000), millikelvin_delta(2'000), trip_type::passive},
-    {"gpu-crit", millicelsius(115'000), millikelvin_delta(0), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 2> zone5_trips{{
+    {"gpu-alert", millicelsius(85'000), millikelvin_delta(2'000), schema::trip_type::passive},
+    {"gpu-crit", millicelsius(115'000), millikelvin_delta(0), schema::trip_type::critical},
 }};
-inline constexpr std::array<cooling_map_entry, 1> zone5_map0{{
-    {"/gpu@fb000000", thermal_no_limit, thermal_no_limit, 3},
+inline constexpr std::array<schema::cooling_map_entry, 1> zone5_map0{{
+    {"/gpu@fb000000", schema::thermal_no_limit, schema::thermal_no_limit, 3},
 }};
-inline constexpr std::array<cooling_map_desc, 1> zone5_maps{{
+inline constexpr std::array<schema::cooling_map_desc, 1> zone5_maps{{
     {"map0", 0, 0U, zone5_map0},
 }};
 // npu-thermal
-inline constexpr std::array<trip_desc, 1> zone6_trips{{
-    {"npu-crit", millicelsius(115'000), millikelvin_delta(0), trip_type::critical},
+inline constexpr std::array<schema::trip_desc, 1> zone6_trips{{
+    {"npu-crit", millicelsius(115'000), millikelvin_delta(0), schema::trip_type::critical},
 }};
-inline constexpr std::array<thermal_zone_desc, 7> thermal_zones{{
-    {"package-thermal", milliseconds(1'000), milliseconds(0), milliwatts(0), "/tsadc@fec00000", 0, zone0_trips, zone0_maps},
-    {"bigcore0-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 1, zone1_trips, zone1_maps},
-    {"bigcore2-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 2, zone2_trips, zone2_maps},
-    {"littlecore-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 3, zone3_trips, zone3_maps},
-    {"center-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/tsadc@fec00000", 4, zone4_trips, {}},
-    {"gpu-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 5, zone5_trips, zone5_maps},
-    {"npu-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/tsadc@fec00000", 6, zone6_trips, {}},
+inline constexpr std::array<schema::thermal_zone_desc, 7> thermal_zones{{
+    {"package-thermal", milliseconds(1'000), milliseconds(0), milliwatts(0), "/tsadc@fec00000", 0, zone0_trips, zone0_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"bigcore0-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 1, zone1_trips, zone1_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"bigcore2-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 2, zone2_trips, zone2_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"littlecore-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 3, zone3_trips, zone3_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"center-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/tsadc@fec00000", 4, zone4_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
+    {"gpu-thermal", milliseconds(0), milliseconds(100), milliwatts(0), "/tsadc@fec00000", 5, zone5_trips, zone5_maps, 1, 0,
+     schema::critical_action::shutdown},
+    {"npu-thermal", milliseconds(0), milliseconds(0), milliwatts(0), "/tsadc@fec00000", 6, zone6_trips, {}, 1, 0,
+     schema::critical_action::shutdown},
 }};
 inline constexpr std::array<std::string_view, 3> notes{{
     "OPP tables in rk3588-opp.dtsi start at 1008 MHz (A55) / 1200 MHz (A76); big clusters cpu@400 and cpu@600 are separate perf domains.",
@@ -170,7 +178,7 @@ inline constexpr std::array<std::string_view, 3> notes{{
 }  // namespace detail::rk3588
 
 /// Rockchip RK3588 / Radxa ROCK 5B (4x Cortex-A76 + 4x Cortex-A55, Mali-G610) — Radxa ROCK 5B (arch/arm64/boot/dts/rockchip/rk3588-rock-5b.dts).
-inline constexpr soc_description rk3588{
+inline constexpr schema::soc_description rk3588{
     "rk3588",
     "Rockchip RK3588 / Radxa ROCK 5B (4x Cortex-A76 + 4x Cortex-A55, Mali-G610)",
     "Radxa ROCK 5B",

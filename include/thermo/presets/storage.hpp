@@ -6,24 +6,17 @@
 ///
 /// Storage media read bandwidths for the boot model (workloads.json → storage). Bus maxima from
 /// specifications are upper bounds, not sustained throughput; `status` says which is which.
+/// Only values: the type is the schema, schema/boot.hpp.
 #pragma once
 
 #include <array>
-#include <string_view>
+
+#include "thermo/schema/boot.hpp"
 
 namespace thermo::presets {
 
-/// A storage medium as a boot loader reads it.
-struct storage_medium {
-  std::string_view media;       ///< "SD card", "SPI NOR" …
-  std::string_view mode;        ///< bus mode / configuration
-  double read_bytes_per_s;      ///< 10⁶ × the data's MB/s
-  std::string_view status;      ///< spec maximum, measured, DERIVED or ESTIMATE
-  std::string_view source;
-};
-
 /// Storage media (workloads.json order).
-inline constexpr std::array<storage_medium, 23> storage_media{{
+inline constexpr std::array<schema::storage_medium, 23> storage_media{{
     {"SD card", "SD Default Speed", 12500000.0, "bus-interface maximum (spec), not sustained card throughput",
      "https://www.sdcard.org/developers/overview/bus_speed/"},
     {"SD card", "SD High Speed", 25000000.0, "bus-interface maximum (spec), not sustained card throughput",

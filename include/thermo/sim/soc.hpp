@@ -1,10 +1,10 @@
 /// @file soc.hpp
-/// Builds the control side of a preset SoC (presets/soc.hpp) into a `simulation`: one power
-/// domain per CPU cluster and per GPU (with their OPPs and power coefficient), the cooling
-/// devices the kernel registers for them, and the thermal zones with their trips, delays,
-/// sustainable power and cooling maps — bound exactly as the kernel binds them (a repeated
-/// binding of one device to one trip is refused with `already_exists` and skipped, as the
-/// kernel logs and skips it).
+/// Builds the control side of a SoC description (schema/soc.hpp: a preset or a device-tree
+/// import) into a `simulation`: one power domain per CPU cluster and per GPU (with their OPPs
+/// and power coefficient), the cooling devices the kernel registers for them, and the thermal
+/// zones with their trips, delays, sustainable power and cooling maps — bound exactly as the
+/// kernel binds them (a repeated binding of one device to one trip is refused with
+/// `already_exists` and skipped, as the kernel logs and skips it).
 ///
 /// What a device tree does not say is the plant: the caller builds the RC network, says which
 /// node each cluster/device heats, adds the sensors and passes one sensor and one governor per
@@ -25,7 +25,7 @@
 #include "thermo/core/result.hpp"
 #include "thermo/core/static_vector.hpp"
 #include "thermo/model/leakage.hpp"
-#include "thermo/presets/soc.hpp"
+#include "thermo/schema/soc.hpp"
 #include "thermo/sim/simulation.hpp"
 
 namespace thermo::sim {
@@ -62,7 +62,7 @@ namespace detail {
 /// 0 clusters, 1 devices, 2 zones, 3 governors), `capacity_exceeded` "soc parts", and any error
 /// of the simulation's `add_*`/`bind` (other than `already_exists` for a binding).
 template <class Limits, std::size_t MaxParts = 8>
-[[nodiscard]] result<soc_parts<MaxParts>, error> add_soc(simulation<Limits>& sim, const presets::soc_description& soc,
+[[nodiscard]] result<soc_parts<MaxParts>, error> add_soc(simulation<Limits>& sim, const schema::soc_description& soc,
                                                          const soc_plant_map& map) noexcept {
   using parts_type = soc_parts<MaxParts>;
   if (map.cluster_nodes.size() < soc.clusters.size()) {
@@ -83,7 +83,7 @@ template <class Limits, std::size_t MaxParts = 8>
   }
   parts_type parts;
   for (std::size_t k = 0; k < soc.clusters.size(); ++k) {
-    const presets::cpu_cluster_desc& cl = soc.clusters[k];
+    const schema::cpu_cluster_desc& cl = soc.clusters[k];
     const std::array<heat_share, 1> heat{{{map.cluster_nodes[k], 1.0}}};
     domain_config d;
     d.power = {cl.name, cl.opps, static_cast<double>(cl.dynamic_power_coefficient), cl.cpu_ids.size(), map.leakage,
@@ -98,7 +98,7 @@ template <class Limits, std::size_t MaxParts = 8>
     static_cast<void>(parts.cluster_domain.push_back(*r));
   }
   for (std::size_t k = 0; k < soc.devices.size(); ++k) {
-    const presets::device_desc& dv = soc.devices[k];
+    const schema::device_desc& dv = soc.devices[k];
     const std::array<heat_share, 1> heat{{{map.device_nodes[k], 1.0}}};
     domain_config d;
     d.power = {dv.name, dv.opps, static_cast<double>(dv.dynamic_power_coefficient), 1, map.leakage, watts<double>(0.0)};
@@ -110,15 +110,15 @@ template <class Limits, std::size_t MaxParts = 8>
     }
     static_cast<void>(parts.device_domain.push_back(*r));
   }
-  for (const presets::cooling_device_desc& c : soc.cooling_devices) {
+  for (const schema::cooling_device_desc& c : soc.cooling_devices) {
     std::size_t index = parts_type::none;
-    if (c.type == presets::cooling_device_type::cpufreq && c.domain >= 0) {
+    if (c.type == schema::cooling_device_type::cpufreq && c.domain >= 0) {
       auto r = sim.add_cpufreq_cooling(parts.cluster_domain[static_cast<std::size_t>(c.domain)], detail::kernel_name(c.name));
       if (!r) {
         return r.error();
       }
       index = *r;
-    } else if (c.type == presets::cooling_device_type::devfreq && c.domain >= 0) {
+    } else if (c.type == schema::cooling_device_type::devfreq && c.domain >= 0) {
       auto r = sim.add_devfreq_cooling(parts.device_domain[static_cast<std::size_t>(c.domain)], detail::kernel_name(c.name));
       if (!r) {
         return r.error();
@@ -128,7 +128,7 @@ template <class Limits, std::size_t MaxParts = 8>
     static_cast<void>(parts.cooling.push_back(index));
   }
   for (std::size_t k = 0; k < soc.thermal_zones.size(); ++k) {
-    const presets::thermal_zone_desc& zd = soc.thermal_zones[k];
+    const schema::thermal_zone_desc& zd = soc.thermal_zones[k];
     if (zd.trips.size() > Limits::trips) {
       return error{errc::capacity_exceeded, "more trips than the zone's capacity", static_cast<std::int32_t>(k)};
     }
@@ -144,6 +144,11 @@ template <class Limits, std::size_t MaxParts = 8>
     zs.config.polling_delay = zd.polling_delay;
     zs.config.passive_delay = zd.polling_delay_passive;
     zs.config.tzp.sustainable_power = zd.sustainable_power.count();
+    zs.config.tzp.slope = zd.slope;
+    zs.config.tzp.offset = zd.offset;
+    zs.config.on_critical = zd.on_critical == schema::critical_action::reboot
+                                ? control::critical_action::reboot
+                                : control::critical_action::shutdown;
     zs.trips = std::span<const control::thermal_trip>(trips.data(), zd.trips.size());
     zs.sensor = map.zone_sensors[k];
     zs.governor = map.governors[k];
@@ -152,8 +157,8 @@ template <class Limits, std::size_t MaxParts = 8>
       return z.error();
     }
     static_cast<void>(parts.zone.push_back(*z));
-    for (const presets::cooling_map_desc& cm : zd.cooling_maps) {
-      for (const presets::cooling_map_entry& e : cm.devices) {
+    for (const schema::cooling_map_desc& cm : zd.cooling_maps) {
+      for (const schema::cooling_map_entry& e : cm.devices) {
         if (e.cooling_device < 0) {
           continue;
         }

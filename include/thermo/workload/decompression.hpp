@@ -1,7 +1,8 @@
 /// @file decompression.hpp
 /// A kernel boot as a workload: load the image from storage, relocate, decompress (models.md §5).
 ///
-/// The same stages as analysis/boot_cost.hpp, run inside the simulation so that the boot sees
+/// The same stages as analysis/boot_cost.hpp, described by the same schema (schema/boot.hpp: the
+/// kernel image, the decompressor, the board), run inside the simulation so that the boot sees
 /// the real frequency (throttled or not) and heats the chip:
 ///
 /// * **load** — `storage_setup + S / B` seconds whatever the CPU clock (storage-bound). The boot
@@ -22,11 +23,12 @@
 #include <cstdint>
 #include <span>
 
-#include "thermo/analysis/boot_cost.hpp"
 #include "thermo/core/assert.hpp"
 #include "thermo/core/errc.hpp"
+#include "thermo/core/finite.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/core/time.hpp"
+#include "thermo/schema/boot.hpp"
 #include "thermo/workload/concepts.hpp"
 #include "thermo/workload/detail/progress.hpp"
 
@@ -38,11 +40,11 @@ enum class boot_stage : std::uint8_t { waiting, load, relocate, decompress, done
 /// Configuration of a `decompression` workload.
 struct decompression_config {
   std::size_t domain = 0;                 ///< perf domain of the boot CPU
-  analysis::kernel_image image{};         ///< sizes
-  bool compressed = true;                 ///< boot the zImage (true) or the uncompressed Image
-  analysis::decompressor decompressor{};  ///< used when compressed
-  analysis::boot_platform platform{};     ///< storage, setup, caches, relocation (its CPU frequency
-                                       ///< and powers are not used: the simulation supplies them)
+  schema::kernel_image image{};         ///< sizes
+  bool compressed = true;               ///< boot the zImage (true) or the uncompressed Image
+  schema::decompressor decompressor{};  ///< used when compressed
+  schema::boot_platform platform{};     ///< storage, setup, caches, relocation (its CPU frequency
+                                        ///< and powers are not used: the simulation supplies them)
   double load_utilization = 1.0;  ///< boot CPU demand while loading, [0, 1]
   sim_time start{0};              ///< when the boot loader starts reading, ≥ 0
 };
@@ -50,25 +52,25 @@ struct decompression_config {
 /// A boot (satisfies `Workload`, one core).
 class decompression {
  public:
-  /// Validates and builds. Errors: those of `analysis::validate` for the image, the platform
+  /// Validates and builds. Errors: those of `schema::validate` for the image, the platform
   /// (with its CPU frequency ignored) and, when compressed, the decompressor;
   /// `out_of_range` "load utilization"; `negative` "start". O(1).
   [[nodiscard]] static constexpr result<decompression, error> make(
       const decompression_config& c) noexcept {
-    if (auto e = analysis::validate(c.image); !e.ok()) {
+    if (auto e = schema::validate(c.image); !e.ok()) {
       return e;
     }
-    analysis::boot_platform p = c.platform;
+    schema::boot_platform p = c.platform;
     p.cpu_frequency_hz = 1.0;  // supplied by the simulation at run time
-    if (auto e = analysis::validate(p); !e.ok()) {
+    if (auto e = schema::validate(p); !e.ok()) {
       return e;
     }
     if (c.compressed) {
-      if (auto e = analysis::validate(c.decompressor, c.platform.caches_on); !e.ok()) {
+      if (auto e = schema::validate(c.decompressor, c.platform.caches_on); !e.ok()) {
         return e;
       }
     }
-    if (!detail::in_range(c.load_utilization, 0.0, 1.0)) {
+    if (!in_range(c.load_utilization, 0.0, 1.0)) {
       return error{errc::out_of_range, "load utilization"};
     }
     if (c.start < sim_time{0}) {
@@ -224,7 +226,7 @@ class decompression {
   constexpr void enter(boot_stage st, sim_time now) noexcept {
     stage_ = st;
     starts_[static_cast<std::size_t>(st)] = now;
-    const analysis::kernel_image& k = cfg_.image;
+    const schema::kernel_image& k = cfg_.image;
     switch (st) {
       case boot_stage::load:
         remaining_ = cfg_.platform.storage_setup_s +

@@ -29,8 +29,10 @@
 ///   t = 0, in `MaxWindows` windows; when the run outlasts them, neighbouring windows merge
 ///   pairwise and the window width doubles (every window always covers the same width).
 ///
-/// Calibrated models, frameworks and core types come from presets/inference_models.hpp
-/// (`preset_work`). See docs/explanation/inference-workloads.md.
+/// Models, frameworks and core types are described by schema/inference.hpp
+/// (`make_inference_work` builds the work of one inference from them); the calibrated ones are
+/// presets/inference_models.hpp, looked up by name with `presets::preset_work`
+/// (presets/inference.hpp). See docs/explanation/inference-workloads.md.
 #pragma once
 
 #include <algorithm>
@@ -38,14 +40,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <string_view>
 
 #include "thermo/core/assert.hpp"
 #include "thermo/core/errc.hpp"
+#include "thermo/core/finite.hpp"
 #include "thermo/core/prng.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/core/time.hpp"
-#include "thermo/presets/inference_models.hpp"
+#include "thermo/schema/inference.hpp"
 #include "thermo/workload/concepts.hpp"
 #include "thermo/workload/detail/progress.hpp"
 #include "thermo/workload/fwd.hpp"
@@ -73,28 +75,19 @@ struct inference_work {
 /// "macs per cycle", "efficiency"; `out_of_range` "efficiency" (> 1) and "serial fraction"
 /// (outside [0, 1], NaN included); `non_positive` "threads".
 [[nodiscard]] constexpr error validate(const inference_work& w) noexcept {
-  const auto positive = [](double x, const char* what) -> error {
-    if (!detail::finite(x)) {
-      return {errc::not_finite, what};
-    }
-    if (x <= 0.0) {
-      return {errc::non_positive, what};
-    }
-    return {};
-  };
-  if (auto e = positive(w.macs, "macs"); !e.ok()) {
+  if (auto e = check_positive(w.macs, "macs"); !e.ok()) {
     return e;
   }
-  if (auto e = positive(w.macs_per_cycle, "macs per cycle"); !e.ok()) {
+  if (auto e = check_positive(w.macs_per_cycle, "macs per cycle"); !e.ok()) {
     return e;
   }
-  if (auto e = positive(w.efficiency, "efficiency"); !e.ok()) {
+  if (auto e = check_positive(w.efficiency, "efficiency"); !e.ok()) {
     return e;
   }
   if (w.efficiency > 1.0) {
     return {errc::out_of_range, "efficiency"};
   }
-  if (!detail::in_range(w.serial_fraction, 0.0, 1.0)) {
+  if (!in_range(w.serial_fraction, 0.0, 1.0)) {
     return {errc::out_of_range, "serial fraction"};
   }
   if (w.threads == 0U) {
@@ -110,7 +103,7 @@ struct inference_work {
   if (auto e = validate(w); !e.ok()) {
     return e;
   }
-  if (!detail::finite(frequency_hz)) {
+  if (!is_finite(frequency_hz)) {
     return error{errc::not_finite, "frequency"};
   }
   if (frequency_hz <= 0.0) {
@@ -122,28 +115,20 @@ struct inference_work {
 
 /// Threads a framework uses on a cluster by default: TFLite one (benchmark_model's
 /// `--num_threads` default), TVM one per core.
-[[nodiscard]] constexpr std::size_t default_threads(presets::framework fw,
+[[nodiscard]] constexpr std::size_t default_threads(schema::framework fw,
                                                     std::size_t cluster_cores) noexcept {
-  return fw == presets::framework::tvm ? cluster_cores : std::size_t{1};
+  return fw == schema::framework::tvm ? cluster_cores : std::size_t{1};
 }
 
-/// The work of preset model `model` under framework `fw` on a cluster of `cluster_cores` cores
-/// of type `core` (a device-tree compatible such as "arm,cortex-a72", or a name such as
-/// "Cortex-A72"), with `threads` threads (0 = the framework's default). e and s are the
-/// calibrated values of presets/inference_models.hpp.
-/// Errors: `not_found` "inference model" / "core type"; `non_positive` "cluster cores";
-/// `out_of_range` "threads" (more than the cluster has). O(models).
-[[nodiscard]] constexpr result<inference_work, error> preset_work(
-    std::string_view model, presets::framework fw, std::string_view core, std::size_t cluster_cores,
+/// The work of model `m` under framework `fw` on a cluster of `cluster_cores` cores of type
+/// `core`, with `threads` threads (0 = the framework's default): W from the model, m_k from the
+/// core, e and s from the model's fit for `fw`. The result is not validated (`validate` does
+/// that, as `inference::make` does). Errors: `non_positive` "cluster cores"; `out_of_range`
+/// "threads" (more than the cluster has). O(1).
+[[nodiscard]] constexpr result<inference_work, error> make_inference_work(
+    const schema::inference_model_desc& m, schema::framework fw,
+    const schema::core_type_desc& core, std::size_t cluster_cores,
     std::size_t threads = 0) noexcept {
-  const presets::inference_model_desc* m = presets::find_inference_model(model);
-  if (m == nullptr) {
-    return error{errc::not_found, "inference model"};
-  }
-  const presets::core_type_desc* c = presets::find_core_type(core);
-  if (c == nullptr) {
-    return error{errc::not_found, "core type"};
-  }
   if (cluster_cores == 0U) {
     return error{errc::non_positive, "cluster cores"};
   }
@@ -151,9 +136,9 @@ struct inference_work {
   if (n > cluster_cores) {
     return error{errc::out_of_range, "threads", static_cast<std::int32_t>(n)};
   }
-  const presets::framework_fit& fit = m->fit(fw);
-  return inference_work{.macs = m->macs_millions * 1e6,
-                        .macs_per_cycle = c->int8_macs_per_cycle,
+  const schema::framework_fit& fit = m.fit(fw);
+  return inference_work{.macs = m.macs_millions * 1e6,
+                        .macs_per_cycle = core.int8_macs_per_cycle,
                         .efficiency = fit.efficiency,
                         .serial_fraction = fit.serial_fraction,
                         .threads = n};
@@ -333,7 +318,7 @@ class inference {
   /// samples; q = 0 gives the smallest). Exact while `completed() ≤ MaxSamples`, a reservoir
   /// estimate after. Errors: `empty` "latency samples"; `out_of_range` "percentile". O(1).
   [[nodiscard]] constexpr result<double, error> latency_percentile(double q) const noexcept {
-    if (!detail::in_range(q, 0.0, 1.0)) {
+    if (!in_range(q, 0.0, 1.0)) {
       return error{errc::out_of_range, "percentile"};
     }
     if (samples_used_ == 0U) {

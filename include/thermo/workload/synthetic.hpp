@@ -22,6 +22,7 @@
 
 #include "thermo/core/assert.hpp"
 #include "thermo/core/errc.hpp"
+#include "thermo/core/finite.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/core/static_vector.hpp"
 #include "thermo/core/time.hpp"
@@ -239,7 +240,7 @@ class cycle_jobs {
     if (c.threads == 0 || c.threads > MaxCores) {
       return error{errc::out_of_range, "threads", static_cast<std::int32_t>(c.threads)};
     }
-    if (!detail::finite(c.cycles_per_thread)) {
+    if (!is_finite(c.cycles_per_thread)) {
       return error{errc::not_finite, "cycles per thread"};
     }
     if (c.cycles_per_thread <= 0.0) {
@@ -266,7 +267,7 @@ class cycle_jobs {
       return (finished() || now > c_.start) ? never : c_.start;
     }
     const double rate = s.run_fraction * s.frequency_hz;  // cycles per second per thread
-    if (!(rate > 0.0) || !detail::finite(rate)) {
+    if (!(rate > 0.0) || !is_finite(rate)) {
       return never;
     }
     return detail::add_saturating(now, detail::ceil_ns(remaining_ / rate));

@@ -23,6 +23,7 @@
 
 #include "thermo/core/assert.hpp"
 #include "thermo/core/errc.hpp"
+#include "thermo/core/finite.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/core/time.hpp"
 #include "thermo/workload/concepts.hpp"
@@ -183,7 +184,7 @@ class utilization_trace {
       }
       for (std::size_t k = 0; k < cores; ++k) {
         const double u = values[(i * cores) + k];
-        if (!detail::finite(u)) {
+        if (!is_finite(u)) {
           return {errc::not_finite, "utilization", row, static_cast<std::int32_t>(k)};
         }
         if (u < 0.0 || u > 1.0) {

@@ -191,23 +191,23 @@ constexpr void estimate_pid_constants(thermal_zone_params& tzp, std::uint32_t sp
   pid_terms r;
   r.sustainable_power = sp;
   const auto max_power_frac = static_cast<std::int32_t>(int_to_frac(max_allocatable_power));
-  const std::int32_t e = ::thermo::detail::wrap_sub(control_temp.count(), t.count());
+  const std::int32_t e = ::thermo::wrap_sub(control_temp.count(), t.count());
   const std::int32_t err = int_to_frac(e);
   r.err = err;
   r.p = mul_frac(err < 0 ? tzp.k_po : tzp.k_pu, err);
   std::int64_t i = mul_frac(tzp.k_i, s.err_integral);
   if (err < int_to_frac(tzp.integral_cutoff)) {
-    const std::int64_t i_next = ::thermo::detail::wrap_add(i, mul_frac(tzp.k_i, err));
-    const std::int64_t abs_next = i_next < 0 ? ::thermo::detail::wrap_sub(std::int64_t{0}, i_next) : i_next;
+    const std::int64_t i_next = ::thermo::wrap_add(i, mul_frac(tzp.k_i, err));
+    const std::int64_t abs_next = i_next < 0 ? ::thermo::wrap_sub(std::int64_t{0}, i_next) : i_next;
     if (abs_next < max_power_frac) {
       i = i_next;
-      s.err_integral = ::thermo::detail::wrap_add(s.err_integral, std::int64_t{err});
+      s.err_integral = ::thermo::wrap_add(s.err_integral, std::int64_t{err});
     }
   }
   r.i = i;
-  std::int64_t d = mul_frac(tzp.k_d, ::thermo::detail::wrap_sub(err, s.prev_err));
+  std::int64_t d = mul_frac(tzp.k_d, ::thermo::wrap_sub(err, s.prev_err));
   const auto divisor = static_cast<std::int32_t>(divisor_ms);  // div_s64 takes an s32
-  if (divisor != 0 && !(divisor == -1 && ::thermo::detail::wrap_shl(d, frac_bits) == std::numeric_limits<std::int64_t>::min())) {
+  if (divisor != 0 && !(divisor == -1 && ::thermo::wrap_shl(d, frac_bits) == std::numeric_limits<std::int64_t>::min())) {
     d = div_frac(d, divisor);
   } else {
     d = 0;  // arm64 semantics for x / 0 (the kernel's own code would divide by zero here)
@@ -215,8 +215,8 @@ constexpr void estimate_pid_constants(thermal_zone_params& tzp, std::uint32_t sp
   r.d = d;
   s.prev_err = err;
   r.err_integral = s.err_integral;
-  std::int64_t range = ::thermo::detail::wrap_add(::thermo::detail::wrap_add(r.p, i), d);
-  range = ::thermo::detail::wrap_add(std::int64_t{sp}, frac_to_int(range));
+  std::int64_t range = ::thermo::wrap_add(::thermo::wrap_add(r.p, i), d);
+  range = ::thermo::wrap_add(std::int64_t{sp}, frac_to_int(range));
   if (range < 0) {
     range = 0;
   }

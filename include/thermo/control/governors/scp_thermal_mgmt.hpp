@@ -112,9 +112,9 @@ struct actor_state {
 [[nodiscard]] constexpr std::uint32_t pid_step(const pid_config& c, std::uint16_t tdp, std::uint16_t cold_state_power,
                                                std::uint32_t t, std::int32_t& integral,
                                                std::int32_t& prev_err) noexcept {
-  using ::thermo::detail::wrap_add;
-  using ::thermo::detail::wrap_mul;
-  using ::thermo::detail::wrap_sub;
+  using ::thermo::wrap_add;
+  using ::thermo::wrap_mul;
+  using ::thermo::wrap_sub;
   if (t < c.switch_on_temperature) {
     integral = 0;
     prev_err = 0;

@@ -1,29 +1,21 @@
 /// @file progress.hpp
-/// Small helpers shared by the workload models: finite checks and "how many whole nanoseconds
-/// until this much work is done" without <cmath> (the workloads are evaluated at every event).
+/// Small helpers shared by the workload models: "how many whole nanoseconds until this much work
+/// is done" without <cmath> (the workloads are evaluated at every event). The finite checks they
+/// use are core/finite.hpp.
 #pragma once
 
 #include <cstdint>
 #include <limits>
 
+#include "thermo/core/finite.hpp"
 #include "thermo/core/time.hpp"
 #include "thermo/workload/concepts.hpp"
 
 namespace thermo::workload::detail {
 
-/// True for a finite double (false for NaN and ±inf). No <cmath>.
-[[nodiscard]] constexpr bool finite(double x) noexcept {
-  return x - x == 0.0;
-}
-
-/// lo ≤ x ≤ hi (false for NaN). No <cmath>.
-[[nodiscard]] constexpr bool in_range(double x, double lo, double hi) noexcept {
-  return x >= lo && x <= hi;
-}
-
 /// A domain state that lets work progress: finite frequency and run fraction, both > 0.
 [[nodiscard]] constexpr bool usable(const domain_state& s) noexcept {
-  return finite(s.frequency_hz) && s.frequency_hz > 0.0 && finite(s.run_fraction) &&
+  return is_finite(s.frequency_hz) && s.frequency_hz > 0.0 && is_finite(s.run_fraction) &&
          s.run_fraction > 0.0;
 }
 
@@ -35,7 +27,7 @@ inline constexpr double done_tolerance_ns = 0.5;
 /// The smallest whole number of nanoseconds ≥ `seconds` (≥ 0, to within 1 ps), or `never` when it
 /// does not fit in the simulation clock (or `seconds` is not finite). O(1).
 [[nodiscard]] constexpr sim_duration ceil_ns(double seconds) noexcept {
-  if (!finite(seconds) || seconds <= 0.0) {
+  if (!is_finite(seconds) || seconds <= 0.0) {
     return seconds <= 0.0 ? sim_duration{0} : never;
   }
   const double ns = seconds * 1e9;
