@@ -30,12 +30,12 @@ template <std::size_t Zones>
 class search_marks {
  public:
   /// Zone `z`'s search must run again (an input changed).
-  void mark(std::size_t z) noexcept { dirty_[z] = true; }
-  [[nodiscard]] bool dirty(std::size_t z) const noexcept { return dirty_[z]; }
+  void mark(std::size_t z) noexcept { marks_[z].dirty = true; }
+  [[nodiscard]] bool dirty(std::size_t z) const noexcept { return marks_[z].dirty; }
   /// The search of zone `z` looked only up to before `t`: mark it for a new one.
   [[nodiscard]] bool expire(std::size_t z, sim_time t) noexcept {
-    if (valid_[z] < t) {
-      dirty_[z] = true;
+    if (marks_[z].valid < t) {
+      marks_[z].dirty = true;
       return true;
     }
     return false;
@@ -44,20 +44,20 @@ class search_marks {
  protected:
   /// A search of zone `z` runs now: nothing pending, and nothing known beyond now yet.
   void begin(std::size_t z) noexcept {
-    dirty_[z] = false;
-    valid_[z] = workload::never;
+    marks_[z].dirty = false;
+    marks_[z].valid = workload::never;
   }
   /// It found nothing up to `until`: look again from there.
-  void holds_until(std::size_t z, sim_time until) noexcept { valid_[z] = until; }
+  void holds_until(std::size_t z, sim_time until) noexcept { marks_[z].valid = until; }
 
  private:
-  std::array<bool, Zones> dirty_{};
-  std::array<sim_time, Zones> valid_ = never_all();
-  [[nodiscard]] static constexpr std::array<sim_time, Zones> never_all() noexcept {
-    std::array<sim_time, Zones> a{};
-    a.fill(workload::never);
-    return a;
-  }
+  // One record per zone (not two arrays: marking every zone is then a few strided stores, not
+  // a call of memset at every input change).
+  struct mark_state {
+    bool dirty{false};
+    sim_time valid{workload::never};  // the last search covered up to here
+  };
+  std::array<mark_state, Zones> marks_{};
 };
 
 /// Crossing searches on the plant of a `simulation<Limits>`.
