@@ -90,20 +90,31 @@ struct dt_cpu {
   bool cooling_cells{false};                ///< has `#cooling-cells`
 };
 
-/// What the description of a cluster (policy) does not hold.
-struct dt_cluster_info {
-  std::vector<bool> turbo;           ///< per OPP (ascending): `turbo-mode`
-  kilohertz max_nonturbo_frequency;  ///< `cpuinfo.max_freq` (f_ref of the capacity)
-  bool opp_shared{false};            ///< the table says `opp-shared`
-  bool has_energy_model{false};      ///< an EM could be registered (power callbacks exist)
-};
+namespace dt {
 
-/// What the description of a cooling device does not hold.
-struct dt_cooling_info {
-  std::string node_name;                   ///< last path component ("pwm-fan", "cpu@0")
-  std::vector<std::uint32_t> gpio_speeds;  ///< gpio-fan: RPM per state
-  bool has_power_model{false};             ///< cpufreq/devfreq with an Energy Model
-};
+/// Whether the kernel registers policy `cluster`'s Energy Model: its description builds one
+/// (`schema::has_energy_model`) and its CPUs have one capacity — `em_dev_register_perf_domain`
+/// refuses a domain whose CPUs differ, which a description (one capacity per cluster) cannot
+/// say.
+[[nodiscard]] inline bool has_energy_model(std::span<const dt_cpu> cpus,
+                                           std::span<const schema::cpu_cluster_desc> clusters,
+                                           std::size_t cluster) {
+  const auto k = static_cast<std::int32_t>(cluster);
+  const dt_cpu* first = nullptr;
+  for (const dt_cpu& c : cpus) {
+    if (c.cluster != k) {
+      continue;
+    }
+    if (first == nullptr) {
+      first = &c;
+    } else if (c.capacity != first->capacity) {
+      return false;
+    }
+  }
+  return schema::has_energy_model(clusters[cluster]);
+}
+
+}  // namespace dt
 
 /// A zone or device the kernel would not register, and why.
 struct dt_problem {
@@ -112,8 +123,8 @@ struct dt_problem {
   error err;            ///< the error (index = node, index2 = property offset)
 };
 
-/// The result of an import: a `schema::soc_description` view over owned storage plus the
-/// device-tree details it does not hold. Movable (the description stays valid), not copyable.
+/// The result of an import: a `schema::soc_description` view over owned storage, plus what only
+/// the import knows. Movable (the description stays valid), not copyable.
 class dt_soc {
  public:
   dt_soc() = default;
@@ -125,15 +136,28 @@ class dt_soc {
 
   /// The SoC as a schema description (valid while this object lives).
   [[nodiscard]] const schema::soc_description& description() const noexcept { return desc_; }
+  /// The CPUs, in logical order, each naming its cluster (cpufreq policy).
   [[nodiscard]] std::span<const dt_cpu> cpus() const noexcept { return cpus_; }
-  /// Parallel to `description().clusters`.
-  [[nodiscard]] std::span<const dt_cluster_info> cluster_info() const noexcept { return cluster_info_; }
-  /// Parallel to `description().cooling_devices`.
-  [[nodiscard]] std::span<const dt_cooling_info> cooling_info() const noexcept { return cooling_info_; }
   /// Zones and devices that were not registered.
   [[nodiscard]] std::span<const dt_problem> problems() const noexcept { return problems_; }
   /// Things ignored that a user might expect to matter, one line each.
   [[nodiscard]] std::span<const std::string> warnings() const noexcept { return warnings_; }
+
+  /// Whether the kernel registers the Energy Model of `description().clusters[cluster]`:
+  /// `schema::has_energy_model`, and the policy's CPUs have one capacity (which the description
+  /// cannot say; see `dt::has_energy_model`).
+  [[nodiscard]] bool has_energy_model(std::size_t cluster) const {
+    return dt::has_energy_model(cpus_, desc_.clusters, cluster);
+  }
+  /// Whether `description().cooling_devices[k]` has power callbacks: `schema::has_power_model`,
+  /// with a cpufreq device's Energy Model as `has_energy_model` says.
+  [[nodiscard]] bool has_power_model(std::size_t k) const {
+    const schema::cooling_device_desc& c = desc_.cooling_devices[k];
+    if (c.type == schema::cooling_device_type::cpufreq) {
+      return has_energy_model(static_cast<std::size_t>(c.domain));
+    }
+    return schema::has_power_model(desc_, c);
+  }
 
  private:
   friend class dt_importer;
@@ -141,9 +165,11 @@ class dt_soc {
   std::vector<std::string_view> cpu_nodes_;
   std::vector<std::uint32_t> cpu_ids_;
   std::vector<std::vector<power::opp>> opps_;  // per cluster, then per device
+  std::vector<std::vector<kilohertz>> turbo_;  // per cluster
   std::vector<schema::cpu_cluster_desc> clusters_;
   std::vector<schema::device_desc> devices_;
   std::vector<std::vector<std::uint32_t>> levels_;
+  std::vector<std::vector<std::uint32_t>> speeds_;
   std::vector<schema::cooling_device_desc> cooling_;
   std::vector<std::vector<schema::trip_desc>> trips_;
   std::vector<std::vector<std::vector<schema::cooling_map_entry>>> entries_;
@@ -152,8 +178,6 @@ class dt_soc {
   std::vector<std::string_view> notes_;
   schema::soc_description desc_{};
   std::vector<dt_cpu> cpus_;
-  std::vector<dt_cluster_info> cluster_info_;
-  std::vector<dt_cooling_info> cooling_info_;
   std::vector<dt_problem> problems_;
   std::vector<std::string> warnings_;
 };
@@ -576,8 +600,8 @@ class dt_importer {
   struct cdev_entry {
     std::int32_t node{-1};
     schema::cooling_device_desc desc{};
-    dt_cooling_info info;
     std::vector<std::uint32_t> levels;
+    std::vector<std::uint32_t> speeds;
   };
 
   error import_devices() {
@@ -595,7 +619,6 @@ class dt_importer {
       e.desc.type = schema::cooling_device_type::cpufreq;
       e.desc.domain = static_cast<std::int16_t>(p);
       e.desc.max_state = static_cast<std::uint32_t>(tables_[pol.table].rows.size() - 1);
-      e.info.node_name = std::string(t_.at(pol.first_node).name);
       cdevs_.push_back(std::move(e));
     }
     // Walk the whole tree for devfreq devices and fans (tree order).
@@ -645,7 +668,6 @@ class dt_importer {
     const bool pwm = t_.is_compatible(n, "pwm-fan");
     cdev_entry e;
     e.node = n;
-    e.info.node_name = std::string(t_.at(n).name);
     e.desc.node = keep(t_.path(n));
     if (pwm) {
       e.desc.name = "pwm-fan";
@@ -679,11 +701,11 @@ class dt_importer {
         return problem(errc::parse_error, "gpio-fan,speed-map is not a list of (rpm, value) pairs", n, "gpio-fan,speed-map");
       }
       for (std::size_t k = 0; k < v->size(); k += 2) {
-        e.info.gpio_speeds.push_back((*v)[k]);
+        e.speeds.push_back((*v)[k]);
       }
     }
     e.desc.domain = -1;
-    e.desc.max_state = static_cast<std::uint32_t>((pwm ? e.levels.size() : e.info.gpio_speeds.size()) - 1);
+    e.desc.max_state = static_cast<std::uint32_t>((pwm ? e.levels.size() : e.speeds.size()) - 1);
     cdevs_.push_back(std::move(e));
     return {};
   }
@@ -731,7 +753,6 @@ class dt_importer {
     e.desc.type = schema::cooling_device_type::devfreq;
     e.desc.domain = static_cast<std::int16_t>(index);
     e.desc.max_state = static_cast<std::uint32_t>(tables_[*k].rows.size() - 1);
-    e.info.node_name = std::string(t_.at(n).name);
     cdevs_.push_back(std::move(e));
     return {};
   }
@@ -1022,12 +1043,15 @@ class dt_importer {
       }
       const table& tb = tables_[p.table];
       std::vector<power::opp> opps;
-      dt_cluster_info info;
+      std::vector<kilohertz> turbo;
       for (const opp_row& r : tb.rows) {
         opps.push_back(r.opp);
-        info.turbo.push_back(r.turbo);
+        if (r.turbo) {
+          turbo.push_back(r.opp.frequency);
+        }
       }
       s.opps_.push_back(std::move(opps));
+      s.turbo_.push_back(std::move(turbo));
       const dt_cpu& first = s.cpus_[p.cpus.front()];
       std::string compatible;
       if (auto c = t_.string(p.first_node, "compatible")) {
@@ -1040,16 +1064,9 @@ class dt_importer {
       d.capacity_dmips_mhz = first.capacity_dmips_mhz;
       d.cpu_capacity = first.capacity;
       d.opp_table = keep(t_.path(tb.node));
+      d.opp_shared = tb.shared;
       cluster_first_node_.push_back(first_node);
-      info.max_nonturbo_frequency = fref(s.clusters_.size());
-      info.opp_shared = tb.shared;
-      bool equal_capacity = true;
-      for (const std::size_t c : p.cpus) {
-        equal_capacity = equal_capacity && s.cpus_[c].capacity == first.capacity;
-      }
       s.clusters_.push_back(d);
-      s.cluster_info_.push_back(std::move(info));
-      cluster_equal_capacity_.push_back(equal_capacity);
     }
     for (std::size_t k = 0; k < s.clusters_.size(); ++k) {
       const policy_rec& p = policies_[k];
@@ -1057,8 +1074,8 @@ class dt_importer {
       d.cpu_nodes = std::span<const std::string_view>(s.cpu_nodes_).subspan(cluster_first_node_[k], p.cpus.size());
       d.cpu_ids = std::span<const std::uint32_t>(s.cpu_ids_).subspan(cluster_first_node_[k], p.cpus.size());
       d.opps = s.opps_[k];
-      s.cluster_info_[k].has_energy_model = cluster_equal_capacity_[k] && schema::make_cluster_em(d).has_value();
-      if (!s.cluster_info_[k].has_energy_model && (d.dynamic_power_coefficient != 0 || d.opps.front().power.count() != 0)) {
+      d.turbo_frequencies = s.turbo_[k];
+      if (!dt::has_energy_model(s.cpus_, s.clusters_, k) && (d.dynamic_power_coefficient != 0 || d.opps.front().power.count() != 0)) {
         s.warnings_.push_back(std::string(d.name) + ": the Energy Model cannot be registered: no power callbacks");
       }
     }
@@ -1084,17 +1101,13 @@ class dt_importer {
     // cooling devices
     for (cdev_entry& e : cdevs_) {
       s.levels_.push_back(std::move(e.levels));
+      s.speeds_.push_back(std::move(e.speeds));
     }
     for (std::size_t k = 0; k < cdevs_.size(); ++k) {
       cdev_entry& e = cdevs_[k];
       e.desc.cooling_levels = s.levels_[k];
-      if (e.desc.type == schema::cooling_device_type::cpufreq) {
-        e.info.has_power_model = s.cluster_info_[static_cast<std::size_t>(e.desc.domain)].has_energy_model;
-      } else if (e.desc.type == schema::cooling_device_type::devfreq) {
-        e.info.has_power_model = schema::make_device_em(s.devices_[static_cast<std::size_t>(e.desc.domain)]).has_value();
-      }
+      e.desc.fan_speeds = s.speeds_[k];
       s.cooling_.push_back(e.desc);
-      s.cooling_info_.push_back(std::move(e.info));
     }
     // zones
     s.trips_.reserve(zones_.size());
@@ -1172,7 +1185,6 @@ class dt_importer {
   std::vector<std::size_t> cluster_first_node_;
   std::vector<std::int32_t> cpu_nodes_;  // tree node of each CPU (index = logical id)
   std::int32_t cpus_node_{-1};
-  std::vector<bool> cluster_equal_capacity_;
 };
 
 /// Imports `t` (see the file comment). Errors (only blob-level ones unless `opt.strict`): a
