@@ -153,7 +153,8 @@ class SocGen:
             if em is not None:
                 check_opps_match_em(rows, em, "%s %s" % (self.id, name))
             ids = [cpu_index[n] for n in d["cpus"]]
-            clusters.append(dict(name=name, d=d, rows=rows, ids=ids))
+            shared = bool(soc["opp_tables"][d["opp_table"]].get("shared"))
+            clusters.append(dict(name=name, d=d, rows=rows, ids=ids, shared=shared))
 
         # ---- devices (GPUs)
         dev_em = {e["device"]: e for e in soc.get("device_energy_models", [])}
@@ -183,25 +184,27 @@ class SocGen:
             first_cpus.add(node)
             node_to_cdev[node] = len(cdevs)
             cdevs.append(dict(name="cpufreq-cpu%d" % first, node=node, type="cpufreq", domain=i,
-                              max_state=len(c["rows"]) - 1, levels=[]))
+                              max_state=len(c["rows"]) - 1, levels=[], speeds=[]))
         for i, g in enumerate(devices):
             if not g["dev"].get("cooling_cells"):
                 continue
             node_to_cdev[g["dev"]["node"]] = len(cdevs)
             cdevs.append(dict(name="devfreq-" + unit_name(g["dev"]["node"]), node=g["dev"]["node"],
-                              type="devfreq", domain=i, max_state=len(g["rows"]) - 1, levels=[]))
+                              type="devfreq", domain=i, max_state=len(g["rows"]) - 1, levels=[],
+                              speeds=[]))
         for dev in soc.get("other_devices", []):
             compat = dev.get("compatible", [])
             if "pwm-fan" in compat:
                 levels = dev["cooling_levels"]
                 node_to_cdev[dev["node"]] = len(cdevs)
                 cdevs.append(dict(name="pwm-fan", node=dev["node"], type="pwm_fan", domain=-1,
-                                  max_state=len(levels) - 1, levels=levels))
+                                  max_state=len(levels) - 1, levels=levels, speeds=[]))
             elif "gpio-fan" in compat:
-                speeds = dev["gpio_fan_speed_map"]
+                # gpio-fan,speed-map: (rpm, gpio value) pairs, one per state; the RPM is kept
+                speeds = [pair[0] for pair in dev["gpio_fan_speed_map"]]
                 node_to_cdev[dev["node"]] = len(cdevs)
                 cdevs.append(dict(name="gpio-fan", node=dev["node"], type="gpio_fan", domain=-1,
-                                  max_state=len(speeds) - 1, levels=[]))
+                                  max_state=len(speeds) - 1, levels=[], speeds=speeds))
 
         def resolve(node):
             if node in node_to_cdev:
@@ -263,13 +266,14 @@ class SocGen:
                 e("    {kilohertz(%s), microvolts(%s), microwatts(%s)}," % (num(khz), num(uv), num(uw)))
             e("}};")
             e()
+        # turbo_frequencies is {}: opp_rows refuses turbo OPPs (soc-data.json has none)
         e("inline constexpr std::array<schema::cpu_cluster_desc, %d> clusters{{" % len(clusters))
         for c in clusters:
             d, n = c["d"], ident(c["name"])
-            e("    {%s, %s, %s_cpu_nodes, %s_cpu_ids, %dU, %dU, %dU, %s, %s_opps}," % (
+            e("    {%s, %s, %s_cpu_nodes, %s_cpu_ids, %dU, %dU, %dU, %s, %s_opps, {}, %s}," % (
                 cxx_string(c["name"]), cxx_string(d["compatible"][0]), n, n,
                 d["dynamic_power_coefficient"] or 0, d["capacity_dmips_mhz"], d["cpu_capacity"],
-                cxx_string(d["opp_table"]), n))
+                cxx_string(d["opp_table"]), n, "true" if c["shared"] else "false"))
         e("}};")
         if devices:
             e("inline constexpr std::array<schema::device_desc, %d> devices{{" % len(devices))
@@ -283,11 +287,15 @@ class SocGen:
             if c["levels"]:
                 e("inline constexpr std::array<std::uint32_t, %d> cdev%d_levels{{%s}};"
                   % (len(c["levels"]), i, ", ".join("%dU" % v for v in c["levels"])))
+            if c["speeds"]:
+                e("inline constexpr std::array<std::uint32_t, %d> cdev%d_speeds{{%s}};"
+                  % (len(c["speeds"]), i, ", ".join("%dU" % v for v in c["speeds"])))
         e("inline constexpr std::array<schema::cooling_device_desc, %d> cooling_devices{{" % len(cdevs))
         for i, c in enumerate(cdevs):
-            e("    {%s, %s, schema::cooling_device_type::%s, %d, %dU, %s}," % (
+            e("    {%s, %s, schema::cooling_device_type::%s, %d, %dU, %s, %s}," % (
                 cxx_string(c["name"]), cxx_string(c["node"]), c["type"], c["domain"],
-                c["max_state"], ("cdev%d_levels" % i) if c["levels"] else "{}"))
+                c["max_state"], ("cdev%d_levels" % i) if c["levels"] else "{}",
+                ("cdev%d_speeds" % i) if c["speeds"] else "{}"))
         e("}};")
         e()
         for zi, zz in enumerate(zones):

@@ -54,6 +54,11 @@
 #include "thermo/core/units.hpp"
 
 #include "thermo/io/csv.hpp"
+#include "thermo/io/dt/common.hpp"
+#include "thermo/io/dt/cpus.hpp"
+#include "thermo/io/dt/devices.hpp"
+#include "thermo/io/dt/opp.hpp"
+#include "thermo/io/dt/thermal_zones.hpp"
 #include "thermo/io/dt_import.hpp"
 #include "thermo/io/fdt.hpp"
 #include "thermo/io/file.hpp"

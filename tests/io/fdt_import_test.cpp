@@ -78,6 +78,9 @@ void check_same_as_preset(const schema::soc_description& got, const schema::soc_
     CHECK(g.cpu_capacity == w.cpu_capacity);
     CHECK(g.opp_table == w.opp_table);
     CHECK(std::vector<power::opp>(g.opps.begin(), g.opps.end()) == std::vector<power::opp>(w.opps.begin(), w.opps.end()));
+    CHECK(std::vector<kilohertz>(g.turbo_frequencies.begin(), g.turbo_frequencies.end()) ==
+          std::vector<kilohertz>(w.turbo_frequencies.begin(), w.turbo_frequencies.end()));
+    CHECK(g.opp_shared == w.opp_shared);
   }
   REQUIRE(got.devices.size() == want.devices.size());
   for (std::size_t k = 0; k < want.devices.size(); ++k) {
@@ -98,6 +101,8 @@ void check_same_as_preset(const schema::soc_description& got, const schema::soc_
     CHECK(g->domain == w.domain);
     CHECK(std::vector<std::uint32_t>(g->cooling_levels.begin(), g->cooling_levels.end()) ==
           std::vector<std::uint32_t>(w.cooling_levels.begin(), w.cooling_levels.end()));
+    CHECK(std::vector<std::uint32_t>(g->fan_speeds.begin(), g->fan_speeds.end()) ==
+          std::vector<std::uint32_t>(w.fan_speeds.begin(), w.fan_speeds.end()));
   }
   REQUIRE(got.thermal_zones.size() == want.thermal_zones.size());
   for (std::size_t z = 0; z < want.thermal_zones.size(); ++z) {
@@ -175,11 +180,13 @@ TEST_CASE("Imported Energy Models, capacities and cooling states equal soc-data.
       const io::json_value* table = pd.find("energy_model");
       if (table == nullptr || !table->is_object() || table->as_object().empty()) {
         CHECK_FALSE(em.has_value());
-        CHECK_FALSE(im.soc.cluster_info()[k].has_energy_model);
+        CHECK_FALSE(schema::has_energy_model(cl));
+        CHECK_FALSE(im.soc.has_energy_model(k));
         continue;
       }
       REQUIRE(em.has_value());
-      CHECK(im.soc.cluster_info()[k].has_energy_model);
+      CHECK(schema::has_energy_model(cl));
+      CHECK(im.soc.has_energy_model(k));
       const auto& rows_json = table->as_object().front().second.as_array();
       REQUIRE(rows_json.size() == em->states().size());
       for (std::size_t s = 0; s < rows_json.size(); ++s) {
@@ -200,15 +207,16 @@ TEST_CASE("A board without a preset (G12B) imports a gpio-fan and clusters witho
   const auto& d = im.soc.description();
   REQUIRE(d.clusters.size() == 2);
   CHECK(d.clusters[0].dynamic_power_coefficient == 0);
-  CHECK_FALSE(im.soc.cluster_info()[0].has_energy_model);
+  CHECK_FALSE(im.soc.has_energy_model(0));
   const auto* fan = cdev_by_name(d, "gpio-fan");
   REQUIRE(fan != nullptr);
   CHECK(fan->type == schema::cooling_device_type::gpio_fan);
   CHECK(fan->max_state == 1);
   CHECK(fan->cooling_levels.empty());
-  const auto k = static_cast<std::size_t>(fan - d.cooling_devices.data());
-  CHECK(im.soc.cooling_info()[k].gpio_speeds == std::vector<std::uint32_t>{0, 1});
-  CHECK_FALSE(im.soc.cooling_info()[k].has_power_model);
+  CHECK(std::vector<std::uint32_t>(fan->fan_speeds.begin(), fan->fan_speeds.end()) == std::vector<std::uint32_t>{0, 1});
+  CHECK(fan->node_name() == "gpio-fan");
+  CHECK_FALSE(schema::has_power_model(d, *fan));
+  CHECK_FALSE(im.soc.has_power_model(static_cast<std::size_t>(fan - d.cooling_devices.data())));
   // cpu-thermal: passive, hot, critical, active in table order (not sorted)
   const auto* z = d.find_zone("cpu-thermal");
   REQUIRE(z != nullptr);
@@ -225,6 +233,7 @@ TEST_CASE("Exynos5422: A7 CPUs first in tree order make cpufreq-cpu0 the A7 poli
   const auto* c0 = cdev_by_name(im.soc.description(), "cpufreq-cpu0");
   REQUIRE(c0 != nullptr);
   CHECK(c0->node == "/cpus/cpu@100");
+  CHECK(c0->node_name() == "cpu@100");
   CHECK(im.soc.cpus()[0].node == "/cpus/cpu@100");
   CHECK(im.soc.cpus()[4].node == "/cpus/cpu@0");
   CHECK(im.soc.cpus()[4].logical_id == 4);
@@ -257,14 +266,19 @@ TEST_CASE("Edge cases: policies, first CPU without cooling cells, turbo, microwa
   CHECK(opps[1].frequency == kilohertz(1'200'000));
   CHECK(opps[2].frequency == kilohertz(1'500'000));
   CHECK(opps[2].power == microwatts(500'000));
-  CHECK(im.soc.cluster_info()[0].turbo == std::vector<bool>{false, false, true});
-  CHECK(im.soc.cluster_info()[0].max_nonturbo_frequency == kilohertz(1'200'000));
-  CHECK(im.soc.cluster_info()[0].opp_shared);
-  CHECK_FALSE(im.soc.cluster_info()[1].opp_shared);
+  CHECK(std::vector<kilohertz>(d.clusters[0].turbo_frequencies.begin(), d.clusters[0].turbo_frequencies.end()) ==
+        std::vector<kilohertz>{kilohertz(1'500'000)});
+  CHECK(d.clusters[0].is_turbo(opps[2].frequency));
+  CHECK_FALSE(d.clusters[0].is_turbo(opps[1].frequency));
+  CHECK(d.clusters[0].max_nonturbo_frequency() == kilohertz(1'200'000));
+  CHECK(d.clusters[1].max_nonturbo_frequency() == kilohertz(2'000'000));  // no turbo OPP
+  CHECK(d.clusters[0].opp_shared);
+  CHECK_FALSE(d.clusters[1].opp_shared);  // cpu@2 and cpu@3 share table-b, which is not opp-shared
   // opp-microwatt gives an Energy Model without a coefficient
   auto em = schema::make_cluster_em(d.clusters[0]);
   REQUIRE(em.has_value());
   CHECK(em->states()[0].power == microwatts(100'000));
+  CHECK(im.soc.has_energy_model(0));
   // cpu@3 lacks capacity-dmips-mhz: every CPU gets 1024
   for (const io::dt_cpu& c : im.soc.cpus()) {
     CHECK(c.capacity == 1024U);
@@ -273,10 +287,30 @@ TEST_CASE("Edge cases: policies, first CPU without cooling cells, turbo, microwa
   const auto* gpu = cdev_by_name(d, "devfreq-1000.gpu");
   REQUIRE(gpu != nullptr);
   CHECK(gpu->max_state == 1);
+  CHECK(gpu->node_name() == "gpu@1000");
+  CHECK(schema::has_power_model(d, *gpu));
+  CHECK(im.soc.has_power_model(static_cast<std::size_t>(gpu - d.cooling_devices.data())));
   const auto* fan = cdev_by_name(d, "pwm-fan");
   REQUIRE(fan != nullptr);
   CHECK(std::vector<std::uint32_t>(fan->cooling_levels.begin(), fan->cooling_levels.end()) ==
         std::vector<std::uint32_t>{0, 100, 255});
+  CHECK(fan->fan_speeds.empty());
+  CHECK(fan->node_name() == "pwm-fan");
+  CHECK_FALSE(schema::has_power_model(d, *fan));
+}
+
+TEST_CASE("A policy whose CPUs differ in capacity registers no Energy Model", "[dt_import]") {
+  // em_dev_register_perf_domain refuses it; the cluster's description (one capacity) cannot
+  // say so, the CPUs can.
+  const imported im = import_dtb("rk3399-rock960");
+  const auto& clusters = im.soc.description().clusters;
+  std::vector<io::dt_cpu> cpus(im.soc.cpus().begin(), im.soc.cpus().end());
+  REQUIRE(io::dt::has_energy_model(cpus, clusters, 0));
+  REQUIRE(cpus[1].cluster == 0);
+  cpus[1].capacity = cpus[0].capacity + 1;
+  CHECK_FALSE(io::dt::has_energy_model(cpus, clusters, 0));
+  CHECK(io::dt::has_energy_model(cpus, clusters, 1));
+  CHECK(schema::has_energy_model(clusters[0]));
 }
 
 TEST_CASE("Edge cases: the good zone keeps coefficients, reboot, limits and contributions", "[dt_import]") {

@@ -111,6 +111,9 @@ TEST_CASE("every preset cluster's OPPs, coefficient and capacity equal the devic
       CHECK(std::int64_t{cl.capacity_dmips_mhz} == i64(d.at("capacity_dmips_mhz")));
       CHECK(std::int64_t{cl.cpu_capacity} == i64(d.at("cpu_capacity")));
       CHECK(cl.opp_table == d.at("opp_table").as_string());
+      CHECK(cl.opp_shared == js.at("opp_tables").at(std::string(cl.opp_table)).at("shared").as_bool());
+      CHECK(cl.turbo_frequencies.empty());
+      CHECK(cl.max_nonturbo_frequency() == cl.opps.back().frequency);
       REQUIRE(cl.cpu_nodes.size() == d.at("cpus").size());
       for (std::size_t i = 0; i < cl.cpu_nodes.size(); ++i) {
         CHECK(cl.cpu_nodes[i] == d.at("cpus")[i].as_string());

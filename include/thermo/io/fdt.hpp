@@ -23,7 +23,8 @@
 ///     auto cpu = t->find("/cpus/cpu@0");
 ///     auto coeff = t->u32(*cpu, "dynamic-power-coefficient");
 ///
-/// See docs/reference/cli.md (device-tree import) and docs/how-to/import-device-tree-and-replay.md.
+/// See docs/reference/device-tree.md (the reader and the import built on it) and
+/// docs/how-to/import-device-tree-and-replay.md.
 #pragma once
 
 #include <algorithm>

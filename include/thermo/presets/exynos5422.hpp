@@ -71,18 +71,18 @@ inline constexpr std::array<power::opp, 7> gpu_opps{{
 }};
 
 inline constexpr std::array<schema::cpu_cluster_desc, 2> clusters{{
-    {"little", "arm,cortex-a7", little_cpu_nodes, little_cpu_ids, 90U, 539U, 377U, "/opp-table-1", little_opps},
-    {"big", "arm,cortex-a15", big_cpu_nodes, big_cpu_ids, 310U, 1024U, 1024U, "/opp-table-0", big_opps},
+    {"little", "arm,cortex-a7", little_cpu_nodes, little_cpu_ids, 90U, 539U, 377U, "/opp-table-1", little_opps, {}, true},
+    {"big", "arm,cortex-a15", big_cpu_nodes, big_cpu_ids, 310U, 1024U, 1024U, "/opp-table-0", big_opps, {}, true},
 }};
 inline constexpr std::array<schema::device_desc, 1> devices{{
     {"gpu", "/soc/gpu@11800000", "samsung,exynos5420-mali", 0U, "/soc/gpu@11800000/opp-table", gpu_opps},
 }};
 inline constexpr std::array<std::uint32_t, 4> cdev3_levels{{0U, 130U, 170U, 230U}};
 inline constexpr std::array<schema::cooling_device_desc, 4> cooling_devices{{
-    {"cpufreq-cpu0", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 0, 12U, {}},
-    {"cpufreq-cpu4", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 1, 18U, {}},
-    {"devfreq-11800000.gpu", "/soc/gpu@11800000", schema::cooling_device_type::devfreq, 0, 6U, {}},
-    {"pwm-fan", "/pwm-fan", schema::cooling_device_type::pwm_fan, -1, 3U, cdev3_levels},
+    {"cpufreq-cpu0", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 0, 12U, {}, {}},
+    {"cpufreq-cpu4", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 1, 18U, {}, {}},
+    {"devfreq-11800000.gpu", "/soc/gpu@11800000", schema::cooling_device_type::devfreq, 0, 6U, {}, {}},
+    {"pwm-fan", "/pwm-fan", schema::cooling_device_type::pwm_fan, -1, 3U, cdev3_levels, {}},
 }};
 
 // cpu0-thermal

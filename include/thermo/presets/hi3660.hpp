@@ -39,12 +39,12 @@ inline constexpr std::array<std::string_view, 4> big_cpu_nodes{{"/cpus/cpu@100",
 inline constexpr std::array<std::uint32_t, 4> big_cpu_ids{{4U, 5U, 6U, 7U}};
 
 inline constexpr std::array<schema::cpu_cluster_desc, 2> clusters{{
-    {"little", "arm,cortex-a53", little_cpu_nodes, little_cpu_ids, 110U, 592U, 462U, "/opp-table-0", little_opps},
-    {"big", "arm,cortex-a73", big_cpu_nodes, big_cpu_ids, 550U, 1024U, 1024U, "/opp-table-1", big_opps},
+    {"little", "arm,cortex-a53", little_cpu_nodes, little_cpu_ids, 110U, 592U, 462U, "/opp-table-0", little_opps, {}, true},
+    {"big", "arm,cortex-a73", big_cpu_nodes, big_cpu_ids, 550U, 1024U, 1024U, "/opp-table-1", big_opps, {}, true},
 }};
 inline constexpr std::array<schema::cooling_device_desc, 2> cooling_devices{{
-    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 4U, {}},
-    {"cpufreq-cpu4", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 1, 4U, {}},
+    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 4U, {}, {}},
+    {"cpufreq-cpu4", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 1, 4U, {}, {}},
 }};
 
 // cls0-thermal

@@ -45,12 +45,12 @@ inline constexpr std::array<std::string_view, 2> big_cpu_nodes{{"/cpus/cpu@100",
 inline constexpr std::array<std::uint32_t, 2> big_cpu_ids{{2U, 3U}};
 
 inline constexpr std::array<schema::cpu_cluster_desc, 2> clusters{{
-    {"little", "arm,cortex-a53", little_cpu_nodes, little_cpu_ids, 263U, 740U, 598U, "/opp-table-0", little_opps},
-    {"big", "arm,cortex-a72", big_cpu_nodes, big_cpu_ids, 530U, 1024U, 1024U, "/opp-table-1", big_opps},
+    {"little", "arm,cortex-a53", little_cpu_nodes, little_cpu_ids, 263U, 740U, 598U, "/opp-table-0", little_opps, {}, true},
+    {"big", "arm,cortex-a72", big_cpu_nodes, big_cpu_ids, 530U, 1024U, 1024U, "/opp-table-1", big_opps, {}, true},
 }};
 inline constexpr std::array<schema::cooling_device_desc, 2> cooling_devices{{
-    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 7U, {}},
-    {"cpufreq-cpu2", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 1, 7U, {}},
+    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 7U, {}, {}},
+    {"cpufreq-cpu2", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 1, 7U, {}, {}},
 }};
 
 // cpu-thermal

@@ -80,15 +80,15 @@ inline constexpr std::array<power::opp, 16> gpu_opps{{
 }};
 
 inline constexpr std::array<schema::cpu_cluster_desc, 2> clusters{{
-    {"little", "arm,cortex-a53", little_cpu_nodes, little_cpu_ids, 84U, 741U, 741U, "/opp-table-cluster0", little_opps},
-    {"big", "arm,cortex-a73", big_cpu_nodes, big_cpu_ids, 211U, 1024U, 1024U, "/opp-table-cluster1", big_opps},
+    {"little", "arm,cortex-a53", little_cpu_nodes, little_cpu_ids, 84U, 741U, 741U, "/opp-table-cluster0", little_opps, {}, true},
+    {"big", "arm,cortex-a73", big_cpu_nodes, big_cpu_ids, 211U, 1024U, 1024U, "/opp-table-cluster1", big_opps, {}, true},
 }};
 inline constexpr std::array<schema::device_desc, 1> devices{{
     {"gpu", "/soc/gpu@13040000", "mediatek,mt8183b-mali", 0U, "/opp-table-0", gpu_opps},
 }};
 inline constexpr std::array<schema::cooling_device_desc, 2> cooling_devices{{
-    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 15U, {}},
-    {"cpufreq-cpu4", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 1, 15U, {}},
+    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 15U, {}, {}},
+    {"cpufreq-cpu4", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 1, 15U, {}, {}},
 }};
 
 // cpu-thermal

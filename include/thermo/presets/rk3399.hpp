@@ -52,16 +52,16 @@ inline constexpr std::array<power::opp, 6> gpu_opps{{
 }};
 
 inline constexpr std::array<schema::cpu_cluster_desc, 2> clusters{{
-    {"little", "arm,cortex-a53", little_cpu_nodes, little_cpu_ids, 100U, 485U, 381U, "/opp-table-0", little_opps},
-    {"big", "arm,cortex-a72", big_cpu_nodes, big_cpu_ids, 436U, 1024U, 1024U, "/opp-table-1", big_opps},
+    {"little", "arm,cortex-a53", little_cpu_nodes, little_cpu_ids, 100U, 485U, 381U, "/opp-table-0", little_opps, {}, true},
+    {"big", "arm,cortex-a72", big_cpu_nodes, big_cpu_ids, 436U, 1024U, 1024U, "/opp-table-1", big_opps, {}, true},
 }};
 inline constexpr std::array<schema::device_desc, 1> devices{{
     {"gpu", "/gpu@ff9a0000", "rockchip,rk3399-mali", 2640U, "/opp-table-2", gpu_opps},
 }};
 inline constexpr std::array<schema::cooling_device_desc, 3> cooling_devices{{
-    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 5U, {}},
-    {"cpufreq-cpu4", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 1, 7U, {}},
-    {"devfreq-ff9a0000.gpu", "/gpu@ff9a0000", schema::cooling_device_type::devfreq, 0, 5U, {}},
+    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 5U, {}, {}},
+    {"cpufreq-cpu4", "/cpus/cpu@100", schema::cooling_device_type::cpufreq, 1, 7U, {}, {}},
+    {"devfreq-ff9a0000.gpu", "/gpu@ff9a0000", schema::cooling_device_type::devfreq, 0, 5U, {}, {}},
 }};
 
 // cpu-thermal

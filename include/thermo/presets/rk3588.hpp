@@ -64,20 +64,20 @@ inline constexpr std::array<power::opp, 8> gpu_opps{{
 }};
 
 inline constexpr std::array<schema::cpu_cluster_desc, 3> clusters{{
-    {"little", "arm,cortex-a55", little_cpu_nodes, little_cpu_ids, 228U, 530U, 397U, "/opp-table-cluster0", little_opps},
-    {"big0", "arm,cortex-a76", big0_cpu_nodes, big0_cpu_ids, 416U, 1024U, 1024U, "/opp-table-cluster1", big0_opps},
-    {"big1", "arm,cortex-a76", big1_cpu_nodes, big1_cpu_ids, 416U, 1024U, 1024U, "/opp-table-cluster2", big1_opps},
+    {"little", "arm,cortex-a55", little_cpu_nodes, little_cpu_ids, 228U, 530U, 397U, "/opp-table-cluster0", little_opps, {}, true},
+    {"big0", "arm,cortex-a76", big0_cpu_nodes, big0_cpu_ids, 416U, 1024U, 1024U, "/opp-table-cluster1", big0_opps, {}, true},
+    {"big1", "arm,cortex-a76", big1_cpu_nodes, big1_cpu_ids, 416U, 1024U, 1024U, "/opp-table-cluster2", big1_opps, {}, true},
 }};
 inline constexpr std::array<schema::device_desc, 1> devices{{
     {"gpu", "/gpu@fb000000", "rockchip,rk3588-mali", 2982U, "/opp-table-gpu", gpu_opps},
 }};
 inline constexpr std::array<std::uint32_t, 7> cdev4_levels{{0U, 120U, 150U, 180U, 210U, 240U, 255U}};
 inline constexpr std::array<schema::cooling_device_desc, 5> cooling_devices{{
-    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 4U, {}},
-    {"cpufreq-cpu4", "/cpus/cpu@400", schema::cooling_device_type::cpufreq, 1, 6U, {}},
-    {"cpufreq-cpu6", "/cpus/cpu@600", schema::cooling_device_type::cpufreq, 2, 6U, {}},
-    {"devfreq-fb000000.gpu", "/gpu@fb000000", schema::cooling_device_type::devfreq, 0, 7U, {}},
-    {"pwm-fan", "/pwm-fan", schema::cooling_device_type::pwm_fan, -1, 6U, cdev4_levels},
+    {"cpufreq-cpu0", "/cpus/cpu@0", schema::cooling_device_type::cpufreq, 0, 4U, {}, {}},
+    {"cpufreq-cpu4", "/cpus/cpu@400", schema::cooling_device_type::cpufreq, 1, 6U, {}, {}},
+    {"cpufreq-cpu6", "/cpus/cpu@600", schema::cooling_device_type::cpufreq, 2, 6U, {}, {}},
+    {"devfreq-fb000000.gpu", "/gpu@fb000000", schema::cooling_device_type::devfreq, 0, 7U, {}, {}},
+    {"pwm-fan", "/pwm-fan", schema::cooling_device_type::pwm_fan, -1, 6U, cdev4_levels, {}},
 }};
 
 // package-thermal
