@@ -21,38 +21,24 @@
 /// See docs/reference/schema.md.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
+#include "thermo/core/enum_names.hpp"
 #include "thermo/core/errc.hpp"
 #include "thermo/core/finite.hpp"
 
 namespace thermo::schema {
 
-/// Kernel image compression (Kconfig "Kernel compression mode").
+/// Kernel image compression (Kconfig "Kernel compression mode"). New ones go last (`to_string`).
 enum class compressor : std::uint8_t { none, gzip, lzma, xz, lzo, lz4, zstd, bzip2 };
 
 /// Lower-case name of a compressor ("gzip").
 [[nodiscard]] constexpr std::string_view to_string(compressor c) noexcept {
-  switch (c) {
-    case compressor::none:
-      return "none";
-    case compressor::gzip:
-      return "gzip";
-    case compressor::lzma:
-      return "lzma";
-    case compressor::xz:
-      return "xz";
-    case compressor::lzo:
-      return "lzo";
-    case compressor::lz4:
-      return "lz4";
-    case compressor::zstd:
-      return "zstd";
-    case compressor::bzip2:
-      return "bzip2";
-  }
-  return "unknown";
+  constexpr std::array<std::string_view, 8> names{"none", "gzip", "lzma", "xz",
+                                                  "lzo",  "lz4",  "zstd", "bzip2"};
+  return enum_name<compressor::bzip2>(c, names, "unknown");
 }
 
 /// The kernel: its size after decompression and the size of the compressed image.
