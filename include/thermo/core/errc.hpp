@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <string_view>
 
 #include "thermo/core/enum_names.hpp"
@@ -80,5 +81,16 @@ struct error {
   [[nodiscard]] constexpr bool ok() const noexcept { return code == errc::ok; }
   friend constexpr bool operator==(const error& e, errc c) noexcept { return e.code == c; }
 };
+
+/// The first of `checks` that is not ok, or ok: a validation written as a list of independent
+/// checks (each is evaluated, so none may depend on an earlier one passing).
+[[nodiscard]] constexpr error first_error(std::initializer_list<error> checks) noexcept {
+  for (const error& e : checks) {
+    if (!e.ok()) {
+      return e;
+    }
+  }
+  return {};
+}
 
 }  // namespace thermo

@@ -71,32 +71,21 @@ struct boot_platform {
 /// `errc::ok` or what is wrong: `not_finite` / `non_positive` "uncompressed size",
 /// "compressed size".
 [[nodiscard]] constexpr error validate(const kernel_image& k) noexcept {
-  if (auto e = check_positive(k.uncompressed_bytes, "uncompressed size"); !e.ok()) {
-    return e;
-  }
-  return check_positive(k.compressed_bytes, "compressed size");
+  return first_error({check_positive(k.uncompressed_bytes, "uncompressed size"),
+                      check_positive(k.compressed_bytes, "compressed size")});
 }
 
 /// `errc::ok` or what is wrong: `not_finite` / `non_positive` "cpu frequency", "storage bandwidth";
 /// `not_finite` / `negative` "storage setup", "cpu power", "cpu idle power", "storage power";
 /// `out_of_range` "load cpu busy"; `non_positive` "relocation rate" (relocating without one).
 [[nodiscard]] constexpr error validate(const boot_platform& p) noexcept {
-  if (auto e = check_positive(p.cpu_frequency_hz, "cpu frequency"); !e.ok()) {
-    return e;
-  }
-  if (auto e = check_positive(p.storage_bytes_per_s, "storage bandwidth"); !e.ok()) {
-    return e;
-  }
-  if (auto e = check_non_negative(p.storage_setup_s, "storage setup"); !e.ok()) {
-    return e;
-  }
-  if (auto e = check_non_negative(p.cpu_power_w, "cpu power"); !e.ok()) {
-    return e;
-  }
-  if (auto e = check_non_negative(p.cpu_idle_power_w, "cpu idle power"); !e.ok()) {
-    return e;
-  }
-  if (auto e = check_non_negative(p.storage_power_w, "storage power"); !e.ok()) {
+  if (const error e = first_error({check_positive(p.cpu_frequency_hz, "cpu frequency"),
+                                   check_positive(p.storage_bytes_per_s, "storage bandwidth"),
+                                   check_non_negative(p.storage_setup_s, "storage setup"),
+                                   check_non_negative(p.cpu_power_w, "cpu power"),
+                                   check_non_negative(p.cpu_idle_power_w, "cpu idle power"),
+                                   check_non_negative(p.storage_power_w, "storage power")});
+      !e.ok()) {
     return e;
   }
   if (!in_range(p.load_cpu_busy, 0.0, 1.0)) {
