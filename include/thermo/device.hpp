@@ -43,6 +43,7 @@
 
 #include "thermo/core/assert.hpp"
 #include "thermo/core/concepts.hpp"
+#include "thermo/core/enum_names.hpp"
 #include "thermo/core/errc.hpp"
 #include "thermo/core/finite.hpp"
 #include "thermo/core/fixed_point.hpp"

@@ -72,6 +72,16 @@ namespace detail {
                    p.storage_power_w);
 }
 
+/// B* from the compressed boot `c` of image `k` (see `break_even_bandwidth`).
+[[nodiscard]] constexpr double break_even(const schema::kernel_image& k,
+                                          const boot_breakdown& c) noexcept {
+  const double saved = k.uncompressed_bytes - k.compressed_bytes;
+  if (saved <= 0.0) {
+    return 0.0;
+  }
+  return saved / (c.relocate_s + c.decompress_s);
+}
+
 }  // namespace detail
 
 /// The boot of the uncompressed image. Errors: those of `validate`. O(1).
@@ -132,11 +142,7 @@ namespace detail {
   if (!c) {
     return c.error();
   }
-  const double saved = k.uncompressed_bytes - k.compressed_bytes;
-  if (saved <= 0.0) {
-    return 0.0;
-  }
-  return saved / (c->relocate_s + c->decompress_s);
+  return detail::break_even(k, *c);
 }
 
 /// Both boots and the verdict. Errors: those of `validate`. O(1).
@@ -154,7 +160,7 @@ namespace detail {
   boot_verdict v;
   v.compressed = *c;
   v.uncompressed = *u;
-  v.break_even_bytes_per_s = *break_even_bandwidth(k, d, p);
+  v.break_even_bytes_per_s = detail::break_even(k, *c);
   v.compression_pays = c->total_s < u->total_s;
   v.time_saved_s = u->total_s - c->total_s;
   v.energy_saved_j = u->energy_j - c->energy_j;

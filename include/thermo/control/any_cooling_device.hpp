@@ -32,7 +32,7 @@ struct cooling_device_ops {
 namespace detail {
 template <CoolingDevice D>
 constexpr cooling_device_ops make_cooling_device_ops() noexcept {
-  cooling_device_ops ops{};
+  cooling_device_ops ops{};  // callbacks the type does not offer stay null
   ops.get_max_state = [](const void* p) noexcept { return static_cast<const D*>(p)->get_max_state(); };
   ops.get_cur_state = [](const void* p) noexcept { return static_cast<const D*>(p)->get_cur_state(); };
   ops.set_cur_state = [](void* p, cooling_state s) noexcept { return static_cast<D*>(p)->set_cur_state(s); };
@@ -40,10 +40,6 @@ constexpr cooling_device_ops make_cooling_device_ops() noexcept {
     ops.get_requested_power = [](void* p) noexcept { return static_cast<D*>(p)->get_requested_power(); };
     ops.state2power = [](const void* p, cooling_state s) noexcept { return static_cast<const D*>(p)->state2power(s); };
     ops.power2state = [](const void* p, milliwatts w) noexcept { return static_cast<const D*>(p)->power2state(w); };
-  } else {
-    ops.get_requested_power = nullptr;
-    ops.state2power = nullptr;
-    ops.power2state = nullptr;
   }
   return ops;
 }

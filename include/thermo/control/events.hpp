@@ -5,7 +5,8 @@
 /// * `thermal_event` carries one event: its `event_type` (numbered exactly like the kernel's
 ///   `THERMAL_GENL_EVENT_*`; 0 is the sampling group's `THERMAL_GENL_SAMPLING_TEMP`) and the
 ///   attributes the kernel puts in that message.
-/// * `event_sink` is a non-owning callback (function pointer + context, no `std::function`).
+/// * `event_sink` is a non-owning callback (function pointer + context, no `std::function`):
+///   `callback_sink<thermal_event>`.
 /// * `event_ring<Capacity>` is a fixed-capacity FIFO usable as a sink; when full it refuses the
 ///   new event and counts it in `dropped()`, so nothing is lost silently.
 ///
@@ -105,20 +106,20 @@ struct thermal_event {
   friend constexpr bool operator==(const thermal_event&, const thermal_event&) noexcept = default;
 };
 
-/// A non-owning event callback: a function pointer and a context pointer. A default-constructed
-/// sink discards events (and the producers skip building them, as the kernel does when a
-/// multicast group has no listener).
-class event_sink {
+/// A non-owning callback for values of type `Event`: a function pointer and a context pointer
+/// (no `std::function`, no heap). A default-constructed sink discards what it is given.
+template <class Event>
+class callback_sink {
  public:
-  using callback = void (*)(void* context, const thermal_event& event) noexcept;
+  using callback = void (*)(void* context, const Event& event) noexcept;
 
-  constexpr event_sink() noexcept = default;
-  constexpr event_sink(callback fn, void* context) noexcept : fn_(fn), ctx_(context) {}
+  constexpr callback_sink() noexcept = default;
+  constexpr callback_sink(callback fn, void* context) noexcept : fn_(fn), ctx_(context) {}
 
   /// True when events are delivered somewhere.
   constexpr explicit operator bool() const noexcept { return fn_ != nullptr; }
   /// Delivers `e` (no-op for an empty sink).
-  constexpr void operator()(const thermal_event& e) const noexcept {
+  constexpr void operator()(const Event& e) const noexcept {
     if (fn_ != nullptr) {
       fn_(ctx_, e);
     }
@@ -128,6 +129,10 @@ class event_sink {
   callback fn_{nullptr};
   void* ctx_{nullptr};
 };
+
+/// Where netlink events go. An empty sink discards them (and the producers skip building them,
+/// as the kernel does when a multicast group has no listener).
+using event_sink = callback_sink<thermal_event>;
 
 /// A FIFO of at most `Capacity` events. `push` refuses an event when full and counts it in
 /// `dropped()`; `sink()` returns an `event_sink` that pushes into this ring. O(1) per operation.

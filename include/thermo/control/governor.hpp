@@ -44,22 +44,18 @@ struct governor_ops {
 namespace detail {
 template <Governor G>
 constexpr governor_ops make_governor_ops() noexcept {
-  governor_ops o{};
+  governor_ops o{};  // callbacks the type does not offer stay null
   o.name = [](const void* p) noexcept { return std::string_view(static_cast<const G*>(p)->name()); };
   o.manage = [](void* p, thermal_zone_device& tz) noexcept { static_cast<G*>(p)->manage(tz); };
   if constexpr (requires(G& g, thermal_zone_device& tz) {
                   { g.bind_to_tz(tz) } noexcept -> std::same_as<errc>;
                 }) {
     o.bind_to_tz = [](void* p, thermal_zone_device& tz) noexcept { return static_cast<G*>(p)->bind_to_tz(tz); };
-  } else {
-    o.bind_to_tz = nullptr;
   }
   if constexpr (requires(G& g, thermal_zone_device& tz) {
                   { g.unbind_from_tz(tz) } noexcept;
                 }) {
     o.unbind_from_tz = [](void* p, thermal_zone_device& tz) noexcept { static_cast<G*>(p)->unbind_from_tz(tz); };
-  } else {
-    o.unbind_from_tz = nullptr;
   }
   if constexpr (requires(G& g, thermal_zone_device& tz, std::int32_t t, bool up) {
                   { g.trip_crossed(tz, t, up) } noexcept;
@@ -67,15 +63,11 @@ constexpr governor_ops make_governor_ops() noexcept {
     o.trip_crossed = [](void* p, thermal_zone_device& tz, std::int32_t t, bool up) noexcept {
       static_cast<G*>(p)->trip_crossed(tz, t, up);
     };
-  } else {
-    o.trip_crossed = nullptr;
   }
   if constexpr (requires(G& g, thermal_zone_device& tz, notify_event r) {
                   { g.update_tz(tz, r) } noexcept;
                 }) {
     o.update_tz = [](void* p, thermal_zone_device& tz, notify_event r) noexcept { static_cast<G*>(p)->update_tz(tz, r); };
-  } else {
-    o.update_tz = nullptr;
   }
   return o;
 }

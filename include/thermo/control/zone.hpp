@@ -179,9 +179,7 @@ class thermal_zone_device {
   /// runs a full update with event `tz_resume`. `skipped` if not suspended.
   update_result resume(sim_time now) noexcept {
     if (!suspended_) {
-      update_result r = not_ready();
-      r.status = update_status::skipped;
-      return r;
+      return skipped();
     }
     suspended_ = false;
     device_init();
@@ -201,56 +199,23 @@ class thermal_zone_device {
   /// governor updated); then an update with event `trip_changed`. Errors: `not_found` (trip id),
   /// the `validate_trip` errors. An unchanged value does nothing (`skipped`).
   result<update_result, error> set_trip_temperature(sim_time now, std::int32_t trip_id, millicelsius t) noexcept {
-    if (trip_id < 0 || static_cast<std::size_t>(trip_id) >= num_trips_) {
-      return error{errc::not_found, "trip", trip_id};
-    }
-    thermal_trip_desc& td = trips_[static_cast<std::size_t>(trip_id)];
-    thermal_trip candidate = td.trip;
-    candidate.temperature = t;
-    const error e = validate_trip(candidate, trip_id);
-    if (!e.ok()) {
-      return e;
-    }
-    if (t == td.trip.temperature) {
-      update_result r = not_ready();
-      r.status = update_status::skipped;
-      return r;
-    }
-    td.trip.temperature = t;
-    emit_trip_change(trip_id);
-    if (t == temp_invalid) {
-      if (temperature_ >= td.threshold) {
-        if (td.trip.type == trip_type::passive) {
-          --passive_;
+    return write_trip(now, trip_id, &thermal_trip::temperature, t, [&](thermal_trip_desc& td) noexcept {
+      if (t == temp_invalid) {
+        if (temperature_ >= td.threshold) {
+          if (td.trip.type == trip_type::passive) {
+            --passive_;
+          }
+          emit_crossing(trip_id, false);
         }
-        emit_crossing(trip_id, false);
+        td.threshold = window_high_none;
       }
-      td.threshold = window_high_none;
-    }
-    return update(now, notify_event::trip_changed);
+    });
   }
 
   /// Changes a trip hysteresis (sysfs `trip_point_N_hyst`): TZ_TRIP_CHANGE, then an update with
   /// event `trip_changed`. Errors: `not_found`, the `validate_trip` errors (negative, too large).
   result<update_result, error> set_trip_hysteresis(sim_time now, std::int32_t trip_id, millikelvin_delta h) noexcept {
-    if (trip_id < 0 || static_cast<std::size_t>(trip_id) >= num_trips_) {
-      return error{errc::not_found, "trip", trip_id};
-    }
-    thermal_trip_desc& td = trips_[static_cast<std::size_t>(trip_id)];
-    thermal_trip candidate = td.trip;
-    candidate.hysteresis = h;
-    const error e = validate_trip(candidate, trip_id);
-    if (!e.ok()) {
-      return e;
-    }
-    if (h == td.trip.hysteresis) {
-      update_result r = not_ready();
-      r.status = update_status::skipped;
-      return r;
-    }
-    td.trip.hysteresis = h;
-    emit_trip_change(trip_id);
-    return update(now, notify_event::trip_changed);
+    return write_trip(now, trip_id, &thermal_trip::hysteresis, h, [](thermal_trip_desc&) noexcept {});
   }
 
   // ---------------------------------------------------------------- user thresholds (≥6.13)
@@ -560,6 +525,37 @@ class thermal_zone_device {
     r.status = update_status::not_ready;
     r.next_update = next_update_;
     return r;
+  }
+  [[nodiscard]] update_result skipped() const noexcept {
+    update_result r = not_ready();
+    r.status = update_status::skipped;
+    return r;
+  }
+
+  /// What the sysfs trip writes share: `not_found` for an unknown trip id, the `validate_trip`
+  /// errors of the trip with `field` := `value`, `skipped` for an unchanged value; otherwise the
+  /// field is written, TZ_TRIP_CHANGE sent, `after_change(trip)` run, then an update with event
+  /// `trip_changed`.
+  template <class T, class AfterChange>
+  result<update_result, error> write_trip(sim_time now, std::int32_t trip_id, T thermal_trip::*field, T value,
+                                          AfterChange&& after_change) noexcept {
+    if (trip_id < 0 || static_cast<std::size_t>(trip_id) >= num_trips_) {
+      return error{errc::not_found, "trip", trip_id};
+    }
+    thermal_trip_desc& td = trips_[static_cast<std::size_t>(trip_id)];
+    thermal_trip candidate = td.trip;
+    candidate.*field = value;
+    const error e = validate_trip(candidate, trip_id);
+    if (!e.ok()) {
+      return e;
+    }
+    if (value == td.trip.*field) {
+      return skipped();
+    }
+    td.trip.*field = value;
+    emit_trip_change(trip_id);
+    after_change(td);
+    return update(now, notify_event::trip_changed);
   }
 
   static void release_hook(thermal_instance* i) noexcept {

@@ -32,42 +32,32 @@ struct thermal_zone_device_ops {
 namespace detail {
 template <TemperatureSensor S>
 constexpr thermal_zone_device_ops make_zone_ops() noexcept {
-  thermal_zone_device_ops o{};
+  thermal_zone_device_ops o{};  // callbacks the type does not offer stay null
   o.get_temp = [](void* p) noexcept { return static_cast<S*>(p)->get_temp(); };
   if constexpr (requires(S& s, millicelsius t) {
                   { s.set_trips(t, t) } noexcept -> std::same_as<errc>;
                 }) {
     o.set_trips = [](void* p, millicelsius lo, millicelsius hi) noexcept { return static_cast<S*>(p)->set_trips(lo, hi); };
-  } else {
-    o.set_trips = nullptr;
   }
   if constexpr (requires(S& s, std::int32_t i) {
                   { s.get_trend(i) } noexcept -> std::same_as<result<thermal_trend>>;
                 }) {
     o.get_trend = [](void* p, std::int32_t i) noexcept { return static_cast<S*>(p)->get_trend(i); };
-  } else {
-    o.get_trend = nullptr;
   }
   if constexpr (requires(S& s, thermal_zone_device& tz) {
                   { s.hot(tz) } noexcept;
                 }) {
     o.hot = [](void* p, thermal_zone_device& tz) noexcept { static_cast<S*>(p)->hot(tz); };
-  } else {
-    o.hot = nullptr;
   }
   if constexpr (requires(S& s, thermal_zone_device& tz) {
                   { s.critical(tz) } noexcept;
                 }) {
     o.critical = [](void* p, thermal_zone_device& tz) noexcept { static_cast<S*>(p)->critical(tz); };
-  } else {
-    o.critical = nullptr;
   }
   if constexpr (requires(S& s, thermal_device_mode m) {
                   { s.change_mode(m) } noexcept -> std::same_as<errc>;
                 }) {
     o.change_mode = [](void* p, thermal_device_mode m) noexcept { return static_cast<S*>(p)->change_mode(m); };
-  } else {
-    o.change_mode = nullptr;
   }
   return o;
 }

@@ -2,12 +2,17 @@
 /// Error codes (`errc`) and a located error (`error`) for thermo's error-as-value handling.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <string_view>
+
+#include "thermo/core/enum_names.hpp"
 
 namespace thermo {
 
-/// What went wrong. Values are stable (they may cross a firmware boundary).
+/// What went wrong. Values are stable (they may cross a firmware boundary): a new code goes
+/// last, and `to_string` names it.
 enum class errc : std::uint8_t {
   ok = 0,             ///< success (for functions that return a bare status)
   invalid_argument,   ///< a value is outside its documented domain
@@ -32,47 +37,28 @@ enum class errc : std::uint8_t {
 
 /// A short, static description of an error code (never allocates).
 [[nodiscard]] constexpr std::string_view to_string(errc e) noexcept {
-  switch (e) {
-    case errc::ok:
-      return "ok";
-    case errc::invalid_argument:
-      return "invalid argument";
-    case errc::not_finite:
-      return "not finite";
-    case errc::non_positive:
-      return "not strictly positive";
-    case errc::negative:
-      return "negative";
-    case errc::out_of_range:
-      return "out of range";
-    case errc::not_increasing:
-      return "not strictly increasing";
-    case errc::capacity_exceeded:
-      return "capacity exceeded";
-    case errc::disconnected:
-      return "no path to ambient";
-    case errc::empty:
-      return "empty";
-    case errc::not_found:
-      return "not found";
-    case errc::already_exists:
-      return "already exists";
-    case errc::parse_error:
-      return "parse error";
-    case errc::io_error:
-      return "I/O error";
-    case errc::try_again:
-      return "try again";
-    case errc::hardware_fault:
-      return "hardware fault";
-    case errc::not_supported:
-      return "not supported";
-    case errc::numerical_failure:
-      return "numerical failure";
-    case errc::disabled:
-      return "disabled";
-  }
-  return "unknown error";
+  constexpr std::array<std::string_view, 19> names{
+      "ok",
+      "invalid argument",
+      "not finite",
+      "not strictly positive",    // non_positive
+      "negative",
+      "out of range",
+      "not strictly increasing",  // not_increasing
+      "capacity exceeded",
+      "no path to ambient",       // disconnected
+      "empty",
+      "not found",
+      "already exists",
+      "parse error",
+      "I/O error",
+      "try again",
+      "hardware fault",
+      "not supported",
+      "numerical failure",
+      "disabled",
+  };
+  return enum_name<errc::disabled>(e, names, "unknown error");
 }
 
 /// An error that says *what* is wrong and *where*: a code, a static message naming the
@@ -95,5 +81,16 @@ struct error {
   [[nodiscard]] constexpr bool ok() const noexcept { return code == errc::ok; }
   friend constexpr bool operator==(const error& e, errc c) noexcept { return e.code == c; }
 };
+
+/// The first of `checks` that is not ok, or ok: a validation written as a list of independent
+/// checks (each is evaluated, so none may depend on an earlier one passing).
+[[nodiscard]] constexpr error first_error(std::initializer_list<error> checks) noexcept {
+  for (const error& e : checks) {
+    if (!e.ok()) {
+      return e;
+    }
+  }
+  return {};
+}
 
 }  // namespace thermo

@@ -56,24 +56,33 @@ using arith_t = std::common_type_t<promoted_t<A>, promoted_t<B>>;
 
 // ---- wrapping arithmetic -----------------------------------------------------------------------
 
+namespace detail {
+
+/// `op` on `a` and `b` in T's unsigned type, converted back: C++20 defines that conversion as
+/// modulo 2^N, which is what the kernel's `-fno-strict-overflow` arithmetic gives.
+template <PromotedInteger T, class Op>
+[[nodiscard]] constexpr T wrapping(T a, T b, Op op) noexcept {
+  using U = std::make_unsigned_t<T>;
+  return static_cast<T>(static_cast<U>(op(static_cast<U>(a), static_cast<U>(b))));
+}
+
+}  // namespace detail
+
 /// The kernel's signed arithmetic (it is built with `-fno-strict-overflow`): `a + b`, `a − b`,
 /// `a · b` and `a << n` modulo 2^N on `int` or a wider integer type, computed in the unsigned
 /// type and converted back (C++20 defines that conversion as modulo 2^N). For governors that
 /// reproduce kernel expressions bit for bit, wrapped results included.
 template <detail::PromotedInteger T>
 [[nodiscard]] constexpr T wrap_add(T a, T b) noexcept {
-  using U = std::make_unsigned_t<T>;
-  return static_cast<T>(static_cast<U>(static_cast<U>(a) + static_cast<U>(b)));
+  return detail::wrapping(a, b, [](auto x, auto y) { return x + y; });
 }
 template <detail::PromotedInteger T>
 [[nodiscard]] constexpr T wrap_sub(T a, T b) noexcept {
-  using U = std::make_unsigned_t<T>;
-  return static_cast<T>(static_cast<U>(static_cast<U>(a) - static_cast<U>(b)));
+  return detail::wrapping(a, b, [](auto x, auto y) { return x - y; });
 }
 template <detail::PromotedInteger T>
 [[nodiscard]] constexpr T wrap_mul(T a, T b) noexcept {
-  using U = std::make_unsigned_t<T>;
-  return static_cast<T>(static_cast<U>(static_cast<U>(a) * static_cast<U>(b)));
+  return detail::wrapping(a, b, [](auto x, auto y) { return x * y; });
 }
 /// `a << n` modulo 2^N (the bits shifted out are lost, the sign bit is whatever lands there).
 template <detail::PromotedInteger T>
@@ -84,51 +93,45 @@ template <detail::PromotedInteger T>
 
 namespace detail {
 
-/// C's truncating division; precondition: `b != 0` and not `min / -1`.
+/// `op`, C's `/` or `%`, on `a` and `b`. Preconditions (the kernel would trap): `b != 0`, and
+/// not `min / -1`.
+template <PromotedInteger T, class Op>
+[[nodiscard]] constexpr T checked_division(T a, T b, Op op) noexcept {
+  THERMO_ASSERT(b != 0);
+  if constexpr (std::is_signed_v<T>) {
+    THERMO_ASSERT(!(a == std::numeric_limits<T>::min() && b == T{-1}));
+  }
+  return static_cast<T>(op(a, b));
+}
+/// C's truncating division; preconditions: those of `checked_division`.
 template <PromotedInteger T>
 [[nodiscard]] constexpr T checked_div(T a, T b) noexcept {
-  THERMO_ASSERT(b != 0);
-  if constexpr (std::is_signed_v<T>) {
-    THERMO_ASSERT(!(a == std::numeric_limits<T>::min() && b == T{-1}));
-  }
-  return static_cast<T>(a / b);
+  return checked_division(a, b, [](auto x, auto y) { return x / y; });
 }
-/// C's remainder (sign of the dividend); same preconditions as checked_div.
+/// C's remainder (sign of the dividend); preconditions: those of `checked_division`.
 template <PromotedInteger T>
 [[nodiscard]] constexpr T checked_rem(T a, T b) noexcept {
-  THERMO_ASSERT(b != 0);
-  if constexpr (std::is_signed_v<T>) {
-    THERMO_ASSERT(!(a == std::numeric_limits<T>::min() && b == T{-1}));
-  }
-  return static_cast<T>(a % b);
+  return checked_division(a, b, [](auto x, auto y) { return x % y; });
 }
 
-// C binary operators on arbitrary integer operands: convert both to arith_t, then wrap.
-template <KernelInteger A, KernelInteger B>
-[[nodiscard]] constexpr arith_t<A, B> c_add(A a, B b) noexcept {
-  using C = arith_t<A, B>;
-  return wrap_add<C>(static_cast<C>(a), static_cast<C>(b));
-}
-template <KernelInteger A, KernelInteger B>
-[[nodiscard]] constexpr arith_t<A, B> c_sub(A a, B b) noexcept {
-  using C = arith_t<A, B>;
-  return wrap_sub<C>(static_cast<C>(a), static_cast<C>(b));
-}
-template <KernelInteger A, KernelInteger B>
-[[nodiscard]] constexpr arith_t<A, B> c_mul(A a, B b) noexcept {
-  using C = arith_t<A, B>;
-  return wrap_mul<C>(static_cast<C>(a), static_cast<C>(b));
-}
-template <KernelInteger A, KernelInteger B>
-[[nodiscard]] constexpr arith_t<A, B> c_div(A a, B b) noexcept {
-  using C = arith_t<A, B>;
-  return checked_div<C>(static_cast<C>(a), static_cast<C>(b));
-}
-template <KernelInteger A, KernelInteger B>
-[[nodiscard]] constexpr arith_t<A, B> c_rem(A a, B b) noexcept {
-  using C = arith_t<A, B>;
-  return checked_rem<C>(static_cast<C>(a), static_cast<C>(b));
-}
+/// A C binary operator on integer operands of any types: both are converted to
+/// `arith_t<A, B>` (C's usual arithmetic conversions), then `op` runs in that type.
+template <class Op>
+struct c_operator {
+  Op op;
+  template <KernelInteger A, KernelInteger B>
+  [[nodiscard]] constexpr arith_t<A, B> operator()(A a, B b) const noexcept {
+    using C = arith_t<A, B>;
+    return op(static_cast<C>(a), static_cast<C>(b));
+  }
+};
+
+// C's `+ - * / %` on arbitrary integer operands: `+ - *` wrap, `/ %` check their preconditions.
+inline constexpr c_operator c_add{[](auto x, auto y) noexcept { return wrap_add(x, y); }};
+inline constexpr c_operator c_sub{[](auto x, auto y) noexcept { return wrap_sub(x, y); }};
+inline constexpr c_operator c_mul{[](auto x, auto y) noexcept { return wrap_mul(x, y); }};
+inline constexpr c_operator c_div{[](auto x, auto y) noexcept { return checked_div(x, y); }};
+inline constexpr c_operator c_rem{[](auto x, auto y) noexcept { return checked_rem(x, y); }};
 
 }  // namespace detail
 

@@ -305,42 +305,29 @@ template <class Real = double>
       static_cast<std::int32_t>(static_cast<std::int64_t>(v.count()) * i.count() / 1000));
 }
 
+namespace detail {
+/// What literal operators take: `unsigned long long` and `long double`, by the language's rule.
+using ull = unsigned long long;  // NOLINT(google-runtime-int)
+using ld = long double;
+/// The value of a unit literal: the literal's number converted to `Unit`'s representation.
+template <class Unit, class Number>
+[[nodiscard]] constexpr Unit unit(Number v) noexcept {
+  return Unit(static_cast<typename Unit::rep>(v));
+}
+}  // namespace detail
+
 namespace literals {
-// NOLINTBEGIN(google-runtime-int): literal operators take unsigned long long by definition
-constexpr millicelsius operator""_mC(unsigned long long v) noexcept {
-  return millicelsius(static_cast<std::int32_t>(v));
-}
-constexpr millikelvin_delta operator""_mK(unsigned long long v) noexcept {
-  return millikelvin_delta(static_cast<std::int32_t>(v));
-}
-constexpr milliwatts operator""_mW(unsigned long long v) noexcept {
-  return milliwatts(static_cast<std::int32_t>(v));
-}
-constexpr microwatts operator""_uW(unsigned long long v) noexcept {
-  return microwatts(static_cast<std::int64_t>(v));
-}
-constexpr kilohertz operator""_kHz(unsigned long long v) noexcept {
-  return kilohertz(static_cast<std::uint32_t>(v));
-}
-constexpr megahertz operator""_MHz(unsigned long long v) noexcept {
-  return megahertz(static_cast<std::uint32_t>(v));
-}
-constexpr millivolts operator""_mV(unsigned long long v) noexcept {
-  return millivolts(static_cast<std::int32_t>(v));
-}
-constexpr microvolts operator""_uV(unsigned long long v) noexcept {
-  return microvolts(static_cast<std::int32_t>(v));
-}
-constexpr milliamps operator""_mA(unsigned long long v) noexcept {
-  return milliamps(static_cast<std::int32_t>(v));
-}
-constexpr watts<double> operator""_W(long double v) noexcept {
-  return watts<double>(static_cast<double>(v));
-}
-constexpr celsius<double> operator""_degC(long double v) noexcept {
-  return celsius<double>(static_cast<double>(v));
-}
-// NOLINTEND(google-runtime-int)
+constexpr auto operator""_mC(detail::ull v) noexcept { return detail::unit<millicelsius>(v); }
+constexpr auto operator""_mK(detail::ull v) noexcept { return detail::unit<millikelvin_delta>(v); }
+constexpr auto operator""_mW(detail::ull v) noexcept { return detail::unit<milliwatts>(v); }
+constexpr auto operator""_uW(detail::ull v) noexcept { return detail::unit<microwatts>(v); }
+constexpr auto operator""_kHz(detail::ull v) noexcept { return detail::unit<kilohertz>(v); }
+constexpr auto operator""_MHz(detail::ull v) noexcept { return detail::unit<megahertz>(v); }
+constexpr auto operator""_mV(detail::ull v) noexcept { return detail::unit<millivolts>(v); }
+constexpr auto operator""_uV(detail::ull v) noexcept { return detail::unit<microvolts>(v); }
+constexpr auto operator""_mA(detail::ull v) noexcept { return detail::unit<milliamps>(v); }
+constexpr auto operator""_W(detail::ld v) noexcept { return detail::unit<watts<double>>(v); }
+constexpr auto operator""_degC(detail::ld v) noexcept { return detail::unit<celsius<double>>(v); }
 }  // namespace literals
 
 }  // namespace thermo

@@ -55,6 +55,20 @@ template <class Real>
   return {};
 }
 
+/// A conductance `g` between nodes `a` and `b` of a network of `n` nodes: `out_of_range`
+/// "node index" unless both exist, `invalid_argument` "self conductance" for a = b, then the
+/// errors of `check_conductance`.
+template <class Real>
+[[nodiscard]] error check_edge(std::size_t n, std::size_t a, std::size_t b, Real g) noexcept {
+  if (a >= n || b >= n) {
+    return {errc::out_of_range, "node index", idx(a), idx(b)};
+  }
+  if (a == b) {
+    return {errc::invalid_argument, "self conductance", idx(a), idx(b)};
+  }
+  return check_conductance(a, b, g);
+}
+
 }  // namespace detail::rc
 
 /// Collects nodes and conductances for an `rc_network`; checks each value as it is added.
@@ -102,13 +116,7 @@ class rc_network_builder {
   /// @return `out_of_range` ("node index"), `invalid_argument` ("self conductance", a, a),
   ///         `not_finite`/`negative` ("conductance", a, b), `capacity_exceeded` ("edge count").
   [[nodiscard]] error connect(std::size_t a, std::size_t b, Real conductance) noexcept {
-    if (a >= n_ || b >= n_) {
-      return {errc::out_of_range, "node index", detail::rc::idx(a), detail::rc::idx(b)};
-    }
-    if (a == b) {
-      return {errc::invalid_argument, "self conductance", detail::rc::idx(a), detail::rc::idx(b)};
-    }
-    if (const error e = detail::rc::check_conductance(a, b, conductance); !e.ok()) {
+    if (const error e = detail::rc::check_edge(n_, a, b, conductance); !e.ok()) {
       return e;
     }
     if (m_ == MaxEdges) {

@@ -651,13 +651,7 @@ class rc_network {
   /// Changes the conductance between nodes i ≠ j (0 removes the edge) and re-factorises: O(N³).
   /// Temperatures and power are kept; probes become stale. On error nothing changes.
   [[nodiscard]] error set_conductance(std::size_t i, std::size_t j, Real g) noexcept {
-    if (i >= n_ || j >= n_) {
-      return {errc::out_of_range, "node index", detail::rc::idx(i), detail::rc::idx(j)};
-    }
-    if (i == j) {
-      return {errc::invalid_argument, "self conductance", detail::rc::idx(i), detail::rc::idx(j)};
-    }
-    if (const error e = detail::rc::check_conductance(i, j, g); !e.ok()) {
+    if (const error e = detail::rc::check_edge(n_, i, j, g); !e.ok()) {
       return e;
     }
     const Real old = -g_[i * ld + j];

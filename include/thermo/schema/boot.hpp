@@ -21,38 +21,24 @@
 /// See docs/reference/schema.md.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
+#include "thermo/core/enum_names.hpp"
 #include "thermo/core/errc.hpp"
 #include "thermo/core/finite.hpp"
 
 namespace thermo::schema {
 
-/// Kernel image compression (Kconfig "Kernel compression mode").
+/// Kernel image compression (Kconfig "Kernel compression mode"). New ones go last (`to_string`).
 enum class compressor : std::uint8_t { none, gzip, lzma, xz, lzo, lz4, zstd, bzip2 };
 
 /// Lower-case name of a compressor ("gzip").
 [[nodiscard]] constexpr std::string_view to_string(compressor c) noexcept {
-  switch (c) {
-    case compressor::none:
-      return "none";
-    case compressor::gzip:
-      return "gzip";
-    case compressor::lzma:
-      return "lzma";
-    case compressor::xz:
-      return "xz";
-    case compressor::lzo:
-      return "lzo";
-    case compressor::lz4:
-      return "lz4";
-    case compressor::zstd:
-      return "zstd";
-    case compressor::bzip2:
-      return "bzip2";
-  }
-  return "unknown";
+  constexpr std::array<std::string_view, 8> names{"none", "gzip", "lzma", "xz",
+                                                  "lzo",  "lz4",  "zstd", "bzip2"};
+  return enum_name<compressor::bzip2>(c, names, "unknown");
 }
 
 /// The kernel: its size after decompression and the size of the compressed image.
@@ -85,32 +71,21 @@ struct boot_platform {
 /// `errc::ok` or what is wrong: `not_finite` / `non_positive` "uncompressed size",
 /// "compressed size".
 [[nodiscard]] constexpr error validate(const kernel_image& k) noexcept {
-  if (auto e = check_positive(k.uncompressed_bytes, "uncompressed size"); !e.ok()) {
-    return e;
-  }
-  return check_positive(k.compressed_bytes, "compressed size");
+  return first_error({check_positive(k.uncompressed_bytes, "uncompressed size"),
+                      check_positive(k.compressed_bytes, "compressed size")});
 }
 
 /// `errc::ok` or what is wrong: `not_finite` / `non_positive` "cpu frequency", "storage bandwidth";
 /// `not_finite` / `negative` "storage setup", "cpu power", "cpu idle power", "storage power";
 /// `out_of_range` "load cpu busy"; `non_positive` "relocation rate" (relocating without one).
 [[nodiscard]] constexpr error validate(const boot_platform& p) noexcept {
-  if (auto e = check_positive(p.cpu_frequency_hz, "cpu frequency"); !e.ok()) {
-    return e;
-  }
-  if (auto e = check_positive(p.storage_bytes_per_s, "storage bandwidth"); !e.ok()) {
-    return e;
-  }
-  if (auto e = check_non_negative(p.storage_setup_s, "storage setup"); !e.ok()) {
-    return e;
-  }
-  if (auto e = check_non_negative(p.cpu_power_w, "cpu power"); !e.ok()) {
-    return e;
-  }
-  if (auto e = check_non_negative(p.cpu_idle_power_w, "cpu idle power"); !e.ok()) {
-    return e;
-  }
-  if (auto e = check_non_negative(p.storage_power_w, "storage power"); !e.ok()) {
+  if (const error e = first_error({check_positive(p.cpu_frequency_hz, "cpu frequency"),
+                                   check_positive(p.storage_bytes_per_s, "storage bandwidth"),
+                                   check_non_negative(p.storage_setup_s, "storage setup"),
+                                   check_non_negative(p.cpu_power_w, "cpu power"),
+                                   check_non_negative(p.cpu_idle_power_w, "cpu idle power"),
+                                   check_non_negative(p.storage_power_w, "storage power")});
+      !e.ok()) {
     return e;
   }
   if (!in_range(p.load_cpu_busy, 0.0, 1.0)) {

@@ -98,18 +98,13 @@ class recorder {
   /// Appends a row (`values.size() == columns()`). Never allocates; a full recorder counts
   /// the row as dropped. Returns false when dropped. O(columns).
   bool append(sim_time t, event_kind kind, std::uint32_t source, std::span<const double> values) noexcept {
-    if (rows_ == max_rows_ || values.size() != channels_.size()) {
-      ++dropped_;
+    double* row = append_row(t, kind, source, values.size());
+    if (row == nullptr) {
       return false;
     }
-    times_[rows_] = t;
-    kinds_[rows_] = kind;
-    sources_[rows_] = source;
-    double* row = values_.data() + rows_ * channels_.size();
     for (std::size_t c = 0; c < values.size(); ++c) {
       row[c] = values[c];
     }
-    ++rows_;
     return true;
   }
 

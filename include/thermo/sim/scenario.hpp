@@ -47,59 +47,40 @@ struct scenario_event {
   scenario_callback fn{nullptr};
   void* ctx{nullptr};
 
+  // Each named constructor sets `at`, `action` and the fields that action reads; the rest keep
+  // their defaults.
   [[nodiscard]] static constexpr scenario_event ambient(sim_time t, double celsius) noexcept {
-    scenario_event e = make(t, scenario_action::set_ambient);
-    e.value = celsius;
-    return e;
+    return {.at = t, .action = scenario_action::set_ambient, .value = celsius};
   }
   [[nodiscard]] static constexpr scenario_event node_power(sim_time t, std::size_t node, double watts) noexcept {
-    scenario_event e = make(t, scenario_action::set_node_power, node);
-    e.value = watts;
-    return e;
+    return {.at = t, .action = scenario_action::set_node_power, .target = node, .value = watts};
   }
   [[nodiscard]] static constexpr scenario_event fan_failure(sim_time t, std::size_t cooling_device) noexcept {
-    return make(t, scenario_action::fan_failure, cooling_device);
+    return {.at = t, .action = scenario_action::fan_failure, .target = cooling_device};
   }
   [[nodiscard]] static constexpr scenario_event fan_restore(sim_time t, std::size_t cooling_device) noexcept {
-    return make(t, scenario_action::fan_restore, cooling_device);
+    return {.at = t, .action = scenario_action::fan_restore, .target = cooling_device};
   }
   [[nodiscard]] static constexpr scenario_event sensor_failure(sim_time t, std::size_t sensor,
                                                                thermo::sensor_fault f) noexcept {
-    scenario_event e = make(t, scenario_action::sensor_fault, sensor);
-    e.fault = f;
-    return e;
+    return {.at = t, .action = scenario_action::sensor_fault, .target = sensor, .fault = f};
   }
   [[nodiscard]] static constexpr scenario_event sensor_restore(sim_time t, std::size_t sensor) noexcept {
-    return make(t, scenario_action::sensor_restore, sensor);
+    return {.at = t, .action = scenario_action::sensor_restore, .target = sensor};
   }
   [[nodiscard]] static constexpr scenario_event zone_enable(sim_time t, std::size_t zone) noexcept {
-    return make(t, scenario_action::zone_enable, zone);
+    return {.at = t, .action = scenario_action::zone_enable, .target = zone};
   }
   [[nodiscard]] static constexpr scenario_event zone_disable(sim_time t, std::size_t zone) noexcept {
-    return make(t, scenario_action::zone_disable, zone);
+    return {.at = t, .action = scenario_action::zone_disable, .target = zone};
   }
   [[nodiscard]] static constexpr scenario_event trip_temperature(sim_time t, std::size_t zone, std::int32_t trip,
                                                                  millicelsius temp) noexcept {
-    scenario_event e = make(t, scenario_action::set_trip_temperature, zone);
-    e.trip = trip;
-    e.temperature = temp;
-    return e;
+    return {.at = t, .action = scenario_action::set_trip_temperature, .target = zone, .trip = trip,
+            .temperature = temp};
   }
   [[nodiscard]] static constexpr scenario_event callback(sim_time t, scenario_callback f, void* context) noexcept {
-    scenario_event e = make(t, scenario_action::call);
-    e.fn = f;
-    e.ctx = context;
-    return e;
-  }
-
- private:
-  // NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
-  [[nodiscard]] static constexpr scenario_event make(sim_time t, scenario_action a, std::size_t target = 0) noexcept {
-    scenario_event e;
-    e.at = t;
-    e.action = a;
-    e.target = target;
-    return e;
+    return {.at = t, .action = scenario_action::call, .fn = f, .ctx = context};
   }
 };
 

@@ -3,9 +3,11 @@
 /// fixed order at one instant), run status, options.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
+#include "thermo/core/enum_names.hpp"
 #include "thermo/core/time.hpp"
 
 namespace thermo::sim {
@@ -24,36 +26,15 @@ enum class event_kind : std::uint8_t {
   read_complete = 7,  ///< a conversion finished: the zone update runs
   leakage = 8,        ///< periodic leakage re-evaluation
   sample = 9,         ///< a recorder sample
-  start = 10,         ///< the initial state (recorded once by `start`)
+  start = 10,         ///< the initial state (recorded once by `start`); last (`to_string`)
 };
 
 /// Lower-case name of an event kind ("poll", "interrupt" …).
 [[nodiscard]] constexpr std::string_view to_string(event_kind k) noexcept {
-  switch (k) {
-    case event_kind::scenario:
-      return "scenario";
-    case event_kind::workload:
-      return "workload";
-    case event_kind::tick:
-      return "tick";
-    case event_kind::observer:
-      return "observer";
-    case event_kind::comparator:
-      return "comparator";
-    case event_kind::interrupt:
-      return "interrupt";
-    case event_kind::poll:
-      return "poll";
-    case event_kind::read_complete:
-      return "read_complete";
-    case event_kind::leakage:
-      return "leakage";
-    case event_kind::sample:
-      return "sample";
-    case event_kind::start:
-      return "start";
-  }
-  return "unknown";
+  constexpr std::array<std::string_view, 11> names{
+      "scenario", "workload",      "tick",    "observer", "comparator", "interrupt",
+      "poll",     "read_complete", "leakage", "sample",   "start"};
+  return enum_name<event_kind::start>(k, names, "unknown");
 }
 
 /// How a run ended (so far).
@@ -61,21 +42,12 @@ enum class run_status : std::uint8_t {
   not_started,  ///< `start` not called yet
   running,      ///< reached the requested time; can continue
   shutdown,     ///< a critical trip requested a shutdown (the run stops)
-  reboot,       ///< a critical trip requested a reboot (the run stops)
+  reboot,       ///< a critical trip requested a reboot (the run stops); last (`to_string`)
 };
 
 [[nodiscard]] constexpr std::string_view to_string(run_status s) noexcept {
-  switch (s) {
-    case run_status::not_started:
-      return "not started";
-    case run_status::running:
-      return "running";
-    case run_status::shutdown:
-      return "shutdown";
-    case run_status::reboot:
-      return "reboot";
-  }
-  return "unknown";
+  constexpr std::array<std::string_view, 4> names{"not started", "running", "shutdown", "reboot"};
+  return enum_name<run_status::reboot>(s, names, "unknown");
 }
 
 /// How time advances.

@@ -75,13 +75,10 @@ struct inference_work {
 /// "macs per cycle", "efficiency"; `out_of_range` "efficiency" (> 1) and "serial fraction"
 /// (outside [0, 1], NaN included); `non_positive` "threads".
 [[nodiscard]] constexpr error validate(const inference_work& w) noexcept {
-  if (auto e = check_positive(w.macs, "macs"); !e.ok()) {
-    return e;
-  }
-  if (auto e = check_positive(w.macs_per_cycle, "macs per cycle"); !e.ok()) {
-    return e;
-  }
-  if (auto e = check_positive(w.efficiency, "efficiency"); !e.ok()) {
+  if (const error e = first_error({check_positive(w.macs, "macs"),
+                                   check_positive(w.macs_per_cycle, "macs per cycle"),
+                                   check_positive(w.efficiency, "efficiency")});
+      !e.ok()) {
     return e;
   }
   if (w.efficiency > 1.0) {

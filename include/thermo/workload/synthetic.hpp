@@ -48,41 +48,69 @@ namespace detail {
   return {};
 }
 
+/// Where a demand workload runs: the first `cores()` cores (1 … MaxCores) of power domain
+/// `domain()`. The base of `constant_demand` and `phased_demand`.
+template <std::size_t MaxCores>
+class core_placement {
+ public:
+  [[nodiscard]] std::size_t domain() const noexcept { return domain_; }
+  [[nodiscard]] std::size_t cores() const noexcept { return cores_; }
+
+ protected:
+  /// `out_of_range` "cores" (index = cores) unless 1 ≤ cores ≤ MaxCores.
+  [[nodiscard]] static error check_cores(std::size_t cores) noexcept {
+    if (cores == 0 || cores > MaxCores) {
+      return {errc::out_of_range, "cores", static_cast<std::int32_t>(cores)};
+    }
+    return {};
+  }
+  void place(std::size_t domain, std::size_t cores) noexcept {
+    domain_ = domain;
+    cores_ = cores;
+  }
+  /// `out[c] = demand(c)` for each of the cores (`out.size() >= cores()`).
+  template <class Demand>
+  void fill(std::span<double> out, Demand demand) const noexcept {
+    THERMO_ASSERT(out.size() >= cores_);
+    for (std::size_t c = 0; c < cores_; ++c) {
+      out[c] = demand(c);
+    }
+  }
+
+ private:
+  std::size_t domain_{0};
+  std::size_t cores_{1};
+};
+
 }  // namespace detail
 
 /// Every one of `cores` cores asks utilisation `u` (frequency-invariant, [0, 1]) until changed.
 template <std::size_t MaxCores /* = 8 */>
-class constant_demand {
+class constant_demand : public detail::core_placement<MaxCores> {
  public:
   /// Errors: `out_of_range` "cores" (0 or > MaxCores), "utilisation" (outside [0, 1] or NaN).
   [[nodiscard]] static result<constant_demand, error> make(std::size_t domain, std::size_t cores,
                                                            double u) noexcept {
-    if (cores == 0 || cores > MaxCores) {
-      return error{errc::out_of_range, "cores", static_cast<std::int32_t>(cores)};
+    if (const error e = constant_demand::check_cores(cores); !e.ok()) {
+      return e;
     }
     if (const error e = detail::check_demand(u); !e.ok()) {
       return e;
     }
     constant_demand w;
-    w.domain_ = domain;
-    w.cores_ = cores;
+    w.place(domain, cores);
     w.u_ = u;
     return w;
   }
 
-  [[nodiscard]] std::size_t domain() const noexcept { return domain_; }
-  [[nodiscard]] std::size_t cores() const noexcept { return cores_; }
   void utilization(sim_time /*now*/, std::span<double> out) const noexcept {
-    THERMO_ASSERT(out.size() >= cores_);
-    for (std::size_t c = 0; c < cores_; ++c) {
-      out[c] = u_;
-    }
+    this->fill(out, [this](std::size_t /*core*/) { return u_; });
   }
   [[nodiscard]] sim_time next_event(sim_time /*now*/, const domain_state& /*s*/) const noexcept {
     return never;
   }
   void advance(sim_time /*now*/, sim_duration dt, const domain_state& s) noexcept {
-    cycles_ += detail::executed(u_, cores_, dt, s);
+    cycles_ += detail::executed(u_, this->cores(), dt, s);
   }
   void on_event(sim_time /*now*/, const domain_state& /*s*/) noexcept {}
 
@@ -101,8 +129,6 @@ class constant_demand {
 
  private:
   constant_demand() noexcept = default;
-  std::size_t domain_{0};
-  std::size_t cores_{1};
   double u_{0.0};
   double cycles_{0.0};
 };
@@ -117,7 +143,7 @@ struct demand_phase {
 /// A script of phases starting at `start`, repeated `repeat` times (0 = forever); after the
 /// script every core asks 0. Events at each phase boundary.
 template <std::size_t MaxPhases /* = 8 */, std::size_t MaxCores /* = 8 */>
-class phased_demand {
+class phased_demand : public detail::core_placement<MaxCores> {
  public:
   /// Errors: `out_of_range` "cores"; `empty` "phases"; `capacity_exceeded` "phases";
   /// `non_positive` "phase duration" (index = phase); `out_of_range` "utilisation" /
@@ -126,8 +152,8 @@ class phased_demand {
                                                          std::span<const demand_phase> phases,
                                                          sim_time start = sim_time{0},
                                                          std::uint32_t repeat = 1) noexcept {
-    if (cores == 0 || cores > MaxCores) {
-      return error{errc::out_of_range, "cores", static_cast<std::int32_t>(cores)};
+    if (const error e = phased_demand::check_cores(cores); !e.ok()) {
+      return e;
     }
     if (phases.empty()) {
       return error{errc::empty, "phases"};
@@ -152,22 +178,18 @@ class phased_demand {
       }
       static_cast<void>(w.phases_.push_back(phases[i]));
     }
-    w.domain_ = domain;
-    w.cores_ = cores;
+    w.place(domain, cores);
     w.start_ = start;
     w.repeat_ = repeat;
     w.phase_end_ = start;
     return w;
   }
 
-  [[nodiscard]] std::size_t domain() const noexcept { return domain_; }
-  [[nodiscard]] std::size_t cores() const noexcept { return cores_; }
   void utilization(sim_time /*now*/, std::span<double> out) const noexcept {
-    THERMO_ASSERT(out.size() >= cores_);
     const demand_phase* p = current();
-    for (std::size_t c = 0; c < cores_; ++c) {
-      out[c] = (p != nullptr && c < p->active_cores) ? p->utilization : 0.0;
-    }
+    this->fill(out, [p](std::size_t c) {
+      return (p != nullptr && c < p->active_cores) ? p->utilization : 0.0;
+    });
   }
   [[nodiscard]] sim_time next_event(sim_time /*now*/, const domain_state& /*s*/) const noexcept {
     return finished_ ? never : phase_end_;
@@ -209,8 +231,6 @@ class phased_demand {
     return (started_ && !finished_) ? &phases_[index_] : nullptr;
   }
   static_vector<demand_phase, MaxPhases> phases_{};
-  std::size_t domain_{0};
-  std::size_t cores_{1};
   sim_time start_{0};
   sim_time phase_end_{0};
   std::size_t index_{0};

@@ -43,6 +43,7 @@
 
 #include "thermo/control/cooling_device.hpp"
 #include "thermo/control/fwd.hpp"
+#include "thermo/control/governors/common.hpp"
 #include "thermo/control/instance.hpp"
 #include "thermo/control/trip.hpp"
 #include "thermo/control/types.hpp"
@@ -673,30 +674,22 @@ class power_allocator final : private detail::power_actor_storage<MaxActors>, pu
 
   /// `power_allocator_bind`.
   [[nodiscard]] errc bind_to_tz(thermal_zone_device& tz) noexcept {
-    if (tz_ != nullptr && tz_ != &tz) {
-      return errc::already_exists;
-    }
-    const error v = ipa::validate_params(tz.params());
-    if (!v.ok()) {
-      return v.code;
-    }
-    trips_ = ipa::get_governor_trips(tz.trips());
-    const error e = bind(tz.params(), tz.instances(), trips_.max, temp_of(tz, trips_.switch_on), temp_of(tz, trips_.max));
-    if (!e.ok()) {
-      return e.code;
-    }
-    tz_ = &tz;
-    return errc::ok;
+    return binding_.bind(tz, [&]() noexcept {
+      const error v = ipa::validate_params(tz.params());
+      if (!v.ok()) {
+        return v.code;
+      }
+      trips_ = ipa::get_governor_trips(tz.trips());
+      return bind(tz.params(), tz.instances(), trips_.max, temp_of(tz, trips_.switch_on),
+                  temp_of(tz, trips_.max))
+          .code;
+    });
   }
   /// `power_allocator_unbind`.
-  void unbind_from_tz(thermal_zone_device& tz) noexcept {
-    if (tz_ == &tz) {
-      tz_ = nullptr;
-    }
-  }
+  void unbind_from_tz(thermal_zone_device& tz) noexcept { binding_.unbind(tz); }
   /// `power_allocator_update_tz`.
   void update_tz(thermal_zone_device& tz, notify_event reason) noexcept {
-    if (tz_ != &tz) {
+    if (!binding_.bound_to(tz)) {
       return;
     }
     if (reason == notify_event::tz_bind_cdev || reason == notify_event::tz_unbind_cdev) {
@@ -707,7 +700,7 @@ class power_allocator final : private detail::power_actor_storage<MaxActors>, pu
   }
   /// `power_allocator_manage`.
   void manage(thermal_zone_device& tz) noexcept {
-    if (tz_ != &tz) {
+    if (!binding_.bound_to(tz)) {
       return;
     }
     ipa::round_input in;
@@ -722,7 +715,7 @@ class power_allocator final : private detail::power_actor_storage<MaxActors>, pu
   /// The trips found at bind.
   [[nodiscard]] ipa::governor_trips trips() const noexcept { return trips_; }
   /// The zone this allocator is bound to, or null.
-  [[nodiscard]] const thermal_zone_device* zone() const noexcept { return tz_; }
+  [[nodiscard]] const thermal_zone_device* zone() const noexcept { return binding_.zone(); }
 
  private:
   [[nodiscard]] static std::optional<millicelsius> temp_of(const thermal_zone_device& tz, std::int32_t trip) noexcept {
@@ -732,7 +725,7 @@ class power_allocator final : private detail::power_actor_storage<MaxActors>, pu
     return tz.trip(static_cast<std::size_t>(trip)).trip.temperature;
   }
 
-  thermal_zone_device* tz_{nullptr};
+  single_zone_binding binding_{};
   ipa::governor_trips trips_{};
   std::uint32_t hz_;
 };

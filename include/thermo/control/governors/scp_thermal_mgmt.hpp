@@ -40,6 +40,7 @@
 #include "thermo/control/concepts.hpp"  // scp::ScpPlatform
 #include "thermo/control/cooling_device.hpp"
 #include "thermo/control/fwd.hpp"
+#include "thermo/control/governors/common.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
 #include "thermo/control/instance.hpp"
 #include "thermo/control/types.hpp"
@@ -443,25 +444,13 @@ class scp_thermal_mgmt {
 
   /// Collects the actors and configures the domain.
   [[nodiscard]] errc bind_to_tz(thermal_zone_device& tz) noexcept {
-    if (tz_ != nullptr && tz_ != &tz) {
-      return errc::already_exists;
-    }
-    const errc e = rebuild(tz);
-    if (e != errc::ok) {
-      return e;
-    }
-    tz_ = &tz;
-    return errc::ok;
+    return binding_.bind(tz, [&]() noexcept { return rebuild(tz); });
   }
-  void unbind_from_tz(thermal_zone_device& tz) noexcept {
-    if (tz_ == &tz) {
-      tz_ = nullptr;
-    }
-  }
+  void unbind_from_tz(thermal_zone_device& tz) noexcept { binding_.unbind(tz); }
   /// A bound/unbound cooling device or a weight change rebuilds the actor table (the controller
   /// state restarts, as a firmware reconfiguration would).
   void update_tz(thermal_zone_device& tz, notify_event reason) noexcept {
-    if (tz_ != &tz) {
+    if (!binding_.bound_to(tz)) {
       return;
     }
     if (reason == notify_event::tz_bind_cdev || reason == notify_event::tz_unbind_cdev ||
@@ -471,7 +460,7 @@ class scp_thermal_mgmt {
   }
   /// One fast tick.
   void manage(thermal_zone_device& tz) noexcept {
-    if (tz_ != &tz || !domain_.configured()) {
+    if (!binding_.bound_to(tz) || !domain_.configured()) {
       return;
     }
     zone_platform p{this};
@@ -561,7 +550,7 @@ class scp_thermal_mgmt {
   scp::domain_config cfg_;
   scp::thermal_domain<MaxActors> domain_{};
   std::array<thermal_instance*, MaxActors> actors_{};
-  thermal_zone_device* tz_{nullptr};
+  single_zone_binding binding_{};
   errc last_error_{errc::ok};
 };
 

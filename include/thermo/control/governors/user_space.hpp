@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "thermo/control/events.hpp"
 #include "thermo/control/types.hpp"
 #include "thermo/control/zone.hpp"
 #include "thermo/core/units.hpp"
@@ -29,22 +30,7 @@ struct thermal_uevent {
 };
 
 /// A non-owning uevent callback (function pointer + context). An empty sink drops events.
-class uevent_sink {
- public:
-  using callback = void (*)(void* context, const thermal_uevent& event) noexcept;
-  constexpr uevent_sink() noexcept = default;
-  constexpr uevent_sink(callback fn, void* context) noexcept : fn_(fn), ctx_(context) {}
-  constexpr explicit operator bool() const noexcept { return fn_ != nullptr; }
-  constexpr void operator()(const thermal_uevent& e) const noexcept {
-    if (fn_ != nullptr) {
-      fn_(ctx_, e);
-    }
-  }
-
- private:
-  callback fn_{nullptr};
-  void* ctx_{nullptr};
-};
+using uevent_sink = callback_sink<thermal_uevent>;
 
 /// The user_space governor.
 class user_space {

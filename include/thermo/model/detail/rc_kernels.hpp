@@ -16,22 +16,23 @@ namespace thermo {
 
 namespace detail::rc {
 
-template <class T>
-[[nodiscard]] constexpr double to_double(T x) noexcept {
-  if constexpr (std::is_same_v<T, double>) {
+/// `x` as a `To`; the cast is written only between different types (no -Wuseless-cast when
+/// `Real` is `double`).
+template <class To, class From>
+[[nodiscard]] constexpr To convert(From x) noexcept {
+  if constexpr (std::is_same_v<To, From>) {
     return x;
   } else {
-    return static_cast<double>(x);
+    return static_cast<To>(x);
   }
 }
-
+template <class T>
+[[nodiscard]] constexpr double to_double(T x) noexcept {
+  return convert<double>(x);
+}
 template <class Real>
 [[nodiscard]] constexpr Real from_double(double x) noexcept {
-  if constexpr (std::is_same_v<Real, double>) {
-    return x;
-  } else {
-    return static_cast<Real>(x);
-  }
+  return convert<Real>(x);
 }
 
 [[nodiscard]] constexpr std::int32_t idx(std::size_t i) noexcept {
