@@ -62,6 +62,7 @@
 #include "thermo/io/jsonl.hpp"
 #include "thermo/io/run_plot.hpp"
 #include "thermo/io/svg_plot.hpp"
+#include "thermo/io/text.hpp"
 #include "thermo/io/trace.hpp"
 #include "thermo/io/utilization_csv.hpp"
 

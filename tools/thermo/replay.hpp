@@ -72,7 +72,7 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
           const std::string_view what = f.substr(5);
           std::optional<std::int64_t> cpu;
           if (what.substr(0, 3) == "cpu") {
-            cpu = parse_int(what.substr(3), 0, 4095);
+            cpu = io::parse_int(what.substr(3), 0, 4095, io::exact);
           }
           if (cpu) {
             const auto& known = sys.known_cpus();
@@ -131,13 +131,13 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
       std::optional<std::int64_t> v;
       switch (t.columns[k].k) {
         case trace_column::kind::temperature:
-          v = parse_int(f, -2'147'483'647, 2'147'483'647);
+          v = io::parse_int(f, -2'147'483'647, 2'147'483'647, io::exact);
           if (!v) {
             return fail(lineno, "bad temperature '" + std::string(f) + "' (an integer in m°C)");
           }
           break;
         case trace_column::kind::time_ms:
-          v = parse_int(f, 0, std::int64_t{1} << 40);
+          v = io::parse_int(f, 0, std::int64_t{1} << 40, io::exact);
           if (!v) {
             return fail(lineno, "bad time_ms '" + std::string(f) + "' (an integer number of ms, >= 0)");
           }
@@ -147,14 +147,14 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
           break;
         case trace_column::kind::load_cpu:
         case trace_column::kind::load_device:
-          v = parse_fixed(f, 3, 100'000);
+          v = io::parse_fixed(f, 3, 100'000, io::exact);
           if (!v) {
             return fail(lineno, "bad load '" + std::string(f) + "' (a percentage 0..100, at most 3 decimals)");
           }
           break;
         case trace_column::kind::freq_cpu:
         case trace_column::kind::freq_device:
-          v = parse_int(f, 1, 0xFFFF'FFFF);
+          v = io::parse_int(f, 1, 0xFFFF'FFFF, io::exact);
           if (!v) {
             return fail(lineno, "bad frequency '" + std::string(f) + "' (an integer in kHz, > 0)");
           }
@@ -206,7 +206,7 @@ inline outcome<tzp_write> parse_tzp(std::string_view s) {
   }
   const std::string_view value = s.substr(eq + 1);
   const bool u32 = name == "sustainable_power";
-  const auto v = parse_int(value, u32 ? 0 : -2'147'483'648LL, u32 ? 4'294'967'295LL : 2'147'483'647LL);
+  const auto v = io::parse_int(value, u32 ? 0 : -2'147'483'648LL, u32 ? 4'294'967'295LL : 2'147'483'647LL, io::exact);
   if (!v || (u32 && !value.empty() && value.front() == '-')) {
     return outcome<tzp_write>::fail("--tzp " + std::string(s) + ": " +
                                     (u32 ? "not an unsigned 32-bit integer" : "not a signed 32-bit integer"));

@@ -131,58 +131,7 @@ inline std::string_view strip_comment(std::string_view s) {
   return trim(s);
 }
 
-/// Splits on whitespace.
-inline std::vector<std::string_view> words(std::string_view s) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) {
-      ++i;
-    }
-    const std::size_t b = i;
-    while (i < s.size() && s[i] != ' ' && s[i] != '\t') {
-      ++i;
-    }
-    if (i > b) {
-      out.push_back(s.substr(b, i - b));
-    }
-  }
-  return out;
-}
-
 }  // namespace detail
-
-/// "600 s", "100 ms", "2 min", "1.5h", "250us" → a duration (≥ 0, whole nanoseconds).
-inline std::optional<sim_duration> parse_duration(std::string_view s) {
-  s = trim(s);
-  std::size_t unit_at = s.size();
-  while (unit_at > 0 && ((s[unit_at - 1] >= 'a' && s[unit_at - 1] <= 'z'))) {
-    --unit_at;
-  }
-  const std::string_view number = trim(s.substr(0, unit_at));
-  const std::string_view unit = s.substr(unit_at);
-  double scale = 0.0;
-  if (unit == "s") {
-    scale = 1e9;
-  } else if (unit == "ms") {
-    scale = 1e6;
-  } else if (unit == "us") {
-    scale = 1e3;
-  } else if (unit == "ns") {
-    scale = 1.0;
-  } else if (unit == "min") {
-    scale = 60e9;
-  } else if (unit == "h") {
-    scale = 3600e9;
-  } else {
-    return std::nullopt;
-  }
-  const auto v = parse_double(number);
-  if (!v || *v < 0.0 || *v * scale > 9.0e18) {
-    return std::nullopt;
-  }
-  return sim_duration(static_cast<std::int64_t>(*v * scale + 0.5));
-}
 
 /// The scenario parser.
 class scenario_parser {
@@ -249,7 +198,7 @@ class scenario_parser {
       fail("a section header must end with ']'");
       return;
     }
-    const std::vector<std::string_view> w = detail::words(l.substr(1, l.size() - 2));
+    const std::vector<std::string_view> w = io::words(l.substr(1, l.size() - 2));
     if (w.empty()) {
       fail("empty section header");
       return;
@@ -320,7 +269,7 @@ class scenario_parser {
   // ---------------------------------------------------------------- values
 
   std::optional<double> number(std::string_view key, std::string_view v, double lo, double hi, std::string_view unit) {
-    const auto x = parse_double(v);
+    const auto x = io::parse_double(v, io::exact);
     if (!x || *x < lo || *x > hi) {
       const std::string range = lo > 0.0 && lo < 1e-6 ? ", > 0" : " within " + cli_format(lo) + ".." + cli_format(hi);
       fail("bad " + std::string(key) + " '" + std::string(v) + "' (a number" + (unit.empty() ? "" : " in " + std::string(unit)) + range +
@@ -330,7 +279,7 @@ class scenario_parser {
     return x;
   }
   std::optional<std::int64_t> integer(std::string_view key, std::string_view v, std::int64_t lo, std::int64_t hi) {
-    const auto x = parse_int(v, lo, hi);
+    const auto x = io::parse_int(v, lo, hi, io::exact);
     if (!x) {
       fail("bad " + std::string(key) + " '" + std::string(v) + "' (an integer within " + std::to_string(lo) + ".." +
            std::to_string(hi) + ")");
@@ -338,7 +287,7 @@ class scenario_parser {
     return x;
   }
   std::optional<sim_duration> duration(std::string_view key, std::string_view v) {
-    const auto d = parse_duration(v);
+    const auto d = io::parse_duration(v);
     if (!d) {
       fail("bad " + std::string(key) + " '" + std::string(v) + "' (a duration such as 600 s, 100 ms, 2 min)");
     }
@@ -355,7 +304,7 @@ class scenario_parser {
     return std::nullopt;
   }
   std::optional<std::string> name_value(std::string_view key, std::string_view v) {
-    if (v.empty() || detail::words(v).size() != 1) {
+    if (v.empty() || io::words(v).size() != 1) {
       fail(std::string(key) + " needs one name");
       return std::nullopt;
     }
@@ -365,14 +314,14 @@ class scenario_parser {
   std::optional<std::vector<weighted_name>> weighted(std::string_view key, std::string_view v) {
     std::vector<weighted_name> out;
     for (const std::string_view part : split_csv(v)) {
-      const auto w = detail::words(part);
+      const auto w = io::words(part);
       if (w.empty() || w.size() > 2) {
         fail("bad " + std::string(key) + " '" + std::string(v) + "' (NAME [WEIGHT], NAME [WEIGHT] …)");
         return std::nullopt;
       }
       weighted_name n{std::string(w[0]), 1.0};
       if (w.size() == 2) {
-        const auto x = parse_double(w[1]);
+        const auto x = io::parse_double(w[1], io::exact);
         if (!x || *x <= 0.0) {
           fail("bad weight '" + std::string(w[1]) + "' in " + std::string(key) + " (a number > 0)");
           return std::nullopt;
@@ -509,7 +458,7 @@ class scenario_parser {
       if (!at) {
         return;
       }
-      const auto w = detail::words(v);
+      const auto w = io::words(v);
       if (w.empty()) {
         fail("an event needs an action");
         return;
@@ -648,7 +597,7 @@ class scenario_parser {
     } else if (key == "phases") {
       // "10 s 1.0, 5 s 0.1" or with active cores: "10 s 1.0 x2"
       for (const std::string_view part : split_csv(v)) {
-        const auto ws = detail::words(part);
+        const auto ws = io::words(part);
         if (ws.size() < 2 || ws.size() > 4) {
           fail("bad phase '" + std::string(part) + "' (DURATION UTILISATION [xCORES], e.g. 10 s 1.0 x2)");
           return;
@@ -658,10 +607,10 @@ class scenario_parser {
         if (ws.size() >= 3 && !(ws[1].front() >= '0' && ws[1].front() <= '9') && ws[1].front() != '.') {
           dur += " " + std::string(ws[k++]);  // "10 s"
         }
-        const auto d = parse_duration(dur);
+        const auto d = io::parse_duration(dur);
         double u = std::numeric_limits<double>::quiet_NaN();  // NaN fails the range check below
         if (k < ws.size()) {
-          if (const auto x = parse_double(ws[k])) {
+          if (const auto x = io::parse_double(ws[k], io::exact)) {
             u = *x;
           }
         }
@@ -675,7 +624,7 @@ class scenario_parser {
         ph.utilization = u;
         ph.active_cores = 0;  // 0 = every core (filled in when the cluster is known)
         if (k < ws.size()) {
-          const auto c = ws[k].front() == 'x' ? parse_int(ws[k].substr(1), 1, 64) : std::nullopt;
+          const auto c = ws[k].front() == 'x' ? io::parse_int(ws[k].substr(1), 1, 64, io::exact) : std::nullopt;
           if (!c) {
             fail("bad phase '" + std::string(part) + "' (the core count is written x2)");
             return;

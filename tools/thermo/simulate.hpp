@@ -392,13 +392,13 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
       return static_cast<std::size_t>(std::find(v.begin(), v.end(), x) - v.begin());
     };
     if (e.action == "ambient") {
-      const auto t = e.args.size() == 1 ? parse_double(e.args[0]) : std::nullopt;
+      const auto t = e.args.size() == 1 ? io::parse_double(e.args[0], io::exact) : std::nullopt;
       if (!t) {
         return bad("event 'ambient' takes one temperature in °C");
       }
       ev = sim::scenario_event::ambient(e.at, *t);
     } else if (e.action == "power") {
-      const auto w = e.args.size() == 2 ? parse_double(e.args[1]) : std::nullopt;
+      const auto w = e.args.size() == 2 ? io::parse_double(e.args[1], io::exact) : std::nullopt;
       if (!w || node_index(e.args[0]) >= b->node_names.size()) {
         return bad("event 'power' takes a node name and watts");
       }
@@ -429,7 +429,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
         bool has_value = false;  // the m°C argument of stuck and spike
         std::int32_t value = 0;
         if (e.args.size() == 3) {
-          if (const auto v = parse_int(e.args[2], -300'000, 300'000)) {
+          if (const auto v = io::parse_int(e.args[2], -300'000, 300'000, io::exact)) {
             has_value = true;
             value = static_cast<std::int32_t>(*v);
           }
@@ -457,8 +457,8 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
       ev = e.action == "zone-enable" ? sim::scenario_event::zone_enable(e.at, z) : sim::scenario_event::zone_disable(e.at, z);
     } else if (e.action == "trip") {
       const std::size_t z = e.args.size() == 3 ? find_in(b->zone_names, e.args[0]) : SIZE_MAX;
-      const auto trip = e.args.size() == 3 ? parse_int(e.args[1], 0, 255) : std::nullopt;
-      const auto t = e.args.size() == 3 ? parse_int(e.args[2], -273'000, 200'000) : std::nullopt;
+      const auto trip = e.args.size() == 3 ? io::parse_int(e.args[1], 0, 255, io::exact) : std::nullopt;
+      const auto t = e.args.size() == 3 ? io::parse_int(e.args[2], -273'000, 200'000, io::exact) : std::nullopt;
       if (z >= b->zone_names.size() || !trip || !t) {
         return bad("event 'trip' takes ZONE TRIP-INDEX TEMPERATURE-m°C");
       }
