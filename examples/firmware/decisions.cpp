@@ -310,10 +310,10 @@ bool controller::setup() noexcept {
       .text(soc.kernel_version.substr(0, 8))
       .end();
 
-  // Cooling devices, in the preset's order. thermo stores a device type in a fixed 20-byte name
-  // (19 characters), so the GPU's "devfreq-ff9a0000.gpu" is registered as "devfreq-ff9a0000.gp".
+  // Cooling devices, in the preset's order, under the kernel's types ("devfreq-ff9a0000.gpu" for
+  // the GPU: the kernel keeps a cooling device's whole type, and so does thermo).
   for (std::size_t k = 0; k < cdev_.size(); ++k) {
-    const std::string_view name = soc.cooling_devices[k].name.substr(0, tc::name_length - 1);
+    const std::string_view name = soc.cooling_devices[k].name;
     const auto id = static_cast<std::int32_t>(k);
     thermo::error e;
     if (k == 0) {

@@ -192,7 +192,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
   std::vector<std::size_t> cooling(soc.cooling_devices.size(), SIZE_MAX);
   for (std::size_t k = 0; k < soc.cooling_devices.size(); ++k) {
     const schema::cooling_device_desc& c = soc.cooling_devices[k];
-    const std::string_view type = c.name.substr(0, std::min<std::size_t>(c.name.size(), control::name_length - 1));
+    const std::string_view type = c.name;  // the kernel keeps the whole type
     const std::string node_name(c.node.substr(c.node.rfind('/') + 1));
     if (c.type == schema::cooling_device_type::cpufreq || c.type == schema::cooling_device_type::devfreq) {
       const bool cpu = c.type == schema::cooling_device_type::cpufreq;

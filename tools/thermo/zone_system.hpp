@@ -295,7 +295,7 @@ class zone_system {
     const auto id = static_cast<std::int32_t>(devices_.size());
     cores_.emplace_back();
     control::thermal_cooling_device& core = cores_.back();
-    const std::string_view type = cd.name.substr(0, std::min<std::size_t>(cd.name.size(), control::name_length - 1));
+    const std::string_view type = cd.name;  // the kernel keeps the whole type
     error e{};
     switch (cd.type) {
       case schema::cooling_device_type::cpufreq: {

@@ -12,7 +12,6 @@
 /// created here; add them with `simulation::add_fan` and bind them yourself.
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -49,13 +48,6 @@ struct soc_parts {
   static_vector<std::size_t, MaxParts> zone{};            ///< per soc.thermal_zones
   std::size_t skipped_bindings{0};                        ///< `already_exists` (kernel: −EEXIST)
 };
-
-namespace detail {
-/// The kernel keeps at most 19 characters of a cooling-device type.
-[[nodiscard]] constexpr std::string_view kernel_name(std::string_view s) noexcept {
-  return s.substr(0, std::min<std::size_t>(s.size(), control::name_length - 1));
-}
-}  // namespace detail
 
 /// Adds `soc`'s domains, cooling devices and zones to `sim` (before `start`). Errors:
 /// `invalid_argument` "soc map sizes" (a span shorter than the preset's list; index = which:
@@ -113,13 +105,13 @@ template <class Limits, std::size_t MaxParts = 8>
   for (const schema::cooling_device_desc& c : soc.cooling_devices) {
     std::size_t index = parts_type::none;
     if (c.type == schema::cooling_device_type::cpufreq && c.domain >= 0) {
-      auto r = sim.add_cpufreq_cooling(parts.cluster_domain[static_cast<std::size_t>(c.domain)], detail::kernel_name(c.name));
+      auto r = sim.add_cpufreq_cooling(parts.cluster_domain[static_cast<std::size_t>(c.domain)], c.name);
       if (!r) {
         return r.error();
       }
       index = *r;
     } else if (c.type == schema::cooling_device_type::devfreq && c.domain >= 0) {
-      auto r = sim.add_devfreq_cooling(parts.device_domain[static_cast<std::size_t>(c.domain)], detail::kernel_name(c.name));
+      auto r = sim.add_devfreq_cooling(parts.device_domain[static_cast<std::size_t>(c.domain)], c.name);
       if (!r) {
         return r.error();
       }
@@ -140,7 +132,7 @@ template <class Limits, std::size_t MaxParts = 8>
     }
     zone_setup zs;
     zs.config.id = static_cast<std::int32_t>(k);
-    zs.config.type = detail::kernel_name(zd.name);
+    zs.config.type = zd.name;
     zs.config.polling_delay = zd.polling_delay;
     zs.config.passive_delay = zd.polling_delay_passive;
     zs.config.tzp.sustainable_power = zd.sustainable_power.count();
