@@ -31,6 +31,7 @@
 #include "thermo/control/governors/fair_share.hpp"
 #include "thermo/control/governors/governors.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
+#include "thermo/control/governors/registry.hpp"
 #include "thermo/control/governors/scp_thermal_mgmt.hpp"
 #include "thermo/control/governors/step_wise.hpp"
 #include "thermo/control/governors/user_space.hpp"
