@@ -63,6 +63,7 @@
 #include "thermo/io/json.hpp"
 #include "thermo/io/jsonl.hpp"
 #include "thermo/io/run_plot.hpp"
+#include "thermo/io/scenario.hpp"
 #include "thermo/io/svg_plot.hpp"
 #include "thermo/io/text.hpp"
 #include "thermo/io/trace.hpp"

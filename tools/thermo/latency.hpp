@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "cli.hpp"
-#include "scenario.hpp"
 #include "system_source.hpp"
 #include "thermo/analysis/detection_latency.hpp"
 #include "thermo/io/csv.hpp"

@@ -1,4 +1,4 @@
-// `thermo simulate SCENARIO`: builds a simulation from a scenario file (scenario.hpp) — the
+// `thermo simulate SCENARIO`: builds a simulation from a scenario (io/scenario.hpp) — the
 // plant, the SoC's power domains and cooling devices (preset or device tree), sensors, zones
 // with their governors, workloads and scripted events — runs it and writes the trace (CSV), the
 // metrics (JSON, and a summary on stdout) and a plot (SVG). Host code.
@@ -109,7 +109,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
       return out::fail(detail::at_line(s, s.nodes[cli_limits::nodes].line) + "more than " + std::to_string(cli_limits::nodes) +
                        " nodes");
     }
-    for (const scn_node& n : s.nodes) {
+    for (const io::scenario_node& n : s.nodes) {
       auto r = plant.add_node(n.capacitance, n.to_ambient);
       if (!r) {
         return out::fail(detail::at_line(s, n.line) + "[node " + n.name + "]: " + err_of(r.error()));
@@ -120,7 +120,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
   const auto node_index = [&](const std::string& name) {
     return static_cast<std::size_t>(std::find(b->node_names.begin(), b->node_names.end(), name) - b->node_names.begin());
   };
-  for (const scn_link& l : s.links) {
+  for (const io::scenario_link& l : s.links) {
     if (const error e = plant.connect(node_index(l.a), node_index(l.b), l.conductance); !e.ok()) {
       return out::fail(detail::at_line(s, l.line) + "link " + l.a + " - " + l.b + ": " + err_of(e));
     }
@@ -148,7 +148,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
   // ---- power domains: every cluster / device with a [heat] section
   std::vector<std::size_t> cluster_domain(soc.clusters.size(), SIZE_MAX);
   std::vector<std::size_t> device_domain(soc.devices.size(), SIZE_MAX);
-  for (const scn_heat& h : s.heat) {
+  for (const io::scenario_heat& h : s.heat) {
     const schema::cpu_cluster_desc* cl = soc.find_cluster(h.part);
     const schema::device_desc* dv = cl == nullptr ? soc.find_device(h.part) : nullptr;
     if (cl == nullptr && dv == nullptr) {
@@ -163,7 +163,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
                        ")");
     }
     std::vector<sim::heat_share> shares;
-    for (const weighted_name& w : h.nodes) {
+    for (const io::weighted_name& w : h.nodes) {
       shares.push_back({node_index(w.name), w.weight});
     }
     b->heat.push_back(std::move(shares));
@@ -208,7 +208,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
       cooling[k] = *r;
       continue;
     }
-    const auto f = std::find_if(s.fans.begin(), s.fans.end(), [&](const scn_fan& x) { return x.name == node_name || x.name == c.name; });
+    const auto f = std::find_if(s.fans.begin(), s.fans.end(), [&](const io::scenario_fan& x) { return x.name == node_name || x.name == c.name; });
     if (f == s.fans.end()) {
       b->notes.push_back("fan " + node_name + " not simulated (no [fan " + node_name + "] section)");
       continue;
@@ -233,7 +233,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
     }
     cooling[k] = *r;
   }
-  for (const scn_fan& f : s.fans) {
+  for (const io::scenario_fan& f : s.fans) {
     const bool found = std::any_of(soc.cooling_devices.begin(), soc.cooling_devices.end(), [&](const schema::cooling_device_desc& c) {
       return (c.type == schema::cooling_device_type::pwm_fan || c.type == schema::cooling_device_type::gpio_fan) &&
              (c.node.substr(c.node.rfind('/') + 1) == f.name || c.name == f.name);
@@ -245,9 +245,9 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
 
   // ---- sensors
   std::vector<std::string> sensor_names;
-  for (const scn_sensor& sn : s.sensors) {
+  for (const io::scenario_sensor& sn : s.sensors) {
     std::vector<weighted_node<double>> probe;
-    for (const weighted_name& w : sn.probe) {
+    for (const io::weighted_name& w : sn.probe) {
       probe.push_back({node_index(w.name), w.weight});
     }
     b->probes.push_back(std::move(probe));
@@ -259,7 +259,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
   }
 
   // ---- zones and their bindings
-  for (const scn_zone& z : s.zones) {
+  for (const io::scenario_zone& z : s.zones) {
     const schema::thermal_zone_desc* zd = soc.find_zone(z.name);
     if (zd == nullptr) {
       std::string names;
@@ -326,7 +326,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
   }
 
   // ---- workloads
-  for (const scn_workload& w : s.workloads) {
+  for (const io::scenario_workload& w : s.workloads) {
     const schema::cpu_cluster_desc* cl = soc.find_cluster(w.cluster);
     const schema::device_desc* dv = cl == nullptr ? soc.find_device(w.cluster) : nullptr;
     std::size_t dom = SIZE_MAX;
@@ -343,13 +343,13 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
     }
     cores = w.cores.value_or(cores);
     result<std::size_t, error> added = std::size_t{0};
-    if (w.type == scn_workload_type::constant) {
+    if (w.type == io::scenario_workload_type::constant) {
       auto made = workload::constant_demand<8>::make(dom, cores, w.utilization);
       if (!made) {
         return out::fail(detail::at_line(s, w.line) + "[workload " + w.name + "]: " + err_of(made.error()));
       }
       added = b->sim.add_workload(b->constant.emplace_back(*made));
-    } else if (w.type == scn_workload_type::phased) {
+    } else if (w.type == io::scenario_workload_type::phased) {
       std::vector<workload::demand_phase> phases = w.phases;
       for (workload::demand_phase& p : phases) {
         p.active_cores = p.active_cores == 0 ? cores : p.active_cores;
@@ -385,7 +385,7 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
   }
 
   // ---- events
-  for (const scn_event& e : s.events) {
+  for (const io::scenario_event& e : s.events) {
     const auto bad = [&](const std::string& what) { return out::fail(detail::at_line(s, e.line) + what); };
     sim::scenario_event ev;
     const auto find_in = [](const std::vector<std::string>& v, const std::string& x) {

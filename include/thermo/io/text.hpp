@@ -1,7 +1,7 @@
 /// @file text.hpp
 /// The text helpers every reader of thermo's text formats shares (host-only: returns
-/// `std::vector`s of views): trimming, splitting into lines, fields and words, and parsing
-/// numbers and durations. One of each, so that a CSV trace, a HotSpot file, a scenario and a
+/// `std::vector`s of views): trimming, splitting into lines, fields and words, parsing numbers
+/// and durations, and the error a reader returns (`text_error`). One of each, so that a CSV trace, a HotSpot file, a scenario and a
 /// command line agree on what a number is.
 ///
 /// The readers differ in what they let surround a value; that is a parameter (`trim_chars`), not
@@ -16,7 +16,7 @@
 /// Numbers: an optional leading '+', then what `std::from_chars` accepts (decimal point,
 /// exponent); the whole text (after trimming) must be the number, and a double must be finite
 /// ("inf", "nan" and overflowing values are refused). Nothing here throws or allocates except
-/// the `std::vector`s the splitters return. See docs/reference/io.md.
+/// the `std::vector`s the splitters return and an error's message. See docs/reference/io.md.
 #pragma once
 
 #include <array>
@@ -24,13 +24,25 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
 
+#include "thermo/core/errc.hpp"
 #include "thermo/core/time.hpp"
 
 namespace thermo::io {
+
+/// Outcome of reading a text format: `code == errc::ok`, or a message naming the file and the
+/// line ("trace.csv:7: bad number 'abc' in column 3 (cpu1)"); `line` is 0 for an error about
+/// the whole text.
+struct text_error {
+  errc code{errc::ok};
+  std::string message;
+  std::size_t line = 0;
+  [[nodiscard]] bool ok() const noexcept { return code == errc::ok; }
+};
 
 /// The characters `trim` removes: `front` from the start, `back` from the end.
 struct trim_chars {

@@ -53,13 +53,8 @@ struct utilization_table {
 };
 
 /// Outcome of a read: `code == errc::ok`, or a message naming the file and line (`line` is 0 for
-/// errors about the whole file).
-struct csv_error {
-  errc code{errc::ok};
-  std::string message;
-  std::size_t line = 0;
-  [[nodiscard]] bool ok() const noexcept { return code == errc::ok; }
-};
+/// errors about the whole file). The error of every text reader (io/text.hpp).
+using csv_error = text_error;
 
 namespace detail::utilization_csv {
 
