@@ -18,6 +18,7 @@
 
 #include <unistd.h>
 
+#include "thermo/control/governors/registry.hpp"
 #include "thermo/io/file.hpp"
 #include "thermo/io/text.hpp"
 
@@ -69,6 +70,18 @@ using io::parse_duration;
 using io::split_csv;
 using io::split_lines;
 using io::trim;
+
+// ------------------------------------------------------------------ governors
+
+/// The governors the tool runs a zone with (`replay --governor`, a scenario's `[zone]
+/// governor`): the kernel's, one slot per zone — bang_bang serves that one zone, the power
+/// allocator up to 16 actors.
+using cli_governors = control::kernel_governors<1, 16>;
+
+/// "unknown governor 'NAME' (step_wise, bang_bang, …)": the registry's names.
+inline std::string unknown_governor(std::string_view name) {
+  return "unknown governor '" + std::string(name) + "' (" + std::string(cli_governors::list) + ")";
+}
 
 // ------------------------------------------------------------------ options
 
