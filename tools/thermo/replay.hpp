@@ -17,6 +17,7 @@
 #include "system_source.hpp"
 #include "thermo/control/events.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
+#include "thermo/control/thermal_of.hpp"
 #include "zone_system.hpp"
 
 namespace thermo::cli {
@@ -35,6 +36,18 @@ struct trace {
   std::vector<std::vector<std::int64_t>> rows;
   std::vector<std::size_t> lines;  ///< 1-based source line of each row
 };
+
+/// Why `prefix` + `what` names no devfreq device of `sys`. Devices are named by their kernel
+/// type ("devfreq-ff9a0000.gpu"); a column naming one by its device-tree node — as replay did
+/// before — gets the column to write instead.
+inline std::string unknown_device_column(const zone_system& sys, std::string_view prefix, std::string_view what) {
+  for (const bound_device& d : sys.devices()) {
+    if ((d.devfreq != nullptr || d.devfreq_plain_dev != nullptr) && (what == d.node || what == control::of_node_name(d.node))) {
+      return "devices are named as the kernel names them: write '" + std::string(prefix) + d.column + "'";
+    }
+  }
+  return "expected cpuN or a devfreq device bound to the zone";
+}
 
 /// Parses a replay trace for `sys` (column names are checked against its CPUs and devices).
 /// Errors name the source and line: "trace.csv:7: bad temperature 'abc' (integer m°C)".
@@ -92,7 +105,7 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
               }
             }
             if (!found) {
-              return fail(lineno, "column '" + std::string(f) + "': expected cpuN or a devfreq device bound to the zone");
+              return fail(lineno, "column '" + std::string(f) + "': " + unknown_device_column(sys, f.substr(0, 5), what));
             }
           }
         } else {
@@ -407,7 +420,8 @@ it: the first row enables the zone, every later row is one thermal_zone_device_u
   --zone NAME       thermal zone (the device-tree node name, e.g. cpu-thermal)
   --input FILE      trace CSV ('-' = standard input); header: temperature (m°C), optional
                     time_ms, load:cpuN (%, default 100), freq:cpuN (kHz, default: the policy's
-                    cap), load:<dev> / freq:<dev> for a devfreq device
+                    cap), load:<dev> / freq:<dev> for a devfreq device (its kernel name, e.g.
+                    load:devfreq-ff9a0000.gpu)
   --governor NAME   step_wise (default), bang_bang, fair_share, user_space, power_allocator
   --tzp NAME=VALUE  write a zone parameter after binding, as to its sysfs file:
                     sustainable_power, k_po, k_pu, k_i, k_d, integral_cutoff (repeatable)
@@ -415,7 +429,8 @@ it: the first row enables the zone, every later row is one thermal_zone_device_u
 
 Output: step,temperature,crossings,window_low,window_high,poll_ms, state:<cooling device> for
 every bound device, and with power_allocator err,p,i,d (Q10), power_range and
-requested:<dev>,max:<dev>,granted:<dev> (mW) per actor. See docs/reference/cli.md.
+requested:<dev>,max:<dev>,granted:<dev> (mW) per actor; devices under the kernel's names
+(cpufreq-cpu0, devfreq-ff9a0000.gpu, pwm-fan). See docs/reference/cli.md.
 )";
 
 /// `thermo replay …`: returns the exit code; errors go to `err` as one line.
