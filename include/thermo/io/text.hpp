@@ -1,8 +1,8 @@
 /// @file text.hpp
 /// The text helpers every reader of thermo's text formats shares (host-only: returns
 /// `std::vector`s of views): trimming, splitting into lines, fields and words, parsing numbers
-/// and durations, and the error a reader returns (`text_error`). One of each, so that a CSV trace, a HotSpot file, a scenario and a
-/// command line agree on what a number is.
+/// and durations, and the error a reader returns (`text_error`). One of each, so that a CSV
+/// trace, a HotSpot file, a scenario and a command line agree on what a number is.
 ///
 /// The readers differ in what they let surround a value; that is a parameter (`trim_chars`), not
 /// a second implementation:
