@@ -460,19 +460,27 @@ class simulation_builder {
   /// `SENSOR try_again | hard_error | stuck M°C | spike M°C`.
   static std::optional<sensor_fault> sensor_fault_of(const io::scenario_event& e) {
     const std::string kind = e.args.size() > 1 ? e.args[1] : "";
-    const std::optional<std::int64_t> value =  // the m°C argument of stuck and spike
-        e.args.size() == 3 ? io::parse_int(e.args[2], -300'000, 300'000, io::exact) : std::nullopt;
+    // The m°C argument of stuck and spike, kept in plain variables: a std::optional<int64_t>
+    // copied out of the ternary trips gcc 12's -Wmaybe-uninitialized at -O3.
+    bool has_value = false;
+    std::int32_t value = 0;
+    if (e.args.size() == 3) {
+      if (const auto v = io::parse_int(e.args[2], -300'000, 300'000, io::exact)) {
+        has_value = true;
+        value = static_cast<std::int32_t>(*v);
+      }
+    }
     sensor_fault f;
     if (kind == "try_again" && e.args.size() == 2) {
       f.kind = sensor_fault_kind::try_again;
     } else if (kind == "hard_error" && e.args.size() == 2) {
       f.kind = sensor_fault_kind::hard_error;
-    } else if (kind == "stuck" && value) {
+    } else if (kind == "stuck" && has_value) {
       f.kind = sensor_fault_kind::stuck;
-      f.stuck_value = millicelsius(static_cast<std::int32_t>(*value));
-    } else if (kind == "spike" && value) {
+      f.stuck_value = millicelsius(value);
+    } else if (kind == "spike" && has_value) {
       f.kind = sensor_fault_kind::spike;
-      f.magnitude = millikelvin_delta(static_cast<std::int32_t>(*value));
+      f.magnitude = millikelvin_delta(value);
     } else {
       return std::nullopt;
     }

@@ -155,7 +155,9 @@ class zone_system {
       std::string msg = "no thermal zone '" + std::string(zone) + "' (zones: " + (names.empty() ? "none" : names) + ")";
       if (dt != nullptr) {
         for (const io::dt_problem& p : dt->problems()) {
-          if (p.node.size() > zone.size() && p.node.substr(p.node.size() - zone.size() - 1) == "/" + std::string(zone)) {
+          // the problem's node is /…/<zone> (compared in place: `"/" + std::string(zone)` trips
+          // gcc 12's -Wrestrict false positive at -O3, GCC bug 105329)
+          if (p.node.size() > zone.size() && p.node.ends_with(zone) && p.node[p.node.size() - zone.size() - 1] == '/') {
             msg = "thermal zone '" + std::string(zone) + "' was not registered: " + p.message;
           }
         }

@@ -42,7 +42,7 @@ namespace thermo::io {
 /// The governors a `[zone]` may name: the kernel's (control/governors/registry.hpp).
 using scenario_governors = control::kernel_governors<>;
 
-/// The ready-made plant `[plant] reference = …` names, and its nodes.
+/// The ready-made plant `[plant] reference = …` names (its nodes: `sim::rk3399_node_names`).
 inline constexpr std::string_view scenario_reference_plant = "rk3399_board";
 
 /// A node name with a weight ("big 0.8").
@@ -153,7 +153,7 @@ struct scenario {
   std::string plot_file;
 };
 
-namespace detail::scenario {
+namespace detail::scenario_text {
 
 /// Strips a trailing comment: '#' at the start or after whitespace.
 inline std::string_view strip_comment(std::string_view s) {
@@ -165,7 +165,7 @@ inline std::string_view strip_comment(std::string_view s) {
   return trim(s);
 }
 
-}  // namespace detail::scenario
+}  // namespace detail::scenario_text
 
 /// The scenario parser (one use: `parse_scenario`).
 class scenario_parser {
@@ -181,7 +181,7 @@ class scenario_parser {
     const std::vector<std::string_view> lines = split_lines(text_);
     for (std::size_t i = 0; i < lines.size() && err_.empty(); ++i) {
       line_ = i + 1;
-      const std::string_view l = detail::scenario::strip_comment(lines[i]);
+      const std::string_view l = detail::scenario_text::strip_comment(lines[i]);
       if (l.empty()) {
         continue;
       }
