@@ -38,8 +38,8 @@ struct trace {
 };
 
 /// Why `prefix` + `what` names no devfreq device of `sys`. Devices are named by their kernel
-/// type ("devfreq-ff9a0000.gpu"); a column naming one by its device-tree node — as replay did
-/// before — gets the column to write instead.
+/// type ("devfreq-ff9a0000.gpu"); a column naming one by its device-tree node (gpu@ff9a0000,
+/// or its path) gets the column to write instead.
 inline std::string unknown_device_column(const zone_system& sys, std::string_view prefix, std::string_view what) {
   for (const bound_device& d : sys.devices()) {
     if ((d.devfreq != nullptr || d.devfreq_plain_dev != nullptr) && (what == d.node || what == control::of_node_name(d.node))) {
