@@ -15,6 +15,7 @@
 #include "thermo/control/governor.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
 #include "thermo/control/governors/step_wise.hpp"
+#include "thermo/control/thermal_of.hpp"
 #include "thermo/control/instance.hpp"
 #include "thermo/control/trip.hpp"
 #include "thermo/control/types.hpp"
@@ -249,38 +250,6 @@ constexpr std::array<std::string_view, 3> device_label{{"little", "big", "gpu"}}
   return "?";
 }
 
-/// A zone's trips and configuration, converted from the preset's device-tree description.
-template <std::size_t MaxTrips>
-struct zone_plan {
-  std::array<tc::thermal_trip, MaxTrips> trips{};
-  std::size_t num_trips{0};
-  tc::zone_config config{};
-};
-
-template <std::size_t MaxTrips>
-[[nodiscard]] zone_plan<MaxTrips> plan_zone(const thermo::schema::thermal_zone_desc& d,
-                                            std::int32_t id) noexcept {
-  zone_plan<MaxTrips> p;
-  for (const thermo::schema::trip_desc& t : d.trips) {
-    if (p.num_trips < MaxTrips) {
-      p.trips[p.num_trips++] =
-          tc::thermal_trip{t.temperature, t.hysteresis,
-                           static_cast<tc::trip_type>(static_cast<std::uint8_t>(t.type))};
-    }
-  }
-  p.config.id = id;
-  p.config.type = d.name;
-  p.config.polling_delay = d.polling_delay;
-  p.config.passive_delay = d.polling_delay_passive;
-  p.config.tzp.sustainable_power = d.sustainable_power.count();
-  p.config.tzp.slope = d.slope;
-  p.config.tzp.offset = d.offset;
-  p.config.on_critical = d.on_critical == thermo::schema::critical_action::reboot
-                             ? tc::critical_action::reboot
-                             : tc::critical_action::shutdown;
-  return p;
-}
-
 }  // namespace
 
 // -------------------------------------------------------------------------------- controller
@@ -310,10 +279,10 @@ bool controller::setup() noexcept {
       .text(soc.kernel_version.substr(0, 8))
       .end();
 
-  // Cooling devices, in the preset's order. thermo stores a device type in a fixed 20-byte name
-  // (19 characters), so the GPU's "devfreq-ff9a0000.gpu" is registered as "devfreq-ff9a0000.gp".
+  // Cooling devices, in the preset's order, under the kernel's types ("devfreq-ff9a0000.gpu" for
+  // the GPU: the kernel keeps a cooling device's whole type, and so does thermo).
   for (std::size_t k = 0; k < cdev_.size(); ++k) {
-    const std::string_view name = soc.cooling_devices[k].name.substr(0, tc::name_length - 1);
+    const std::string_view name = soc.cooling_devices[k].name;
     const auto id = static_cast<std::int32_t>(k);
     thermo::error e;
     if (k == 0) {
@@ -340,17 +309,20 @@ bool controller::setup() noexcept {
   }
 
   // [zones]
-  // Both zones as the device tree describes them: trips, polling delays, sustainable power.
-  const thermo::schema::thermal_zone_desc& cpu_desc = soc.thermal_zones[cpu_zone];
-  const thermo::schema::thermal_zone_desc& gpu_desc = soc.thermal_zones[gpu_zone];
-  const zone_plan<3> cpu_plan = plan_zone<3>(cpu_desc, cpu_zone);
-  const zone_plan<3> gpu_plan = plan_zone<3>(gpu_desc, gpu_zone);
+  // Both zones as the device tree describes them — trips, polling delays, sustainable power,
+  // coefficients, critical action — mapped as the kernel's thermal_of does (thermal_of.hpp).
+  const auto cpu_plan = tc::of_zone<3>::make(soc.thermal_zones[cpu_zone], cpu_zone);
+  const auto gpu_plan = tc::of_zone<3>::make(soc.thermal_zones[gpu_zone], gpu_zone);
   const thermo::error cpu_err =
-      cpu_tz_.setup(cpu_plan.config, std::span(cpu_plan.trips.data(), cpu_plan.num_trips),
-                    tc::zone_sensor(adc_[cpu_zone]), tc::governor_ref(ipa_), events_.sink());
+      cpu_plan ? cpu_tz_.setup(cpu_plan->config, cpu_plan->trip_span(),
+                               tc::zone_sensor(adc_[cpu_zone]), tc::governor_ref(ipa_),
+                               events_.sink())
+               : cpu_plan.error();
   const thermo::error gpu_err =
-      gpu_tz_.setup(gpu_plan.config, std::span(gpu_plan.trips.data(), gpu_plan.num_trips),
-                    tc::zone_sensor(adc_[gpu_zone]), tc::governor_ref(step_wise_), events_.sink());
+      gpu_plan ? gpu_tz_.setup(gpu_plan->config, gpu_plan->trip_span(),
+                               tc::zone_sensor(adc_[gpu_zone]), tc::governor_ref(step_wise_),
+                               events_.sink())
+               : gpu_plan.error();
   // [zones]
   for (std::size_t z = 0; z < num_zones; ++z) {
     const thermo::error& e = z == cpu_zone ? cpu_err : gpu_err;

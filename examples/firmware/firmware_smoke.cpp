@@ -2,9 +2,9 @@
 // (-fno-exceptions -fno-rtti; for the cortex-m4 preset with arm-none-eabi-g++ -Os), with a few
 // extern "C" entry points so that real code is generated and its size can be tracked.
 //
-// thermo/device.hpp is every device-side header (core/, power/, control/ — never model/, io/ or
-// presets/, which are host-only): tools/gen_umbrella.py keeps that list complete and checks that
-// nothing host-only is reachable from it.
+// thermo/device.hpp is every device-side header (core/, power/, schema/, control/ — never
+// model/, io/ or presets/, which are host-only): tools/gen_umbrella.py keeps that list complete
+// and checks that nothing host-only is reachable from it.
 #include "thermo/device.hpp"
 
 #include <cstdint>

@@ -1,6 +1,7 @@
 #include <array>
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <string_view>
 
 #include "control_support.hpp"
 #include "support/heap_guard.hpp"
@@ -91,7 +92,7 @@ TEST_CASE("setting up a cooling device checks its handle and name", "[cooling_de
   thermo::test::heap_guard guard;
   fake_cdev d;
   thermal_cooling_device c;
-  CHECK(c.setup(1, "thermal-cpufreq-0-too-long", d).code == errc::invalid_argument);
+  CHECK(c.setup(1, "thermal-cpufreq-0-is-too-long-to-hold", d).code == errc::invalid_argument);
   CHECK(c.setup(1, "x", any_cooling_device{}).code == errc::invalid_argument);
   fake_cdev unbounded;
   unbounded.max = no_limit;
@@ -101,6 +102,35 @@ TEST_CASE("setting up a cooling device checks its handle and name", "[cooling_de
   CHECK(c.type() == "thermal-cpufreq-0");
   CHECK(c.max_state() == 3U);
   CHECK(guard.allocations() == 0U);
+}
+
+TEST_CASE("a cooling device keeps the kernel's whole type, up to 31 characters, and refuses a longer one", "[cooling_device]") {
+  fake_cdev d;
+  thermal_cooling_device gpu;
+  thermal_cooling_device c31;
+  thermal_cooling_device c32;
+  const std::string_view longest = "devfreq-0123456789abcdef.mali-g5";  // 32 characters
+  thermo::error e_gpu;
+  thermo::error e31;
+  thermo::error e32;
+  {
+    thermo::test::heap_guard guard;
+    // Linux keeps the whole type (a kstrdup_const copy since 5.13): no THERMAL_NAME_LENGTH cut
+    e_gpu = gpu.setup(0, "devfreq-ff9a0000.gpu", d);
+    e31 = c31.setup(1, longest.substr(0, 31), d);
+    e32 = c32.setup(2, longest, d);
+    CHECK(guard.allocations() == 0U);
+  }
+  REQUIRE(e_gpu.ok());
+  CHECK(gpu.type() == "devfreq-ff9a0000.gpu");
+  REQUIRE(e31.ok());
+  CHECK(c31.type() == longest.substr(0, 31));
+  CHECK(e32.code == errc::invalid_argument);
+  CHECK(std::string_view(e32.what) == "cooling device type longer than 31 characters");
+  CHECK_FALSE(c32.registered());
+  CHECK(c32.type().empty());
+  STATIC_REQUIRE(cdev_type_length == 32);
+  STATIC_REQUIRE(name_length == 20);  // zone and governor names keep THERMAL_NAME_LENGTH
 }
 
 TEST_CASE("binding applies NO_LIMIT defaults and rejects bad limits like the kernel", "[cooling_device][bind]") {

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "thermo/control/cooling/cpufreq.hpp"
 #include "thermo/control/governors/governors.hpp"
@@ -41,6 +42,7 @@ struct system {
   power_allocator<2> pa{};
   scp_thermal_mgmt<2> scp_gov{};
   scp::thermal_domain<2> domain{};
+  kernel_governors<2, 2>::slot by_name{};
 };
 
 }  // namespace fw
@@ -65,6 +67,13 @@ extern "C" int fw_governors_run(fw::system* s, fw::cpu_cdev* dev, std::int32_t t
                               governor_ref(s->us), governor_ref(s->scp_gov), governor_ref(s->pa)};
   for (const governor_ref& g : all) {
     rc += static_cast<int>(s->tz.set_governor(g));
+    rc += static_cast<int>(s->tz.update(now).status);
+  }
+  // every Linux governor again, chosen by name and held in place
+  for (const std::string_view name : kernel_governors<2, 2>::names) {
+    rc += static_cast<int>(s->tz.set_governor(governor_ref{}));
+    const result<governor_ref, error> g = s->by_name.emplace(name);
+    rc += g ? static_cast<int>(s->tz.set_governor(*g)) : 1;
     rc += static_cast<int>(s->tz.update(now).status);
   }
   rc += static_cast<int>(set_sustainable_power(s->tz, milliwatts{1500}).code);

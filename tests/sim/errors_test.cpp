@@ -129,7 +129,7 @@ TEST_CASE("bad cooling devices and fans are rejected", "[sim][errors]") {
   expect(s->add_cpufreq_cooling(1, "cpufreq-cpu0"), errc::not_supported, "not a CPU domain", 1);
   expect(s->add_devfreq_cooling(0, "devfreq-gpu"), errc::not_supported, "not a device domain", 0);
   expect(s->add_cpufreq_cooling(0, "a-type-name-far-too-long-for-the-kernel"), errc::invalid_argument,
-         "cooling device type longer than 19 characters");
+         "cooling device type longer than 31 characters");
   expect(s->add_idle_injection(3, "idle"), errc::out_of_range, "domain", 3);
   expect(s->add_idle_injection(0, "idle", microseconds{0}), errc::non_positive, "idle injection duration-us");
   static constexpr std::array<std::uint32_t, 2> levels{0, 255};

@@ -87,7 +87,7 @@ TEST_CASE("add_soc builds the RK3399's domains, cooling devices and zones as the
   CHECK(cpu.params().offset == 0);
   CHECK(cpu.on_critical() == control::critical_action::shutdown);
   CHECK(b.s->cooling_device(b.parts.cooling[1]).type() == "cpufreq-cpu4");
-  CHECK(b.s->cooling_device(b.parts.cooling[2]).type() == "devfreq-ff9a0000.gp");  // 19 characters
+  CHECK(b.s->cooling_device(b.parts.cooling[2]).type() == "devfreq-ff9a0000.gpu");  // the whole kernel type
   CHECK(b.s->cooling_device(b.parts.cooling[1]).max_state() == 7);
   CHECK(b.s->domain(b.parts.cluster_domain[1]).cores() == 2);
 }

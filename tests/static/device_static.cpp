@@ -1,4 +1,4 @@
-// thermo/device.hpp, the firmware umbrella (core, power, control), compiles with
+// thermo/device.hpp, the firmware umbrella (core, power, schema, control), compiles with
 // -fno-exceptions -fno-rtti and the house warnings, here and for a Cortex-M4
 // (thermo.static.cortex_m4.device_static), and gives the device-side API in one include.
 // tools/gen_umbrella.py --check keeps its list complete and host-only headers out of it.

@@ -93,14 +93,11 @@ std::string replay_text(const system_source& src, const std::string& zone, const
   return *out;
 }
 
-/// The CSV column of the cooling device on device-tree node `node`.
+/// The CSV column of the cooling device on device-tree node `node`: its kernel name.
 std::string column_of(const schema::soc_description& d, const std::string& node) {
   for (const auto& c : d.cooling_devices) {
     if (c.node == node) {
-      if (c.type == schema::cooling_device_type::cpufreq) {
-        return std::string(c.name);
-      }
-      return node.substr(node.rfind('/') + 1);
+      return std::string(c.name);
     }
   }
   FAIL("no cooling device on " << node);
@@ -211,9 +208,10 @@ TEST_CASE("The output header lists bound devices and power-allocator actors in b
   const std::string sw = replay_text(source("exynos5422", true), "cpu0-thermal", "step_wise", "temperature\n50000\n");
   CHECK(sw.substr(0, sw.find('\n')) ==
         "step,temperature,crossings,window_low,window_high,poll_ms,state:pwm-fan,state:cpufreq-cpu0,state:cpufreq-cpu4");
-  // a GPU devfreq actor: the device-tree node name
+  // a GPU devfreq actor: the kernel's name for it
   const std::string gpu = replay_text(src, "gpu-thermal", "power_allocator", "temperature\n80000\n");
-  CHECK(gpu.find("requested:gpu@ff9a0000,max:gpu@ff9a0000,granted:gpu@ff9a0000") != std::string::npos);
+  CHECK(gpu.find("requested:devfreq-ff9a0000.gpu,max:devfreq-ff9a0000.gpu,granted:devfreq-ff9a0000.gpu") !=
+        std::string::npos);
 }
 
 TEST_CASE("Per-CPU load and frequency columns feed the cpufreq power model", "[replay]") {
@@ -235,18 +233,18 @@ TEST_CASE("Per-CPU load and frequency columns feed the cpufreq power model", "[r
   CHECK(timed.num(1, "poll_ms") == 100);
 }
 
-TEST_CASE("A devfreq actor takes load and frequency columns named after its node", "[replay]") {
+TEST_CASE("A devfreq actor takes load and frequency columns named after its kernel type", "[replay]") {
   const system_source src = source("rk3399", true);
   // gpu-thermal, trip 75 °C, IPA control temperature = the only passive trip; GPU EM top 2555 mW
   const table full = parse_output(replay_text(src, "gpu-thermal", "power_allocator", "temperature\n80000\n"));
-  CHECK(full.num(0, "requested:gpu@ff9a0000") == 2555);
-  const table half = parse_output(
-      replay_text(src, "gpu-thermal", "power_allocator", "temperature,load:gpu@ff9a0000,freq:gpu@ff9a0000\n80000,50,800000\n"));
-  CHECK(half.num(0, "requested:gpu@ff9a0000") == 2555 * 512 / 1024);
+  CHECK(full.num(0, "requested:devfreq-ff9a0000.gpu") == 2555);
+  const table half = parse_output(replay_text(src, "gpu-thermal", "power_allocator",
+                                              "temperature,load:devfreq-ff9a0000.gpu,freq:devfreq-ff9a0000.gpu\n80000,50,800000\n"));
+  CHECK(half.num(0, "requested:devfreq-ff9a0000.gpu") == 2555 * 512 / 1024);
   auto sys = zone_system::build(src.description(), src.dt(), "gpu-thermal", "power_allocator");
   REQUIRE(sys.ok());
-  CHECK(parse_trace("temperature,freq:gpu@ff9a0000\n80000,700000\n", "t.csv", **sys).message() ==
-        "t.csv:2: frequency 700000 kHz is not an OPP of gpu@ff9a0000");
+  CHECK(parse_trace("temperature,freq:devfreq-ff9a0000.gpu\n80000,700000\n", "t.csv", **sys).message() ==
+        "t.csv:2: frequency 700000 kHz is not an OPP of devfreq-ff9a0000.gpu");
 }
 
 TEST_CASE("Zone parameters given with the tzp option are written after binding with the kernel sysfs rules", "[replay]") {
@@ -336,7 +334,7 @@ TEST_CASE("A zone with a windowed fan, a devfreq device and a critical-action re
   CHECK((*sys)->zone().params().offset == -500);
   const table out = parse_output(replay_text(*edge, "ok-thermal", "step_wise", "temperature\n60000\n71000\n72000\n73000\n101000\n"));
   // the pwm-fan (window <1 2>) and cpufreq-cpu2 (0..1) step up once per update while it rises
-  CHECK(out.header[6] == "state:gpu@1000");
+  CHECK(out.header[6] == "state:devfreq-1000.gpu");
   CHECK(out.at(1, "crossings") == "up:0");
   CHECK(out.at(4, "crossings") == "up:1");
   CHECK(out.num(0, "poll_ms") == 0);

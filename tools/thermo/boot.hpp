@@ -101,7 +101,7 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
     if (!v) {
       return dflt;
     }
-    const auto x = parse_double(*v);
+    const auto x = io::parse_double(*v, io::exact);
     if (!x || *x <= 0.0) {
       usage(std::string("bad ") + name + " '" + std::string(*v) + "' (a number > 0)");
       return dflt;

@@ -1,9 +1,9 @@
 // Shared pieces of the `thermo` command-line tool: a value-or-message result, option parsing,
-// number parsing, whole-file output through a temporary file (nothing half-written is left
-// behind) and a progress line on stderr for long runs. Host code; no exceptions are thrown.
+// the text helpers (io/text.hpp), whole-file output through a temporary file (nothing
+// half-written is left behind) and a progress line on stderr for long runs. Host code; no
+// exceptions are thrown.
 #pragma once
 
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -13,13 +13,14 @@
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
 #include <unistd.h>
 
+#include "thermo/control/governors/registry.hpp"
 #include "thermo/io/file.hpp"
+#include "thermo/io/text.hpp"
 
 namespace thermo::cli {
 
@@ -60,68 +61,26 @@ struct failure {
   int code{exit_failure};
 };
 
-// ------------------------------------------------------------------ numbers
+// ------------------------------------------------------------------ text
 
-/// A whole-string signed integer in [lo, hi].
-inline std::optional<std::int64_t> parse_int(std::string_view s, std::int64_t lo, std::int64_t hi) {
-  if (!s.empty() && s.front() == '+') {
-    s.remove_prefix(1);
-  }
-  std::int64_t v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc{} || p != s.data() + s.size() || v < lo || v > hi) {
-    return std::nullopt;
-  }
-  return v;
-}
+// Lines, fields, trimming and durations as every thermo text format reads them (io/text.hpp).
+// Numbers are read with io::parse_int / parse_double / parse_fixed and `io::exact`: a
+// command-line value or a field that was already trimmed must be the number, whole.
+using io::parse_duration;
+using io::split_csv;
+using io::split_lines;
+using io::trim;
 
-/// A finite decimal number (no exponent needed but accepted).
-inline std::optional<double> parse_double(std::string_view s) {
-  if (!s.empty() && s.front() == '+') {
-    s.remove_prefix(1);
-  }
-  double v = 0.0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc{} || p != s.data() + s.size() || !(v - v == 0.0)) {
-    return std::nullopt;
-  }
-  return v;
-}
+// ------------------------------------------------------------------ governors
 
-/// A non-negative decimal with at most `decimals` digits after the point, scaled to an integer
-/// (e.g. "37.5" with 3 decimals → 37500). Exact: no floating point.
-inline std::optional<std::int64_t> parse_fixed(std::string_view s, int decimals, std::int64_t max_scaled) {
-  if (!s.empty() && s.front() == '+') {
-    s.remove_prefix(1);
-  }
-  const auto dot = s.find('.');
-  const std::string_view whole = s.substr(0, dot);
-  std::string_view frac = dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
-  if (whole.empty() || (dot != std::string_view::npos && frac.empty()) || frac.size() > static_cast<std::size_t>(decimals)) {
-    return std::nullopt;
-  }
-  std::int64_t scale = 1;
-  for (int k = 0; k < decimals; ++k) {
-    scale *= 10;
-  }
-  const auto w = parse_int(whole, 0, max_scaled / scale);
-  if (!w || whole.front() == '-') {
-    return std::nullopt;
-  }
-  std::int64_t f = 0;
-  std::int64_t digits_scale = scale;
-  for (const char c : frac) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-    digits_scale /= 10;
-    f += (c - '0') * digits_scale;
-  }
-  const std::int64_t v = *w * scale + f;
-  if (v > max_scaled) {
-    return std::nullopt;
-  }
-  return v;
+/// The governors the tool runs a zone with (`replay --governor`, a scenario's `[zone]
+/// governor`): the kernel's, one slot per zone — bang_bang serves that one zone, the power
+/// allocator up to 16 actors.
+using cli_governors = control::kernel_governors<1, 16>;
+
+/// "unknown governor 'NAME' (step_wise, bang_bang, …)": the registry's names.
+inline std::string unknown_governor(std::string_view name) {
+  return "unknown governor '" + std::string(name) + "' (" + std::string(cli_governors::list) + ")";
 }
 
 // ------------------------------------------------------------------ options
@@ -307,52 +266,5 @@ class progress {
   clock::time_point start_;
   clock::time_point last_;
 };
-
-/// Splits a text into lines (LF or CRLF), keeping empty ones.
-inline std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> out;
-  std::size_t from = 0;
-  while (from <= text.size()) {
-    const auto nl = text.find('\n', from);
-    std::string_view line = text.substr(from, nl == std::string_view::npos ? std::string_view::npos : nl - from);
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    if (nl == std::string_view::npos) {
-      if (!line.empty()) {
-        out.push_back(line);
-      }
-      break;
-    }
-    out.push_back(line);
-    from = nl + 1;
-  }
-  return out;
-}
-
-/// Trims spaces and tabs.
-inline std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-/// Splits on commas (no quoting: the replay formats never need it), trimming each field.
-inline std::vector<std::string_view> split_csv(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t from = 0;
-  while (true) {
-    const auto comma = line.find(',', from);
-    out.push_back(trim(line.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from)));
-    if (comma == std::string_view::npos) {
-      return out;
-    }
-    from = comma + 1;
-  }
-}
 
 }  // namespace thermo::cli

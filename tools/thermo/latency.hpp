@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "cli.hpp"
-#include "scenario.hpp"
 #include "system_source.hpp"
 #include "thermo/analysis/detection_latency.hpp"
 #include "thermo/io/csv.hpp"
@@ -44,7 +43,7 @@ Durations: 100 ms, 1 s, 250 us … (a bare number is milliseconds).
 
 namespace detail {
 inline std::optional<sim_duration> duration_or_ms(std::string_view s) {
-  if (const auto ms = parse_double(s); ms && *ms >= 0.0) {
+  if (const auto ms = io::parse_double(s, io::exact); ms && *ms >= 0.0) {
     return sim_duration(static_cast<std::int64_t>(*ms * 1e6 + 0.5));
   }
   return parse_duration(s);
@@ -81,16 +80,16 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
   };
   analysis::latency_case base;
   if (ramp) {
-    const auto r = parse_double(*ramp);
+    const auto r = io::parse_double(*ramp, io::exact);
     r && *r > 0.0 ? static_cast<void>(base.ramp_c_per_s = *r) : usage("bad --ramp '" + std::string(*ramp) + "' (°C/s, > 0)");
   }
   if (resolution) {
-    const auto r = parse_int(*resolution, 1, 100'000);
+    const auto r = io::parse_int(*resolution, 1, 100'000, io::exact);
     r ? static_cast<void>(base.resolution = millikelvin_delta(static_cast<std::int32_t>(*r)))
       : usage("bad --resolution '" + std::string(*resolution) + "' (m°C, 1..100000)");
   }
   if (trip) {
-    const auto t = parse_int(*trip, -273'000, 200'000);
+    const auto t = io::parse_int(*trip, -273'000, 200'000, io::exact);
     t ? static_cast<void>(base.trip = millicelsius(static_cast<std::int32_t>(*t)))
       : usage("bad --trip '" + std::string(*trip) + "' (m°C)");
   }
@@ -104,7 +103,7 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
   }
   std::size_t n_phases = 16;
   if (phases) {
-    const auto p = parse_int(*phases, 1, 1000);
+    const auto p = io::parse_int(*phases, 1, 1000, io::exact);
     p ? static_cast<void>(n_phases = static_cast<std::size_t>(*p)) : usage("bad --phases '" + std::string(*phases) + "' (1..1000)");
   }
   bool polling = true;

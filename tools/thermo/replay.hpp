@@ -17,6 +17,7 @@
 #include "system_source.hpp"
 #include "thermo/control/events.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
+#include "thermo/control/thermal_of.hpp"
 #include "zone_system.hpp"
 
 namespace thermo::cli {
@@ -35,6 +36,18 @@ struct trace {
   std::vector<std::vector<std::int64_t>> rows;
   std::vector<std::size_t> lines;  ///< 1-based source line of each row
 };
+
+/// Why `prefix` + `what` names no devfreq device of `sys`. Devices are named by their kernel
+/// type ("devfreq-ff9a0000.gpu"); a column naming one by its device-tree node (gpu@ff9a0000,
+/// or its path) gets the column to write instead.
+inline std::string unknown_device_column(const zone_system& sys, std::string_view prefix, std::string_view what) {
+  for (const bound_device& d : sys.devices()) {
+    if ((d.devfreq != nullptr || d.devfreq_plain_dev != nullptr) && (what == d.node || what == control::of_node_name(d.node))) {
+      return "devices are named as the kernel names them: write '" + std::string(prefix) + d.column + "'";
+    }
+  }
+  return "expected cpuN or a devfreq device bound to the zone";
+}
 
 /// Parses a replay trace for `sys` (column names are checked against its CPUs and devices).
 /// Errors name the source and line: "trace.csv:7: bad temperature 'abc' (integer m°C)".
@@ -72,7 +85,7 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
           const std::string_view what = f.substr(5);
           std::optional<std::int64_t> cpu;
           if (what.substr(0, 3) == "cpu") {
-            cpu = parse_int(what.substr(3), 0, 4095);
+            cpu = io::parse_int(what.substr(3), 0, 4095, io::exact);
           }
           if (cpu) {
             const auto& known = sys.known_cpus();
@@ -92,7 +105,7 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
               }
             }
             if (!found) {
-              return fail(lineno, "column '" + std::string(f) + "': expected cpuN or a devfreq device bound to the zone");
+              return fail(lineno, "column '" + std::string(f) + "': " + unknown_device_column(sys, f.substr(0, 5), what));
             }
           }
         } else {
@@ -131,13 +144,13 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
       std::optional<std::int64_t> v;
       switch (t.columns[k].k) {
         case trace_column::kind::temperature:
-          v = parse_int(f, -2'147'483'647, 2'147'483'647);
+          v = io::parse_int(f, -2'147'483'647, 2'147'483'647, io::exact);
           if (!v) {
             return fail(lineno, "bad temperature '" + std::string(f) + "' (an integer in m°C)");
           }
           break;
         case trace_column::kind::time_ms:
-          v = parse_int(f, 0, std::int64_t{1} << 40);
+          v = io::parse_int(f, 0, std::int64_t{1} << 40, io::exact);
           if (!v) {
             return fail(lineno, "bad time_ms '" + std::string(f) + "' (an integer number of ms, >= 0)");
           }
@@ -147,14 +160,14 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
           break;
         case trace_column::kind::load_cpu:
         case trace_column::kind::load_device:
-          v = parse_fixed(f, 3, 100'000);
+          v = io::parse_fixed(f, 3, 100'000, io::exact);
           if (!v) {
             return fail(lineno, "bad load '" + std::string(f) + "' (a percentage 0..100, at most 3 decimals)");
           }
           break;
         case trace_column::kind::freq_cpu:
         case trace_column::kind::freq_device:
-          v = parse_int(f, 1, 0xFFFF'FFFF);
+          v = io::parse_int(f, 1, 0xFFFF'FFFF, io::exact);
           if (!v) {
             return fail(lineno, "bad frequency '" + std::string(f) + "' (an integer in kHz, > 0)");
           }
@@ -206,7 +219,7 @@ inline outcome<tzp_write> parse_tzp(std::string_view s) {
   }
   const std::string_view value = s.substr(eq + 1);
   const bool u32 = name == "sustainable_power";
-  const auto v = parse_int(value, u32 ? 0 : -2'147'483'648LL, u32 ? 4'294'967'295LL : 2'147'483'647LL);
+  const auto v = io::parse_int(value, u32 ? 0 : -2'147'483'648LL, u32 ? 4'294'967'295LL : 2'147'483'647LL, io::exact);
   if (!v || (u32 && !value.empty() && value.front() == '-')) {
     return outcome<tzp_write>::fail("--tzp " + std::string(s) + ": " +
                                     (u32 ? "not an unsigned 32-bit integer" : "not a signed 32-bit integer"));
@@ -407,7 +420,8 @@ it: the first row enables the zone, every later row is one thermal_zone_device_u
   --zone NAME       thermal zone (the device-tree node name, e.g. cpu-thermal)
   --input FILE      trace CSV ('-' = standard input); header: temperature (m°C), optional
                     time_ms, load:cpuN (%, default 100), freq:cpuN (kHz, default: the policy's
-                    cap), load:<dev> / freq:<dev> for a devfreq device
+                    cap), load:<dev> / freq:<dev> for a devfreq device (its kernel name, e.g.
+                    load:devfreq-ff9a0000.gpu)
   --governor NAME   step_wise (default), bang_bang, fair_share, user_space, power_allocator
   --tzp NAME=VALUE  write a zone parameter after binding, as to its sysfs file:
                     sustainable_power, k_po, k_pu, k_i, k_d, integral_cutoff (repeatable)
@@ -415,7 +429,8 @@ it: the first row enables the zone, every later row is one thermal_zone_device_u
 
 Output: step,temperature,crossings,window_low,window_high,poll_ms, state:<cooling device> for
 every bound device, and with power_allocator err,p,i,d (Q10), power_range and
-requested:<dev>,max:<dev>,granted:<dev> (mW) per actor. See docs/reference/cli.md.
+requested:<dev>,max:<dev>,granted:<dev> (mW) per actor; devices under the kernel's names
+(cpufreq-cpu0, devfreq-ff9a0000.gpu, pwm-fan). See docs/reference/cli.md.
 )";
 
 /// `thermo replay …`: returns the exit code; errors go to `err` as one line.

@@ -1,7 +1,9 @@
-// `thermo simulate SCENARIO`: builds a simulation from a scenario file (scenario.hpp) — the
-// plant, the SoC's power domains and cooling devices (preset or device tree), sensors, zones
-// with their governors, workloads and scripted events — runs it and writes the trace (CSV), the
-// metrics (JSON, and a summary on stdout) and a plot (SVG). Host code.
+// `thermo simulate SCENARIO`: builds a simulation from a scenario (the records of
+// io/scenario.hpp) — the plant, the SoC's power domains, cooling devices and zones through the
+// library's one mapping of a SoC description (sim/soc.hpp over control/thermal_of.hpp, as the
+// replay uses it), sensors, governors by name (control/governors/registry.hpp), fans, workloads
+// and scripted events — runs it and writes the trace (CSV), the metrics (JSON, and a summary on
+// stdout) and a plot (SVG). Host code.
 #pragma once
 
 #include <algorithm>
@@ -16,14 +18,15 @@
 #include "cli.hpp"
 #include "scenario.hpp"
 #include "system_source.hpp"
-#include "thermo/control/governors/governors.hpp"
+#include "thermo/control/thermal_of.hpp"
 #include "thermo/io/csv.hpp"
-#include "thermo/io/utilization_csv.hpp"
 #include "thermo/io/run_plot.hpp"
 #include "thermo/io/trace.hpp"
+#include "thermo/io/utilization_csv.hpp"
 #include "thermo/sim/recorder.hpp"
 #include "thermo/sim/reference_plants.hpp"
 #include "thermo/sim/simulation.hpp"
+#include "thermo/sim/soc.hpp"
 #include "thermo/workload/synthetic.hpp"
 #include "thermo/workload/utilization_trace.hpp"
 
@@ -48,19 +51,15 @@ struct cli_limits : sim::default_limits {
 using cli_simulation = sim::simulation<cli_limits>;
 using trace_workload = workload::utilization_trace<8192, 8>;
 
-/// Everything a run owns (the simulation points into it: not movable).
+/// Everything a run owns (the simulation points into it: not movable). The governors come
+/// first so that they outlive the simulation's zones.
 struct sim_bundle {
+  std::deque<cli_governors::slot> governors;  ///< one per simulated zone
   cli_simulation sim;
   sim::recorder rec{1};
-  std::deque<control::step_wise<>> step_wise;
-  std::deque<control::bang_bang<1>> bang_bang;
-  std::deque<control::fair_share> fair_share;
-  std::deque<control::user_space> user_space;
-  std::deque<control::power_allocator<16>> ipa;
   std::deque<workload::constant_demand<8>> constant;
   std::deque<workload::phased_demand<32, 8>> phased;
   std::deque<std::unique_ptr<trace_workload>> traces;
-  std::deque<std::vector<control::thermal_trip>> trips;
   std::deque<std::vector<sim::heat_share>> heat;
   std::deque<std::vector<weighted_node<double>>> probes;
   std::deque<std::vector<sim::fan_path>> fan_paths;
@@ -73,297 +72,294 @@ struct sim_bundle {
 
 namespace detail {
 
-inline std::string at_line(const scenario& s, std::size_t line) {
+inline std::string at_line(const io::scenario& s, std::size_t line) {
   return s.source + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": ";
 }
 
-inline std::string resolve(const scenario& s, const std::string& path) {
+inline std::string resolve(const io::scenario& s, const std::string& path) {
   if (path.empty() || path.front() == '/') {
     return path;
   }
   return s.dir + "/" + path;
 }
 
-}  // namespace detail
+/// "what (code)", as every build error shows a library error.
+inline std::string error_text(const error& e) { return std::string(e.what) + " (" + std::string(to_string(e.code)) + ")"; }
 
-/// Builds (and starts) the simulation of `s` on `src`. Errors name the scenario line.
-inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, const system_source& src) {
-  using out = outcome<std::unique_ptr<sim_bundle>>;
-  auto b = std::make_unique<sim_bundle>();
-  const schema::soc_description& soc = src.description();
-  const auto err_of = [](const error& e) {
-    return std::string(e.what) + " (" + std::string(to_string(e.code)) + ")";
-  };
+/// Names joined by ", ".
+template <class Range, class Name>
+std::string joined(const Range& r, Name&& name) {
+  std::string out;
+  for (const auto& x : r) {
+    out += (out.empty() ? "" : ", ") + std::string(name(x));
+  }
+  return out;
+}
 
-  // ---- plant
-  cli_simulation::builder_type plant;
-  if (!s.reference.empty()) {
-    if (const error e = sim::rk3399_board(plant, s.ambient); !e.ok()) {
-      return out::fail(detail::at_line(s, 0) + "plant: " + err_of(e));
+/// A build of one scenario: the steps below each add one kind of part and return "" or the
+/// message of the first problem, naming the scenario line.
+class simulation_builder {
+ public:
+  simulation_builder(const io::scenario& s, const schema::soc_description& soc, sim_bundle& b)
+      : s_(s), soc_(soc), b_(b), cluster_domain_(soc.clusters.size(), sim::no_part),
+        device_domain_(soc.devices.size(), sim::no_part), cooling_(soc.cooling_devices.size(), sim::no_part) {}
+
+  std::string build() {
+    for (std::string (simulation_builder::*step)() : {&simulation_builder::plant, &simulation_builder::domains,
+                                                      &simulation_builder::cooling_devices, &simulation_builder::sensors,
+                                                      &simulation_builder::zones, &simulation_builder::workloads,
+                                                      &simulation_builder::events, &simulation_builder::start}) {
+      if (std::string e = (this->*step)(); !e.empty()) {
+        return e;
+      }
     }
-    for (const std::string_view n : sim::rk3399_node_names) {
-      b->node_names.emplace_back(n);
+    return {};
+  }
+
+ private:
+  [[nodiscard]] std::string at(std::size_t line) const { return at_line(s_, line); }
+  [[nodiscard]] std::size_t node_index(const std::string& name) const {
+    return static_cast<std::size_t>(std::find(b_.node_names.begin(), b_.node_names.end(), name) - b_.node_names.begin());
+  }
+  [[nodiscard]] static bool is_fan(const schema::cooling_device_desc& c) {
+    return c.type == schema::cooling_device_type::pwm_fan || c.type == schema::cooling_device_type::gpio_fan;
+  }
+  /// A fan of the SoC answers to its node name ("pwm-fan") and to its kernel type.
+  [[nodiscard]] static bool fan_named(const schema::cooling_device_desc& c, std::string_view name) {
+    return is_fan(c) && (control::of_node_name(c.node) == name || c.name == name);
+  }
+
+  // ---- the plant: a reference board or [node] sections, [links], ambient, initial temperatures
+  std::string plant() {
+    cli_simulation::builder_type plant;
+    if (!s_.reference.empty()) {
+      if (const error e = sim::rk3399_board(plant, s_.ambient); !e.ok()) {
+        return at(0) + "plant: " + error_text(e);
+      }
+      for (const std::string_view n : sim::rk3399_node_names) {
+        b_.node_names.emplace_back(n);
+      }
+    } else {
+      if (s_.nodes.size() > cli_limits::nodes) {
+        return at(s_.nodes[cli_limits::nodes].line) + "more than " + std::to_string(cli_limits::nodes) + " nodes";
+      }
+      for (const io::scenario_node& n : s_.nodes) {
+        auto r = plant.add_node(n.capacitance, n.to_ambient);
+        if (!r) {
+          return at(n.line) + "[node " + n.name + "]: " + error_text(r.error());
+        }
+        b_.node_names.push_back(n.name);
+      }
     }
-  } else {
-    if (s.nodes.size() > cli_limits::nodes) {
-      return out::fail(detail::at_line(s, s.nodes[cli_limits::nodes].line) + "more than " + std::to_string(cli_limits::nodes) +
-                       " nodes");
+    for (const io::scenario_link& l : s_.links) {
+      if (const error e = plant.connect(node_index(l.a), node_index(l.b), l.conductance); !e.ok()) {
+        return at(l.line) + "link " + l.a + " - " + l.b + ": " + error_text(e);
+      }
     }
-    for (const scn_node& n : s.nodes) {
-      auto r = plant.add_node(n.capacitance, n.to_ambient);
+    if (const error e = plant.set_ambient(s_.ambient); !e.ok()) {
+      return at(0) + "ambient: " + error_text(e);
+    }
+    if (const error e = b_.sim.set_plant(plant); !e.ok()) {
+      return at(0) + "plant: " + error_text(e);
+    }
+    for (const std::string& n : b_.node_names) {
+      b_.node_name_views.push_back(n);
+    }
+    b_.sim.set_node_names(b_.node_name_views);
+    std::vector<double> init(b_.node_names.size(), s_.ambient);
+    for (std::size_t k = 0; k < s_.nodes.size(); ++k) {
+      init[k] = s_.nodes[k].initial.value_or(s_.ambient);
+    }
+    if (const error e = b_.sim.set_initial_temperatures(init); !e.ok()) {
+      return at(0) + "initial temperatures: " + error_text(e);
+    }
+    return {};
+  }
+
+  // ---- power domains: every cluster or device with a [heat] section
+  std::string domains() {
+    for (const io::scenario_heat& h : s_.heat) {
+      const schema::cpu_cluster_desc* cl = soc_.find_cluster(h.part);
+      const schema::device_desc* dv = cl == nullptr ? soc_.find_device(h.part) : nullptr;
+      if (cl == nullptr && dv == nullptr) {
+        const auto name = [](const auto& part) { return part.name; };
+        std::string names = joined(soc_.clusters, name);
+        names += (names.empty() || soc_.devices.empty() ? "" : ", ") + joined(soc_.devices, name);
+        return at(h.line) + "[heat " + h.part + "]: the SoC has no cluster or device of that name (" + names + ")";
+      }
+      std::vector<sim::heat_share> shares;
+      for (const io::weighted_name& w : h.nodes) {
+        shares.push_back({node_index(w.name), w.weight});
+      }
+      b_.heat.push_back(std::move(shares));
+      auto r = b_.sim.add_domain(cl != nullptr ? sim::soc_domain(*cl, b_.heat.back()) : sim::soc_domain(*dv, b_.heat.back()));
       if (!r) {
-        return out::fail(detail::at_line(s, n.line) + "[node " + n.name + "]: " + err_of(r.error()));
+        return at(h.line) + "[heat " + h.part + "]: " + error_text(r.error());
       }
-      b->node_names.push_back(n.name);
+      if (cl != nullptr) {
+        cluster_domain_[static_cast<std::size_t>(cl - soc_.clusters.data())] = *r;
+      } else {
+        device_domain_[static_cast<std::size_t>(dv - soc_.devices.data())] = *r;
+      }
     }
-  }
-  const auto node_index = [&](const std::string& name) {
-    return static_cast<std::size_t>(std::find(b->node_names.begin(), b->node_names.end(), name) - b->node_names.begin());
-  };
-  for (const scn_link& l : s.links) {
-    if (const error e = plant.connect(node_index(l.a), node_index(l.b), l.conductance); !e.ok()) {
-      return out::fail(detail::at_line(s, l.line) + "link " + l.a + " - " + l.b + ": " + err_of(e));
-    }
-  }
-  if (const error e = plant.set_ambient(s.ambient); !e.ok()) {
-    return out::fail(detail::at_line(s, 0) + "ambient: " + err_of(e));
-  }
-  if (const error e = b->sim.set_plant(plant); !e.ok()) {
-    return out::fail(detail::at_line(s, 0) + "plant: " + err_of(e));
-  }
-  for (const std::string& n : b->node_names) {
-    b->node_name_views.push_back(n);
-  }
-  b->sim.set_node_names(b->node_name_views);
-  {
-    std::vector<double> init(b->node_names.size(), s.ambient);
-    for (std::size_t k = 0; k < s.nodes.size(); ++k) {
-      init[k] = s.nodes[k].initial.value_or(s.ambient);
-    }
-    if (const error e = b->sim.set_initial_temperatures(init); !e.ok()) {
-      return out::fail(detail::at_line(s, 0) + "initial temperatures: " + err_of(e));
-    }
+    return {};
   }
 
-  // ---- power domains: every cluster / device with a [heat] section
-  std::vector<std::size_t> cluster_domain(soc.clusters.size(), SIZE_MAX);
-  std::vector<std::size_t> device_domain(soc.devices.size(), SIZE_MAX);
-  for (const scn_heat& h : s.heat) {
-    const schema::cpu_cluster_desc* cl = soc.find_cluster(h.part);
-    const schema::device_desc* dv = cl == nullptr ? soc.find_device(h.part) : nullptr;
-    if (cl == nullptr && dv == nullptr) {
-      std::string names;
-      for (const auto& c : soc.clusters) {
-        names += (names.empty() ? "" : ", ") + std::string(c.name);
-      }
-      for (const auto& d : soc.devices) {
-        names += (names.empty() ? "" : ", ") + std::string(d.name);
-      }
-      return out::fail(detail::at_line(s, h.line) + "[heat " + h.part + "]: the SoC has no cluster or device of that name (" + names +
-                       ")");
-    }
-    std::vector<sim::heat_share> shares;
-    for (const weighted_name& w : h.nodes) {
-      shares.push_back({node_index(w.name), w.weight});
-    }
-    b->heat.push_back(std::move(shares));
-    sim::domain_config d;
-    if (cl != nullptr) {
-      d.power = {cl->name, cl->opps, static_cast<double>(cl->dynamic_power_coefficient), cl->cpu_ids.size(), {}, watts<double>(0.0)};
-      d.cpu = true;
-      d.cpu_capacity = cl->cpu_capacity;
-    } else {
-      d.power = {dv->name, dv->opps, static_cast<double>(dv->dynamic_power_coefficient), 1, {}, watts<double>(0.0)};
-      d.cpu = false;
-    }
-    d.heat = b->heat.back();
-    auto r = b->sim.add_domain(d);
-    if (!r) {
-      return out::fail(detail::at_line(s, h.line) + "[heat " + h.part + "]: " + err_of(r.error()));
-    }
-    if (cl != nullptr) {
-      cluster_domain[static_cast<std::size_t>(cl - soc.clusters.data())] = *r;
-    } else {
-      device_domain[static_cast<std::size_t>(dv - soc.devices.data())] = *r;
-    }
-  }
-
-  // ---- cooling devices of the simulated domains, and the fans given a [fan] section
-  std::vector<std::size_t> cooling(soc.cooling_devices.size(), SIZE_MAX);
-  for (std::size_t k = 0; k < soc.cooling_devices.size(); ++k) {
-    const schema::cooling_device_desc& c = soc.cooling_devices[k];
-    const std::string_view type = c.name.substr(0, std::min<std::size_t>(c.name.size(), control::name_length - 1));
-    const std::string node_name(c.node.substr(c.node.rfind('/') + 1));
-    if (c.type == schema::cooling_device_type::cpufreq || c.type == schema::cooling_device_type::devfreq) {
-      const bool cpu = c.type == schema::cooling_device_type::cpufreq;
-      const std::size_t dom = c.domain < 0 ? SIZE_MAX : (cpu ? cluster_domain : device_domain)[static_cast<std::size_t>(c.domain)];
-      if (dom == SIZE_MAX) {
+  // ---- cooling devices of the simulated domains (the mapping), and the fans with a [fan] section
+  std::string cooling_devices() {
+    for (std::size_t k = 0; k < soc_.cooling_devices.size(); ++k) {
+      const schema::cooling_device_desc& c = soc_.cooling_devices[k];
+      if (!is_fan(c)) {
+        auto r = sim::add_soc_cooling_device(b_.sim, soc_, k, cluster_domain_, device_domain_);
+        if (!r) {
+          b_.notes.push_back("cooling device " + std::string(c.name) + " not simulated: " + error_text(r.error()));
+        } else {
+          cooling_[k] = *r;
+        }
         continue;
       }
-      auto r = cpu ? b->sim.add_cpufreq_cooling(dom, type) : b->sim.add_devfreq_cooling(dom, type);
-      if (!r) {
-        b->notes.push_back("cooling device " + std::string(c.name) + " not simulated: " + err_of(r.error()));
-        continue;
+      if (std::string e = fan(k); !e.empty()) {
+        return e;
       }
-      cooling[k] = *r;
-      continue;
     }
-    const auto f = std::find_if(s.fans.begin(), s.fans.end(), [&](const scn_fan& x) { return x.name == node_name || x.name == c.name; });
-    if (f == s.fans.end()) {
-      b->notes.push_back("fan " + node_name + " not simulated (no [fan " + node_name + "] section)");
-      continue;
+    for (const io::scenario_fan& f : s_.fans) {
+      if (std::none_of(soc_.cooling_devices.begin(), soc_.cooling_devices.end(),
+                       [&](const schema::cooling_device_desc& c) { return fan_named(c, f.name); })) {
+        return at(f.line) + "[fan " + f.name + "]: the SoC has no fan of that name";
+      }
     }
-    b->fan_paths.push_back({sim::fan_path{node_index(f->node), f->peer.empty() ? sim::fan_path::ambient : node_index(f->peer), f->off,
-                                          f->full, f->exponent}});
+    return {};
+  }
+
+  /// Fan `k` of the SoC, if a [fan] section gives its plant data (else a note).
+  std::string fan(std::size_t k) {
+    const schema::cooling_device_desc& c = soc_.cooling_devices[k];
+    const auto f = std::find_if(s_.fans.begin(), s_.fans.end(), [&](const io::scenario_fan& x) { return fan_named(c, x.name); });
+    if (f == s_.fans.end()) {
+      const std::string node(control::of_node_name(c.node));
+      b_.notes.push_back("fan " + node + " not simulated (no [fan " + node + "] section)");
+      return {};
+    }
+    b_.fan_paths.push_back({sim::fan_path{node_index(f->node), f->peer.empty() ? sim::fan_path::ambient : node_index(f->peer),
+                                          f->off, f->full, f->exponent}});
     std::vector<std::uint32_t> levels(c.cooling_levels.begin(), c.cooling_levels.end());
     if (levels.empty()) {
       for (std::uint32_t l = 0; l <= c.max_state; ++l) {
         levels.push_back(l);  // gpio-fan: airflow grows with the state
       }
     }
-    b->fan_levels.push_back(std::move(levels));
+    b_.fan_levels.push_back(std::move(levels));
     sim::fan_config fc;
-    fc.name = type;
-    fc.levels = b->fan_levels.back();
+    fc.name = c.name;  // the kernel's type
+    fc.levels = b_.fan_levels.back();
     fc.kind = c.type == schema::cooling_device_type::pwm_fan ? control::fan_kind::pwm : control::fan_kind::gpio;
-    fc.paths = b->fan_paths.back();
-    auto r = b->sim.add_fan(fc);
+    fc.paths = b_.fan_paths.back();
+    auto r = b_.sim.add_fan(fc);
     if (!r) {
-      return out::fail(detail::at_line(s, f->line) + "[fan " + f->name + "]: " + err_of(r.error()));
+      return at(f->line) + "[fan " + f->name + "]: " + error_text(r.error());
     }
-    cooling[k] = *r;
-  }
-  for (const scn_fan& f : s.fans) {
-    const bool found = std::any_of(soc.cooling_devices.begin(), soc.cooling_devices.end(), [&](const schema::cooling_device_desc& c) {
-      return (c.type == schema::cooling_device_type::pwm_fan || c.type == schema::cooling_device_type::gpio_fan) &&
-             (c.node.substr(c.node.rfind('/') + 1) == f.name || c.name == f.name);
-    });
-    if (!found) {
-      return out::fail(detail::at_line(s, f.line) + "[fan " + f.name + "]: the SoC has no fan of that name");
-    }
+    cooling_[k] = *r;
+    return {};
   }
 
   // ---- sensors
-  std::vector<std::string> sensor_names;
-  for (const scn_sensor& sn : s.sensors) {
-    std::vector<weighted_node<double>> probe;
-    for (const weighted_name& w : sn.probe) {
-      probe.push_back({node_index(w.name), w.weight});
+  std::string sensors() {
+    for (const io::scenario_sensor& sn : s_.sensors) {
+      std::vector<weighted_node<double>> probe;
+      for (const io::weighted_name& w : sn.probe) {
+        probe.push_back({node_index(w.name), w.weight});
+      }
+      b_.probes.push_back(std::move(probe));
+      auto r = b_.sim.add_sensor({sn.name, b_.probes.back(), sn.params});
+      if (!r) {
+        return at(sn.line) + "[sensor " + sn.name + "]: " + error_text(r.error());
+      }
+      sensor_names_.push_back(sn.name);
     }
-    b->probes.push_back(std::move(probe));
-    auto r = b->sim.add_sensor({sn.name, b->probes.back(), sn.params});
-    if (!r) {
-      return out::fail(detail::at_line(s, sn.line) + "[sensor " + sn.name + "]: " + err_of(r.error()));
-    }
-    sensor_names.push_back(sn.name);
+    return {};
   }
 
-  // ---- zones and their bindings
-  for (const scn_zone& z : s.zones) {
-    const schema::thermal_zone_desc* zd = soc.find_zone(z.name);
-    if (zd == nullptr) {
-      std::string names;
-      for (const auto& x : soc.thermal_zones) {
-        names += (names.empty() ? "" : ", ") + std::string(x.name);
+  // ---- zones: the mapping builds each and binds its cooling maps; the governor by name
+  std::string zones() {
+    for (const io::scenario_zone& z : s_.zones) {
+      const schema::thermal_zone_desc* zd = soc_.find_zone(z.name);
+      if (zd == nullptr) {
+        return at(z.line) + "[zone " + z.name + "]: the SoC has no such zone (" +
+               joined(soc_.thermal_zones, [](const auto& x) { return x.name; }) + ")";
       }
-      return out::fail(detail::at_line(s, z.line) + "[zone " + z.name + "]: the SoC has no such zone (" + names + ")");
-    }
-    std::vector<control::thermal_trip> trips;
-    for (const auto& t : zd->trips) {
-      trips.push_back(control::thermal_trip{t.temperature, t.hysteresis, static_cast<control::trip_type>(t.type)});
-    }
-    b->trips.push_back(std::move(trips));
-    sim::zone_setup zs;
-    zs.config.id = static_cast<std::int32_t>(b->zone_names.size());
-    zs.config.type = zd->name;
-    zs.config.polling_delay = zd->polling_delay;
-    zs.config.passive_delay = zd->polling_delay_passive;
-    zs.config.tzp.sustainable_power = zd->sustainable_power.count();
-    zs.config.tzp.slope = zd->slope;
-    zs.config.tzp.offset = zd->offset;
-    zs.config.on_critical = zd->on_critical == schema::critical_action::reboot ? control::critical_action::reboot
-                                                                               : control::critical_action::shutdown;
-    zs.trips = b->trips.back();
-    zs.sensor = static_cast<std::size_t>(std::find(sensor_names.begin(), sensor_names.end(), z.sensor) - sensor_names.begin());
-    zs.enabled = z.enabled;
-    if (z.governor == "bang_bang") {
-      zs.governor = control::governor_ref(b->bang_bang.emplace_back());
-    } else if (z.governor == "fair_share") {
-      zs.governor = control::governor_ref(b->fair_share.emplace_back());
-    } else if (z.governor == "user_space") {
-      zs.governor = control::governor_ref(b->user_space.emplace_back());
-    } else if (z.governor == "power_allocator") {
-      zs.governor = control::governor_ref(b->ipa.emplace_back());
-    } else {
-      zs.governor = control::governor_ref(b->step_wise.emplace_back());
-    }
-    auto zr = b->sim.add_zone(zs);
-    if (!zr) {
-      return out::fail(detail::at_line(s, z.line) + "[zone " + z.name + "]: " + err_of(zr.error()));
-    }
-    b->zone_names.push_back(z.name);
-    for (const auto& m : zd->cooling_maps) {
-      for (const auto& e : m.devices) {
-        if (e.cooling_device < 0) {
-          continue;
-        }
-        const std::size_t c = cooling[static_cast<std::size_t>(e.cooling_device)];
-        if (c == SIZE_MAX) {
-          b->notes.push_back("zone " + z.name + ": " + std::string(e.device) + " is not simulated, its binding is skipped");
-          continue;
-        }
-        control::cooling_spec spec;
-        spec.lower = e.lower;
-        spec.upper = e.upper;
-        spec.weight = m.contribution;
-        auto br = b->sim.bind(*zr, static_cast<std::int32_t>(m.trip), c, spec);
-        if (!br && br.error().code != errc::already_exists) {
-          return out::fail(detail::at_line(s, z.line) + "[zone " + z.name + "]: binding " + std::string(e.device) + ": " +
-                           err_of(br.error()));
-        }
+      cli_governors::slot& governor = b_.governors.emplace_back();
+      const auto g = governor.emplace(z.governor);
+      if (!g) {  // the scenario parser accepts only the registry's names
+        return at(z.line) + "[zone " + z.name + "]: " + unknown_governor(z.governor);
       }
+      sim::soc_zone_run run;
+      run.sensor = static_cast<std::size_t>(std::find(sensor_names_.begin(), sensor_names_.end(), z.sensor) - sensor_names_.begin());
+      run.governor = *g;
+      run.enabled = z.enabled;
+      const auto zi = static_cast<std::size_t>(zd - soc_.thermal_zones.data());
+      const auto added = sim::add_soc_zone(b_.sim, soc_, zi, static_cast<std::int32_t>(b_.zone_names.size()), run, cooling_,
+                                           [&](const control::of_binding& u) {
+                                             b_.notes.push_back("zone " + z.name + ": " + std::string(u.entry->device) +
+                                                                " is not simulated, its binding is skipped");
+                                           });
+      if (!added) {
+        const control::of_bind_error& e = added.error();
+        return at(z.line) + "[zone " + z.name + "]: " +
+               (e.binding.entry == nullptr ? std::string() : "binding " + std::string(e.binding.entry->device) + ": ") +
+               error_text(e.cause);
+      }
+      b_.zone_names.push_back(z.name);
     }
+    return {};
   }
 
   // ---- workloads
-  for (const scn_workload& w : s.workloads) {
-    const schema::cpu_cluster_desc* cl = soc.find_cluster(w.cluster);
-    const schema::device_desc* dv = cl == nullptr ? soc.find_device(w.cluster) : nullptr;
-    std::size_t dom = SIZE_MAX;
+  std::string workloads() {
+    for (const io::scenario_workload& w : s_.workloads) {
+      if (std::string e = workload(w); !e.empty()) {
+        return at(w.line) + "[workload " + w.name + "]: " + e;
+      }
+    }
+    return {};
+  }
+
+  std::string workload(const io::scenario_workload& w) {
+    const schema::cpu_cluster_desc* cl = soc_.find_cluster(w.cluster);
+    const schema::device_desc* dv = cl == nullptr ? soc_.find_device(w.cluster) : nullptr;
+    std::size_t dom = sim::no_part;
     std::size_t cores = 1;
     if (cl != nullptr) {
-      dom = cluster_domain[static_cast<std::size_t>(cl - soc.clusters.data())];
+      dom = cluster_domain_[static_cast<std::size_t>(cl - soc_.clusters.data())];
       cores = cl->cpu_ids.size();
     } else if (dv != nullptr) {
-      dom = device_domain[static_cast<std::size_t>(dv - soc.devices.data())];
+      dom = device_domain_[static_cast<std::size_t>(dv - soc_.devices.data())];
     }
-    if (dom == SIZE_MAX) {
-      return out::fail(detail::at_line(s, w.line) + "[workload " + w.name + "]: cluster '" + w.cluster +
-                       "' is not simulated (give it a [heat " + w.cluster + "] section)");
+    if (dom == sim::no_part) {
+      return "cluster '" + w.cluster + "' is not simulated (give it a [heat " + w.cluster + "] section)";
     }
     cores = w.cores.value_or(cores);
     result<std::size_t, error> added = std::size_t{0};
-    if (w.type == scn_workload_type::constant) {
+    if (w.type == io::scenario_workload_type::constant) {
       auto made = workload::constant_demand<8>::make(dom, cores, w.utilization);
       if (!made) {
-        return out::fail(detail::at_line(s, w.line) + "[workload " + w.name + "]: " + err_of(made.error()));
+        return error_text(made.error());
       }
-      added = b->sim.add_workload(b->constant.emplace_back(*made));
-    } else if (w.type == scn_workload_type::phased) {
+      added = b_.sim.add_workload(b_.constant.emplace_back(*made));
+    } else if (w.type == io::scenario_workload_type::phased) {
       std::vector<workload::demand_phase> phases = w.phases;
       for (workload::demand_phase& p : phases) {
         p.active_cores = p.active_cores == 0 ? cores : p.active_cores;
       }
       auto made = workload::phased_demand<32, 8>::make(dom, cores, phases, w.start, w.repeat);
       if (!made) {
-        return out::fail(detail::at_line(s, w.line) + "[workload " + w.name + "]: " + err_of(made.error()));
+        return error_text(made.error());
       }
-      added = b->sim.add_workload(b->phased.emplace_back(*made));
+      added = b_.sim.add_workload(b_.phased.emplace_back(*made));
     } else {
       io::utilization_table table;
-      const std::string path = detail::resolve(s, w.file);
+      const std::string path = resolve(s_, w.file);
       if (const io::csv_error e = io::read_utilization_csv(path, table); !e.ok()) {
-        return out::fail(detail::at_line(s, w.line) + "[workload " + w.name + "]: " + e.message);
+        return e.message;
       }
       workload::utilization_trace_config tc;
       tc.domain = dom;
@@ -374,124 +370,164 @@ inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const scenario& s, 
       tc.duration = table.times.back() + last;
       auto made = io::make_utilization_trace<8192, 8>(table, tc);
       if (!made) {
-        return out::fail(detail::at_line(s, w.line) + "[workload " + w.name + "]: " + path + ": " + err_of(made.error()));
+        return path + ": " + error_text(made.error());
       }
-      b->traces.push_back(std::make_unique<trace_workload>(*made));
-      added = b->sim.add_workload(*b->traces.back());
+      b_.traces.push_back(std::make_unique<trace_workload>(*made));
+      added = b_.sim.add_workload(*b_.traces.back());
     }
     if (!added) {
-      return out::fail(detail::at_line(s, w.line) + "[workload " + w.name + "]: " + err_of(added.error()));
+      return error_text(added.error());
     }
+    return {};
   }
 
-  // ---- events
-  for (const scn_event& e : s.events) {
-    const auto bad = [&](const std::string& what) { return out::fail(detail::at_line(s, e.line) + what); };
-    sim::scenario_event ev;
+  // ---- scripted events: each action resolves the names its arguments give
+  std::string events() {
+    for (const io::scenario_event& e : s_.events) {
+      sim::scenario_event ev;
+      if (std::string bad = event(e, ev); !bad.empty()) {
+        return at(e.line) + bad;
+      }
+      if (const error er = b_.sim.add_event(ev); !er.ok()) {
+        return at(e.line) + "event '" + e.action + "': " + error_text(er);
+      }
+    }
+    return {};
+  }
+
+  std::string event(const io::scenario_event& e, sim::scenario_event& ev) const {
     const auto find_in = [](const std::vector<std::string>& v, const std::string& x) {
       return static_cast<std::size_t>(std::find(v.begin(), v.end(), x) - v.begin());
     };
     if (e.action == "ambient") {
-      const auto t = e.args.size() == 1 ? parse_double(e.args[0]) : std::nullopt;
+      const auto t = e.args.size() == 1 ? io::parse_double(e.args[0], io::exact) : std::nullopt;
       if (!t) {
-        return bad("event 'ambient' takes one temperature in °C");
+        return "event 'ambient' takes one temperature in °C";
       }
       ev = sim::scenario_event::ambient(e.at, *t);
     } else if (e.action == "power") {
-      const auto w = e.args.size() == 2 ? parse_double(e.args[1]) : std::nullopt;
-      if (!w || node_index(e.args[0]) >= b->node_names.size()) {
-        return bad("event 'power' takes a node name and watts");
+      const auto w = e.args.size() == 2 ? io::parse_double(e.args[1], io::exact) : std::nullopt;
+      if (!w || node_index(e.args[0]) >= b_.node_names.size()) {
+        return "event 'power' takes a node name and watts";
       }
       ev = sim::scenario_event::node_power(e.at, node_index(e.args[0]), *w);
     } else if (e.action == "fan-failure" || e.action == "fan-restore") {
-      std::size_t c = SIZE_MAX;
-      for (std::size_t k = 0; e.args.size() == 1 && k < soc.cooling_devices.size(); ++k) {
-        const auto& cd = soc.cooling_devices[k];
-        if ((cd.node.substr(cd.node.rfind('/') + 1) == e.args[0] || cd.name == e.args[0]) &&
-            (cd.type == schema::cooling_device_type::pwm_fan || cd.type == schema::cooling_device_type::gpio_fan)) {
-          c = cooling[k];
+      std::size_t c = sim::no_part;
+      for (std::size_t k = 0; e.args.size() == 1 && k < soc_.cooling_devices.size(); ++k) {
+        if (fan_named(soc_.cooling_devices[k], e.args[0])) {
+          c = cooling_[k];
         }
       }
-      if (c == SIZE_MAX) {
-        return bad("event '" + e.action + "' names no simulated fan");
+      if (c == sim::no_part) {
+        return "event '" + e.action + "' names no simulated fan";
       }
       ev = e.action == "fan-failure" ? sim::scenario_event::fan_failure(e.at, c) : sim::scenario_event::fan_restore(e.at, c);
     } else if (e.action == "sensor-fault" || e.action == "sensor-restore") {
-      const std::size_t sn = e.args.empty() ? SIZE_MAX : find_in(sensor_names, e.args[0]);
-      if (sn >= sensor_names.size()) {
-        return bad("event '" + e.action + "' names no sensor");
+      const std::size_t sn = e.args.empty() ? sim::no_part : find_in(sensor_names_, e.args[0]);
+      if (sn >= sensor_names_.size()) {
+        return "event '" + e.action + "' names no sensor";
       }
       if (e.action == "sensor-restore") {
         ev = sim::scenario_event::sensor_restore(e.at, sn);
-      } else {
-        sensor_fault f;
-        const std::string kind = e.args.size() > 1 ? e.args[1] : "";
-        bool has_value = false;  // the m°C argument of stuck and spike
-        std::int32_t value = 0;
-        if (e.args.size() == 3) {
-          if (const auto v = parse_int(e.args[2], -300'000, 300'000)) {
-            has_value = true;
-            value = static_cast<std::int32_t>(*v);
-          }
-        }
-        if (kind == "try_again" && e.args.size() == 2) {
-          f.kind = sensor_fault_kind::try_again;
-        } else if (kind == "hard_error" && e.args.size() == 2) {
-          f.kind = sensor_fault_kind::hard_error;
-        } else if (kind == "stuck" && has_value) {
-          f.kind = sensor_fault_kind::stuck;
-          f.stuck_value = millicelsius(value);
-        } else if (kind == "spike" && has_value) {
-          f.kind = sensor_fault_kind::spike;
-          f.magnitude = millikelvin_delta(value);
-        } else {
-          return bad("event 'sensor-fault' takes SENSOR try_again | hard_error | stuck M°C | spike M°C");
-        }
-        ev = sim::scenario_event::sensor_failure(e.at, sn, f);
+        return {};
       }
+      const auto f = sensor_fault_of(e);
+      if (!f) {
+        return "event 'sensor-fault' takes SENSOR try_again | hard_error | stuck M°C | spike M°C";
+      }
+      ev = sim::scenario_event::sensor_failure(e.at, sn, *f);
     } else if (e.action == "zone-enable" || e.action == "zone-disable") {
-      const std::size_t z = e.args.size() == 1 ? find_in(b->zone_names, e.args[0]) : SIZE_MAX;
-      if (z >= b->zone_names.size()) {
-        return bad("event '" + e.action + "' names no simulated zone");
+      const std::size_t z = e.args.size() == 1 ? find_in(b_.zone_names, e.args[0]) : sim::no_part;
+      if (z >= b_.zone_names.size()) {
+        return "event '" + e.action + "' names no simulated zone";
       }
       ev = e.action == "zone-enable" ? sim::scenario_event::zone_enable(e.at, z) : sim::scenario_event::zone_disable(e.at, z);
     } else if (e.action == "trip") {
-      const std::size_t z = e.args.size() == 3 ? find_in(b->zone_names, e.args[0]) : SIZE_MAX;
-      const auto trip = e.args.size() == 3 ? parse_int(e.args[1], 0, 255) : std::nullopt;
-      const auto t = e.args.size() == 3 ? parse_int(e.args[2], -273'000, 200'000) : std::nullopt;
-      if (z >= b->zone_names.size() || !trip || !t) {
-        return bad("event 'trip' takes ZONE TRIP-INDEX TEMPERATURE-m°C");
+      const std::size_t z = e.args.size() == 3 ? find_in(b_.zone_names, e.args[0]) : sim::no_part;
+      const auto trip = e.args.size() == 3 ? io::parse_int(e.args[1], 0, 255, io::exact) : std::nullopt;
+      const auto t = e.args.size() == 3 ? io::parse_int(e.args[2], -273'000, 200'000, io::exact) : std::nullopt;
+      if (z >= b_.zone_names.size() || !trip || !t) {
+        return "event 'trip' takes ZONE TRIP-INDEX TEMPERATURE-m°C";
       }
       ev = sim::scenario_event::trip_temperature(e.at, z, static_cast<std::int32_t>(*trip), millicelsius(static_cast<std::int32_t>(*t)));
     } else {
-      return bad("unknown event '" + e.action +
-                 "' (ambient, power, fan-failure, fan-restore, sensor-fault, sensor-restore, zone-enable, zone-disable, trip)");
+      return "unknown event '" + e.action +
+             "' (ambient, power, fan-failure, fan-restore, sensor-fault, sensor-restore, zone-enable, zone-disable, trip)";
     }
-    if (const error er = b->sim.add_event(ev); !er.ok()) {
-      return bad("event '" + e.action + "': " + err_of(er));
+    return {};
+  }
+
+  /// `SENSOR try_again | hard_error | stuck M°C | spike M°C`.
+  static std::optional<sensor_fault> sensor_fault_of(const io::scenario_event& e) {
+    const std::string kind = e.args.size() > 1 ? e.args[1] : "";
+    // The m°C argument of stuck and spike, kept in plain variables: a std::optional<int64_t>
+    // copied out of the ternary trips gcc 12's -Wmaybe-uninitialized at -O3.
+    bool has_value = false;
+    std::int32_t value = 0;
+    if (e.args.size() == 3) {
+      if (const auto v = io::parse_int(e.args[2], -300'000, 300'000, io::exact)) {
+        has_value = true;
+        value = static_cast<std::int32_t>(*v);
+      }
     }
+    sensor_fault f;
+    if (kind == "try_again" && e.args.size() == 2) {
+      f.kind = sensor_fault_kind::try_again;
+    } else if (kind == "hard_error" && e.args.size() == 2) {
+      f.kind = sensor_fault_kind::hard_error;
+    } else if (kind == "stuck" && has_value) {
+      f.kind = sensor_fault_kind::stuck;
+      f.stuck_value = millicelsius(value);
+    } else if (kind == "spike" && has_value) {
+      f.kind = sensor_fault_kind::spike;
+      f.magnitude = millikelvin_delta(value);
+    } else {
+      return std::nullopt;
+    }
+    return f;
   }
 
   // ---- options, recorder, start
-  sim::sim_options opt;
-  opt.mode = s.fixed_step ? sim::time_mode::fixed_step : sim::time_mode::event_driven;
-  opt.fixed_step = s.step;
-  opt.record_interval = s.record_interval;
-  opt.apply_cooling = s.apply_cooling;
-  if (const error e = b->sim.set_options(opt); !e.ok()) {
-    return out::fail(detail::at_line(s, 0) + "[run]: " + err_of(e));
+  std::string start() {
+    sim::sim_options opt;
+    opt.mode = s_.fixed_step ? sim::time_mode::fixed_step : sim::time_mode::event_driven;
+    opt.fixed_step = s_.step;
+    opt.record_interval = s_.record_interval;
+    opt.apply_cooling = s_.apply_cooling;
+    if (const error e = b_.sim.set_options(opt); !e.ok()) {
+      return at(0) + "[run]: " + error_text(e);
+    }
+    const std::size_t rows =
+        s_.record_interval.count() > 0 ? static_cast<std::size_t>(s_.duration / s_.record_interval) + 16 : std::size_t{16};
+    if (rows > 5'000'000) {
+      return at(0) + "[run]: duration / record_interval is above 5 million rows";
+    }
+    b_.rec = sim::recorder(rows);
+    b_.sim.set_recorder(&b_.rec);
+    if (const error e = b_.sim.start(); !e.ok()) {
+      return at(0) + "cannot start: " + error_text(e);
+    }
+    return {};
   }
-  const std::size_t rows =
-      s.record_interval.count() > 0 ? static_cast<std::size_t>(s.duration / s.record_interval) + 16 : std::size_t{16};
-  if (rows > 5'000'000) {
-    return out::fail(detail::at_line(s, 0) + "[run]: duration / record_interval is above 5 million rows");
+
+  const io::scenario& s_;
+  const schema::soc_description& soc_;
+  sim_bundle& b_;
+  std::vector<std::size_t> cluster_domain_;  ///< per soc.clusters: the simulation's domain, or no_part
+  std::vector<std::size_t> device_domain_;   ///< per soc.devices
+  std::vector<std::size_t> cooling_;         ///< per soc.cooling_devices
+  std::vector<std::string> sensor_names_;
+};
+
+}  // namespace detail
+
+/// Builds (and starts) the simulation of `s` on `src`. Errors name the scenario line.
+inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const io::scenario& s, const system_source& src) {
+  auto b = std::make_unique<sim_bundle>();
+  if (std::string e = detail::simulation_builder(s, src.description(), *b).build(); !e.empty()) {
+    return outcome<std::unique_ptr<sim_bundle>>::fail(std::move(e));
   }
-  b->rec = sim::recorder(rows);
-  b->sim.set_recorder(&b->rec);
-  if (const error e = b->sim.start(); !e.ok()) {
-    return out::fail(detail::at_line(s, 0) + "cannot start: " + err_of(e));
-  }
-  return out(std::move(b));
+  return outcome<std::unique_ptr<sim_bundle>>(std::move(b));
 }
 
 /// The metrics of a run as JSON (stable key order; numbers with 10 significant digits).

@@ -1,8 +1,11 @@
 // One thermal zone of a SoC description (a preset or an imported device tree), built the way
-// Linux 6.12 builds it: the zone with its trips, delays and parameters, the governor, and every
-// cooling device its cooling maps bind — cpufreq (one per policy, Energy Model power callbacks
-// when the EM is sane), devfreq (with or without an EM), pwm-fan and gpio-fan — bound with the
-// maps' limits and contributions. Used by `thermo replay`. Host code.
+// Linux 6.12 builds it — through the library's one mapping of a description onto control
+// objects (control/thermal_of.hpp, which the simulation uses too): the zone with its trips,
+// delays and parameters, the governor chosen by name (control/governors/registry.hpp), and
+// every cooling device its cooling maps bind, under the kernel's names — cpufreq (one per
+// policy, Energy Model power callbacks when the EM is sane), devfreq (with or without an EM),
+// pwm-fan and gpio-fan — bound with the maps' limits and contributions. Used by `thermo
+// replay`. Host code.
 #pragma once
 
 #include <array>
@@ -21,11 +24,9 @@
 #include "thermo/control/cooling/fan.hpp"
 #include "thermo/control/cooling_device.hpp"
 #include "thermo/control/events.hpp"
-#include "thermo/control/governors/bang_bang.hpp"
-#include "thermo/control/governors/fair_share.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
-#include "thermo/control/governors/step_wise.hpp"
-#include "thermo/control/governors/user_space.hpp"
+#include "thermo/control/governors/registry.hpp"
+#include "thermo/control/thermal_of.hpp"
 #include "thermo/control/zone.hpp"
 #include "thermo/io/dt_import.hpp"
 #include "thermo/schema/soc.hpp"
@@ -73,13 +74,12 @@ struct devfreq_plain {
   }
 };
 
-/// The governors `thermo` can run a zone with.
-inline constexpr std::array<std::string_view, 5> governor_names{"step_wise", "bang_bang", "fair_share", "user_space",
-                                                                 "power_allocator"};
-
 /// One cooling device bound to the zone.
 struct bound_device {
-  std::string column;          ///< name in CSV headers: cpufreq-cpuN, else the DT node name
+  /// Name in CSV headers: the kernel's type ("cpufreq-cpu0", "devfreq-ff9a0000.gpu",
+  /// "pwm-fan"); a second device of one type (two pwm-fans) adds its node: "pwm-fan(/fan1)".
+  std::string column;
+  std::string_view node;       ///< its device-tree node ("/gpu@ff9a0000")
   std::size_t desc{0};         ///< index in soc.cooling_devices
   schema::cooling_device_type type{};
   control::thermal_cooling_device* core{nullptr};
@@ -124,10 +124,10 @@ class zone_system {
   [[nodiscard]] control::event_ring<1024>& events() noexcept { return events_; }
   [[nodiscard]] std::span<bound_device> devices() noexcept { return devices_; }
   [[nodiscard]] std::span<const bound_device> devices() const noexcept { return devices_; }
-  [[nodiscard]] std::string_view governor_name() const noexcept { return governor_; }
+  [[nodiscard]] std::string_view governor_name() const noexcept { return governor_.name(); }
   /// The power allocator, when it is the zone's governor.
   [[nodiscard]] const control::power_allocator<16>* power_allocator() const noexcept {
-    return governor_ == "power_allocator" ? &ipa_ : nullptr;
+    return governor_.get<control::power_allocator<16>>();
   }
   [[nodiscard]] const schema::thermal_zone_desc& description() const noexcept { return *zd_; }
   /// Logical CPU numbers that a trace may name (CPUs of the SoC's cpufreq policies).
@@ -155,7 +155,9 @@ class zone_system {
       std::string msg = "no thermal zone '" + std::string(zone) + "' (zones: " + (names.empty() ? "none" : names) + ")";
       if (dt != nullptr) {
         for (const io::dt_problem& p : dt->problems()) {
-          if (p.node.size() > zone.size() && p.node.substr(p.node.size() - zone.size() - 1) == "/" + std::string(zone)) {
+          // the problem's node is /…/<zone> (compared in place: `"/" + std::string(zone)` trips
+          // gcc 12's -Wrestrict false positive at -O3, GCC bug 105329)
+          if (p.node.size() > zone.size() && p.node.ends_with(zone) && p.node[p.node.size() - zone.size() - 1] == '/') {
             msg = "thermal zone '" + std::string(zone) + "' was not registered: " + p.message;
           }
         }
@@ -163,91 +165,50 @@ class zone_system {
       return msg;
     }
     zd_ = &soc.thermal_zones[zi];
-    bool known_governor = false;
-    for (const std::string_view g : governor_names) {
-      known_governor = known_governor || g == governor;
+    const auto g = governor_.emplace(governor);
+    if (!g) {
+      return unknown_governor(governor);
     }
-    if (!known_governor) {
-      return "unknown governor '" + std::string(governor) + "' (step_wise, bang_bang, fair_share, user_space, power_allocator)";
-    }
-    governor_ = std::string(governor);
     for (const auto& cl : soc.clusters) {
       for (const std::uint32_t id : cl.cpu_ids) {
         known_cpus_.push_back(id);
       }
     }
 
-    // the zone
-    std::vector<control::thermal_trip> trips;
-    for (const auto& t : zd_->trips) {
-      trips.push_back(control::thermal_trip{t.temperature, t.hysteresis, static_cast<control::trip_type>(t.type)});
-    }
-    if (trips.size() > max_trips) {
+    // the zone, as thermal_of registers it
+    const auto plan = control::of_zone<max_trips>::make(*zd_, 0);
+    if (!plan) {
       return "zone '" + std::string(zone) + "' has more than " + std::to_string(max_trips) + " trips";
     }
-    control::zone_config cfg;
-    cfg.id = 0;
-    cfg.type = zd_->name;
-    cfg.polling_delay = zd_->polling_delay;
-    cfg.passive_delay = zd_->polling_delay_passive;
-    cfg.tzp.sustainable_power = zd_->sustainable_power.count();
-    cfg.tzp.slope = zd_->slope;
-    cfg.tzp.offset = zd_->offset;
-    cfg.on_critical = zd_->on_critical == schema::critical_action::reboot ? control::critical_action::reboot
-                                                                          : control::critical_action::shutdown;
-    const error se = tz_.setup(cfg, trips, control::zone_sensor(sensor_), make_governor(), events_.sink());
+    const error se = tz_.setup(plan->config, plan->trip_span(), control::zone_sensor(sensor_), *g, events_.sink());
     if (!se.ok()) {
       return "zone '" + std::string(zone) + "' cannot be set up: " + std::string(se.what) + " (" +
              std::string(to_string(se.code)) + ")";
     }
 
-    // the cooling devices its maps bind, in order of first appearance
-    for (const auto& map : zd_->cooling_maps) {
-      for (const auto& e : map.devices) {
-        if (e.cooling_device < 0) {
-          continue;
+    // the cooling devices its maps bind, registered in order of first appearance
+    std::string device_error;
+    const auto bound = control::bind_cooling_maps(*zd_, [&](const control::of_binding& b) -> result<std::int32_t, error> {
+      bound_device* bd = find_device(b.cooling_device);
+      if (bd == nullptr) {
+        device_error = add_device(soc, b.cooling_device);
+        if (!device_error.empty()) {
+          return error{errc::invalid_argument, "cooling device"};
         }
-        const auto ci = static_cast<std::size_t>(e.cooling_device);
-        bound_device* bd = find_device(ci);
-        if (bd == nullptr) {
-          const std::string err = add_device(soc, ci);
-          if (!err.empty()) {
-            return err;
-          }
-          bd = &devices_.back();
-        }
-        control::cooling_spec spec;
-        spec.lower = e.lower;
-        spec.upper = e.upper;
-        spec.weight = map.contribution;
-        auto b = tz_.bind(static_cast<std::int32_t>(map.trip), *bd->core, spec);
-        if (!b) {
-          if (b.error().code == errc::already_exists) {
-            ++skipped_;
-            continue;
-          }
-          return "cannot bind " + bd->column + " to trip " + std::to_string(map.trip) + " of '" + std::string(zone) +
-                 "': " + std::string(b.error().what);
-        }
+        bd = &devices_.back();
       }
+      return tz_.bind(b.trip, *bd->core, b.spec);
+    });
+    if (!device_error.empty()) {
+      return device_error;
     }
+    if (!bound) {
+      const control::of_bind_error& e = bound.error();
+      return "cannot bind " + find_device(e.binding.cooling_device)->column + " to trip " + std::to_string(e.binding.trip) +
+             " of '" + std::string(zone) + "': " + std::string(e.cause.what);
+    }
+    skipped_ = *bound;
     return {};
-  }
-
-  [[nodiscard]] control::governor_ref make_governor() noexcept {
-    if (governor_ == "bang_bang") {
-      return control::governor_ref(bang_bang_);
-    }
-    if (governor_ == "fair_share") {
-      return control::governor_ref(fair_share_);
-    }
-    if (governor_ == "user_space") {
-      return control::governor_ref(user_space_);
-    }
-    if (governor_ == "power_allocator") {
-      return control::governor_ref(ipa_);
-    }
-    return control::governor_ref(step_wise_);
   }
 
   bound_device* find_device(std::size_t ci) {
@@ -278,31 +239,32 @@ class zone_system {
 
   std::string add_device(const schema::soc_description& soc, std::size_t ci) {
     const schema::cooling_device_desc& cd = soc.cooling_devices[ci];
+    const auto of = control::of_cooling(soc, ci);
+    if (!of) {
+      if (std::string_view(of.error().what) == "cooling device domain") {
+        return "cooling device " + std::string(cd.name) + " names no " +
+               (cd.type == schema::cooling_device_type::cpufreq ? "cluster" : "device");
+      }
+      return "cooling device " + std::string(cd.name) + ": " + of.error().what;
+    }
     bound_device bd;
     bd.desc = ci;
     bd.type = cd.type;
-    if (cd.type == schema::cooling_device_type::cpufreq) {
-      bd.column = std::string(cd.name);
-    } else {
-      const auto slash = cd.node.rfind('/');
-      bd.column = std::string(slash == std::string_view::npos ? cd.node : cd.node.substr(slash + 1));
-    }
+    bd.node = cd.node;
+    bd.column = std::string(of->type);
     for (const bound_device& other : devices_) {
       if (other.column == bd.column) {
-        bd.column = std::string(cd.node);  // two nodes with one name: use the path
+        bd.column += "(" + std::string(cd.node) + ")";  // two devices of one type: add the node
       }
     }
     const auto id = static_cast<std::int32_t>(devices_.size());
     cores_.emplace_back();
     control::thermal_cooling_device& core = cores_.back();
-    const std::string_view type = cd.name.substr(0, std::min<std::size_t>(cd.name.size(), control::name_length - 1));
+    const std::string_view type = of->type;
     error e{};
     switch (cd.type) {
       case schema::cooling_device_type::cpufreq: {
-        if (cd.domain < 0 || static_cast<std::size_t>(cd.domain) >= soc.clusters.size()) {
-          return "cooling device " + std::string(cd.name) + " names no cluster";
-        }
-        const schema::cpu_cluster_desc& cl = soc.clusters[static_cast<std::size_t>(cd.domain)];
+        const schema::cpu_cluster_desc& cl = *of->cluster;
         auto em = schema::make_cluster_em(cl);
         const bool with_power = em.has_value();
         const table_domain dom = with_power ? domain_from(em->states()) : domain_from(cl.opps);
@@ -327,10 +289,7 @@ class zone_system {
         break;
       }
       case schema::cooling_device_type::devfreq: {
-        if (cd.domain < 0 || static_cast<std::size_t>(cd.domain) >= soc.devices.size()) {
-          return "cooling device " + std::string(cd.name) + " names no device";
-        }
-        const schema::device_desc& dv = soc.devices[static_cast<std::size_t>(cd.domain)];
+        const schema::device_desc& dv = *of->device;
         auto em = schema::make_device_em(dv);
         if (em) {
           auto dev = devfreq_device::create(domain_from(em->states()));
@@ -374,14 +333,9 @@ class zone_system {
   }
 
   const schema::thermal_zone_desc* zd_{nullptr};
-  std::string governor_;
+  cli_governors::slot governor_;
   control::pushed_sensor sensor_;
   control::event_ring<1024> events_;
-  control::step_wise<> step_wise_;
-  control::bang_bang<1> bang_bang_;
-  control::fair_share fair_share_;
-  control::user_space user_space_;
-  control::power_allocator<16> ipa_;
   std::deque<cpufreq_device> cpufreq_;
   std::deque<cpufreq_plain> cpufreq_plain_;
   std::deque<devfreq_device> devfreq_;

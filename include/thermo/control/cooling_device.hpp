@@ -151,9 +151,10 @@ class thermal_cooling_device {
   /// Unbinds the device from every zone (`unregister`).
   ~thermal_cooling_device() { unregister(); }
 
-  /// Registers `device` under `id` and `type` (≤ 19 characters, e.g. "thermal-cpufreq-0"):
-  /// reads max_state once. Events (CDEV_STATE_UPDATE) go to `sink`. Errors: `already_exists`
-  /// when set up twice, `invalid_argument` for an empty handle or a type too long,
+  /// Registers `device` under `id` and `type` (the kernel's whole type, e.g. "cpufreq-cpu0",
+  /// "devfreq-ff9a0000.gpu"; at most `cdev_type_length` − 1 = 31 characters): reads max_state
+  /// once. Events (CDEV_STATE_UPDATE) go to `sink`. Errors: `already_exists` when set up twice,
+  /// `invalid_argument` for an empty handle or a type too long (refused, never cut),
   /// `out_of_range` for max_state = `no_limit`. No CDEV_ADD event: 6.12 never sends it.
   [[nodiscard]] error setup(std::int32_t id, std::string_view type, any_cooling_device device,
                             event_sink sink = {}) noexcept {
@@ -163,10 +164,11 @@ class thermal_cooling_device {
     if (device.empty()) {
       return {errc::invalid_argument, "cooling device handle is empty", id};
     }
-    fixed_name n;
+    cdev_type_name n;
     if (!n.assign(type)) {
-      return {errc::invalid_argument, "cooling device type longer than 19 characters", id};
+      return {errc::invalid_argument, "cooling device type longer than 31 characters", id};
     }
+    static_assert(cdev_type_length == 32, "the message above states the limit");
     const cooling_state max = device.get_max_state();
     if (max == no_limit) {
       return {errc::out_of_range, "cooling device max_state", id};
@@ -393,7 +395,7 @@ class thermal_cooling_device {
   cooling_device_stats_base* stats_{nullptr};
   thermal_instance* head_{nullptr};
   event_sink sink_{};
-  fixed_name type_{};
+  cdev_type_name type_{};
   std::int32_t id_{-1};
   cooling_state max_state_{0};
   bool updated_{false};

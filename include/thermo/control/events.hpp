@@ -101,7 +101,7 @@ struct thermal_event {
   std::int32_t cdev_id{-1};                ///< CDEV_ID
   cooling_state cdev_state{0};             ///< CDEV_CUR_STATE
   cooling_state cdev_max_state{0};         ///< CDEV_MAX_STATE
-  fixed_name name{};                       ///< TZ_NAME, CDEV_NAME or GOV_NAME
+  fixed_name name{};                       ///< TZ_NAME or GOV_NAME (CDEV_NAME: cdev_add, never sent)
 
   friend constexpr bool operator==(const thermal_event&, const thermal_event&) noexcept = default;
 };

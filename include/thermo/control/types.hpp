@@ -32,16 +32,27 @@ inline constexpr millicelsius temp_invalid{-274'000};
 /// `THERMAL_TEMP_INIT` (INT_MIN): a zone's temperature before its first valid sample.
 inline constexpr millicelsius temp_init{std::numeric_limits<std::int32_t>::min()};
 
-/// `THERMAL_NAME_LENGTH`: zone, cooling-device and governor names hold at most 19 characters.
+/// `THERMAL_NAME_LENGTH`: zone and governor names hold at most 19 characters.
 inline constexpr std::size_t name_length = 20;
 
-/// A name of at most `name_length − 1` characters, stored in place (no heap), NUL-terminated.
-struct fixed_name {
-  std::array<char, name_length> chars{};
+/// Room for a cooling-device type, NUL included: 31 characters. The kernel does not cut a
+/// cooling device's type to THERMAL_NAME_LENGTH: since 5.13 `thermal_cooling_device::type` is a
+/// `const char *` holding a copy of the whole string (`kstrdup_const` in 6.12), and the drivers
+/// name their devices after the device they cool — "cpufreq-cpu0", "devfreq-ff9a0000.gpu" (20
+/// characters), "pwm-fan". thermo keeps the type in place (no heap), so it needs a bound; 31
+/// characters hold "devfreq-" and a 23-character device name. A longer type is refused at setup
+/// with an error, never cut.
+inline constexpr std::size_t cdev_type_length = 32;
+
+/// A name of at most `Capacity − 1` characters, stored in place (no heap), NUL-terminated.
+template <std::size_t Capacity>
+struct basic_fixed_name {
+  static_assert(Capacity > 1, "room for one character and the NUL");
+  std::array<char, Capacity> chars{};
 
   /// Copies `s`; returns false (and stores nothing) when `s` does not fit.
   constexpr bool assign(std::string_view s) noexcept {
-    if (s.size() >= name_length) {
+    if (s.size() >= Capacity) {
       return false;
     }
     chars = {};
@@ -53,13 +64,18 @@ struct fixed_name {
   /// The stored characters.
   [[nodiscard]] constexpr std::string_view view() const noexcept {
     std::size_t n = 0;
-    while (n < name_length && chars[n] != '\0') {
+    while (n < Capacity && chars[n] != '\0') {
       ++n;
     }
     return {chars.data(), n};
   }
-  friend constexpr bool operator==(const fixed_name&, const fixed_name&) noexcept = default;
+  friend constexpr bool operator==(const basic_fixed_name&, const basic_fixed_name&) noexcept = default;
 };
+
+/// A zone or governor name (`THERMAL_NAME_LENGTH`: 19 characters).
+using fixed_name = basic_fixed_name<name_length>;
+/// A cooling-device type (31 characters, see `cdev_type_length`).
+using cdev_type_name = basic_fixed_name<cdev_type_length>;
 
 /// `enum thermal_device_mode`.
 enum class thermal_device_mode : std::uint8_t {

@@ -13,11 +13,11 @@
 ///
 /// Every reader returns a `load_error` whose message names the file and the line
 /// ("G.csv:17: expected 132 values, found 131"); readers never throw and never crash on bad
-/// input (all numbers are parsed with `std::from_chars` and must be finite).
+/// input (every number is a whole field read by `parse_double`, io/text.hpp: finite, blanks,
+/// CRs and LFs around it allowed).
 #pragma once
 
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -25,12 +25,12 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
 #include "thermo/core/errc.hpp"
 #include "thermo/io/file.hpp"
+#include "thermo/io/text.hpp"
 
 namespace thermo::io {
 
@@ -88,66 +88,14 @@ std::string cat(const Pieces&... pieces) {
   return s;
 }
 
-inline std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-inline std::vector<std::string_view> split(std::string_view line, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t pos = line.find(sep, start);
-    out.push_back(line.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
-    if (pos == std::string_view::npos) {
-      break;
-    }
-    start = pos + 1;
-  }
-  return out;
-}
-
-inline std::vector<std::string_view> split_ws(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) {
-      ++i;
-    }
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
-      ++i;
-    }
-    if (i > start) {
-      out.push_back(line.substr(start, i - start));
-    }
-  }
-  return out;
-}
-
 /// Reads a file into lines (line ends stripped, including a trailing '\r').
 inline load_error read_lines(const std::string& path, std::vector<std::string>& lines) {
   std::string text;
   if (file_error e = read_file(path, text); !e.ok()) {
     return {e.code, std::move(e.message)};
   }
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t end = text.find('\n', at);
-    if (end == std::string::npos) {
-      end = text.size();
-    }
-    std::string_view line(text.data() + at, end - at);
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
+  for (const std::string_view line : split_lines(text)) {
     lines.emplace_back(line);
-    at = end + 1;
   }
   return {};
 }
@@ -156,27 +104,15 @@ inline load_error at(const std::string& path, std::size_t line, const std::strin
   return {errc::parse_error, cat(path, ":", std::to_string(line), ": ", what)};
 }
 
-inline bool blank(std::string_view s) noexcept { return trim(s).empty(); }
+/// HotSpot fields may carry CRs and LFs at either end (`whitespace`), values split on spaces,
+/// tabs and CRs.
+inline constexpr std::string_view field_separators = " \t\r";
+
+inline bool blank(std::string_view s) noexcept { return trim(s, whitespace).empty(); }
 
 inline std::string quoted(std::string_view s) { return cat("'", s, "'"); }
 
 }  // namespace detail::hotspot
-
-/// Parses a whole field (surrounding blanks allowed) as a finite double with `std::from_chars`;
-/// anything else (empty, trailing characters, NaN, infinity, out of range) gives nullopt.
-[[nodiscard]] inline std::optional<double> parse_double(std::string_view field) noexcept {
-  field = detail::hotspot::trim(field);
-  if (!field.empty() && field.front() == '+') {
-    field.remove_prefix(1);
-  }
-  double v = 0.0;
-  const char* end = field.data() + field.size();
-  const auto [ptr, ec] = std::from_chars(field.data(), end, v);
-  if (field.empty() || ec != std::errc{} || ptr != end || !std::isfinite(v)) {
-    return std::nullopt;
-  }
-  return v;
-}
 
 /// Reads an indexed vector CSV (`index,node,value`, one header line). With `dense`, indices
 /// must be 0, 1, 2 … in order and `names` is filled; otherwise every row's index must be below
@@ -217,16 +153,16 @@ inline std::string quoted(std::string_view s) { return cat("'", s, "'"); }
     }
     const auto index = parse_double(f[0]);
     if (!index || *index < 0.0 || *index != std::floor(*index) || *index > 1e9) {
-      return at(path, l + 1, cat("bad index ", quoted(trim(f[0]))));
+      return at(path, l + 1, cat("bad index ", quoted(trim(f[0], whitespace))));
     }
     const auto i = static_cast<std::size_t>(*index);
-    const std::string_view name = trim(f[1]);
+    const std::string_view name = trim(f[1], whitespace);
     if (name.empty()) {
       return at(path, l + 1, "empty node name");
     }
     const auto v = parse_double(f[2]);
     if (!v) {
-      return at(path, l + 1, cat("bad number ", quoted(trim(f[2]))));
+      return at(path, l + 1, cat("bad number ", quoted(trim(f[2], whitespace))));
     }
     if (dense) {
       if (i != names.size()) {
@@ -286,7 +222,7 @@ inline std::string quoted(std::string_view s) { return cat("'", s, "'"); }
     for (std::size_t j = 0; j < n; ++j) {
       const auto v = parse_double(f[j]);
       if (!v) {
-        return at(path, l + 1, cat("bad number ", quoted(trim(f[j])), " in column ", std::to_string(j + 1)));
+        return at(path, l + 1, cat("bad number ", quoted(trim(f[j], whitespace)), " in column ", std::to_string(j + 1)));
       }
       out.push_back(*v);
     }
@@ -330,7 +266,7 @@ inline std::string quoted(std::string_view s) { return cat("'", s, "'"); }
     return {errc::parse_error, cat(path, ": empty file (expected a header line of block names)")};
   }
   out.header = lines[first];
-  for (const auto name : split_ws(lines[first])) {
+  for (const auto name : words(lines[first], field_separators)) {
     if (parse_double(name)) {
       return at(path, first + 1, cat("expected a header of block names, found the number ", quoted(name)));
     }
@@ -345,7 +281,7 @@ inline std::string quoted(std::string_view s) { return cat("'", s, "'"); }
     if (blank(lines[l])) {
       continue;
     }
-    const auto f = split_ws(lines[l]);
+    const auto f = words(lines[l], field_separators);
     if (f.size() != out.names.size()) {
       return at(path, l + 1,
                 cat("expected ", std::to_string(out.names.size()), " values, found ", std::to_string(f.size())));
@@ -374,7 +310,7 @@ inline std::string quoted(std::string_view s) { return cat("'", s, "'"); }
     if (blank(lines[l])) {
       continue;
     }
-    const auto f = split_ws(lines[l]);
+    const auto f = words(lines[l], field_separators);
     if (f.size() != 2) {
       return at(path, l + 1, cat("expected 'node temperature', found ", std::to_string(f.size()), " fields"));
     }

@@ -20,14 +20,13 @@
 /// table with `make_utilization_trace`.
 #pragma once
 
-#include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -36,6 +35,7 @@
 #include "thermo/core/time.hpp"
 #include "thermo/workload/utilization_trace.hpp"
 #include "thermo/io/file.hpp"
+#include "thermo/io/text.hpp"
 
 namespace thermo::io {
 
@@ -53,54 +53,10 @@ struct utilization_table {
 };
 
 /// Outcome of a read: `code == errc::ok`, or a message naming the file and line (`line` is 0 for
-/// errors about the whole file).
-struct csv_error {
-  errc code{errc::ok};
-  std::string message;
-  std::size_t line = 0;
-  [[nodiscard]] bool ok() const noexcept { return code == errc::ok; }
-};
+/// errors about the whole file). The error of every text reader (io/text.hpp).
+using csv_error = text_error;
 
 namespace detail::utilization_csv {
-
-inline std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-inline std::vector<std::string_view> split(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t from = 0;
-  while (true) {
-    const auto comma = line.find(',', from);
-    out.push_back(trim(line.substr(
-        from, comma == std::string_view::npos ? std::string_view::npos : comma - from)));
-    if (comma == std::string_view::npos) {
-      return out;
-    }
-    from = comma + 1;
-  }
-}
-
-/// A finite double from the whole field, or false.
-inline bool parse_number(std::string_view field, double& out) {
-  if (!field.empty() && field.front() == '+') {
-    field.remove_prefix(1);  // from_chars does not take a leading '+'
-  }
-  if (field.empty()) {
-    return false;
-  }
-  const char* const first = field.data();
-  // NOLINTNEXTLINE(cppcoreguidelines-pro-bounds-pointer-arithmetic): from_chars takes a pointer range
-  const char* const last = first + field.size();
-  const auto [ptr, ec] = std::from_chars(first, last, out);
-  return ec == std::errc{} && ptr == last && out - out == 0.0;
-}
 
 inline std::string number_text(double v) {
   std::ostringstream s;
@@ -113,18 +69,13 @@ inline std::string number_text(double v) {
 inline std::string parse_header(const std::vector<std::string_view>& fields, utilization_table& out,
                                 double& scale) {
   const std::string_view unit = fields[0];
-  if (unit == "time_s") {
-    scale = 1e9;
-  } else if (unit == "time_ms") {
-    scale = 1e6;
-  } else if (unit == "time_us") {
-    scale = 1e3;
-  } else if (unit == "time_ns") {
-    scale = 1.0;
-  } else {
+  // time_s, time_ms, time_us or time_ns: the first four units of io::time_units
+  const std::optional<double> ns = unit.substr(0, 5) == "time_" ? unit_nanoseconds(unit.substr(5), 4) : std::nullopt;
+  if (!ns) {
     return "first column must be time_s, time_ms, time_us or time_ns, found '" + std::string(unit) +
            "'";
   }
+  scale = *ns;
   if (fields.size() < 2) {
     return "no CPU columns after '" + std::string(unit) + "'";
   }
@@ -144,32 +95,32 @@ inline std::string parse_row(const std::vector<std::string_view>& fields, double
   if (fields.size() != want) {
     return "expected " + std::to_string(want) + " values, found " + std::to_string(fields.size());
   }
-  double t = 0.0;
-  if (!parse_number(fields[0], t)) {
+  const std::optional<double> t = parse_double(fields[0], exact);  // fields are trimmed
+  if (!t) {
     return "bad time '" + std::string(fields[0]) + "'";
   }
-  if (t < 0.0) {
-    return "negative time " + number_text(t);
+  if (*t < 0.0) {
+    return "negative time " + number_text(*t);
   }
-  const double ns = (t * scale) + 0.5;  // rounded to the nearest nanosecond
+  const double ns = (*t * scale) + 0.5;  // rounded to the nearest nanosecond
   if (!(ns < 9.0e18)) {
-    return "time " + number_text(t) + " is beyond the simulation clock's range";
+    return "time " + number_text(*t) + " is beyond the simulation clock's range";
   }
   const sim_time at{static_cast<std::int64_t>(ns)};
   if (!out.times.empty() && at <= out.times.back()) {
     return "time " + std::string(fields[0]) + " is not after the previous row's";
   }
   for (std::size_t k = 1; k < fields.size(); ++k) {
-    double u = 0.0;
     const std::string column = std::to_string(k + 1) + " (" + out.cpus[k - 1] + ")";
-    if (!parse_number(fields[k], u)) {
+    const std::optional<double> u = parse_double(fields[k], exact);
+    if (!u) {
       return "bad number '" + std::string(fields[k]) + "' in column " + column;
     }
-    if (u < 0.0 || u > 1.0) {
+    if (*u < 0.0 || *u > 1.0) {
       return "utilisation " + std::string(fields[k]) + " in column " + column +
              " is outside [0, 1]";
     }
-    out.values.push_back(u);
+    out.values.push_back(*u);
   }
   out.times.push_back(at);
   return {};
@@ -187,18 +138,13 @@ inline std::string parse_row(const std::vector<std::string_view>& fields, double
   double scale = 0.0;  // nanoseconds per time unit
   bool have_header = false;
   std::size_t line_no = 0;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const auto nl = text.find('\n', pos);
-    const std::string_view raw =
-        text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+  for (const std::string_view raw : split_lines(text)) {
     ++line_no;
-    const std::string_view line = d::trim(raw);
+    const std::string_view line = trim(raw);
     if (line.empty() || line.front() == '#') {
       continue;
     }
-    const auto fields = d::split(line);
+    const auto fields = split_csv(line);
     const std::string problem =
         have_header ? d::parse_row(fields, scale, out) : d::parse_header(fields, out, scale);
     if (!problem.empty()) {

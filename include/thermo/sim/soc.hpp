@@ -1,26 +1,32 @@
 /// @file soc.hpp
 /// Builds the control side of a SoC description (schema/soc.hpp: a preset or a device-tree
-/// import) into a `simulation`: one power domain per CPU cluster and per GPU (with their OPPs
-/// and power coefficient), the cooling devices the kernel registers for them, and the thermal
-/// zones with their trips, delays, sustainable power and cooling maps — bound exactly as the
-/// kernel binds them (a repeated binding of one device to one trip is refused with
-/// `already_exists` and skipped, as the kernel logs and skips it).
+/// import) into a `simulation`: the simulation's adapter of the kernel's OF binding
+/// (control/thermal_of.hpp, which the `thermo` tool's replay and firmware use too). One power
+/// domain per CPU cluster and per GPU (with their OPPs and power coefficient), the cooling
+/// devices the kernel registers for them under the kernel's names, and the thermal zones with
+/// their trips, delays, sustainable power, coefficients, critical action and cooling maps —
+/// bound exactly as the kernel binds them (a repeated binding of one device to one trip is
+/// refused with `already_exists` and skipped, as the kernel logs and skips it).
 ///
 /// What a device tree does not say is the plant: the caller builds the RC network, says which
 /// node each cluster/device heats, adds the sensors and passes one sensor and one governor per
 /// zone. Fans (pwm-fan, gpio-fan) need plant data too (which conductance they drive) and are not
 /// created here; add them with `simulation::add_fan` and bind them yourself.
+///
+/// `add_soc` builds everything; the pieces it is made of (`soc_domain`, `add_soc_cooling_device`,
+/// `add_soc_zone`) build a part at a time, for a caller that simulates only some parts (the
+/// `thermo simulate` tool: the parts a scenario gives heat to, the zones it gives a sensor).
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "thermo/control/governor.hpp"
-#include "thermo/control/trip.hpp"
+#include "thermo/control/thermal_of.hpp"
 #include "thermo/core/errc.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/core/static_vector.hpp"
@@ -29,6 +35,110 @@
 #include "thermo/sim/simulation.hpp"
 
 namespace thermo::sim {
+
+/// "Not created" in the index maps below.
+inline constexpr std::size_t no_part = static_cast<std::size_t>(-1);
+
+/// The power domain of a cluster: its OPPs, coefficient, CPU count and capacity; its heat goes
+/// to `heat` (spans must outlive `add_domain`).
+[[nodiscard]] inline domain_config soc_domain(const schema::cpu_cluster_desc& cl, std::span<const heat_share> heat,
+                                              const leakage_params<double>& leakage = {}) noexcept {
+  domain_config d;
+  d.power = {cl.name, cl.opps, static_cast<double>(cl.dynamic_power_coefficient), cl.cpu_ids.size(), leakage,
+             watts<double>(0.0)};
+  d.heat = heat;
+  d.cpu = true;
+  d.cpu_capacity = cl.cpu_capacity;
+  return d;
+}
+
+/// The power domain of a device (a GPU: one core).
+[[nodiscard]] inline domain_config soc_domain(const schema::device_desc& dv, std::span<const heat_share> heat,
+                                              const leakage_params<double>& leakage = {}) noexcept {
+  domain_config d;
+  d.power = {dv.name, dv.opps, static_cast<double>(dv.dynamic_power_coefficient), 1, leakage, watts<double>(0.0)};
+  d.heat = heat;
+  d.cpu = false;
+  return d;
+}
+
+/// Adds the cooling device the kernel registers for `soc.cooling_devices[k]`, under the
+/// kernel's type, on the domain that simulates its cluster (`cluster_domains`) or device
+/// (`device_domains`). Returns its index, or `no_part` when it is not created here: a fan, or a
+/// device whose cluster or device is not simulated (`no_part` in the map, or past its end).
+/// Errors: those of `control::of_cooling` and of `add_cpufreq_cooling` / `add_devfreq_cooling`.
+template <class Limits>
+[[nodiscard]] result<std::size_t, error> add_soc_cooling_device(simulation<Limits>& sim,
+                                                                 const schema::soc_description& soc, std::size_t k,
+                                                                 std::span<const std::size_t> cluster_domains,
+                                                                 std::span<const std::size_t> device_domains) noexcept {
+  const auto c = control::of_cooling(soc, k);
+  if (!c) {
+    return c.error();
+  }
+  const bool cpu = c->kind == schema::cooling_device_type::cpufreq;
+  if (!cpu && c->kind != schema::cooling_device_type::devfreq) {
+    return no_part;
+  }
+  const std::span<const std::size_t> domains = cpu ? cluster_domains : device_domains;
+  if (c->domain >= domains.size() || domains[c->domain] == no_part) {
+    return no_part;
+  }
+  return cpu ? sim.add_cpufreq_cooling(domains[c->domain], c->type)
+             : sim.add_devfreq_cooling(domains[c->domain], c->type);
+}
+
+/// What runs a zone that the description does not say.
+struct soc_zone_run {
+  std::size_t sensor{0};               ///< the simulation's sensor
+  control::governor_ref governor{};    ///< user-owned (empty: no governor)
+  bool enabled{true};                  ///< enabled at `start`
+};
+
+/// A zone `add_soc_zone` added.
+struct soc_zone {
+  std::size_t zone{0};               ///< the simulation's zone index
+  std::size_t skipped_bindings{0};   ///< bindings refused with `already_exists` (kernel: −EEXIST)
+};
+
+/// Adds zone `zi` of `soc` (tz id `id`) as `control::of_zone` describes it, run by `run`, and
+/// binds its cooling maps (`control::bind_cooling_maps`) to the simulation's cooling devices:
+/// `cooling[k]` is the one for `soc.cooling_devices[k]`. A binding to a device the simulation
+/// lacks (`no_part`, or past the end of `cooling`) is skipped and passed to `unbound`. Errors:
+/// the binding that failed (with a default `binding` for the zone's own errors):
+/// those of `control::of_zone`, of `add_zone` and of `bind` other than `already_exists`.
+template <class Limits, class Unbound = void (*)(const control::of_binding&) noexcept>
+[[nodiscard]] result<soc_zone, control::of_bind_error> add_soc_zone(
+    simulation<Limits>& sim, const schema::soc_description& soc, std::size_t zi, std::int32_t id,
+    const soc_zone_run& run, std::span<const std::size_t> cooling,
+    Unbound&& unbound = [](const control::of_binding&) noexcept {}) noexcept(std::is_nothrow_invocable_v<Unbound&, const control::of_binding&>) {
+  const schema::thermal_zone_desc& zd = soc.thermal_zones[zi];
+  const auto plan = control::of_zone<Limits::trips>::make(zd, id);
+  if (!plan) {
+    return control::of_bind_error{plan.error(), {}};
+  }
+  zone_setup zs;
+  zs.config = plan->config;
+  zs.trips = plan->trip_span();
+  zs.sensor = run.sensor;
+  zs.governor = run.governor;
+  zs.enabled = run.enabled;
+  const auto z = sim.add_zone(zs);
+  if (!z) {
+    return control::of_bind_error{z.error(), {}};
+  }
+  const auto bound = control::bind_cooling_maps(zd, [&](const control::of_binding& b) -> result<std::int32_t, error> {
+    if (b.cooling_device >= cooling.size() || cooling[b.cooling_device] == no_part) {
+      unbound(b);
+      return std::int32_t{-1};
+    }
+    return sim.bind(*z, b.trip, cooling[b.cooling_device], b.spec);
+  });
+  if (!bound) {
+    return bound.error();
+  }
+  return soc_zone{*z, *bound};
+}
 
 /// Where a preset's parts sit in the plant, and what runs each zone.
 struct soc_plant_map {
@@ -42,7 +152,7 @@ struct soc_plant_map {
 /// Indices of what `add_soc` created (`none` for a part it did not create).
 template <std::size_t MaxParts>
 struct soc_parts {
-  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+  static constexpr std::size_t none = no_part;
   static_vector<std::size_t, MaxParts> cluster_domain{};  ///< per soc.clusters
   static_vector<std::size_t, MaxParts> device_domain{};   ///< per soc.devices
   static_vector<std::size_t, MaxParts> cooling{};         ///< per soc.cooling_devices
@@ -50,17 +160,10 @@ struct soc_parts {
   std::size_t skipped_bindings{0};                        ///< `already_exists` (kernel: −EEXIST)
 };
 
-namespace detail {
-/// The kernel keeps at most 19 characters of a cooling-device type.
-[[nodiscard]] constexpr std::string_view kernel_name(std::string_view s) noexcept {
-  return s.substr(0, std::min<std::size_t>(s.size(), control::name_length - 1));
-}
-}  // namespace detail
-
-/// Adds `soc`'s domains, cooling devices and zones to `sim` (before `start`). Errors:
-/// `invalid_argument` "soc map sizes" (a span shorter than the preset's list; index = which:
-/// 0 clusters, 1 devices, 2 zones, 3 governors), `capacity_exceeded` "soc parts", and any error
-/// of the simulation's `add_*`/`bind` (other than `already_exists` for a binding).
+/// Adds `soc`'s domains, cooling devices and zones to `sim` (before `start`); zone k gets tz id
+/// k. Errors: `invalid_argument` "soc map sizes" (a span shorter than the preset's list; index
+/// = which: 0 clusters, 1 devices, 2 zones, 3 governors), `capacity_exceeded` "soc parts", and
+/// any error of the pieces above (a binding's other than `already_exists`).
 template <class Limits, std::size_t MaxParts = 8>
 [[nodiscard]] result<soc_parts<MaxParts>, error> add_soc(simulation<Limits>& sim, const schema::soc_description& soc,
                                                          const soc_plant_map& map) noexcept {
@@ -82,104 +185,38 @@ template <class Limits, std::size_t MaxParts = 8>
     return error{errc::capacity_exceeded, "soc parts"};
   }
   parts_type parts;
-  for (std::size_t k = 0; k < soc.clusters.size(); ++k) {
-    const schema::cpu_cluster_desc& cl = soc.clusters[k];
-    const std::array<heat_share, 1> heat{{{map.cluster_nodes[k], 1.0}}};
-    domain_config d;
-    d.power = {cl.name, cl.opps, static_cast<double>(cl.dynamic_power_coefficient), cl.cpu_ids.size(), map.leakage,
-               watts<double>(0.0)};
-    d.heat = heat;
-    d.cpu = true;
-    d.cpu_capacity = cl.cpu_capacity;
-    auto r = sim.add_domain(d);
-    if (!r) {
-      return r.error();
-    }
-    static_cast<void>(parts.cluster_domain.push_back(*r));
-  }
-  for (std::size_t k = 0; k < soc.devices.size(); ++k) {
-    const schema::device_desc& dv = soc.devices[k];
-    const std::array<heat_share, 1> heat{{{map.device_nodes[k], 1.0}}};
-    domain_config d;
-    d.power = {dv.name, dv.opps, static_cast<double>(dv.dynamic_power_coefficient), 1, map.leakage, watts<double>(0.0)};
-    d.heat = heat;
-    d.cpu = false;
-    auto r = sim.add_domain(d);
-    if (!r) {
-      return r.error();
-    }
-    static_cast<void>(parts.device_domain.push_back(*r));
-  }
-  for (const schema::cooling_device_desc& c : soc.cooling_devices) {
-    std::size_t index = parts_type::none;
-    if (c.type == schema::cooling_device_type::cpufreq && c.domain >= 0) {
-      auto r = sim.add_cpufreq_cooling(parts.cluster_domain[static_cast<std::size_t>(c.domain)], detail::kernel_name(c.name));
+  const auto add_domains = [&](const auto& descs, std::span<const std::size_t> nodes, auto& out) -> error {
+    for (std::size_t k = 0; k < descs.size(); ++k) {
+      const std::array<heat_share, 1> heat{{{nodes[k], 1.0}}};
+      const auto r = sim.add_domain(soc_domain(descs[k], heat, map.leakage));
       if (!r) {
         return r.error();
       }
-      index = *r;
-    } else if (c.type == schema::cooling_device_type::devfreq && c.domain >= 0) {
-      auto r = sim.add_devfreq_cooling(parts.device_domain[static_cast<std::size_t>(c.domain)], detail::kernel_name(c.name));
-      if (!r) {
-        return r.error();
-      }
-      index = *r;
+      static_cast<void>(out.push_back(*r));
     }
-    static_cast<void>(parts.cooling.push_back(index));
+    return {};
+  };
+  if (const error e = add_domains(soc.clusters, map.cluster_nodes, parts.cluster_domain); !e.ok()) {
+    return e;
+  }
+  if (const error e = add_domains(soc.devices, map.device_nodes, parts.device_domain); !e.ok()) {
+    return e;
+  }
+  for (std::size_t k = 0; k < soc.cooling_devices.size(); ++k) {
+    const auto c = add_soc_cooling_device(sim, soc, k, parts.cluster_domain, parts.device_domain);
+    if (!c) {
+      return c.error();
+    }
+    static_cast<void>(parts.cooling.push_back(*c));
   }
   for (std::size_t k = 0; k < soc.thermal_zones.size(); ++k) {
-    const schema::thermal_zone_desc& zd = soc.thermal_zones[k];
-    if (zd.trips.size() > Limits::trips) {
-      return error{errc::capacity_exceeded, "more trips than the zone's capacity", static_cast<std::int32_t>(k)};
-    }
-    std::array<control::thermal_trip, Limits::trips> trips{};
-    for (std::size_t i = 0; i < zd.trips.size(); ++i) {
-      trips[i].temperature = zd.trips[i].temperature;
-      trips[i].hysteresis = zd.trips[i].hysteresis;
-      trips[i].type = static_cast<control::trip_type>(zd.trips[i].type);
-    }
-    zone_setup zs;
-    zs.config.id = static_cast<std::int32_t>(k);
-    zs.config.type = detail::kernel_name(zd.name);
-    zs.config.polling_delay = zd.polling_delay;
-    zs.config.passive_delay = zd.polling_delay_passive;
-    zs.config.tzp.sustainable_power = zd.sustainable_power.count();
-    zs.config.tzp.slope = zd.slope;
-    zs.config.tzp.offset = zd.offset;
-    zs.config.on_critical = zd.on_critical == schema::critical_action::reboot
-                                ? control::critical_action::reboot
-                                : control::critical_action::shutdown;
-    zs.trips = std::span<const control::thermal_trip>(trips.data(), zd.trips.size());
-    zs.sensor = map.zone_sensors[k];
-    zs.governor = map.governors[k];
-    auto z = sim.add_zone(zs);
+    const auto z = add_soc_zone(sim, soc, k, static_cast<std::int32_t>(k), {map.zone_sensors[k], map.governors[k], true},
+                                parts.cooling);
     if (!z) {
-      return z.error();
+      return z.error().cause;
     }
-    static_cast<void>(parts.zone.push_back(*z));
-    for (const schema::cooling_map_desc& cm : zd.cooling_maps) {
-      for (const schema::cooling_map_entry& e : cm.devices) {
-        if (e.cooling_device < 0) {
-          continue;
-        }
-        const std::size_t c = parts.cooling[static_cast<std::size_t>(e.cooling_device)];
-        if (c == parts_type::none) {
-          continue;
-        }
-        control::cooling_spec spec;
-        spec.lower = e.lower;
-        spec.upper = e.upper;
-        spec.weight = cm.contribution;
-        auto b = sim.bind(*z, static_cast<std::int32_t>(cm.trip), c, spec);
-        if (!b) {
-          if (b.error().code == errc::already_exists) {
-            ++parts.skipped_bindings;
-            continue;
-          }
-          return b.error();
-        }
-      }
-    }
+    static_cast<void>(parts.zone.push_back(z->zone));
+    parts.skipped_bindings += z->skipped_bindings;
   }
   return parts;
 }
