@@ -3,7 +3,7 @@
 into another folder's internals (docs/explanation/architecture.md, docs/adr/0004-layout.md).
 
 The folders under include/thermo are layers; a header may include only its own folder and the
-folders listed for it below. The device side (core, power, control) includes nothing host-only,
+folders listed for it below. The device side (core, power, schema, control) includes nothing host-only,
 model and workload know no presets, analyses, file formats or simulation, and the simulation
 knows no file formats. Run by ctest (thermo.layering); Python 3 standard library only.
 
@@ -25,7 +25,7 @@ INCLUDE = ROOT / "include" / "thermo"
 ALLOWED = {
     "core": {"config"},
     "power": {"core"},
-    "control": {"core", "power"},
+    "control": {"core", "power", "schema"},
     "schema": {"core", "power"},
     "model": {"core", "power", "schema"},
     "workload": {"core", "power", "schema"},

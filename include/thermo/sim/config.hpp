@@ -93,7 +93,7 @@ struct fan_path {
 
 /// A fan cooling device and the conductances it drives.
 struct fan_config {
-  std::string_view name{"pwm-fan"};                 ///< cooling-device type (≤ 19 characters)
+  std::string_view name{"pwm-fan"};                 ///< cooling-device type (≤ 31 characters)
   std::span<const std::uint32_t> levels{};          ///< PWM (or RPM) per state
   control::fan_kind kind{control::fan_kind::pwm};
   std::span<const fan_path> paths{};
