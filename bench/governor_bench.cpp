@@ -98,7 +98,7 @@ struct rig {
     static_cast<void>(tz.bind(2, c_lit, cooling_spec{0, 2, 0}));
     static_cast<void>(tz.bind(2, c_big, cooling_spec{0, 2, 0}));
     sensor.set(millicelsius{76000});
-    static_cast<void>(tz.enable(sim_time{0}));
+    static_cast<void>(tz.enable(sim_time{}));
     sensor.set(millicelsius{78000});
     static_cast<void>(tz.update(sim_time{std::chrono::milliseconds{100}}));
   }

@@ -70,7 +70,7 @@ struct bench_rig {
       }
     }
     sensor.set(millicelsius(40'000));
-    static_cast<void>(tz.enable(sim_time{0}));
+    static_cast<void>(tz.enable(sim_time{}));
   }
 };
 

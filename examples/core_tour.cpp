@@ -156,10 +156,14 @@ void random_numbers() {
 void time_is_chrono() {
   // [time]
   const thermo::milliseconds polling(250);     // kernel delays are std::chrono durations
-  const thermo::sim_duration t = polling * 3;  // the simulation clock: int64 nanoseconds
-  const double s = thermo::to_seconds(t);      // 0.75, for the model half
+  const thermo::sim_duration t = polling * 3;  // lengths of simulated time: int64 nanoseconds
+  const thermo::sim_time due{t};               // an instant: 750 ms after the start of the clock
+  const thermo::sim_time next = due + polling;  // instant + duration → instant
+  const double s = thermo::to_seconds(next - due);  // instant − instant → duration: 0.25 s
   // [time]
-  std::printf("%lld ns = %.2f s\n", static_cast<long long>(t.count()), s);
+  std::printf("%lld ns = %.2f s; next poll at %.2f s\n", static_cast<long long>(t.count()),
+              thermo::to_seconds(t), thermo::to_seconds(next));
+  static_cast<void>(s);
 }
 
 constexpr std::string_view usage_text =

@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
   }
   const std::array<rig::policy, 3> policies{rig::policy::step_wise, rig::policy::power_allocator,
                                             rig::policy::fair_share};
-  const sim_time end = std::chrono::minutes(minutes);
+  const sim_time end{std::chrono::minutes(minutes)};
   const double end_s = to_seconds(end);
   std::array<series, 3> runs;
   std::printf(

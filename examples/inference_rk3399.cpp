@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
   if (!b) {
     return 1;
   }
-  const sim_time end = std::chrono::minutes(minutes);
+  const sim_time end{std::chrono::minutes(minutes)};
   const sim::run_status status = b->sim.run_until(end);
   // [run]
   const auto& w = *b->work;

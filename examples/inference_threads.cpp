@@ -77,8 +77,8 @@ bool run(std::string_view model, schema::framework fw, double ambient, sim_durat
   // [protocol]
   sim_time end{duration};
   if (duration.count() == 0) {  // the TVM run: find the first cap, then run ten more minutes
-    const sim_time limit = std::chrono::minutes(60);
-    sim_time t = std::chrono::minutes(1);
+    const sim_time limit{std::chrono::minutes(60)};
+    sim_time t{std::chrono::minutes(1)};
     while (t <= limit && first_cap(b->rec) < 0.0) {
       if (b->sim.run_until(t) != sim::run_status::running) {
         return false;
@@ -86,10 +86,9 @@ bool run(std::string_view model, schema::framework fw, double ambient, sim_durat
       t += std::chrono::minutes(1);
     }
     const double cap = first_cap(b->rec);
-    end =
-        (cap < 0.0 ? limit
-                   : std::chrono::duration_cast<sim_duration>(std::chrono::duration<double>(cap))) +
-        std::chrono::minutes(10);
+    end = (cap < 0.0 ? limit
+                     : sim_time{std::chrono::duration_cast<sim_duration>(std::chrono::duration<double>(cap))}) +
+          std::chrono::minutes(10);
   }
   if (b->sim.run_until(end) != sim::run_status::running) {
     return false;

@@ -91,9 +91,9 @@ int main(int argc, char** argv) {
   // The simulation's call protocol, by hand: the state changes once, at 5 s.
   domain_state s{little_hz, little_hz, 1.0};
   const domain_state throttled{600e6, little_hz, 1.0};
-  const sim_time drop = std::chrono::seconds(5);
-  const sim_time end = std::chrono::seconds(10);
-  sim_time now{0};
+  const sim_time drop{std::chrono::seconds(5)};
+  const sim_time end{std::chrono::seconds(10)};
+  sim_time now{};
   while (now < end) {
     const sim_time next = w->next_event(now, s);
     const sim_time stop = now < drop && drop < next ? drop : (next < end ? next : end);

@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
                                     : std::string(thermo::sim::to_string(status));
     const auto m = b->sim->metrics();
     std::printf("%s: %s at %.1f s\n", b == &governed ? "power allocator" : "unthrottled reference",
-                outcome.c_str(), std::chrono::duration<double>(b->sim->now()).count());
+                outcome.c_str(), to_seconds(b->sim->now()));
     std::printf("  cpu-thermal peak %.2f °C, time above 75 °C %.1f s; gpu-thermal peak %.2f °C\n", m.zones[0].peak_c,
                 m.zones[0].trips[1].time_above_s, m.zones[1].peak_c);
     std::printf("  big cluster: %.1f J, work %.1f %% of demand, capped %.1f s; %llu inferences, mean %.1f ms\n",

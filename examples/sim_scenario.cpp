@@ -257,7 +257,7 @@ int main(int argc, char** argv) {
   const std::string outcome = status == sim::run_status::running ? std::string("completed")
                                                                  : std::string(sim::to_string(status));
   std::printf("run: %s at %.3f s, %zu trace rows\n", outcome.c_str(),
-              std::chrono::duration<double>(sim->now()).count(), trace.rows());
+              to_seconds(sim->now()), trace.rows());
   // [run]
 
   // [metrics]

@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
   if (!b) {
     return 1;
   }
-  const sim_time end = std::chrono::minutes(minutes);
+  const sim_time end{std::chrono::minutes(minutes)};
   if (b->sim.run_until(end) != sim::run_status::running) {
     std::fprintf(stderr, "trace_replay: the run stopped: %s\n",
                  std::string(to_string(b->sim.status())).c_str());

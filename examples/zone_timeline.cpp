@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
   };
 
   // [loop]
-  update_result u = zone.enable(sim_time{0});  // first reading, TZ_ENABLE, first poll in 1 s
+  update_result u = zone.enable(sim_time{});  // first reading, TZ_ENABLE, first poll in 1 s
   while (u.next_update && secs(*u.next_update) <= 60.0) {
     const sim_time next = *u.next_update;
     advance_to(secs(next));  // the chip evolves until the zone's timer fires

@@ -112,7 +112,7 @@ line& line::temp(millicelsius t) noexcept {
 }
 
 line& line::time(sim_time t) noexcept {
-  return milli(t / thermo::milliseconds{1}, 7);
+  return milli(t.time_since_epoch() / thermo::milliseconds{1}, 7);
 }
 
 void line::end() noexcept {
@@ -161,7 +161,7 @@ constexpr std::int64_t lerp(std::int64_t a, std::int64_t b, std::int64_t num,
 }  // namespace
 
 trace_row trace_at(sim_time t) noexcept {
-  const std::int64_t ms = t / thermo::milliseconds{1};
+  const std::int64_t ms = t.time_since_epoch() / thermo::milliseconds{1};
   for (std::size_t k = 1; k < trace.size(); ++k) {
     const trace_row& a = trace[k - 1];
     const trace_row& b = trace[k];
@@ -180,7 +180,7 @@ trace_row trace_at(sim_time t) noexcept {
 }
 
 sim_time trace_end() noexcept {
-  return thermo::milliseconds{trace.back().t_ms};
+  return sim_time{thermo::milliseconds{trace.back().t_ms}};
 }
 
 // -------------------------------------------------------------------------- the chip (data)
@@ -506,7 +506,7 @@ void controller::print_update(std::size_t z, std::string_view why,
   l.text(" win=").temp(r.low).text("..").temp(r.high);
   l.text(" next=");
   if (r.next_update) {
-    l.milli(*r.next_update / thermo::milliseconds{1});
+    l.milli(r.next_update->time_since_epoch() / thermo::milliseconds{1});
   } else {
     l.text("none");
   }

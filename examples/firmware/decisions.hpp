@@ -247,7 +247,7 @@ class controller {
   void track_states() noexcept;
 
   write_fn out_;
-  thermo::sim_time now_{0};
+  thermo::sim_time now_{};
   bool finished_{false};
   bool ready_{false};
 

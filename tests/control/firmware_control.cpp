@@ -64,15 +64,15 @@ struct system {
         !c_idle.setup(3, "idle", idle).ok()) {
       return 2;
     }
-    if (c_cpu.attach_stats(stats, sim_time{0}) != errc::ok) {
+    if (c_cpu.attach_stats(stats, sim_time{}) != errc::ok) {
       return 3;
     }
     if (!zone.bind(0, c_cpu).has_value() || !zone.bind(0, c_gpu).has_value() || !zone.bind(1, c_fan).has_value() ||
         !zone.bind(0, c_idle, cooling_spec{0, 50, 0}).has_value()) {
       return 4;
     }
-    static_cast<void>(zone.add_threshold(sim_time{0}, millicelsius(50'000), threshold_way_up));
-    static_cast<void>(zone.enable(sim_time{0}));
+    static_cast<void>(zone.add_threshold(sim_time{}, millicelsius(50'000), threshold_way_up));
+    static_cast<void>(zone.enable(sim_time{}));
     return 0;
   }
   std::int64_t step(std::int32_t mc, std::int64_t ms) noexcept {

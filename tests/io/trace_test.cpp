@@ -51,7 +51,7 @@ TEST_CASE("CSV and JSON lines carry the same rows, and JSON parses", "[io][trace
   while (std::getline(jl, line)) {
     auto v = io::parse_json(line);
     REQUIRE(v);
-    CHECK(v->at("time_s").as_double() == Approx(static_cast<double>(r.rec.time(row).count()) / 1e9));
+    CHECK(v->at("time_s").as_double() == Approx(to_seconds(r.rec.time(row))));
     CHECK(v->at("event").as_string() == std::string(sim::to_string(r.rec.kind(row))));
     CHECK(v->at("T_die_C").as_double() == Approx(r.rec.value(row, 0)).epsilon(1e-9));
     ++row;

@@ -199,18 +199,18 @@ TEST_CASE("bad scenario events and channels are rejected, and set-up ends at sta
   REQUIRE(s->add_domain(test::cpu_domain(2)));
   auto c = s->add_cpufreq_cooling(0, "cpufreq-cpu0");
   REQUIRE(c);
-  expect(s->add_event(sim::scenario_event::ambient(sim_time{-1}, 30.0)), errc::negative, "event time");
-  expect(s->add_event(sim::scenario_event::ambient(sim_time{1}, not_a_number)), errc::not_finite, "event value");
-  expect(s->add_event(sim::scenario_event::node_power(sim_time{1}, 2, 1.0)), errc::out_of_range, "event target", 2);
-  expect(s->add_event(sim::scenario_event::node_power(sim_time{1}, 0, not_a_number)), errc::not_finite, "event value");
-  expect(s->add_event(sim::scenario_event::fan_failure(sim_time{1}, *c)), errc::invalid_argument, "fan");
-  expect(s->add_event(sim::scenario_event::fan_failure(sim_time{1}, 3)), errc::out_of_range, "event target");
-  expect(s->add_event(sim::scenario_event::sensor_restore(sim_time{1}, 0)), errc::out_of_range, "event target");
-  expect(s->add_event(sim::scenario_event::zone_enable(sim_time{1}, 0)), errc::out_of_range, "event target");
-  expect(s->add_event(sim::scenario_event::callback(sim_time{1}, nullptr, nullptr)), errc::invalid_argument, "event callback");
+  expect(s->add_event(sim::scenario_event::ambient(sim_time{sim_duration{-1}}, 30.0)), errc::negative, "event time");
+  expect(s->add_event(sim::scenario_event::ambient(sim_time{sim_duration{1}}, not_a_number)), errc::not_finite, "event value");
+  expect(s->add_event(sim::scenario_event::node_power(sim_time{sim_duration{1}}, 2, 1.0)), errc::out_of_range, "event target", 2);
+  expect(s->add_event(sim::scenario_event::node_power(sim_time{sim_duration{1}}, 0, not_a_number)), errc::not_finite, "event value");
+  expect(s->add_event(sim::scenario_event::fan_failure(sim_time{sim_duration{1}}, *c)), errc::invalid_argument, "fan");
+  expect(s->add_event(sim::scenario_event::fan_failure(sim_time{sim_duration{1}}, 3)), errc::out_of_range, "event target");
+  expect(s->add_event(sim::scenario_event::sensor_restore(sim_time{sim_duration{1}}, 0)), errc::out_of_range, "event target");
+  expect(s->add_event(sim::scenario_event::zone_enable(sim_time{sim_duration{1}}, 0)), errc::out_of_range, "event target");
+  expect(s->add_event(sim::scenario_event::callback(sim_time{sim_duration{1}}, nullptr, nullptr)), errc::invalid_argument, "event callback");
   expect(s->add_channel({"x", "", nullptr, nullptr}), errc::invalid_argument, "channel function");
   REQUIRE(s->start().ok());
   expect(s->start(), errc::already_exists, "simulation already started");
   expect(s->add_domain(test::cpu_domain(2)), errc::already_exists, "simulation already started");
-  expect(s->add_event(sim::scenario_event::ambient(sim_time{1}, 30.0)), errc::already_exists, "simulation already started");
+  expect(s->add_event(sim::scenario_event::ambient(sim_time{sim_duration{1}}, 30.0)), errc::already_exists, "simulation already started");
 }

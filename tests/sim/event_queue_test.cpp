@@ -10,6 +10,7 @@
 #include "thermo/core/prng.hpp"
 #include "thermo/sim/event_queue.hpp"
 
+using thermo::sim_duration;
 using thermo::sim_time;
 using thermo::sim::event_queue;
 
@@ -21,12 +22,12 @@ TEST_CASE("events at one instant run by kind, then by scheduling order", "[event
   q.set_kind(3, 0);
   q.set_kind(4, 9);
   q.set_kind(5, 1);
-  q.schedule(0, sim_time{10});
-  q.schedule(2, sim_time{10});
-  q.schedule(1, sim_time{10});
-  q.schedule(3, sim_time{20});
-  q.schedule(4, sim_time{5});
-  q.schedule(5, sim_time{10});
+  q.schedule(0, sim_time{sim_duration{10}});
+  q.schedule(2, sim_time{sim_duration{10}});
+  q.schedule(1, sim_time{sim_duration{10}});
+  q.schedule(3, sim_time{sim_duration{20}});
+  q.schedule(4, sim_time{sim_duration{5}});
+  q.schedule(5, sim_time{sim_duration{10}});
   std::vector<std::size_t> order;
   while (!q.empty()) {
     order.push_back(q.pop().timer);
@@ -36,12 +37,12 @@ TEST_CASE("events at one instant run by kind, then by scheduling order", "[event
 
 TEST_CASE("rescheduling moves a timer and renews its sequence, and cancel disarms it", "[event_queue]") {
   event_queue<3> q;
-  q.schedule(0, sim_time{10});
-  q.schedule(1, sim_time{10});
-  q.schedule(0, sim_time{10});  // same time, now after timer 1
+  q.schedule(0, sim_time{sim_duration{10}});
+  q.schedule(1, sim_time{sim_duration{10}});
+  q.schedule(0, sim_time{sim_duration{10}});  // same time, now after timer 1
   CHECK(q.size() == 2);
   CHECK(q.top().timer == 1);
-  q.schedule(2, sim_time{1});
+  q.schedule(2, sim_time{sim_duration{1}});
   q.cancel(2);
   q.cancel(2);  // no-op
   CHECK_FALSE(q.armed(2));
@@ -52,22 +53,22 @@ TEST_CASE("rescheduling moves a timer and renews its sequence, and cancel disarm
 
 TEST_CASE("earliest_if finds the earliest armed timer that passes a filter", "[event_queue]") {
   event_queue<5> q;
-  const sim_time otherwise{1000};
+  const sim_time otherwise{sim_duration{1000}};
   const auto odd = [](std::size_t t) { return t % 2 == 1; };
   CHECK(q.earliest_if(odd, otherwise) == otherwise);  // nothing armed
-  q.schedule(0, sim_time{5});
-  q.schedule(2, sim_time{7});
+  q.schedule(0, sim_time{sim_duration{5}});
+  q.schedule(2, sim_time{sim_duration{7}});
   CHECK(q.earliest_if(odd, otherwise) == otherwise);  // only even timers armed
-  q.schedule(3, sim_time{40});
-  q.schedule(1, sim_time{30});
-  CHECK(q.earliest_if(odd, otherwise) == sim_time{30});
-  CHECK(q.earliest_if(odd, sim_time{20}) == sim_time{20});  // `otherwise` is earlier
+  q.schedule(3, sim_time{sim_duration{40}});
+  q.schedule(1, sim_time{sim_duration{30}});
+  CHECK(q.earliest_if(odd, otherwise) == sim_time{sim_duration{30}});
+  CHECK(q.earliest_if(odd, sim_time{sim_duration{20}}) == sim_time{sim_duration{20}});  // `otherwise` is earlier
   q.cancel(1);  // a disarmed timer no longer counts
-  CHECK(q.earliest_if(odd, otherwise) == sim_time{40});
-  q.schedule(3, sim_time{2});  // moved
-  CHECK(q.earliest_if(odd, otherwise) == sim_time{2});
-  CHECK(q.earliest_if([](std::size_t) { return true; }, otherwise) == sim_time{2});
-  CHECK(q.earliest_if([](std::size_t t) { return t != 3; }, otherwise) == sim_time{5});
+  CHECK(q.earliest_if(odd, otherwise) == sim_time{sim_duration{40}});
+  q.schedule(3, sim_time{sim_duration{2}});  // moved
+  CHECK(q.earliest_if(odd, otherwise) == sim_time{sim_duration{2}});
+  CHECK(q.earliest_if([](std::size_t) { return true; }, otherwise) == sim_time{sim_duration{2}});
+  CHECK(q.earliest_if([](std::size_t t) { return t != 3; }, otherwise) == sim_time{sim_duration{5}});
 }
 
 TEST_CASE("the queue agrees with a sorted reference over random operations", "[event_queue]") {
@@ -89,7 +90,7 @@ TEST_CASE("the queue agrees with a sorted reference over random operations", "[e
     const std::size_t i = thermo::uniform_below(g, n);
     if (op <= 1) {
       const auto t = static_cast<std::int64_t>(thermo::uniform_below(g, 50));
-      q.schedule(i, sim_time{t});
+      q.schedule(i, sim_time{sim_duration{t}});
       ref[i] = {true, t, seq++};
     } else if (op == 2) {
       q.cancel(i);
@@ -107,7 +108,7 @@ TEST_CASE("the queue agrees with a sorted reference over random operations", "[e
       }
       const auto e = q.pop();
       REQUIRE(e.timer == best);
-      REQUIRE(e.time.count() == ref[best].t);
+      REQUIRE(e.time.time_since_epoch().count() == ref[best].t);
       ref[best].armed = false;
     }
     std::size_t armed = 0;

@@ -78,7 +78,7 @@ TEST_CASE("the plant follows the closed-form solution at every sample", "[sim][e
   REQUIRE(col < rec.columns());
   double worst = 0.0;
   for (std::size_t k = 0; k < rec.rows(); ++k) {
-    const double t = static_cast<double>(rec.time(k).count()) / 1e9;
+    const double t = to_seconds(rec.time(k));
     worst = std::max(worst, std::fabs(rec.value(k, col) - closed_form(t)));
   }
   CHECK(worst < 1e-11);
@@ -97,7 +97,7 @@ TEST_CASE("a polled zone detects a trip at the first poll after the exact crossi
   const auto& c = m.crossings[0];
   CHECK(c.up);
   CHECK(c.physical);
-  CHECK(std::fabs(static_cast<double>(c.crossed.count()) / 1e9 - tc) < 2e-9);
+  CHECK(std::fabs(to_seconds(c.crossed) - tc) < 2e-9);
   CHECK(c.detected == sim_time{std::chrono::seconds(static_cast<int>(std::ceil(tc)))});
   CHECK(c.latency_s == Approx(std::ceil(tc) - tc).margin(2e-9));
   CHECK(c.overshoot_c == Approx(closed_form(std::ceil(tc)) - 60.0).margin(1e-9));
@@ -126,7 +126,7 @@ TEST_CASE("an interrupt fires at the exact crossing of the quantised reading plu
       const double level = std::ceil(trip / static_cast<double>(resolution)) * resolution / 1000.0;
       const double expected = crossing_time(level) + 250e-6;
       INFO("resolution " << resolution << " trip " << trip);
-      CHECK(static_cast<double>(m.crossings[0].detected.count()) / 1e9 == Approx(expected).margin(3e-9));
+      CHECK(to_seconds(m.crossings[0].detected) == Approx(expected).margin(3e-9));
       CHECK(m.zones[0].interrupts == 1);
       CHECK(m.zones[0].updates == 2);  // enable + the interrupt
     }
@@ -148,7 +148,7 @@ TEST_CASE("a collapsed window interrupts again at the next reading step", "[sim]
   CHECK(r.s->zone(0).window_low() == millicelsius(60'000));
   CHECK(r.s->zone(0).window_high() == control::window_high_none);
   CHECK(r.s->zone(0).temperature() == millicelsius(61'000));
-  CHECK(static_cast<double>(r.s->now().count()) / 1e9 > crossing_time(61.0));
+  CHECK(to_seconds(r.s->now()) > crossing_time(61.0));
 }
 
 TEST_CASE("a read delivers the value sampled at its start after the conversion time", "[sim][exact]") {
@@ -167,7 +167,7 @@ TEST_CASE("a read delivers the value sampled at its start after the conversion t
   while (start < tc) {
     start += 1.005;
   }
-  const double detected = static_cast<double>(m.crossings[0].detected.count()) / 1e9;
+  const double detected = to_seconds(m.crossings[0].detected);
   CHECK(detected == Approx(start + 0.005).margin(1e-9));
   // What the zone processed is the value at the start of that read.
   rig r2;
@@ -189,7 +189,7 @@ TEST_CASE("a sampled comparator fires at the first sampling instant past the cro
   const auto m = r.s->metrics();
   REQUIRE(m.crossings.size() == 1);
   const double grid = std::ceil(crossing_time(60.0) / 0.010) * 0.010;
-  CHECK(static_cast<double>(m.crossings[0].detected.count()) / 1e9 == Approx(grid + 0.001).margin(1e-9));
+  CHECK(to_seconds(m.crossings[0].detected) == Approx(grid + 0.001).margin(1e-9));
 }
 
 TEST_CASE("jobs complete at the exact instant their cycles are done, through a frequency cap", "[sim][exact]") {
@@ -198,7 +198,7 @@ TEST_CASE("jobs complete at the exact instant their cycles are done, through a f
   REQUIRE(s->add_domain(test::cpu_domain(2)));
   auto cdev = s->add_cpufreq_cooling(0, "cpufreq-cpu0");
   REQUIRE(cdev);
-  auto jobs = workload::cycle_jobs<4>::make({0, 2, 1e8, 3, sim_time{0}});
+  auto jobs = workload::cycle_jobs<4>::make({0, 2, 1e8, 3, sim_time{}});
   REQUIRE(jobs);
   REQUIRE(s->add_workload(*jobs));
   struct cap_ctx {
@@ -258,13 +258,13 @@ TEST_CASE("a near-integrator plant (a steady state of 1e10 °C) does not stall t
   zs.trips = trip60;
   zs.sensor = *sens;
   REQUIRE(s->add_zone(zs));
-  REQUIRE(s->add_event(sim::scenario_event::node_power(sim_time{0}, 0, 10.0)).ok());
+  REQUIRE(s->add_event(sim::scenario_event::node_power(sim_time{}, 0, 10.0)).ok());
   REQUIRE(s->start().ok());
   s->run_until(sim_time{10s});
   const auto m = s->metrics();
   REQUIRE(m.crossings.size() == 1);
   CHECK(m.zones[0].trips[0].crossings == 1);
-  CHECK(static_cast<double>(m.crossings[0].detected.count()) / 1e9 == Approx(3.6));  // 25 + 10·t reaches 60 at 3.5 s
+  CHECK(to_seconds(m.crossings[0].detected) == Approx(3.6));  // 25 + 10·t reaches 60 at 3.5 s
   CHECK(m.crossings[0].latency_s == Approx(0.1).margin(5e-4));  // the crossing instant to ~1e-5 °C / ramp
   CHECK(m.events < 200);
 }

@@ -60,7 +60,7 @@ struct rig_t {
     REQUIRE(s->add_zone(zs));
     REQUIRE(s->bind(0, 0, *c));
     static constexpr std::array<workload::demand_phase, 2> phases{{{20s, 1.0, 2}, {10s, 0.1, 1}}};
-    w = std::make_unique<workload::phased_demand<4, 4>>(*workload::phased_demand<4, 4>::make(0, 2, phases, sim_time{0}, 0));
+    w = std::make_unique<workload::phased_demand<4, 4>>(*workload::phased_demand<4, 4>::make(0, 2, phases, sim_time{}, 0));
     REQUIRE(s->add_workload(*w));
     if (channel) {
       REQUIRE(s->add_channel({"twice_die", "C", [](const void* p) noexcept { return 2.0 * static_cast<const Sim*>(p)->temperature(0); }, s.get()}).ok());

@@ -67,7 +67,7 @@ TEST_CASE("The RK3399 GPU is devfreq-ff9a0000.gpu in info, replay and simulate",
   auto b = build_simulation(*scn, *preset);
   INFO(b.message());
   REQUIRE(b.ok());
-  static_cast<void>((*b)->sim.run_until(scn->duration));
+  static_cast<void>((*b)->sim.run_until(sim_time{scn->duration}));
   std::ostringstream csv;
   io::write_csv((*b)->rec, csv);
   CHECK(header_of(csv.str()).ends_with(",state_" + kernel));  // the last column

@@ -164,7 +164,7 @@ TEST_CASE("The example scenarios parse, build and run", "[scenario]") {
     auto b = build_simulation(*s, *src);
     INFO(b.message());
     REQUIRE(b.ok());
-    CHECK((*b)->sim.run_until(s->duration) == sim::run_status::running);
+    CHECK((*b)->sim.run_until(sim_time{s->duration}) == sim::run_status::running);
     const auto m = (*b)->sim.metrics();
     CHECK(m.energy_j > 0.0);
     CHECK(m.zones[0].updates > 0);
@@ -187,7 +187,7 @@ TEST_CASE("A fan failure in the scenario heats the board", "[scenario]") {
     REQUIRE(src.ok());
     auto b = build_simulation(*s, *src);
     REQUIRE(b.ok());
-    static_cast<void>((*b)->sim.run_until(s->duration));
+    static_cast<void>((*b)->sim.run_until(sim_time{s->duration}));
     return (*b)->sim.metrics().zones[0].peak_c;
   };
   CHECK(run(true) > run(false) + 3.0);

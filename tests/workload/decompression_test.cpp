@@ -47,18 +47,18 @@ TEST_CASE(
   decompression_config c = boot_config();
   c.platform.relocate = true;
   c.platform.relocation_bytes_per_cycle = 2.0;
-  c.start = milliseconds(5);
+  c.start = sim_time{milliseconds(5)};
   auto w = decompression::make(c);
   REQUIRE(w.has_value());
   domain_state s{1e9, 2e9, 1.0};
-  sim_time now{0};
-  thermo::test::drive(*w, now, seconds(10), s);
+  sim_time now{};
+  thermo::test::drive(*w, now, sim_time{seconds(10)}, s);
   REQUIRE(w->finished());
   schema::boot_platform p = c.platform;
   p.cpu_frequency_hz = 1e9;
   const auto expect = analysis::compressed_boot(c.image, c.decompressor, p);
   REQUIRE(expect.has_value());
-  CHECK(w->stage_start(boot_stage::load) == milliseconds(5));
+  CHECK(w->stage_start(boot_stage::load) == sim_time{milliseconds(5)});
   CHECK(within_ns(w->stage_duration(boot_stage::load), expect->load_s));
   CHECK(within_ns(w->stage_duration(boot_stage::relocate), expect->relocate_s));
   CHECK(within_ns(w->stage_duration(boot_stage::decompress), expect->decompress_s));
@@ -73,8 +73,8 @@ TEST_CASE("an uncompressed boot only loads", "[decompression]") {
   auto w = decompression::make(c);
   REQUIRE(w.has_value());
   domain_state s{1e9, 2e9, 1.0};
-  sim_time now{0};
-  thermo::test::drive(*w, now, seconds(10), s);
+  sim_time now{};
+  thermo::test::drive(*w, now, sim_time{seconds(10)}, s);
   REQUIRE(w->finished());
   CHECK(within_ns(w->boot_time(), 0.1 + 5.0));
   CHECK(w->stage_start(boot_stage::decompress) == never);
@@ -87,16 +87,16 @@ TEST_CASE(
   auto w = decompression::make(boot_config());
   REQUIRE(w.has_value());
   domain_state s{1e9, 2e9, 1.0};
-  sim_time now{0};
+  sim_time now{};
   // Load: 0.1 + 2 s whatever the clock (it runs at 250 MHz from 1 s on). Decompression: 5e8
   // cycles from 2.1 s; 2.1 → 2.3 s at 1 GHz is 2e8, the other 3e8 at 500 MHz take 0.6 s → 2.9 s.
   const std::array<thermo::test::state_change, 2> changes{
-      {{seconds(1), {0.25e9, 2e9, 1.0}}, {milliseconds(2100), {1e9, 2e9, 1.0}}}};
-  const std::array<thermo::test::state_change, 1> slow{{{milliseconds(2300), {0.5e9, 2e9, 1.0}}}};
-  thermo::test::drive(*w, now, milliseconds(2200), s, changes, [](sim_time) {});
+      {{sim_time{seconds(1)}, {0.25e9, 2e9, 1.0}}, {sim_time{milliseconds(2100)}, {1e9, 2e9, 1.0}}}};
+  const std::array<thermo::test::state_change, 1> slow{{{sim_time{milliseconds(2300)}, {0.5e9, 2e9, 1.0}}}};
+  thermo::test::drive(*w, now, sim_time{milliseconds(2200)}, s, changes, [](sim_time) {});
   CHECK(w->stage() == boot_stage::decompress);
-  CHECK(w->stage_start(boot_stage::decompress) == milliseconds(2100));
-  thermo::test::drive(*w, now, seconds(5), s, slow, [](sim_time) {});
+  CHECK(w->stage_start(boot_stage::decompress) == sim_time{milliseconds(2100)});
+  thermo::test::drive(*w, now, sim_time{seconds(5)}, s, slow, [](sim_time) {});
   REQUIRE(w->finished());
   CHECK(within_ns(w->boot_time(), 2.9));
 }
@@ -105,8 +105,8 @@ TEST_CASE("idle injection slows the decompressor, not the storage", "[decompress
   auto w = decompression::make(boot_config());
   REQUIRE(w.has_value());
   domain_state s{1e9, 2e9, 0.5};
-  sim_time now{0};
-  thermo::test::drive(*w, now, seconds(10), s);
+  sim_time now{};
+  thermo::test::drive(*w, now, sim_time{seconds(10)}, s);
   CHECK(within_ns(w->stage_duration(boot_stage::load), 2.1));
   CHECK(within_ns(w->stage_duration(boot_stage::decompress), 1.0));
 }
@@ -118,22 +118,22 @@ TEST_CASE("the boot CPU is busy while loading (polling) unless the load uses DMA
   auto w = decompression::make(c);
   REQUIRE(w.has_value());
   domain_state s{1e9, 2e9, 1.0};
-  w->utilization(sim_time{0}, u);
+  w->utilization(sim_time{}, u);
   CHECK(u[0] == 0.0);  // waiting
-  w->on_event(sim_time{0}, s);
-  w->utilization(sim_time{0}, u);
+  w->on_event(sim_time{}, s);
+  w->utilization(sim_time{}, u);
   CHECK(u[0] == 1.0);  // U-Boot polls
   c.load_utilization = 0.0;
   auto dma = decompression::make(c);
-  dma->on_event(sim_time{0}, s);
-  dma->utilization(sim_time{0}, u);
+  dma->on_event(sim_time{}, s);
+  dma->utilization(sim_time{}, u);
   CHECK(u[0] == 0.0);
-  sim_time now{0};
-  thermo::test::drive(*dma, now, milliseconds(2150), s);
+  sim_time now{};
+  thermo::test::drive(*dma, now, sim_time{milliseconds(2150)}, s);
   CHECK(dma->stage() == boot_stage::decompress);
   dma->utilization(now, u);
   CHECK(u[0] == 1.0);
-  thermo::test::drive(*dma, now, seconds(5), s);
+  thermo::test::drive(*dma, now, sim_time{seconds(5)}, s);
   dma->utilization(now, u);
   CHECK(u[0] == 0.0);  // done: the kernel takes over
 }
@@ -163,7 +163,7 @@ TEST_CASE("boot workload configuration errors name the quantity", "[decompressio
     CHECK(decompression::make(c).error().code == errc::out_of_range);
   }
   SECTION("start") {
-    c.start = -seconds(1);
+    c.start = sim_time{-seconds(1)};
     CHECK(what_is(decompression::make(c).error(), "start"));
   }
 }
@@ -173,8 +173,8 @@ TEST_CASE("a boot with an unusable CPU state stalls in its CPU stage instead of 
   auto w = decompression::make(boot_config());
   REQUIRE(w.has_value());
   domain_state s{1e9, 2e9, 1.0};
-  sim_time now{0};
-  thermo::test::drive(*w, now, milliseconds(2200), s);
+  sim_time now{};
+  thermo::test::drive(*w, now, sim_time{milliseconds(2200)}, s);
   REQUIRE(w->stage() == boot_stage::decompress);
   const domain_state stopped{0.0, 2e9, 1.0};
   CHECK(w->next_event(now, stopped) == never);
@@ -190,10 +190,10 @@ TEST_CASE("a boot run does not touch the heap", "[decompression]") {
   auto w = decompression::make(c);
   REQUIRE(w.has_value());
   domain_state s{1e9, 2e9, 1.0};
-  sim_time now{0};
+  sim_time now{};
   std::array<double, 1> u{};
-  const std::array<thermo::test::state_change, 1> changes{{{seconds(2), {0.6e9, 2e9, 0.8}}}};
-  THERMO_REQUIRE_NO_HEAP(thermo::test::drive(*w, now, seconds(10), s, changes,
+  const std::array<thermo::test::state_change, 1> changes{{{sim_time{seconds(2)}, {0.6e9, 2e9, 0.8}}}};
+  THERMO_REQUIRE_NO_HEAP(thermo::test::drive(*w, now, sim_time{seconds(10)}, s, changes,
                                              [&](sim_time t) { w->utilization(t, u); }));
   CHECK(w->finished());
 }

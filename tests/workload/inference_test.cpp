@@ -216,7 +216,7 @@ TEST_CASE("inference configuration errors name the field", "[inference]") {
     CHECK(what_is(small_inference::make(c).error(), "window"));
   }
   SECTION("negative start") {
-    c.start = -milliseconds(1);
+    c.start = sim_time{-milliseconds(1)};
     const auto r = small_inference::make(c);
     CHECK(r.error().code == errc::negative);
     CHECK(what_is(r.error(), "start"));
@@ -229,7 +229,7 @@ TEST_CASE("back-to-back inferences complete every W/(m e f S(n)) and use the cor
   c.work = simple_work;
   auto w = make_ptr<small_inference>(c);
   domain_state s = at_1ghz;
-  sim_time now{0};
+  sim_time now{};
   // t = 0: the first request arrives and the serial phase starts (thread 0 only).
   REQUIRE(w->next_event(now, s) == now);
   w->on_event(now, s);
@@ -238,14 +238,14 @@ TEST_CASE("back-to-back inferences complete every W/(m e f S(n)) and use the cor
   CHECK(u == std::array<double, 4>{1.0, 0.0, 0.0, 0.0});
   CHECK(w->phase() == inference_phase::serial);
   // Serial part: 0.2e9 MACs at 4e9 MAC/s = 50 ms.
-  CHECK(w->next_event(now, s) == milliseconds(50));
-  thermo::test::drive(*w, now, milliseconds(50), s);
+  CHECK(w->next_event(now, s) == sim_time{milliseconds(50)});
+  thermo::test::drive(*w, now, sim_time{milliseconds(50)}, s);
   CHECK(w->phase() == inference_phase::parallel);
   w->utilization(now, u);
   CHECK(u == std::array<double, 4>{1.0, 1.0, 1.0, 1.0});
   // Parallel part: 0.8e9 MACs at 16e9 MAC/s = 50 ms; then the next starts at once.
-  CHECK(w->next_event(now, s) == milliseconds(100));
-  thermo::test::drive(*w, now, seconds(1), s);
+  CHECK(w->next_event(now, s) == sim_time{milliseconds(100)});
+  thermo::test::drive(*w, now, sim_time{seconds(1)}, s);
   CHECK(w->completed() == 10U);
   CHECK(w->latency_min_s() == Approx(0.1).epsilon(1e-12));
   CHECK(w->latency_max_s() == Approx(0.1).epsilon(1e-12));
@@ -260,18 +260,18 @@ TEST_CASE("progress is exact through a frequency change (remaining work, not ela
   c.count = 1;
   auto w = make_ptr<small_inference>(c);
   domain_state s = at_1ghz;
-  sim_time now{0};
+  sim_time now{};
   // 100 ms at 1 GHz does 40 % of the work; the rest at 500 MHz takes 0.6·0.5 s = 300 ms.
-  const std::array<thermo::test::state_change, 1> changes{{{milliseconds(100), {0.5e9, 2e9, 1.0}}}};
+  const std::array<thermo::test::state_change, 1> changes{{{sim_time{milliseconds(100)}, {0.5e9, 2e9, 1.0}}}};
   std::vector<sim_time> completions;
   completions.reserve(4);
-  thermo::test::drive(*w, now, seconds(2), s, changes, [&](sim_time t) {
+  thermo::test::drive(*w, now, sim_time{seconds(2)}, s, changes, [&](sim_time t) {
     if (w->completed() > completions.size()) {
       completions.push_back(t);
     }
   });
   REQUIRE(completions.size() == 1U);
-  CHECK(std::llabs((completions[0] - milliseconds(400)).count()) <= 1);
+  CHECK(std::llabs((completions[0] - sim_time{milliseconds(400)}).count()) <= 1);
   CHECK(w->latency_max_s() == Approx(0.4).epsilon(1e-9));
   CHECK(w->next_event(now, s) == never);  // count reached: nothing more happens
 }
@@ -282,8 +282,8 @@ TEST_CASE("idle injection stretches an inference by 1/run_fraction", "[inference
   c.count = 1;
   auto w = make_ptr<small_inference>(c);
   domain_state s{1e9, 2e9, 0.5};
-  sim_time now{0};
-  thermo::test::drive(*w, now, seconds(1), s);
+  sim_time now{};
+  thermo::test::drive(*w, now, sim_time{seconds(1)}, s);
   REQUIRE(w->completed() == 1U);
   CHECK(w->latency_max_s() == Approx(0.2).epsilon(1e-9));
 }
@@ -294,17 +294,17 @@ TEST_CASE("periodic requests: latency is the service time and the cores idle bet
   c.work = simple_work;  // 100 ms at 1 GHz
   c.arrivals = arrival_mode::periodic;
   c.period = milliseconds(250);
-  c.start = milliseconds(10);
+  c.start = sim_time{milliseconds(10)};
   auto w = make_ptr<small_inference>(c);
   domain_state s = at_1ghz;
-  sim_time now{0};
-  CHECK(w->next_event(now, s) == milliseconds(10));
-  thermo::test::drive(*w, now, milliseconds(200), s);
+  sim_time now{};
+  CHECK(w->next_event(now, s) == sim_time{milliseconds(10)});
+  thermo::test::drive(*w, now, sim_time{milliseconds(200)}, s);
   std::array<double, 4> u{1, 1, 1, 1};
   w->utilization(now, u);
   CHECK(u == std::array<double, 4>{0.0, 0.0, 0.0, 0.0});  // done at 110 ms, next frame at 260 ms
-  CHECK(w->next_event(now, s) == milliseconds(260));
-  thermo::test::drive(*w, now, seconds(2), s);
+  CHECK(w->next_event(now, s) == sim_time{milliseconds(260)});
+  thermo::test::drive(*w, now, sim_time{seconds(2)}, s);
   CHECK(w->arrivals() == 8U);   // 10, 260, …, 1760 ms
   CHECK(w->completed() == 8U);  // the last completes at 1860 ms
   CHECK(w->latency_mean_s() == Approx(0.1).epsilon(1e-9));
@@ -322,10 +322,10 @@ TEST_CASE(
   c.count = 5;
   auto w = make_ptr<small_inference>(c);
   domain_state s = at_1ghz;
-  sim_time now{0};
-  thermo::test::drive(*w, now, milliseconds(350), s);
+  sim_time now{};
+  thermo::test::drive(*w, now, sim_time{milliseconds(350)}, s);
   CHECK(w->backlog() == 1U);  // 5 arrivals by 320 ms, 3 complete, 1 running, 1 waiting
-  thermo::test::drive(*w, now, seconds(2), s);
+  thermo::test::drive(*w, now, sim_time{seconds(2)}, s);
   REQUIRE(w->completed() == 5U);
   // Frame k arrives at 80k ms and completes at 100(k+1) ms: latency 100 + 20k ms.
   const auto samples = w->latency_samples();
@@ -348,8 +348,8 @@ TEST_CASE("periodic overload with dropping: frames arriving while busy are dropp
   c.count = 10;  // 0, 40, …, 360 ms
   auto w = make_ptr<small_inference>(c);
   domain_state s = at_1ghz;
-  sim_time now{0};
-  thermo::test::drive(*w, now, seconds(1), s);
+  sim_time now{};
+  thermo::test::drive(*w, now, sim_time{seconds(1)}, s);
   // Accepted: 0 (done 100), 120 (done 220), 240 (done 340), 360 (done 460).
   CHECK(w->completed() == 4U);
   CHECK(w->dropped() == 6U);
@@ -364,8 +364,8 @@ TEST_CASE("latency percentiles need samples and a quantile between 0 and 1", "[i
   REQUIRE_FALSE(none.has_value());
   CHECK(none.error().code == errc::empty);
   domain_state s = at_1ghz;
-  sim_time now{0};
-  thermo::test::drive(*w, now, seconds(1), s);
+  sim_time now{};
+  thermo::test::drive(*w, now, sim_time{seconds(1)}, s);
   CHECK(w->latency_percentile(1.5).error().code == errc::out_of_range);
   CHECK(w->latency_percentile(-0.1).error().code == errc::out_of_range);
   CHECK(what_is(w->latency_percentile(std::numeric_limits<double>::quiet_NaN()).error(),
@@ -383,8 +383,8 @@ TEST_CASE("a full sample store keeps a sorted uniform reservoir and exact min, m
   auto run = [&] {
     auto w = make_ptr<small_inference>(c);
     domain_state s = at_1ghz;
-    sim_time now{0};
-    thermo::test::drive(*w, now, seconds(20), s);
+    sim_time now{};
+    thermo::test::drive(*w, now, sim_time{seconds(20)}, s);
     return w;
   };
   const auto a = run();
@@ -411,9 +411,9 @@ TEST_CASE("a full sample store keeps a sorted uniform reservoir and exact min, m
   {
     auto w = make_ptr<small_inference>(c);
     domain_state s = at_1ghz;
-    sim_time now{0};
+    sim_time now{};
     std::uint64_t seen = 0;
-    thermo::test::drive(*w, now, seconds(20), s, std::span<const thermo::test::state_change>{}, [&](sim_time) {
+    thermo::test::drive(*w, now, sim_time{seconds(20)}, s, std::span<const thermo::test::state_change>{}, [&](sim_time) {
       if (w->completed() != seen) {
         seen = w->completed();
         latencies.push_back(w->latency_max_s());
@@ -453,11 +453,11 @@ TEST_CASE("the reservoir matches plain Algorithm R when latencies rise and fall"
   }
   auto w = make_ptr<small_inference>(c);
   domain_state s = at_1ghz;
-  sim_time now{0};
-  sim_time started{0};
+  sim_time now{};
+  sim_time started{};
   std::uint64_t seen = 0;
   std::vector<double> latencies;  // in completion order: each inference starts at the last end
-  thermo::test::drive(*w, now, seconds(30), s, changes, [&](sim_time t) {
+  thermo::test::drive(*w, now, sim_time{seconds(30)}, s, changes, [&](sim_time t) {
     if (w->completed() != seen) {
       seen = w->completed();
       latencies.push_back(to_seconds(t - started));
@@ -501,12 +501,12 @@ TEST_CASE("throughput windows merge pairwise when the run outlasts them", "[infe
   c.window = seconds(1);
   auto w = make_ptr<small_inference>(c);  // 8 windows
   domain_state s = at_1ghz;
-  sim_time now{0};
-  thermo::test::drive(*w, now, milliseconds(7950), s);
+  sim_time now{};
+  thermo::test::drive(*w, now, sim_time{milliseconds(7950)}, s);
   CHECK(w->window_width() == seconds(1));
   CHECK(w->windows().size() == 8U);
   CHECK(w->throughput(3) == Approx(10.0));
-  thermo::test::drive(*w, now, milliseconds(8050), s);  // a completion at 8.0 s needs window 8
+  thermo::test::drive(*w, now, sim_time{milliseconds(8050)}, s);  // a completion at 8.0 s needs window 8
   CHECK(w->window_width() == seconds(2));
   REQUIRE(w->windows().size() == 5U);
   CHECK(w->windows()[0].completed == 19U);  // 0.1 … 1.9 s
@@ -525,13 +525,13 @@ TEST_CASE("an unusable domain state makes no progress and schedules nothing", "[
   c.work = simple_work;
   auto w = make_ptr<small_inference>(c);
   domain_state s = at_1ghz;
-  w->on_event(sim_time{0}, s);  // starts
+  w->on_event(sim_time{}, s);  // starts
   REQUIRE(w->phase() == inference_phase::serial);
   const double before = w->remaining_macs();
   for (const domain_state bad : {domain_state{0.0, 2e9, 1.0}, domain_state{std::nan(""), 2e9, 1.0},
                                  domain_state{1e9, 2e9, 0.0}, domain_state{-1e9, 2e9, 1.0}}) {
-    CHECK(w->next_event(sim_time{0}, bad) == never);
-    w->advance(sim_time{0}, seconds(1), bad);
+    CHECK(w->next_event(sim_time{}, bad) == never);
+    w->advance(sim_time{}, seconds(1), bad);
     CHECK(w->remaining_macs() == before);
   }
 }
@@ -543,11 +543,11 @@ TEST_CASE("an inference run does not touch the heap", "[inference]") {
   c.period = milliseconds(90);
   auto w = make_ptr<small_inference>(c);
   domain_state s = at_1ghz;
-  sim_time now{0};
+  sim_time now{};
   const std::array<thermo::test::state_change, 2> changes{
-      {{seconds(3), {0.6e9, 2e9, 1.0}}, {seconds(6), {1.2e9, 2e9, 0.75}}}};
+      {{sim_time{seconds(3)}, {0.6e9, 2e9, 1.0}}, {sim_time{seconds(6)}, {1.2e9, 2e9, 0.75}}}};
   std::array<double, 4> u{};
-  THERMO_REQUIRE_NO_HEAP(thermo::test::drive(*w, now, seconds(30), s, changes,
+  THERMO_REQUIRE_NO_HEAP(thermo::test::drive(*w, now, sim_time{seconds(30)}, s, changes,
                                              [&](sim_time t) { w->utilization(t, u); }));
   CHECK(w->completed() > 100U);
   CHECK(w->samples_saturated());

@@ -29,7 +29,7 @@ bool what_is(const error& e, const char* text) {
   return std::strcmp(e.what, text) == 0;
 }
 
-constexpr std::array<sim_time, 3> times{{sim_time{0}, milliseconds(100), milliseconds(300)}};
+constexpr std::array<sim_duration, 3> times{{sim_duration{0}, milliseconds(100), milliseconds(300)}};
 constexpr std::array<double, 6> values{{0.5, 0.1, 1.0, 0.9, 0.0, 0.25}};
 
 std::unique_ptr<small_trace> make_trace(const utilization_trace_config& c) {
@@ -55,18 +55,18 @@ io::csv_error parse(const std::string& text, io::utilization_table& t) {
 TEST_CASE("a trace replays its rows at their times, from start, and holds the last row",
           "[utilization_trace]") {
   utilization_trace_config c;
-  c.start = milliseconds(50);
+  c.start = sim_time{milliseconds(50)};
   auto t = make_trace(c);
-  sim_time now{0};
+  sim_time now{};
   domain_state s{1e9, 2e9, 1.0};
-  CHECK(t->next_event(now, s) == milliseconds(50));
+  CHECK(t->next_event(now, s) == sim_time{milliseconds(50)});
   std::array<double, 2> before{-1, -1};
   t->utilization(now, before);
   CHECK(before == std::array<double, 2>{0.0, 0.0});
-  CHECK(util_at(*t, now, milliseconds(60)) == std::array<double, 2>{0.5, 0.1});
-  CHECK(util_at(*t, now, milliseconds(150)) == std::array<double, 2>{1.0, 0.9});
-  CHECK(t->next_event(now, s) == milliseconds(350));
-  CHECK(util_at(*t, now, seconds(100)) == std::array<double, 2>{0.0, 0.25});
+  CHECK(util_at(*t, now, sim_time{milliseconds(60)}) == std::array<double, 2>{0.5, 0.1});
+  CHECK(util_at(*t, now, sim_time{milliseconds(150)}) == std::array<double, 2>{1.0, 0.9});
+  CHECK(t->next_event(now, s) == sim_time{milliseconds(350)});
+  CHECK(util_at(*t, now, sim_time{seconds(100)}) == std::array<double, 2>{0.0, 0.25});
   CHECK(t->next_event(now, s) == never);
   CHECK(t->active_row() == 2U);
 }
@@ -76,9 +76,9 @@ TEST_CASE("an idle-ending trace drops to zero at its duration", "[utilization_tr
   c.at_end = trace_end::idle;
   c.duration = milliseconds(500);
   auto t = make_trace(c);
-  sim_time now{0};
-  CHECK(util_at(*t, now, milliseconds(499)) == std::array<double, 2>{0.0, 0.25});
-  CHECK(util_at(*t, now, milliseconds(500)) == std::array<double, 2>{0.0, 0.0});
+  sim_time now{};
+  CHECK(util_at(*t, now, sim_time{milliseconds(499)}) == std::array<double, 2>{0.0, 0.25});
+  CHECK(util_at(*t, now, sim_time{milliseconds(500)}) == std::array<double, 2>{0.0, 0.0});
   CHECK(t->next_event(now, domain_state{1e9, 2e9, 1.0}) == never);
   CHECK(t->active_row() == t->rows());
 }
@@ -88,11 +88,11 @@ TEST_CASE("a repeating trace starts again every duration", "[utilization_trace]"
   c.at_end = trace_end::repeat;
   c.duration = milliseconds(400);
   auto t = make_trace(c);
-  sim_time now{0};
-  CHECK(util_at(*t, now, milliseconds(450)) == std::array<double, 2>{0.5, 0.1});
-  CHECK(util_at(*t, now, milliseconds(550)) == std::array<double, 2>{1.0, 0.9});
+  sim_time now{};
+  CHECK(util_at(*t, now, sim_time{milliseconds(450)}) == std::array<double, 2>{0.5, 0.1});
+  CHECK(util_at(*t, now, sim_time{milliseconds(550)}) == std::array<double, 2>{1.0, 0.9});
   CHECK(t->repetitions() == 1U);
-  CHECK(util_at(*t, now, milliseconds(4050)) == std::array<double, 2>{0.5, 0.1});
+  CHECK(util_at(*t, now, sim_time{milliseconds(4050)}) == std::array<double, 2>{0.5, 0.1});
   CHECK(t->repetitions() == 10U);
 }
 
@@ -104,16 +104,16 @@ TEST_CASE("trace tables with bad shapes, times or values are rejected with row a
   CHECK(small_trace::make(times, values, 5, c).error().code == errc::capacity_exceeded);
   CHECK(what_is(small_trace::make(times, std::span<const double>(values).first(5), 2, c).error(),
                 "trace values"));
-  const std::array<sim_time, 9> many{};
+  const std::array<sim_duration, 9> many{};
   CHECK(what_is(small_trace::make(many, std::array<double, 9>{}, 1, c).error(), "trace rows"));
   {
-    const std::array<sim_time, 3> back{{sim_time{0}, milliseconds(100), milliseconds(100)}};
+    const std::array<sim_duration, 3> back{{sim_duration{0}, milliseconds(100), milliseconds(100)}};
     const auto e = small_trace::make(back, values, 2, c).error();
     CHECK(e.code == errc::not_increasing);
     CHECK(e.index == 2);
   }
   {
-    const std::array<sim_time, 3> neg{{-milliseconds(1), milliseconds(100), milliseconds(200)}};
+    const std::array<sim_duration, 3> neg{{-milliseconds(1), milliseconds(100), milliseconds(200)}};
     CHECK(small_trace::make(neg, values, 2, c).error().code == errc::negative);
   }
   {
@@ -131,7 +131,7 @@ TEST_CASE("trace tables with bad shapes, times or values are rejected with row a
   c.duration = milliseconds(300);  // not after the last row
   CHECK(what_is(small_trace::make(times, values, 2, c).error(), "trace duration"));
   c = {};
-  c.start = -seconds(1);
+  c.start = sim_time{-seconds(1)};
   CHECK(what_is(small_trace::make(times, values, 2, c).error(), "start"));
 }
 
@@ -150,11 +150,11 @@ TEST_CASE("utilisation CSV parses units, comments, padding and CRLF", "[utilizat
   CHECK(t.row(1)[1] == 0.9);
   io::utilization_table s;
   REQUIRE(parse("time_s,a\n0.000000001,1\n", s).ok());
-  CHECK(s.times[0] == sim_time{1});
+  CHECK(s.times[0] == sim_duration{1});
   REQUIRE(parse("time_us,a\n3,1\n", s).ok());
   CHECK(s.times[0] == std::chrono::microseconds(3));
   REQUIRE(parse("time_ns,a\n7,1", s).ok());  // no final newline
-  CHECK(s.times[0] == sim_time{7});
+  CHECK(s.times[0] == sim_duration{7});
 }
 
 TEST_CASE("malformed utilisation CSV is rejected with a message naming file and line",
@@ -221,11 +221,11 @@ TEST_CASE("replaying a trace does not touch the heap", "[utilization_trace]") {
   c.at_end = trace_end::repeat;
   c.duration = milliseconds(400);
   auto t = make_trace(c);
-  sim_time now{0};
+  sim_time now{};
   domain_state s{1e9, 2e9, 1.0};
   std::array<double, 2> u{};
   double sum = 0.0;
-  THERMO_REQUIRE_NO_HEAP(thermo::test::drive(*t, now, seconds(10), s, {}, [&](sim_time at) {
+  THERMO_REQUIRE_NO_HEAP(thermo::test::drive(*t, now, sim_time{seconds(10)}, s, {}, [&](sim_time at) {
     t->utilization(at, u);
     sum += u[0];
   }));

@@ -28,7 +28,7 @@ std::size_t drive(W& w, sim_time& now, sim_time end, workload::domain_state& s,
   std::size_t next_change = 0;
   while (now < end) {
     const sim_time change_at =
-        next_change < changes.size() ? changes[next_change].at : workload::never;
+        next_change < changes.size() ? changes[next_change].at : never;
     const sim_time ev = w.next_event(now, s);
     const sim_time stop =
         ev < change_at ? (ev < end ? ev : end) : (change_at < end ? change_at : end);
@@ -39,7 +39,7 @@ std::size_t drive(W& w, sim_time& now, sim_time end, workload::domain_state& s,
       ++next_change;
       continue;
     }
-    if (now == ev && ev != workload::never) {
+    if (now == ev && ev != never) {
       w.on_event(now, s);
       ++events;
       on_each(now);

@@ -305,7 +305,7 @@ inline outcome<std::string> run_replay(zone_system& sys, const trace& t, progres
       temp_col = k;
     }
   }
-  sim_time now{0};
+  sim_time now{};
   std::int64_t next_step_ms = 1000;
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
     const std::vector<std::int64_t>& row = t.rows[r];

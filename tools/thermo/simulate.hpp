@@ -644,7 +644,7 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
   progress prog("thermo simulate");
   const int chunks = 200;
   for (int k = 1; k <= chunks; ++k) {
-    const sim_time until = scn->duration * k / chunks;
+    const sim_time until{scn->duration * k / chunks};
     if (b.sim.run_until(until) != sim::run_status::running) {
       break;
     }

@@ -247,7 +247,7 @@ struct run_result {
   if (const auto z = sim->add_zone(zs); !z) {
     return z.error();
   }
-  if (const error e = sim->add_event(sim::scenario_event::node_power(sim_time{0}, 0, power)); !e.ok()) {
+  if (const error e = sim->add_event(sim::scenario_event::node_power(sim_time{}, 0, power)); !e.ok()) {
     return e;
   }
   if (const error e = sim->start(); !e.ok()) {

@@ -108,7 +108,7 @@ class cooling_device_stats_base {
   std::size_t states_{0};
   cooling_state state_{0};
   std::uint32_t total_{0};
-  sim_time last_{0};
+  sim_time last_{};
 };
 
 namespace detail {

@@ -917,7 +917,7 @@ class thermal_zone_device {
   event_sink sink_{};
   update_result* current_{nullptr};
   std::optional<sim_time> next_update_{};
-  sim_time now_{0};
+  sim_time now_{};
   milliseconds polling_delay_{0};
   milliseconds passive_delay_{0};
   milliseconds recheck_delay_{recheck_delay_initial};

@@ -109,13 +109,13 @@ struct scenario_workload {
   std::uint32_t repeat{1};  ///< phased: 0 = forever
   std::string file;         ///< trace: utilisation CSV (relative to the scenario file)
   std::string at_end{"repeat"};
-  sim_time start{0};
+  sim_time start{};
   std::size_t line{0};
 };
 /// One `TIME = ACTION ARGS` line of `[events]` (the action and its arguments as written: what
 /// they name is resolved when the simulation is built).
 struct scenario_event {
-  sim_time at{0};
+  sim_time at{};
   std::string action;
   std::vector<std::string> args;
   std::size_t line{0};
@@ -507,7 +507,7 @@ class scenario_parser {
         fail("an event needs an action");
         return;
       }
-      scenario_event e{*at, std::string(w[0]), {}, line_};
+      scenario_event e{sim_time{*at}, std::string(w[0]), {}, line_};
       for (std::size_t k = 1; k < w.size(); ++k) {
         e.args.emplace_back(w[k]);
       }
@@ -694,7 +694,7 @@ class scenario_parser {
       w.at_end = std::string(v);
     } else if (key == "start") {
       if (auto d = duration(key, v)) {
-        w.start = *d;
+        w.start = sim_time{*d};
       }
     } else {
       unknown_key(key, "type, cluster, cores, utilization, phases, repeat, file, at_end, start");

@@ -36,7 +36,7 @@ inline void write_csv(const sim::recorder& rec, std::ostream& out, int significa
   }
   w.end_row();
   for (std::size_t r = 0; r < rec.rows(); ++r) {
-    w.cell(static_cast<double>(rec.time(r).count()) / 1e9)
+    w.cell(to_seconds(rec.time(r).time_since_epoch()))
         .cell(sim::to_string(rec.kind(r)))
         .cell(static_cast<std::int64_t>(rec.source(r)));
     for (std::size_t c = 0; c < rec.columns(); ++c) {
@@ -50,7 +50,7 @@ inline void write_csv(const sim::recorder& rec, std::ostream& out, int significa
 inline void write_jsonl(const sim::recorder& rec, std::ostream& out, int significant = 10) {
   jsonl_writer w(out, significant);
   for (std::size_t r = 0; r < rec.rows(); ++r) {
-    w.field("time_s", static_cast<double>(rec.time(r).count()) / 1e9)
+    w.field("time_s", to_seconds(rec.time(r).time_since_epoch()))
         .field("event", sim::to_string(rec.kind(r)))
         .field("source", static_cast<std::int64_t>(rec.source(r)));
     for (std::size_t c = 0; c < rec.columns(); ++c) {

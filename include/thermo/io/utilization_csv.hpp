@@ -42,7 +42,7 @@ namespace thermo::io {
 /// A parsed utilisation trace.
 struct utilization_table {
   std::vector<std::string> cpus;  ///< CPU column names
-  std::vector<sim_time> times;    ///< row start times (trace time)
+  std::vector<sim_duration> times;  ///< row start times (trace time: since the trace's start)
   std::vector<double> values;     ///< rows × cpus.size(), row-major
 
   [[nodiscard]] std::size_t rows() const noexcept { return times.size(); }
@@ -106,7 +106,7 @@ inline std::string parse_row(const std::vector<std::string_view>& fields, double
   if (!(ns < 9.0e18)) {
     return "time " + number_text(*t) + " is beyond the simulation clock's range";
   }
-  const sim_time at{static_cast<std::int64_t>(ns)};
+  const sim_duration at{static_cast<std::int64_t>(ns)};
   if (!out.times.empty() && at <= out.times.back()) {
     return "time " + std::string(fields[0]) + " is not after the previous row's";
   }

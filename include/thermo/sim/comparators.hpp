@@ -82,7 +82,7 @@ class comparators : public search_marks<Limits::zones> {
     const auto r = finder.find(ex, p, sensor, up, crossing_direction::rising, now, until, tolerance, searches);
     const auto f = finder.find(ex, p, sensor, down, crossing_direction::falling, now, until, tolerance, searches);
     sim_time best = std::min(r.time, f.time);
-    if (best == workload::never) {
+    if (best == never) {
       q.cancel(timer);
       if (r.possible || f.possible) {
         this->holds_until(z, until);  // the window holds up to `until`: look again from there
@@ -90,7 +90,7 @@ class comparators : public search_marks<Limits::zones> {
       return;
     }
     const sim_duration period = sm.params().comparator_period;
-    if (period.count() > 0 && best.count() % period.count() != 0) {
+    if (period.count() > 0 && best.time_since_epoch().count() % period.count() != 0) {
       best = next_grid(best, period);
     }
     if (s.failed_at == now) {
@@ -132,8 +132,8 @@ class comparators : public search_marks<Limits::zones> {
  private:
   struct entry {
     bool armed{false};
-    sim_time last_irq{std::numeric_limits<std::int64_t>::min() / 2};
-    sim_time failed_at{-1};
+    sim_time last_irq{sim_duration{std::numeric_limits<std::int64_t>::min() / 2}};
+    sim_time failed_at{sim_duration{-1}};
   };
   std::array<entry, Limits::zones> state_{};
 };

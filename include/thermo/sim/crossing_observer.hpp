@@ -112,7 +112,7 @@ class crossing_observer : public search_marks<Limits::zones> {
       q.cancel(timer);
       return;
     }
-    typename crossing_search<Limits>::found best{workload::never, false};
+    typename crossing_search<Limits>::found best{never, false};
     int dir = 0;
     if (s.pos < s.levels.size()) {
       const auto f = finder.find(ex, p, sensor, s.levels[s.pos], crossing_direction::rising, now, until, tolerance,
@@ -134,7 +134,7 @@ class crossing_observer : public search_marks<Limits::zones> {
       }
     }
     s.direction = dir;
-    if (best.time != workload::never) {
+    if (best.time != never) {
       // Guard: a level can be crossed at most once per direction at one instant; more means the
       // representation cannot resolve it (see `band`), so look again a nanosecond later.
       if (best.time == now && s.fired_at == now && s.fired_count > 2 * s.levels.size()) {
@@ -282,7 +282,7 @@ class crossing_observer : public search_marks<Limits::zones> {
     static_vector<double, 2 * Limits::trips> levels{};
     std::size_t pos{0};
     int direction{0};  // of the scheduled crossing: +1 rising, −1 falling
-    sim_time fired_at{-1};
+    sim_time fired_at{sim_duration{-1}};
     std::size_t fired_count{0};
     std::array<std::size_t, Limits::trips> up_level{};
     std::array<std::size_t, Limits::trips> down_level{};

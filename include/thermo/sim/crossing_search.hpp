@@ -45,7 +45,7 @@ class search_marks {
   /// A search of zone `z` runs now: nothing pending, and nothing known beyond now yet.
   void begin(std::size_t z) noexcept {
     marks_[z].dirty = false;
-    marks_[z].valid = workload::never;
+    marks_[z].valid = never;
   }
   /// It found nothing up to `until`: look again from there.
   void holds_until(std::size_t z, sim_time until) noexcept { marks_[z].valid = until; }
@@ -55,7 +55,7 @@ class search_marks {
   // a call of memset at every input change).
   struct mark_state {
     bool dirty{false};
-    sim_time valid{workload::never};  // the last search covered up to here
+    sim_time valid{never};  // the last search covered up to here
   };
   std::array<mark_state, Zones> marks_{};
 };
@@ -74,12 +74,12 @@ class crossing_search {
   /// totals every screen of the round needs, and the horizon its ends are for.
   struct expansion {
     probe_expansion<Limits::nodes> sum;  ///< built by `rc_network::expand` at every round
-    sim_time ends_until{-1};             ///< the horizon the ends are for (−1: not yet computed)
+    sim_time ends_until{sim_duration{-1}};             ///< the horizon the ends are for (−1: not yet computed)
   };
 
   /// Outcome of a crossing screen/search.
   struct found {
-    sim_time time{workload::never};  ///< event time of the crossing, or `never`
+    sim_time time{never};  ///< event time of the crossing, or `never`
     bool possible{true};             ///< false: the level is out of reach for ever (current inputs)
   };
 
@@ -106,12 +106,12 @@ class crossing_search {
                            crossing_direction dir, sim_time now, sim_time until, double tolerance,
                            std::uint64_t& searches) noexcept {
     if (!std::isfinite(thr)) {
-      return {workload::never, false};
+      return {never, false};
     }
     // The modes that help give at most `reach` (at τ = 0): out of reach for ever below −slack …
     const auto r = ex.sum.reach(thr, dir);
     if (!ex.sum.ever(r)) {
-      return {workload::never, false};
+      return {never, false};
     }
     // … and the opposing ones take at least their end values within the horizon H. Screened
     // first with a lower bound d_k ≤ e^{−λ_k H} that needs no `exp` (a weaker but still sound
@@ -120,7 +120,7 @@ class crossing_search {
       exact_ends(ex, p, now, until);
     }
     if (!ex.sum.within(r, dir)) {
-      return {workload::never, true};
+      return {never, true};
     }
     return find_exact(ex, p, sensor, thr, dir, now, until, r, tolerance, searches);
   }
@@ -135,7 +135,7 @@ class crossing_search {
     if (!ex.sum.ends_exact) {
       exact_ends(ex, p, now, until);
       if (!ex.sum.within(r, dir)) {
-        return {workload::never, true};
+        return {never, true};
       }
     }
     ++searches;
@@ -144,9 +144,9 @@ class crossing_search {
     o.min_excursion = std::min(o.min_excursion, o.time_tolerance);
     const auto c = p.network().first_crossing(p.probe(sensor), thr, dir, to_seconds(until - now), o);
     if (!c || !c->found) {
-      return {workload::never, true};
+      return {never, true};
     }
-    return {now + ceil_ns(c->time), true};
+    return {add_saturating(now, ceil_ns(c->time)), true};
   }
 
   /// The ends of `ex` at horizon `until` with e^{−λ_k H} itself, for a screen the bound could not
@@ -164,17 +164,8 @@ class crossing_search {
     ex.ends_until = until;
   }
 
-  /// Smallest whole ns ≥ `s` seconds (s ≥ 0), saturating.
-  [[nodiscard]] static sim_duration ceil_ns(double s) noexcept {
-    const double ns = std::ceil(s * 1e9);
-    if (!(ns < 4.0e18)) {
-      return sim_duration{std::numeric_limits<std::int64_t>::max() / 2};
-    }
-    return sim_duration{static_cast<std::int64_t>(ns > 0.0 ? ns : 0.0)};
-  }
-
   std::array<double, Limits::nodes> decay_{};  // e^{−λ_k H} of the current search round …
-  sim_time decay_until_{-1};                   // … for this horizon end …
+  sim_time decay_until_{sim_duration{-1}};                   // … for this horizon end …
   std::size_t decay_slot_{static_cast<std::size_t>(-1)};  // … on this cached network …
   std::uint64_t decay_builds_{0};              // … as of this many network builds
 };

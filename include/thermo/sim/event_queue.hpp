@@ -28,7 +28,7 @@ namespace thermo::sim {
 /// An event as the queue sees it: which timer, when, what kind, and its tie-break sequence.
 struct queued_event {
   std::size_t timer{0};
-  sim_time time{0};
+  sim_time time{};
   std::uint8_t kind{0};
   std::uint64_t sequence{0};
 };

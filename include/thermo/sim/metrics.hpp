@@ -40,8 +40,8 @@ struct crossing_record {
   std::uint16_t trip{0};
   bool up{true};               ///< TRIP_UP (else TRIP_DOWN)
   bool physical{true};         ///< the sensed temperature had crossed (else a false alarm)
-  sim_time crossed{0};         ///< when the sensed temperature crossed the level (if `physical`)
-  sim_time detected{0};        ///< the zone update that reported it
+  sim_time crossed{};         ///< when the sensed temperature crossed the level (if `physical`)
+  sim_time detected{};        ///< the zone update that reported it
   double latency_s{0.0};       ///< detected − crossed (0 for a false alarm)
   double temperature_c{0.0};   ///< sensed temperature at detection
   double overshoot_c{0.0};     ///< how far past the level at detection (°C, ≥ 0 unless a false alarm)
@@ -70,7 +70,7 @@ struct trip_metrics {
 template <std::size_t MaxTrips>
 struct zone_metrics {
   double peak_c{0.0};          ///< highest sensed temperature (events and samples)
-  sim_time peak_time{0};
+  sim_time peak_time{};
   std::uint32_t updates{0};    ///< zone updates run (polls, interrupts, re-checks, scenario)
   std::uint32_t interrupts{0}; ///< sensor interrupts handled
   std::uint32_t read_failures{0};
@@ -101,7 +101,7 @@ struct cooling_metrics {
 template <std::size_t MaxZones, std::size_t MaxTrips, std::size_t MaxDomains, std::size_t MaxCooling,
           std::size_t MaxNodes, std::size_t MaxCrossings>
 struct run_metrics {
-  sim_time duration{0};
+  sim_duration duration{0};
   static_vector<zone_metrics<MaxTrips>, MaxZones> zones{};
   static_vector<domain_metrics, MaxDomains> domains{};
   static_vector<cooling_metrics, MaxCooling> cooling{};

@@ -362,7 +362,7 @@ class operating_point {
       }
       s.next_dirty = false;
       const sim_time t = s.ref.next_event(now, s.state);
-      if (t == workload::never) {
+      if (t == never) {
         q.cancel(timer_of(w));
       } else {
         THERMO_ASSERT(t >= now);
@@ -451,7 +451,7 @@ class operating_point {
     std::variant<std::monostate, cpufreq_type, devfreq_type, control::idle_injection_cooling, fan_type> dev{};
     control::thermal_cooling_device core{};
     control::cooling_state applied{0};
-    sim_time since{0};
+    sim_time since{};
   };
 
   struct workload_slot {
@@ -461,7 +461,7 @@ class operating_point {
     std::size_t cores{0};
     std::array<double, Limits::cores> demand{};
     workload::domain_state state{};
-    sim_time last{0};
+    sim_time last{};
     bool util_dirty{true};
     bool next_dirty{true};
   };

@@ -88,7 +88,7 @@ class recorder {
   void configure(std::vector<channel> channels) {
     channels_ = std::move(channels);
     values_.assign(max_rows_ * channels_.size(), 0.0);
-    times_.assign(max_rows_, sim_time{0});
+    times_.assign(max_rows_, sim_time{});
     kinds_.assign(max_rows_, event_kind::sample);
     sources_.assign(max_rows_, 0);
     rows_ = 0;
@@ -157,7 +157,7 @@ class recorder {
   [[nodiscard]] std::vector<double> times_s() const {
     std::vector<double> out(rows_);
     for (std::size_t r = 0; r < rows_; ++r) {
-      out[r] = static_cast<double>(times_[r].count()) / 1e9;
+      out[r] = to_seconds(times_[r].time_since_epoch());
     }
     return out;
   }
@@ -166,7 +166,7 @@ class recorder {
   [[nodiscard]] std::uint64_t hash() const noexcept {
     trace_hash h;
     for (std::size_t r = 0; r < rows_; ++r) {
-      h.add(static_cast<std::uint64_t>(times_[r].count()));
+      h.add(static_cast<std::uint64_t>(times_[r].time_since_epoch().count()));
       h.add(static_cast<std::uint64_t>(kinds_[r]) << 32U | sources_[r]);
       for (std::size_t c = 0; c < channels_.size(); ++c) {
         h.add(value(r, c));

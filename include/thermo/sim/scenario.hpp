@@ -37,7 +37,7 @@ using scenario_callback = void (*)(void* ctx, sim_time now) noexcept;
 
 /// One scripted event (see `scenario_action` for the meaning of the fields).
 struct scenario_event {
-  sim_time at{0};
+  sim_time at{};
   scenario_action action{scenario_action::call};
   std::size_t target{0};
   double value{0.0};

@@ -343,7 +343,7 @@ class simulation {
     if (events_.full()) {
       return {errc::capacity_exceeded, "scenario events"};
     }
-    if (e.at.count() < 0) {
+    if (e.at < sim_time{}) {
       return {errc::negative, "event time"};
     }
     const auto bad_target = error{errc::out_of_range, "event target", idx(e.target)};
@@ -407,7 +407,7 @@ class simulation {
   /// and the read accessors are used. Errors: `empty` "plant"; `already_exists` (started
   /// twice); network errors ("no path to ambient" …) naming the node or edge; `capacity_exceeded`
   /// "networks" (no cache slot).
-  [[nodiscard]] error start(sim_time t0 = sim_time{0}) noexcept {
+  [[nodiscard]] error start(sim_time t0 = sim_time{}) noexcept {
     if (started_) {
       return {errc::already_exists, "simulation already started"};
     }
@@ -461,7 +461,7 @@ class simulation {
       queue_.schedule(timers::leakage, t0 + opt_.leakage_interval);
     }
     trace_.start(trace_.target() != nullptr && opt_.record_interval.count() > 0 ? t0 + opt_.record_interval
-                                                                                 : workload::never,
+                                                                                 : never,
                  opt_.record_interval);
     if (opt_.mode == time_mode::fixed_step) {
       queue_.schedule(timers::tick, next_grid(t0, opt_.fixed_step));
@@ -937,8 +937,8 @@ class simulation {
   control::event_sink user_sink_{};
   std::size_t next_scenario_{0};
   std::size_t stopped_by_{0};
-  sim_time now_{0};
-  sim_time t0_{0};
+  sim_time now_{};
+  sim_time t0_{};
   run_status status_{run_status::not_started};
   bool started_{false};
   bool search_dirty_{false};

@@ -19,7 +19,7 @@ namespace thermo::sim {
 /// The first multiple of `step` after `t` (a fixed-step tick, a comparator's sampling instant).
 /// Precondition: step > 0, t ≥ 0.
 [[nodiscard]] constexpr sim_time next_grid(sim_time t, sim_duration step) noexcept {
-  return sim_time{(t.count() / step.count() + 1) * step.count()};
+  return sim_time{sim_duration{(t.time_since_epoch().count() / step.count() + 1) * step.count()}};
 }
 
 /// Timer indices of a simulation with `Zones` zones and `Workloads` workloads at most.

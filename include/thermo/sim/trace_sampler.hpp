@@ -110,7 +110,7 @@ class trace_sampler {
     recorder_->configure(std::move(ch));
   }
 
-  /// The first periodic row is due at `first` (`workload::never`: no periodic rows).
+  /// The first periodic row is due at `first` (`never`: no periodic rows).
   void start(sim_time first, sim_duration interval) noexcept {
     next_ = first;
     interval_ = interval;
@@ -126,7 +126,7 @@ class trace_sampler {
       return;
     }
     if (recorder_ == nullptr) {  // detached during the run
-      next_ = workload::never;
+      next_ = never;
       return;
     }
     if (v.thermal.integrating() || !channels_.empty()) {
@@ -148,7 +148,7 @@ class trace_sampler {
     std::array<sim_time, Limits::nodes + Limits::sensors> high_at;
     for (std::size_t i = 0; i < m; ++i) {
       high[i] = -std::numeric_limits<double>::infinity();
-      high_at[i] = workload::never;
+      high_at[i] = never;
     }
     sim_time at = now;
     while (next_ < limit || (inclusive && next_ == limit)) {
@@ -185,7 +185,7 @@ class trace_sampler {
     }
     for (std::size_t z = 0; z < v.ports.zone_count(); ++z) {
       const std::size_t c = n + v.ports.sensor_of(z);
-      if (high_at[c] != workload::never) {
+      if (high_at[c] != never) {
         v.observer.observe_peak(z, high[c], high_at[c], v.metrics);
       }
     }
@@ -307,7 +307,7 @@ class trace_sampler {
   recorder* recorder_{nullptr};
   static_vector<custom_channel, Limits::channels> channels_{};
   std::size_t row_size_{0};
-  sim_time next_{workload::never};  // the next periodic row's time (never: no trace)
+  sim_time next_{never};  // the next periodic row's time (never: no trace)
   sim_duration interval_{0};
   std::array<double, Limits::nodes> gain_{};                 // step gains of one record interval …
   modal_readout<Limits::nodes, Limits::sensors> readout_{};  // … the rows of nodes and sensors …

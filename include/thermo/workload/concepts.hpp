@@ -41,8 +41,6 @@ struct domain_state {
   double run_fraction = 1.0;      ///< share of time not taken by idle injection, (0, 1]
 };
 
-/// "No further event": the value `next_event` returns when nothing will happen by itself.
-inline constexpr sim_time never = sim_time::max();
 
 /// Fraction of time a core with frequency-invariant demand `u` is busy at state `s`.
 [[nodiscard]] constexpr double busy_fraction(double u, const domain_state& s) noexcept {

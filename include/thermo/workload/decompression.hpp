@@ -46,7 +46,7 @@ struct decompression_config {
   schema::boot_platform platform{};     ///< storage, setup, caches, relocation (its CPU frequency
                                         ///< and powers are not used: the simulation supplies them)
   double load_utilization = 1.0;  ///< boot CPU demand while loading, [0, 1]
-  sim_time start{0};              ///< when the boot loader starts reading, ≥ 0
+  sim_time start{};              ///< when the boot loader starts reading, ≥ 0
 };
 
 /// A boot (satisfies `Workload`, one core).
@@ -73,7 +73,7 @@ class decompression {
     if (!in_range(c.load_utilization, 0.0, 1.0)) {
       return error{errc::out_of_range, "load utilization"};
     }
-    if (c.start < sim_time{0}) {
+    if (c.start < sim_time{}) {
       return error{errc::negative, "start"};
     }
     return decompression(c);

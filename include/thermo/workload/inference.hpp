@@ -159,7 +159,7 @@ struct inference_config {
   inference_work work{};   ///< what one inference costs
   arrival_mode arrivals = arrival_mode::back_to_back;
   sim_duration period{0};  ///< periodic: time between requests, > 0
-  sim_time start{0};       ///< first request, ≥ 0
+  sim_time start{};       ///< first request, ≥ 0
   overload_policy overload = overload_policy::queue;
   std::uint64_t count = 0;                        ///< requests in total (0 = no limit)
   sim_duration window = std::chrono::seconds(1);  ///< initial throughput window, > 0
@@ -210,7 +210,7 @@ class inference {
     if (c.window <= sim_duration{0}) {
       return error{errc::non_positive, "window"};
     }
-    if (c.start < sim_time{0}) {
+    if (c.start < sim_time{}) {
       return error{errc::negative, "start"};
     }
     return inference(c);
@@ -384,7 +384,7 @@ class inference {
     }
     const auto per = cfg_.period.count();
     const auto span = static_cast<std::int64_t>(k);
-    if (span != 0 && per > (never.count() - cfg_.start.count()) / span) {
+    if (span != 0 && per > (never - cfg_.start).count() / span) {
       return never;
     }
     return cfg_.start + sim_duration{per * span};
@@ -464,7 +464,7 @@ class inference {
   }
 
   constexpr void record_window(sim_time now, double latency) noexcept {
-    auto index = static_cast<std::size_t>(now.count() / window_.count());
+    auto index = static_cast<std::size_t>(now.time_since_epoch() / window_);
     while (index >= MaxWindows) {
       for (std::size_t i = 0; i < MaxWindows / 2U; ++i) {
         const inference_window& a = windows_[2U * i];
@@ -477,7 +477,7 @@ class inference {
       }
       windows_used_ = (windows_used_ + 1U) / 2U;
       window_ = window_ * 2;
-      index = static_cast<std::size_t>(now.count() / window_.count());
+      index = static_cast<std::size_t>(now.time_since_epoch() / window_);
     }
     inference_window& w = windows_[index];
     ++w.completed;
@@ -492,7 +492,7 @@ class inference {
   inference_phase phase_ = inference_phase::idle;
   double remaining_ = 0.0;
   sim_time next_arrival_;
-  sim_time current_arrival_{0};
+  sim_time current_arrival_{};
   std::uint64_t arrivals_ = 0;
   std::uint64_t pending_ = 0;
   std::uint64_t started_ = 0;

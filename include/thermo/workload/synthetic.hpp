@@ -150,7 +150,7 @@ class phased_demand : public detail::core_placement<MaxCores> {
   /// "phase active cores" (index = phase); `negative` "start".
   [[nodiscard]] static result<phased_demand, error> make(std::size_t domain, std::size_t cores,
                                                          std::span<const demand_phase> phases,
-                                                         sim_time start = sim_time{0},
+                                                         sim_time start = sim_time{},
                                                          std::uint32_t repeat = 1) noexcept {
     if (const error e = phased_demand::check_cores(cores); !e.ok()) {
       return e;
@@ -161,7 +161,7 @@ class phased_demand : public detail::core_placement<MaxCores> {
     if (phases.size() > MaxPhases) {
       return error{errc::capacity_exceeded, "phases", static_cast<std::int32_t>(phases.size())};
     }
-    if (start.count() < 0) {
+    if (start < sim_time{}) {
       return error{errc::negative, "start"};
     }
     phased_demand w;
@@ -231,8 +231,8 @@ class phased_demand : public detail::core_placement<MaxCores> {
     return (started_ && !finished_) ? &phases_[index_] : nullptr;
   }
   static_vector<demand_phase, MaxPhases> phases_{};
-  sim_time start_{0};
-  sim_time phase_end_{0};
+  sim_time start_{};
+  sim_time phase_end_{};
   std::size_t index_{0};
   std::uint32_t repeat_{1};
   std::uint32_t round_{0};
@@ -247,7 +247,7 @@ struct cycle_jobs_config {
   std::size_t threads{1};         ///< cores used, each runs its share of every job
   double cycles_per_thread{1e8};  ///< work of one job on each thread [cycles], > 0
   std::uint64_t count{0};         ///< jobs in total (0 = no limit)
-  sim_time start{0};              ///< first job starts here (≥ 0)
+  sim_time start{};              ///< first job starts here (≥ 0)
 };
 
 /// Compute-bound jobs run back to back (see the file comment). Each running thread asks u = 1.
@@ -266,7 +266,7 @@ class cycle_jobs {
     if (c.cycles_per_thread <= 0.0) {
       return error{errc::non_positive, "cycles per thread"};
     }
-    if (c.start.count() < 0) {
+    if (c.start < sim_time{}) {
       return error{errc::negative, "start"};
     }
     cycle_jobs w;
@@ -290,7 +290,7 @@ class cycle_jobs {
     if (!(rate > 0.0) || !is_finite(rate)) {
       return never;
     }
-    return detail::add_saturating(now, detail::ceil_ns(remaining_ / rate));
+    return add_saturating(now, ceil_ns(remaining_ / rate, detail::completion_hair_ns));
   }
   void advance(sim_time /*now*/, sim_duration dt, const domain_state& s) noexcept {
     if (!running_) {
@@ -338,8 +338,8 @@ class cycle_jobs {
   double cycles_{0.0};
   double job_time_sum_{0.0};
   std::uint64_t completed_{0};
-  sim_time job_start_{0};
-  sim_time last_completion_{0};
+  sim_time job_start_{};
+  sim_time last_completion_{};
   bool running_{false};
 };
 

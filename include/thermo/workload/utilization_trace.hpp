@@ -42,7 +42,7 @@ enum class trace_end : std::uint8_t {
 /// Placement and end behaviour of a trace.
 struct utilization_trace_config {
   std::size_t domain = 0;  ///< perf domain it runs on
-  sim_time start{0};       ///< simulation time of trace time 0, ≥ 0
+  sim_time start{};       ///< simulation time of trace time 0, ≥ 0
   trace_end at_end = trace_end::hold;
   sim_duration duration{0};  ///< trace length for `idle` / `repeat`: > the last row's time
 };
@@ -63,7 +63,7 @@ class utilization_trace {
   /// `out_of_range` "trace duration" (idle/repeat with duration ≤ the last row's time).
   /// O(rows·cores).
   [[nodiscard]] static constexpr result<utilization_trace, error> make(
-      std::span<const sim_time> times, std::span<const double> values, std::size_t cores,
+      std::span<const sim_duration> times, std::span<const double> values, std::size_t cores,
       const utilization_trace_config& c) noexcept {
     if (times.empty()) {
       return error{errc::empty, "trace rows"};
@@ -84,7 +84,7 @@ class utilization_trace {
     if (auto e = check_rows(times, values, cores); !e.ok()) {
       return e;
     }
-    if (c.start < sim_time{0}) {
+    if (c.start < sim_time{}) {
       return error{errc::negative, "start"};
     }
     if (c.at_end != trace_end::hold && c.duration <= times.back()) {
@@ -136,7 +136,7 @@ class utilization_trace {
       } else if (cfg_.at_end == trace_end::idle) {
         ended_ = true;
       } else {  // repeat (hold never reaches its end boundary)
-        cycle_start_ = detail::add_saturating(cycle_start_, cfg_.duration);
+        cycle_start_ = add_saturating(cycle_start_, cfg_.duration);
         next_ = 0;
         ++cycles_;
         if (cycle_start_ == never) {
@@ -159,8 +159,8 @@ class utilization_trace {
     THERMO_ASSERT(row < rows_ && core < cores_);
     return values_[(row * MaxCores) + core];
   }
-  /// Start (trace time) of `row`. Precondition: row < rows().
-  [[nodiscard]] constexpr sim_time row_time(std::size_t row) const noexcept {
+  /// Start (trace time: since the trace's start) of `row`. Precondition: row < rows().
+  [[nodiscard]] constexpr sim_duration row_time(std::size_t row) const noexcept {
     THERMO_ASSERT(row < rows_);
     return times_[row];
   }
@@ -171,12 +171,12 @@ class utilization_trace {
       : cfg_(c), rows_(rows), cores_(cores), cycle_start_(c.start) {}
 
   /// Times strictly increasing from ≥ 0, every value finite and in [0, 1].
-  [[nodiscard]] static constexpr error check_rows(std::span<const sim_time> times,
+  [[nodiscard]] static constexpr error check_rows(std::span<const sim_duration> times,
                                                   std::span<const double> values,
                                                   std::size_t cores) noexcept {
     for (std::size_t i = 0; i < times.size(); ++i) {
       const auto row = static_cast<std::int32_t>(i);
-      if (times[i] < sim_time{0}) {
+      if (times[i] < sim_duration{0}) {
         return {errc::negative, "trace time", row};
       }
       if (i > 0 && times[i] <= times[i - 1]) {
@@ -198,10 +198,10 @@ class utilization_trace {
   /// Simulation time of boundary `k` of the current cycle: row k's start, or the trace end.
   [[nodiscard]] constexpr sim_time boundary(std::size_t k) const noexcept {
     if (k < rows_) {
-      return detail::add_saturating(cycle_start_, times_[k]);
+      return add_saturating(cycle_start_, times_[k]);
     }
     return cfg_.at_end == trace_end::hold ? never
-                                          : detail::add_saturating(cycle_start_, cfg_.duration);
+                                          : add_saturating(cycle_start_, cfg_.duration);
   }
 
   utilization_trace_config cfg_;
@@ -211,7 +211,7 @@ class utilization_trace {
   std::size_t next_ = 0;  ///< boundaries of this cycle passed; row next_-1 is active
   bool ended_ = false;
   std::uint64_t cycles_ = 0;
-  std::array<sim_time, MaxRows> times_{};
+  std::array<sim_duration, MaxRows> times_{};
   std::array<double, MaxRows * MaxCores> values_{};
 };
 

@@ -335,7 +335,7 @@ struct round_input {
   std::optional<millicelsius> switch_on{};     ///< switch-on trip temperature, if any
   std::optional<millicelsius> control_temp{};  ///< trip_max temperature (none: nothing to do)
   std::uint32_t divisor_ms{0};                 ///< `derivative_divisor(passive_delay)`
-  sim_time now{0};                             ///< passed to the cooling devices
+  sim_time now{};                             ///< passed to the cooling devices
 };
 
 /// What the last `manage` round did (for traces and tests).
