@@ -88,9 +88,9 @@ TEST_CASE("first crossing of one heating node matches -tau ln(1 - dT g / P)", "[
   const auto late = net.first_crossing(0, 39.0, crossing_direction::rising, 1.0);
   REQUIRE(late);
   CHECK_FALSE(late->found);
-  const auto never = net.first_crossing(0, 40.5, crossing_direction::rising, 1e6);
-  REQUIRE(never);
-  CHECK_FALSE(never->found);
+  const auto unreached = net.first_crossing(0, 40.5, crossing_direction::rising, 1e6);
+  REQUIRE(unreached);
+  CHECK_FALSE(unreached->found);
   // Already reached: time 0 (rising above a lower threshold, falling below a higher one).
   const auto now = net.first_crossing(0, 20.0, crossing_direction::rising, 1.0);
   REQUIRE(now);
