@@ -110,6 +110,23 @@ inline constexpr std::string_view field_separators = " \t\r";
 
 inline bool blank(std::string_view s) noexcept { return trim(s, whitespace).empty(); }
 
+/// Reads a file whose first non-blank line is a header: `first` is that line's index. A file
+/// of blank lines is `parse_error` "<path>: empty file<expected>".
+inline load_error read_headed_lines(const std::string& path, std::vector<std::string>& lines,
+                                    std::size_t& first, std::string_view expected) {
+  if (load_error e = read_lines(path, lines); !e.ok()) {
+    return e;
+  }
+  first = 0;
+  while (first < lines.size() && blank(lines[first])) {
+    ++first;
+  }
+  if (first == lines.size()) {
+    return {errc::parse_error, cat(path, ": empty file", expected)};
+  }
+  return {};
+}
+
 inline std::string quoted(std::string_view s) { return cat("'", s, "'"); }
 
 }  // namespace detail::hotspot
@@ -122,15 +139,9 @@ inline std::string quoted(std::string_view s) { return cat("'", s, "'"); }
                                                         std::vector<double>& values) {
   using namespace detail::hotspot;
   std::vector<std::string> lines;
-  if (load_error e = read_lines(path, lines); !e.ok()) {
-    return e;
-  }
   std::size_t first = 0;
-  while (first < lines.size() && blank(lines[first])) {
-    ++first;
-  }
-  if (first == lines.size()) {
-    return {errc::parse_error, cat(path, ": empty file")};
+  if (load_error e = read_headed_lines(path, lines, first, ""); !e.ok()) {
+    return e;
   }
   const auto header = split(lines[first], ',');
   if (header.size() != 3 || parse_double(header[0])) {
@@ -255,15 +266,9 @@ inline std::string quoted(std::string_view s) { return cat("'", s, "'"); }
   using namespace detail::hotspot;
   out = hotspot_trace{};
   std::vector<std::string> lines;
-  if (load_error e = read_lines(path, lines); !e.ok()) {
-    return e;
-  }
   std::size_t first = 0;
-  while (first < lines.size() && blank(lines[first])) {
-    ++first;
-  }
-  if (first == lines.size()) {
-    return {errc::parse_error, cat(path, ": empty file (expected a header line of block names)")};
+  if (load_error e = read_headed_lines(path, lines, first, " (expected a header line of block names)"); !e.ok()) {
+    return e;
   }
   out.header = lines[first];
   for (const auto name : words(lines[first], field_separators)) {
