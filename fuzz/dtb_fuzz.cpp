@@ -5,7 +5,7 @@
 // mutator (dtb_mutator.hpp) that falls back to libFuzzer's byte mutation one time in four.
 //
 // Invariants: a rejected blob gives an error with a code and a message; in a parsed tree every
-// node but the root has a parent, every path finds its node, every typed read gives a value or
+// node but the root has a parent, every node's path finds it (unless a node on it has a namesake sibling), every typed read gives a value or
 // an error with a message; an import error has a message; an imported SoC has clusters with
 // CPUs and ascending OPPs, cooling devices that point at existing clusters and devices with one
 // state per OPP, cooling maps that point at existing trips and cooling devices, problems with
@@ -34,27 +34,54 @@ namespace fdt = thermo::io::fdt;
 
 namespace {
 
-template <class R>
-void require_clean(const fdt::tree& t, const R& r, const char* what) {
-  if (!r) {
-    require(r.error().code != thermo::errc::ok && !t.describe(r.error()).empty(), what);
+/// A read gives a value or an error with a code and a rule; the first errors of each input are
+/// also described (`describe` looks the property up among all of the tree's: linear).
+struct reads {
+  std::size_t described{0};
+  template <class R>
+  void require_clean(const fdt::tree& t, const R& r, const char* what) {
+    if (!r) {
+      require(r.error().code != thermo::errc::ok && *r.error().what != '\0', what);
+      if (++described <= 64) {
+        require(!t.describe(r.error()).empty(), what);
+      }
+    }
   }
+};
+
+/// No node from the root to `n` has a sibling of the same name.
+bool unique_path(const fdt::tree& t, std::int32_t n) {
+  for (std::int32_t k = n; k > 0; k = t.at(k).parent) {
+    for (const std::int32_t s : t.at(t.at(k).parent).children) {
+      if (s != k && t.at(s).name == t.at(k).name) {
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 void check_tree(const fdt::tree& t) {
+  reads rd;
   require(t.size() >= 1, "a tree has a root");
   for (std::int32_t n = 0; static_cast<std::size_t>(n) < t.size(); ++n) {
     require((n == 0) == (t.at(n).parent < 0), "only the root has no parent");
     const std::string path = t.path(n);
-    const auto found = t.find(path);
-    require(found.has_value(), "a node's path finds a node", path);
-    for (const fdt::property& p : t.properties(n)) {
-      require_clean(t, t.u32(n, p.name), "u32 reads cleanly");
-      require_clean(t, t.u64(n, p.name), "u64 reads cleanly");
-      require_clean(t, t.cells(n, p.name), "cells read cleanly");
-      require_clean(t, t.strings(n, p.name), "strings read cleanly");
-      require_clean(t, t.phandle_target(n, p.name), "phandles read cleanly");
-      require_clean(t, thermo::io::parse_phandle_args(t, n, p.name, "#cooling-cells"), "phandle lists read cleanly");
+    // a path finds its node, unless a node on it has a sibling of the same name (the reader
+    // accepts such blobs: fuzz/regressions/dtb/duplicate-sibling-names.dtb)
+    if (unique_path(t, n)) {
+      require(t.find(path) == n, "a node's path finds the node", path);
+    }
+    // every read looks its property up by name (linear in the node's properties): read the
+    // first 64 of each node, so that a node with 10,000 properties costs no more than the import
+    const auto props = t.properties(n);
+    for (const fdt::property& p : props.first(std::min<std::size_t>(props.size(), 64))) {
+      rd.require_clean(t, t.u32(n, p.name), "u32 reads cleanly");
+      rd.require_clean(t, t.u64(n, p.name), "u64 reads cleanly");
+      rd.require_clean(t, t.cells(n, p.name), "cells read cleanly");
+      rd.require_clean(t, t.strings(n, p.name), "strings read cleanly");
+      rd.require_clean(t, t.phandle_target(n, p.name), "phandles read cleanly");
+      rd.require_clean(t, thermo::io::parse_phandle_args(t, n, p.name, "#cooling-cells"), "phandle lists read cleanly");
     }
   }
 }

@@ -114,6 +114,9 @@ void write(const json_value& v, std::string& out) {
         static_cast<void>(std::snprintf(buf, sizeof buf, "%.17g", v.as_double()));
       }
       out += buf;
+      if (!v.is_integer() && std::string_view(buf).find_first_of(".e") == std::string_view::npos) {
+        out += ".0";  // 1E+2 is no integer token: "100" would read back as one
+      }
       break;
     }
     case json_value::kind::string:
