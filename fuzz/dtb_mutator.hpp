@@ -53,7 +53,7 @@ class dtb_mutator {
     std::size_t depth;
   };
 
-  std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(rng_() % n); }
+  std::size_t below(std::size_t n) { return n == 0 ? 0 : rng_() % n; }
   bool chance(std::size_t one_in) { return below(one_in) == 0; }
   template <class T>
   T& pick(std::vector<T>& v) {

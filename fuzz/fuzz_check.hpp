@@ -32,7 +32,7 @@ inline void require(bool ok, const char* what, std::string_view detail = {},
       shown += c;
     }
   }
-  std::fprintf(stderr, "%s:%u: fuzz invariant broken: %s [%s]\n", at.file_name(), static_cast<unsigned>(at.line()), what,
+  std::fprintf(stderr, "%s:%s: fuzz invariant broken: %s [%s]\n", at.file_name(), std::to_string(at.line()).c_str(), what,
                shown.c_str());
   std::abort();
 }

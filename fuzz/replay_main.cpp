@@ -38,9 +38,9 @@ thermo::splitmix64 byte_rng(0xF022'5EEDULL);
 // or erase a few bytes.
 extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size) {
   const std::uint64_t r = byte_rng();
-  const std::size_t kind = static_cast<std::size_t>(r % 3U);
+  const std::uint64_t kind = r % 3U;
   if (size == 0 || (kind == 1 && size < max_size)) {  // insert one byte
-    const std::size_t at = size == 0 ? 0 : static_cast<std::size_t>((r >> 8U) % (size + 1));
+    const std::size_t at = size == 0 ? 0 : (r >> 8U) % (size + 1);
     if (size >= max_size) {
       return size;
     }
@@ -48,7 +48,7 @@ extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, st
     data[at] = static_cast<std::uint8_t>(r >> 40U);               // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
     return size + 1;
   }
-  const std::size_t at = static_cast<std::size_t>((r >> 8U) % size);
+  const std::size_t at = (r >> 8U) % size;
   if (kind == 2 && size > 1) {  // erase one byte
     std::copy(data + at + 1, data + size, data + at);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
     return size - 1;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs thermo's whole test suite from a clean clone on Debian 12.
-# Installs what it needs when it is missing (Catch2 2.13, Google Benchmark, Ninja, dtc, and the
-# cross/clang toolchains used by the firmware and determinism checks), then configures, builds
+# Installs what it needs when it is missing (Catch2 2.13, Google Benchmark, Ninja, dtc, the
+# cross/clang toolchains used by the firmware and determinism checks, and clang's libFuzzer runtime), then configures, builds
 # and runs every test through ctest (`cmake --workflow --preset test`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,8 @@ command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v dtc >/dev/null 2>&1 || need+=(device-tree-compiler)
 # Determinism across compilers and the firmware checks need these two toolchains.
 command -v clang++-19 >/dev/null 2>&1 || need+=(clang-19)
+# The fuzz preset (CI) links clang-19's libFuzzer and sanitizer runtimes.
+dpkg -s libclang-rt-19-dev >/dev/null 2>&1 || need+=(libclang-rt-19-dev)
 command -v arm-none-eabi-g++ >/dev/null 2>&1 ||
   need+=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-dev libstdc++-arm-none-eabi-newlib)
 # The firmware example runs on an emulated Cortex-M4F board (mps2-an386).
