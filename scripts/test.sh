@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs thermo's whole test suite from a clean clone on Debian 12.
 # Installs what it needs when it is missing (Catch2 2.13, Google Benchmark, Ninja, dtc, the
-# cross/clang toolchains used by the firmware and determinism checks, and clang's libFuzzer runtime), then configures, builds
-# and runs every test through ctest (`cmake --workflow --preset test`).
+# cross/clang toolchains used by the firmware and determinism checks, clang's libFuzzer runtime),
+# then configures, builds and runs every test through ctest (`cmake --workflow --preset test`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
