@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <cstdio>
 #include <fstream>
 #include <string>
 
@@ -35,6 +36,23 @@ TEST_CASE("format_ttrace_row prints two decimals, tab separated", "[hotspot][io]
   const std::array<double, 3> v{324.524, 0.005, -1.0};
   CHECK(io::format_ttrace_row(v) == "324.52\t0.01\t-1.00");
   CHECK(io::format_ttrace_row(std::span<const double>{}).empty());
+}
+
+// Found by the hotspot fuzz target (fuzz/regressions/hotspot/ttrace-row-value-wider-than-64-chars.ptrace):
+// a value wider than the 64-byte buffer was appended with snprintf's untruncated length, reading
+// past the buffer and printing garbage.
+TEST_CASE("format_ttrace_row prints every digit of the widest finite values", "[hotspot][io]") {
+  const std::array<double, 3> v{5.55e109, -1.7976931348623157e308, 2.5};
+  const std::string row = io::format_ttrace_row(v);
+  const auto fields = io::split(row, '\t');
+  REQUIRE(fields.size() == 3);
+  for (std::size_t k = 0; k < v.size(); ++k) {
+    INFO(k);
+    const int width = std::snprintf(nullptr, 0, "%.2f", v[k]);
+    CHECK(fields[k].size() == static_cast<std::size_t>(width));
+    CHECK(io::parse_double(fields[k]) == v[k]);  // every digit is there: it reads back exactly
+  }
+  CHECK(fields[1].size() == 313);  // "-1797…" : sign, 309 digits, ".00"
 }
 
 TEST_CASE("network CSVs load with CRLF line ends, and sparse g_amb fills zeros", "[hotspot][io]") {

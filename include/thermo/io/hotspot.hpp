@@ -17,6 +17,7 @@
 /// CRs and LFs around it allowed).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -341,13 +342,15 @@ inline std::string quoted(std::string_view s) { return cat("'", s, "'"); }
 [[nodiscard]] inline std::string format_ttrace_row(std::span<const double> values) {
   std::string s;
   s.reserve(values.size() * 8);
-  std::array<char, 64> buf{};
+  // "%.2f" of a finite double takes at most 1 + 309 + 3 characters (-1.8e308 has 309 digits);
+  // snprintf returns the untruncated length, so it is clamped to what the buffer holds as well
+  std::array<char, 320> buf{};
   for (std::size_t j = 0; j < values.size(); ++j) {
     const int len = std::snprintf(buf.data(), buf.size(), "%.2f", values[j]);
     if (j > 0) {
       s.push_back('\t');
     }
-    s.append(buf.data(), len > 0 ? static_cast<std::size_t>(len) : 0);
+    s.append(buf.data(), len > 0 ? std::min(static_cast<std::size_t>(len), buf.size() - 1) : 0);
   }
   return s;
 }
