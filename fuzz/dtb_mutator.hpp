@@ -261,7 +261,7 @@ class dtb_mutator {
         const bool same_name = chance(4);
         const std::size_t n = huge_count(room, same_name ? 16 : 24);
         for (std::size_t i = 0; i < n; ++i) {
-          a.node->properties.push_back({same_name ? std::string("x") : "x" + std::to_string(i), dtb_cells({static_cast<std::uint32_t>(i)})});
+          a.node->properties.push_back({same_name ? std::string("x") : std::string("x").append(std::to_string(i)), dtb_cells({static_cast<std::uint32_t>(i)})});
         }
         break;
       }
@@ -354,7 +354,7 @@ class dtb_mutator {
         dtb_node inner = std::move(*a.node);
         for (std::size_t i = 0; i < levels; ++i) {
           dtb_node wrap;
-          wrap.name = "n" + std::to_string(i);
+          wrap.name = std::string("n").append(std::to_string(i));
           wrap.children.push_back(std::move(inner));
           inner = std::move(wrap);
         }
@@ -471,7 +471,7 @@ class dtb_mutator {
     t.children.reserve(t.children.size() + n);
     for (std::size_t i = 0; i < n; ++i) {
       dtb_node c = model;
-      c.name = "t" + std::to_string(i);
+      c.name = std::string("t").append(std::to_string(i));
       t.children.push_back(std::move(c));
     }
   }

@@ -3,13 +3,12 @@
 //
 //   thermo_fuzz_make_huge_dtb IN.dtb OUT.dtb
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "dtb_model.hpp"
 #include "thermo/io/fdt.hpp"
+#include "thermo/io/file.hpp"
 
 namespace {
 
@@ -33,8 +32,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::vector<std::string> args(argv + 1, argv + argc);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
-  std::ifstream in(args[0], std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string bytes;
+  if (const thermo::io::file_error e = thermo::io::read_file(args[0], bytes); !e.ok()) {
+    std::fprintf(stderr, "%s\n", e.message.c_str());
+    return 1;
+  }
   auto t = thermo::io::fdt::tree::parse(bytes);
   if (!t) {
     std::fprintf(stderr, "%s: %s\n", args[0].c_str(), thermo::io::fdt::describe(t.error()).c_str());
@@ -50,11 +52,15 @@ int main(int argc, char** argv) {
   trips->children.clear();
   for (unsigned k = 0; k < 65'535U; ++k) {
     thermo::fuzz::dtb_node c = model;
-    c.name = "t" + std::to_string(k);
+    c.name = std::string("t").append(std::to_string(k));
     trips->children.push_back(std::move(c));
   }
   const std::vector<std::uint8_t> blob = thermo::fuzz::dtb_to_blob(root);
-  std::ofstream out(args[1], std::ios::binary);
-  out.write(reinterpret_cast<const char*>(blob.data()), static_cast<std::streamsize>(blob.size()));  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
-  return out.good() ? 0 : 1;
+  std::FILE* out = std::fopen(args[1].c_str(), "wb");
+  if (out == nullptr) {
+    std::fprintf(stderr, "cannot write '%s'\n", args[1].c_str());
+    return 1;
+  }
+  const bool ok = std::fwrite(blob.data(), 1, blob.size(), out) == blob.size();
+  return std::fclose(out) == 0 && ok ? 0 : 1;
 }

@@ -14,14 +14,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
 
 #include "thermo/core/prng.hpp"
+#include "thermo/io/file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 // Defined by targets with a structure-aware mutator only.
@@ -60,12 +59,12 @@ extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, st
 namespace {
 
 bool read_all(const std::filesystem::path& p, std::vector<std::uint8_t>& out) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) {
+  std::string bytes;
+  if (!thermo::io::read_file(p.string(), bytes).ok()) {
     return false;
   }
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
+  out.assign(bytes.begin(), bytes.end());
+  return true;
 }
 
 bool hidden(const std::filesystem::path& p) { return p.filename().string().starts_with("."); }

@@ -150,7 +150,9 @@ inline std::string parse_row(const std::vector<std::string_view>& fields, double
     if (!problem.empty()) {
       out = {};
       std::string message = file;
-      message += ":" + std::to_string(line_no) + ": ";
+      message += ':';  // appended piece by piece: "…" + std::string trips GCC 12's -Wrestrict at -O3
+      message += std::to_string(line_no);
+      message += ": ";
       message += problem;
       return {.code = errc::parse_error, .message = std::move(message), .line = line_no};
     }
