@@ -29,7 +29,7 @@ bool finite_at_least(double v, double lo) { return std::isfinite(v) && v >= lo; 
 void check_accepted(const thermo::io::scenario& s) {
   require(s.source == source, "the scenario keeps its source name");
   require(s.duration.count() > 0, "a scenario has a duration");
-  require(s.record_interval.count() > 0, "the record interval is positive");
+  require(s.record_interval.count() >= 0, "the record interval is not negative (0: no periodic rows)");
   require(s.step.count() > 0, "the step is positive");
   require(std::isfinite(s.ambient), "the ambient is finite");
   require(s.preset.empty() != s.dtb.empty(), "exactly one of preset and dtb");
