@@ -5,10 +5,11 @@
 //
 //   thermo_fuzz_<target>_replay [--mutations=N] [--max-len=BYTES] PATH...
 //
-// --mutations=N (targets with a LLVMFuzzerCustomMutator): after each input, N inputs made from
-// it by the target's mutator, chained, each fed to the target too (deterministic seeds), so the
-// structure-aware mutator itself runs in every build. Here LLVMFuzzerMutate, which that mutator
-// falls back on, is a small deterministic byte mutation of our own.
+// --mutations=N (targets with a LLVMFuzzerCustomMutator): after each input of at most --max-len
+// bytes (default 1 MiB), N inputs made from it by the target's mutator, chained, each fed to the
+// target too (deterministic seeds), so the structure-aware mutator itself runs in every build.
+// Here LLVMFuzzerMutate, which that mutator falls back on, is a small deterministic byte
+// mutation of our own.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -120,11 +121,11 @@ int main(int argc, char** argv) {
     static_cast<void>(LLVMFuzzerTestOneInput(data.data(), data.size()));
     ++runs;
     bytes += data.size();
-    if (mutations > 0) {
+    if (mutations > 0 && data.size() <= max_len) {  // (inputs larger than --max-len: replayed only)
       std::vector<std::uint8_t> buf(data);
       std::size_t size = buf.size();
       for (std::size_t k = 0; k < mutations; ++k) {
-        buf.resize(std::max(max_len, size));
+        buf.resize(max_len);
         size = LLVMFuzzerCustomMutator(buf.data(), size, buf.size(), seed++);
         static_cast<void>(LLVMFuzzerTestOneInput(buf.data(), size));
         ++runs;
