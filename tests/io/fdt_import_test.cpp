@@ -415,3 +415,99 @@ TEST_CASE("The description stays valid after the import result is moved", "[dt_i
   CHECK(d.clusters[1].cpu_nodes[0] == "/cpus/cpu@100");
   CHECK(d.cooling_devices[2].name == "devfreq-ff9a0000.gpu");
 }
+
+namespace {
+
+/// One CPU with `coefficient` (none when 0) and a table of OPPs (Hz, µV, µW; 0 = property
+/// absent), listed in the order given.
+struct opp_in {
+  std::uint64_t hz;
+  std::uint32_t microvolt;
+  std::uint32_t microwatt;
+};
+std::vector<std::uint8_t> one_cpu_blob(std::uint32_t coefficient, const std::vector<opp_in>& opps) {
+  test::fdt_builder b;
+  b.begin("").begin("cpus").begin("cpu@0").prop_str("device_type", "cpu").prop_u32("operating-points-v2", {1});
+  if (coefficient != 0) {
+    b.prop_u32("dynamic-power-coefficient", {coefficient});
+  }
+  b.prop_u32("#cooling-cells", {2}).end().end();
+  b.begin("opp-table").prop_str("compatible", "operating-points-v2").prop_empty("opp-shared").prop_u32("phandle", {1});
+  for (const opp_in& o : opps) {
+    b.begin("opp-" + std::to_string(o.hz))
+        .prop_u32("opp-hz", {static_cast<std::uint32_t>(o.hz >> 32U), static_cast<std::uint32_t>(o.hz)});
+    if (o.microvolt != 0 || o.microwatt == 1) {  // microwatt 1: an explicit zero voltage
+      b.prop_u32("opp-microvolt", {o.microwatt == 1 ? 0 : o.microvolt});
+    }
+    if (o.microwatt > 1) {
+      b.prop_u32("opp-microwatt", {o.microwatt});
+    }
+    b.end();
+  }
+  b.end().end();
+  return b.finish();
+}
+
+/// The import's error message for `blob` (the import must fail).
+std::string import_error(const std::vector<std::uint8_t>& blob) {
+  auto t = test::parse_blob(blob);
+  REQUIRE(t.has_value());
+  std::string msg;
+  auto s = io::import_device_tree(*t, {}, &msg);
+  REQUIRE_FALSE(s.has_value());
+  return msg;
+}
+
+}  // namespace
+
+TEST_CASE("Device-tree numbers outside their physical ranges are refused, naming node and property", "[dt_import][limits]") {
+  const std::vector<opp_in> good{{1'000'000'000, 900'000, 0}, {2'000'000'000, 1'100'000, 0}};
+  {
+    auto t = test::parse_blob(one_cpu_blob(500, good));
+    REQUIRE(t.has_value());
+    std::string msg;
+    auto s = io::import_device_tree(*t, {}, &msg);
+    INFO(msg);
+    REQUIRE(s.has_value());
+    CHECK(s->description().clusters.front().dynamic_power_coefficient == 500U);
+  }
+  SECTION("a dynamic-power-coefficient of 0xFFFFFFFF (the 17 kW cluster)") {
+    CHECK(import_error(one_cpu_blob(0xFFFF'FFFFU, good)) ==
+          "/cpus/cpu@0: property 'dynamic-power-coefficient': dynamic-power-coefficient above 100000 uW/MHz/V^2");
+    CHECK_NOTHROW(import_error(one_cpu_blob(io::dt::dt_ranges::max_dynamic_power_coefficient + 1, good)));
+  }
+  SECTION("an opp-microwatt of 0xFFFFFFFF, and one just above EM_MAX_POWER") {
+    CHECK(import_error(one_cpu_blob(0, {{1'000'000'000, 900'000, 0xFFFF'FFFFU}})) ==
+          "/opp-table/opp-1000000000: property 'opp-microwatt': opp-microwatt above 64 W (EM_MAX_POWER)");
+    CHECK_NOTHROW(import_error(one_cpu_blob(0, {{1'000'000'000, 900'000, 64'000'001}})));
+  }
+  SECTION("a zero voltage, and one above 5 V") {
+    CHECK(import_error(one_cpu_blob(500, {{1'000'000'000, 0, 1}})) ==
+          "/opp-table/opp-1000000000: property 'opp-microvolt': opp-microvolt is 0");
+    CHECK(import_error(one_cpu_blob(500, {{1'000'000'000, 5'000'001, 0}})) ==
+          "/opp-table/opp-1000000000: property 'opp-microvolt': opp-microvolt above 5 V");
+  }
+  SECTION("a frequency above 100 GHz") {
+    CHECK(import_error(one_cpu_blob(500, {{100'000'001'000, 900'000, 0}})) ==
+          "/opp-table/opp-100000001000: property 'opp-hz': opp-hz above 100 GHz");
+  }
+  SECTION("a faster OPP measured at less power") {
+    CHECK(import_error(one_cpu_blob(0, {{1'000'000'000, 900'000, 500'000}, {2'000'000'000, 1'000'000, 400'000}})) ==
+          "/opp-table/opp-2000000000: property 'opp-microwatt': opp-microwatt falls as opp-hz rises");
+  }
+}
+
+TEST_CASE("OPPs listed in decreasing order import sorted; a falling voltage is accepted", "[dt_import]") {
+  auto t = test::parse_blob(one_cpu_blob(
+      0, {{2'000'000'000, 1'100'000, 900'000}, {1'500'000'000, 1'200'000, 600'000}, {1'000'000'000, 900'000, 300'000}}));
+  REQUIRE(t.has_value());
+  std::string msg;
+  auto s = io::import_device_tree(*t, {}, &msg);
+  INFO(msg);
+  REQUIRE(s.has_value());
+  const auto opps = s->description().clusters.front().opps;
+  REQUIRE(opps.size() == 3);
+  CHECK(opps[0].frequency == kilohertz(1'000'000));
+  CHECK(opps[2].frequency == kilohertz(2'000'000));
+  CHECK(opps[2].power == microwatts(900'000));
+}
