@@ -44,6 +44,10 @@ struct text_error {
   [[nodiscard]] bool ok() const noexcept { return code == errc::ok; }
 };
 
+/// The largest CSV trace thermo reads (a `replay` trace, a utilisation trace): 64 MiB, about a
+/// million rows; checked while reading, so an endless stream fails at the limit.
+inline constexpr std::size_t max_csv_trace_bytes = std::size_t{64} << 20U;
+
 /// The characters `trim` removes: `front` from the start, `back` from the end.
 struct trim_chars {
   std::string_view front;
