@@ -180,9 +180,9 @@ class tree {
                                                      std::string* message = nullptr) {
     std::string bytes;
     if (file_error e = io::read_file(path, bytes, lim.max_bytes); !e.ok()) {
-      const bool too_big = e.message.rfind("cannot read ", 0) != 0;
+      const bool too_big = is_size_limit_failure(e.message);
       if (message != nullptr) {
-        *message = too_big ? size_limit_message(path, lim.max_bytes, "a device-tree blob") : std::move(e.message);
+        *message = read_failure_message(std::move(e.message), path, lim.max_bytes, "a device-tree blob");
       }
       if (too_big) {
         return error{errc::capacity_exceeded, "blob larger than the size limit (16 MiB by default)"};

@@ -184,6 +184,19 @@ namespace detail::text {
   return quoted(name, 200) + " is larger than the " + limit + " limit of " + std::string(what);
 }
 
+/// Whether `message`, from a failed bounded read (io/file.hpp's `read_file`/`read_stream`), says
+/// the input was larger than the limit rather than why it could not be read ("cannot read …").
+[[nodiscard]] inline bool is_size_limit_failure(std::string_view message) noexcept {
+  return message.substr(0, 12) != "cannot read ";
+}
+
+/// The message of a failed bounded read of `name`: the reason as io/file.hpp gives it, or, when
+/// the input was larger than `max_bytes`, `size_limit_message(name, max_bytes, what)`.
+[[nodiscard]] inline std::string read_failure_message(std::string message, std::string_view name, std::size_t max_bytes,
+                                                      std::string_view what) {
+  return is_size_limit_failure(message) ? size_limit_message(name, max_bytes, what) : std::move(message);
+}
+
 /// The lines of `text` (LF or CRLF line ends, one CR removed per line), empty lines included;
 /// a last line left empty (the text ends with a line end) is not returned. Line k (0-based) is
 /// line k + 1 of the text. A text with no LF at all but a CR before its last character has old

@@ -198,10 +198,8 @@ inline std::string parse_row(const std::vector<std::string_view>& fields, double
   out = {};
   std::string text;
   if (file_error e = read_file(path, text, lim.max_bytes); !e.ok()) {
-    const bool too_big = e.message.rfind("cannot read ", 0) != 0;
-    return {.code = too_big ? errc::capacity_exceeded : e.code,
-            .message = too_big ? size_limit_message(path, lim.max_bytes, "a utilisation trace") : std::move(e.message),
-            .line = 0};
+    const errc code = is_size_limit_failure(e.message) ? errc::capacity_exceeded : e.code;
+    return {.code = code, .message = read_failure_message(std::move(e.message), path, lim.max_bytes, "a utilisation trace"), .line = 0};
   }
   return parse_utilization_csv(text, path, out, lim);
 }

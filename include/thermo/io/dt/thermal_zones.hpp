@@ -41,6 +41,7 @@
 #include "thermo/io/dt/common.hpp"
 #include "thermo/io/dt/cpus.hpp"
 #include "thermo/io/fdt.hpp"
+#include "thermo/io/text.hpp"
 #include "thermo/schema/soc.hpp"
 
 namespace thermo::io::dt {
@@ -247,7 +248,7 @@ inline refusal import_zone(context& ctx, std::int32_t zn, const cpu_topology& cp
       if (lower == "reboot") {
         z.on_critical = schema::critical_action::reboot;
       } else if (lower != "shutdown") {
-        ctx.warn(t.path(zn) + ": unknown critical-action '" + std::string(*a) + "' means shutdown");
+        ctx.warn(t.path(zn) + ": unknown critical-action " + quoted(*a) + " means shutdown");
       }
     }
   }
