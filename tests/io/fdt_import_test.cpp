@@ -497,7 +497,7 @@ TEST_CASE("Device-tree numbers outside their physical ranges are refused, naming
   }
 }
 
-TEST_CASE("OPPs listed in decreasing order import sorted; a falling voltage is accepted", "[dt_import]") {
+TEST_CASE("OPPs listed in decreasing order import sorted, and a falling voltage is accepted", "[dt_import]") {
   auto t = test::parse_blob(one_cpu_blob(
       0, {{2'000'000'000, 1'100'000, 900'000}, {1'500'000'000, 1'200'000, 600'000}, {1'000'000'000, 900'000, 300'000}}));
   REQUIRE(t.has_value());

@@ -121,8 +121,8 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
     }
     const auto x = io::parse_double(*v, io::exact);
     if (!x || *x < r.lo || *x > r.hi) {
-      usage(std::string("bad ") + r.option + " " + io::quoted(*v) + " (" + r.unit + ", " + io::format_number(r.lo, 6) + ".." +
-            io::format_number(r.hi, 6) + ")");
+      usage(std::string("bad ") + r.option + " " + io::quoted(*v) + " (" + r.unit + ", " + io::format_number(r.lo, 7) + ".." +
+            io::format_number(r.hi, 7) + ")");
       return dflt;
     }
     return *x;
