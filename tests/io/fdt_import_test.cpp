@@ -511,3 +511,53 @@ TEST_CASE("OPPs listed in decreasing order import sorted, and a falling voltage 
   CHECK(opps[2].frequency == kilohertz(2'000'000));
   CHECK(opps[2].power == microwatts(900'000));
 }
+
+TEST_CASE("A zone with 15000 trips and 15000 maps and 10000 refused zones import in linear-logarithmic time",
+          "[dt_import][limits]") {
+  constexpr int n = 15'000;  // nodes: 2n + 3 per refused zone, within the 65536 of a tree
+  constexpr int refused = 10'000;
+  test::fdt_builder b;
+  b.begin("").begin("sensor").prop_u32("#thermal-sensor-cells", {1}).prop_u32("phandle", {1}).end();
+  b.begin("thermal-zones");
+  b.begin("big-thermal").prop_u32("polling-delay-passive", {0}).prop_u32("polling-delay", {0}).prop_u32("thermal-sensors", {1, 0});
+  b.begin("trips");
+  for (int k = 0; k < n; ++k) {
+    b.begin("t" + std::to_string(k))
+        .prop_u32("temperature", {static_cast<std::uint32_t>(50'000 + k)})
+        .prop_u32("hysteresis", {0})
+        .prop_str("type", "passive")
+        .prop_u32("phandle", {static_cast<std::uint32_t>(100 + k)})
+        .end();
+  }
+  b.end().begin("cooling-maps");
+  for (int k = 0; k < n; ++k) {
+    b.begin("map" + std::to_string(k)).prop_u32("trip", {static_cast<std::uint32_t>(100 + n - 1 - k)}).end();  // binds nothing
+  }
+  b.end().end();
+  for (int k = 0; k < refused; ++k) {  // each refused: an unknown trip type
+    b.begin("z" + std::to_string(k))
+        .prop_u32("polling-delay-passive", {0})
+        .prop_u32("polling-delay", {0})
+        .prop_u32("thermal-sensors", {1, 0})
+        .begin("trips")
+        .begin("t")
+        .prop_u32("temperature", {50'000})
+        .prop_u32("hysteresis", {0})
+        .prop_str("type", "lukewarm")
+        .end()
+        .end()
+        .end();
+  }
+  b.end().end();
+  auto t = test::parse_blob(b.finish());
+  INFO((t.has_value() ? std::string() : io::fdt::describe(t.error())));
+  REQUIRE(t.has_value());
+  std::string msg;
+  auto s = io::import_device_tree(*t, {}, &msg);
+  INFO(msg);
+  REQUIRE(s.has_value());
+  REQUIRE(s->description().thermal_zones.size() == 1);
+  CHECK(s->description().thermal_zones.front().trips.size() == static_cast<std::size_t>(n));
+  CHECK(s->problems().size() == static_cast<std::size_t>(refused));
+  CHECK(s->problems().back().message == "/thermal-zones/z9999/trips/t: property 'type': unknown trip type (active, passive, hot or critical)");
+}

@@ -152,7 +152,8 @@ namespace detail {
 /// into that copy and stays valid as long as the tree (moving the tree keeps them valid).
 class tree {
  public:
-  /// Parses `blob`. O(size of the blob + nodes · log nodes).
+  /// Parses `blob` (at most `lim.max_bytes`, else `capacity_exceeded` before any copy).
+  /// O(size of the blob + nodes · log nodes + properties · log properties).
   [[nodiscard]] static result<tree, error> parse(std::span<const std::uint8_t> blob, const limits& lim = {}) {
     if (blob.size() > lim.max_bytes) {
       return error{errc::capacity_exceeded, "blob larger than the size limit (16 MiB by default)", error::no_index,
@@ -420,11 +421,11 @@ class tree {
     }
     std::string_view prop = name;
     if (e.index2 != error::no_index) {
-      for (const property& p : props_) {
-        if (detail::off(p.offset) == e.index2) {
-          prop = p.name;
-          break;
-        }
+      // properties are kept in blob order: ascending offsets (O(log n) per message)
+      const auto it = std::lower_bound(props_.begin(), props_.end(), e.index2,
+                                       [](const property& p, std::int32_t o) { return detail::off(p.offset) < o; });
+      if (it != props_.end() && detail::off(it->offset) == e.index2) {
+        prop = it->name;
       }
     }
     if (!prop.empty()) {

@@ -58,7 +58,7 @@ struct refusal {
 
 /// A zone's trips as they are read: tree nodes (what cooling maps name) and descriptions.
 struct zone_trips {
-  std::vector<std::int32_t> nodes;
+  std::vector<std::int32_t> nodes;  ///< ascending (tree order)
   std::vector<schema::trip_desc> trips;
 };
 
@@ -133,8 +133,9 @@ inline std::optional<schema::cooling_map_desc> import_map(context& ctx, std::int
     warn(trip.error(), "trip", "the map binds nothing");
     return std::nullopt;
   }
-  const auto it = std::find(trips.nodes.begin(), trips.nodes.end(), *trip);
-  if (it == trips.nodes.end()) {
+  // trip nodes are children of one node, kept in tree order: ascending indices (O(log n) per map)
+  const auto it = std::lower_bound(trips.nodes.begin(), trips.nodes.end(), *trip);
+  if (it == trips.nodes.end() || *it != *trip) {
     ctx.warn(t.path(mn) + ": trip " + t.path(*trip) +
              " is not a trip of this zone: the map binds nothing");
     return std::nullopt;
