@@ -252,17 +252,17 @@ inline outcome<tzp_write> parse_tzp(std::string_view s) {
   const std::string_view name = eq == std::string_view::npos ? s : s.substr(0, eq);
   static constexpr std::array<std::string_view, 6> names{"sustainable_power", "k_po", "k_pu", "k_i", "k_d", "integral_cutoff"};
   if (std::find(names.begin(), names.end(), name) == names.end()) {
-    return outcome<tzp_write>::fail("--tzp " + std::string(s) +
+    return outcome<tzp_write>::fail("--tzp " + io::printable(s) +
                                     ": unknown parameter (sustainable_power, k_po, k_pu, k_i, k_d, integral_cutoff)");
   }
   if (eq == std::string_view::npos) {
-    return outcome<tzp_write>::fail("--tzp " + std::string(s) + ": expected NAME=VALUE");
+    return outcome<tzp_write>::fail("--tzp " + io::printable(s) + ": expected NAME=VALUE");
   }
   const std::string_view value = s.substr(eq + 1);
   const bool u32 = name == "sustainable_power";
   const auto v = io::parse_int(value, u32 ? 0 : -2'147'483'648LL, u32 ? 4'294'967'295LL : 2'147'483'647LL, io::exact);
   if (!v || (u32 && !value.empty() && value.front() == '-')) {
-    return outcome<tzp_write>::fail("--tzp " + std::string(s) + ": " +
+    return outcome<tzp_write>::fail("--tzp " + io::printable(s) + ": " +
                                     (u32 ? "not an unsigned 32-bit integer" : "not a signed 32-bit integer"));
   }
   return tzp_write{std::string(name), *v};

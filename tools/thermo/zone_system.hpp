@@ -198,11 +198,11 @@ class zone_system {
     // the zone, as thermal_of registers it
     const auto plan = control::of_zone<max_trips>::make(*zd_, 0);
     if (!plan) {
-      return "zone '" + std::string(zone) + "' has more than " + std::to_string(max_trips) + " trips";
+      return "zone " + io::quoted(zone) + " has more than " + std::to_string(max_trips) + " trips";
     }
     const error se = tz_.setup(plan->config, plan->trip_span(), control::zone_sensor(sensor_), *g, events_.sink());
     if (!se.ok()) {
-      return "zone '" + std::string(zone) + "' cannot be set up: " + std::string(se.what) + " (" +
+      return "zone " + io::quoted(zone) + " cannot be set up: " + std::string(se.what) + " (" +
              std::string(to_string(se.code)) + ")";
     }
 
@@ -225,7 +225,7 @@ class zone_system {
     if (!bound) {
       const control::of_bind_error& e = bound.error();
       return "cannot bind " + find_device(e.binding.cooling_device)->column + " to trip " + std::to_string(e.binding.trip) +
-             " of '" + std::string(zone) + "': " + std::string(e.cause.what);
+             " of " + io::quoted(zone) + ": " + std::string(e.cause.what);
     }
     skipped_ = *bound;
     return {};
