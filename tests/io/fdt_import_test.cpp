@@ -418,6 +418,15 @@ TEST_CASE("The description stays valid after the import result is moved", "[dt_i
 
 namespace {
 
+/// `prefix` and the decimal `k` ("t12"), appended (gcc 12 -O3 flags `"t" + std::string&&` with a
+/// -Wrestrict false positive).
+template <class Int>
+std::string numbered(std::string_view prefix, Int k) {
+  std::string s(prefix);
+  s += std::to_string(k);
+  return s;
+}
+
 /// One CPU with `coefficient` (none when 0) and a table of OPPs (Hz, µV, µW; 0 = property
 /// absent), listed in the order given.
 struct opp_in {
@@ -434,7 +443,7 @@ std::vector<std::uint8_t> one_cpu_blob(std::uint32_t coefficient, const std::vec
   b.prop_u32("#cooling-cells", {2}).end().end();
   b.begin("opp-table").prop_str("compatible", "operating-points-v2").prop_empty("opp-shared").prop_u32("phandle", {1});
   for (const opp_in& o : opps) {
-    b.begin("opp-" + std::to_string(o.hz))
+    b.begin(numbered("opp-", o.hz))
         .prop_u32("opp-hz", {static_cast<std::uint32_t>(o.hz >> 32U), static_cast<std::uint32_t>(o.hz)});
     if (o.microvolt != 0 || o.microwatt == 1) {  // microwatt 1: an explicit zero voltage
       b.prop_u32("opp-microvolt", {o.microwatt == 1 ? 0 : o.microvolt});
@@ -522,7 +531,7 @@ TEST_CASE("A zone with 15000 trips and 15000 maps and 10000 refused zones import
   b.begin("big-thermal").prop_u32("polling-delay-passive", {0}).prop_u32("polling-delay", {0}).prop_u32("thermal-sensors", {1, 0});
   b.begin("trips");
   for (int k = 0; k < n; ++k) {
-    b.begin("t" + std::to_string(k))
+    b.begin(numbered("t", k))
         .prop_u32("temperature", {static_cast<std::uint32_t>(50'000 + k)})
         .prop_u32("hysteresis", {0})
         .prop_str("type", "passive")
@@ -531,11 +540,11 @@ TEST_CASE("A zone with 15000 trips and 15000 maps and 10000 refused zones import
   }
   b.end().begin("cooling-maps");
   for (int k = 0; k < n; ++k) {
-    b.begin("map" + std::to_string(k)).prop_u32("trip", {static_cast<std::uint32_t>(100 + n - 1 - k)}).end();  // binds nothing
+    b.begin(numbered("map", k)).prop_u32("trip", {static_cast<std::uint32_t>(100 + n - 1 - k)}).end();  // binds nothing
   }
   b.end().end();
   for (int k = 0; k < refused; ++k) {  // each refused: an unknown trip type
-    b.begin("z" + std::to_string(k))
+    b.begin(numbered("z", k))
         .prop_u32("polling-delay-passive", {0})
         .prop_u32("polling-delay", {0})
         .prop_u32("thermal-sensors", {1, 0})

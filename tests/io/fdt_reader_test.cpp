@@ -446,7 +446,8 @@ TEST_CASE("100000 properties on one node parse in linear-logarithmic time, and a
   std::vector<std::uint32_t> offsets;
   for (std::uint32_t k = 0; k < count; ++k) {
     offsets.push_back(static_cast<std::uint32_t>(names.size()));
-    names += "p" + std::to_string(k);
+    names += 'p';
+    names += std::to_string(k);
     names += '\0';
   }
   b.raw_strings(names);
