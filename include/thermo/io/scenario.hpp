@@ -18,7 +18,10 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -35,6 +38,7 @@
 #include "thermo/io/text.hpp"
 #include "thermo/model/sensor.hpp"
 #include "thermo/sim/reference_plants.hpp"
+#include "thermo/sim/types.hpp"
 #include "thermo/workload/synthetic.hpp"
 
 namespace thermo::io {
@@ -44,6 +48,38 @@ using scenario_governors = control::kernel_governors<>;
 
 /// The ready-made plant `[plant] reference = …` names (its nodes: `sim::rk3399_node_names`).
 inline constexpr std::string_view scenario_reference_plant = "rk3399_board";
+
+/// The limits of a scenario file (docs/reference/limits-and-errors.md, "Scenario files"). Each is
+/// checked while the file is read, before any work that grows with it, and named in the error.
+struct scenario_limits {
+  // Sections (the capacities of `thermo simulate`'s simulation; counted as they appear).
+  static constexpr std::size_t max_nodes = 32;      ///< [node] sections
+  static constexpr std::size_t max_links = 128;     ///< lines of [links]
+  static constexpr std::size_t max_heat = 8;        ///< [heat] / [cluster] sections (power domains)
+  static constexpr std::size_t max_sensors = 16;    ///< [sensor] sections
+  static constexpr std::size_t max_zones = 8;       ///< [zone] sections
+  static constexpr std::size_t max_fans = 4;        ///< [fan] sections
+  static constexpr std::size_t max_workloads = 8;   ///< [workload] sections
+  static constexpr std::size_t max_events = 256;    ///< lines of [events]
+  static constexpr std::size_t max_phases = 32;     ///< phases of one phased workload
+  static constexpr std::size_t max_weights = 4;     ///< NAME WEIGHT terms of one nodes = list
+  // Time (sim_duration is int64 ns: ±292 years; every duration of a file is at most this).
+  static constexpr sim_duration max_duration = std::chrono::hours(1000);  ///< any duration, the run's included
+  static constexpr sim_duration min_step = std::chrono::microseconds(1);  ///< fixed step, comparator period
+  static constexpr sim_duration min_record_interval = std::chrono::milliseconds(1);  ///< unless 0 (no rows)
+  static constexpr sim_duration min_phase = std::chrono::milliseconds(1);  ///< a workload phase, a trace row
+  /// Events one run may process (fixed-step ticks, workload phases …): estimated from the file
+  /// before the run, and enforced during it (`sim_options::max_events`).
+  static constexpr std::uint64_t max_run_events = sim::default_max_events;
+  // Physical ranges.
+  static constexpr double min_ambient = -100.0;       ///< °C: [run] ambient, `ambient` events
+  static constexpr double max_ambient = 200.0;
+  static constexpr double min_temperature = -273.15;  ///< °C: absolute zero
+  static constexpr double max_temperature = 500.0;    ///< °C: node initial temperatures
+  static constexpr double max_power = 10'000.0;       ///< W: |power| of a `power` event
+  static constexpr double min_weight = 1e-6;          ///< node and sensor weights
+  static constexpr double max_weight = 1000.0;
+};
 
 /// A node name with a weight ("big 0.8").
 struct weighted_name {
@@ -127,10 +163,12 @@ struct scenario {
   std::string dir;     ///< directory of the file: relative paths in it start here
   // [run]
   sim_duration duration{0};
+  std::size_t duration_line{0};
   sim_duration record_interval{std::chrono::milliseconds(100)};
   double ambient{25.0};
   bool fixed_step{false};
   sim_duration step{std::chrono::milliseconds(1)};
+  std::size_t step_line{0};  ///< the `step =` line (0: the default step)
   bool apply_cooling{true};
   std::string title;
   // [soc]
@@ -257,8 +295,22 @@ class scenario_parser {
     if (kind_ == "cluster") {
       kind_ = "heat";  // [cluster big] is an alias of [heat big]
     }
-    if (is_named && duplicate_name()) {
-      fail("[" + kind_ + " " + name_ + "] appears twice");
+    keys_.clear();
+    if (is_unnamed) {
+      const auto k = static_cast<std::size_t>(std::find(unnamed.begin(), unnamed.end(), kind_) - unnamed.begin());
+      if (unnamed_line_[k] != 0) {
+        fail("[" + kind_ + "] appears twice (first at line " + std::to_string(unnamed_line_[k]) + ")");
+        return;
+      }
+      unnamed_line_[k] = line_;
+    }
+    // The count first: the duplicate check below is linear in it.
+    if (const auto [count, limit, what] = section_count(); count >= limit) {
+      fail("more than " + std::to_string(limit) + " [" + kind_ + "] sections (io::scenario_limits::" + what + ")");
+      return;
+    }
+    if (const std::size_t first = is_named ? duplicate_name() : 0; first != 0) {
+      fail("[" + kind_ + " " + name_ + "] appears twice (first at line " + std::to_string(first) + ")");
       return;
     }
     if (kind_ == "node") {
@@ -281,26 +333,71 @@ class scenario_parser {
     }
   }
 
-  [[nodiscard]] bool duplicate_name() const {
-    const auto has = [&](const auto& v) {
-      return std::any_of(v.begin(), v.end(), [&](const auto& x) { return x.name == name_; });
-    };
+  struct count_limit {
+    std::size_t count;
+    std::size_t limit;
+    const char* what;
+  };
+  /// How many sections of the current kind there are already, and the limit.
+  [[nodiscard]] count_limit section_count() const {
+    using L = scenario_limits;
     if (kind_ == "node") {
-      return has(s_.nodes);
+      return {s_.nodes.size(), L::max_nodes, "max_nodes"};
     }
     if (kind_ == "heat") {
-      return std::any_of(s_.heat.begin(), s_.heat.end(), [&](const scenario_heat& h) { return h.part == name_; });
+      return {s_.heat.size(), L::max_heat, "max_heat"};
     }
     if (kind_ == "sensor") {
-      return has(s_.sensors);
+      return {s_.sensors.size(), L::max_sensors, "max_sensors"};
     }
     if (kind_ == "zone") {
-      return has(s_.zones);
+      return {s_.zones.size(), L::max_zones, "max_zones"};
     }
     if (kind_ == "fan") {
-      return has(s_.fans);
+      return {s_.fans.size(), L::max_fans, "max_fans"};
     }
-    return kind_ == "workload" && has(s_.workloads);
+    if (kind_ == "workload") {
+      return {s_.workloads.size(), L::max_workloads, "max_workloads"};
+    }
+    return {0, 1, ""};
+  }
+
+  /// The line of the section of the current kind and name read before, or 0.
+  [[nodiscard]] std::size_t duplicate_name() const {
+    const auto first = [&](const auto& v) -> std::size_t {
+      const auto it = std::find_if(v.begin(), v.end(), [&](const auto& x) { return x.name == name_; });
+      return it == v.end() ? 0 : it->line;
+    };
+    if (kind_ == "node") {
+      return first(s_.nodes);
+    }
+    if (kind_ == "heat") {
+      const auto it = std::find_if(s_.heat.begin(), s_.heat.end(), [&](const scenario_heat& h) { return h.part == name_; });
+      return it == s_.heat.end() ? 0 : it->line;
+    }
+    if (kind_ == "sensor") {
+      return first(s_.sensors);
+    }
+    if (kind_ == "zone") {
+      return first(s_.zones);
+    }
+    if (kind_ == "fan") {
+      return first(s_.fans);
+    }
+    return kind_ == "workload" ? first(s_.workloads) : 0;
+  }
+
+  /// A key given twice in one section (aliases count as the same key): false after the error.
+  [[nodiscard]] bool first_time(std::string_view key) {
+    std::string k(key == "node" ? "nodes" : (key == "utilisation" ? "utilization" : key));
+    for (const auto& [name, line] : keys_) {
+      if (name == k) {
+        fail(std::string(key) + " given twice in " + where() + " (first at line " + std::to_string(line) + ")");
+        return false;
+      }
+    }
+    keys_.emplace_back(std::move(k), line_);
+    return true;
   }
 
   // ---------------------------------------------------------------- values
@@ -327,8 +424,45 @@ class scenario_parser {
     const auto d = parse_duration(v);
     if (!d) {
       fail("bad " + std::string(key) + " '" + std::string(v) + "' (a duration such as 600 s, 100 ms, 2 min)");
+      return std::nullopt;
+    }
+    if (*d > scenario_limits::max_duration) {
+      fail("bad " + std::string(key) + " '" + std::string(v) + "': above the limit of " + format_duration(scenario_limits::max_duration) +
+           " (io::scenario_limits::max_duration)");
+      return std::nullopt;
     }
     return d;
+  }
+  /// A duration that is 0 or at least `min` (`min_name`: the limit's name).
+  std::optional<sim_duration> zero_or_at_least(std::string_view key, std::string_view v, sim_duration min, const char* min_name) {
+    const auto d = duration(key, v);
+    if (d && d->count() != 0 && *d < min) {
+      fail("bad " + std::string(key) + " '" + std::string(v) + "': below the minimum of " + format_duration(min) +
+           " (io::scenario_limits::" + min_name + "; 0 turns it off)");
+      return std::nullopt;
+    }
+    return d;
+  }
+  /// "1000 h", "1 us", "2.5 s": a duration in the largest unit that shows it exactly.
+  static std::string format_duration(sim_duration d) {
+    struct unit {
+      std::int64_t ns;
+      const char* name;
+    };
+    static constexpr std::array<unit, 6> units{{{3'600'000'000'000, "h"}, {60'000'000'000, "min"}, {1'000'000'000, "s"},
+                                                {1'000'000, "ms"}, {1'000, "us"}, {1, "ns"}}};
+    for (const unit& u : units) {
+      if (d.count() % u.ns == 0) {
+        return std::to_string(d.count() / u.ns) + " " + u.name;
+      }
+    }
+    return std::to_string(d.count()) + " ns";
+  }
+  /// A number for messages: 4 significant digits.
+  static std::string format_g(double x) {
+    std::array<char, 32> buf{};
+    const int n = std::snprintf(buf.data(), buf.size(), "%.4g", x);
+    return std::string(buf.data(), n > 0 ? std::min(static_cast<std::size_t>(n), buf.size() - 1) : 0U);
   }
   std::optional<sim_duration> positive_duration(std::string_view key, std::string_view v) {
     const auto d = duration(key, v);
@@ -367,11 +501,18 @@ class scenario_parser {
       weighted_name n{std::string(w[0]), 1.0};
       if (w.size() == 2) {
         const auto x = parse_double(w[1], exact);
-        if (!x || *x <= 0.0) {
-          fail("bad weight '" + std::string(w[1]) + "' in " + std::string(key) + " (a number > 0)");
+        if (!x || *x < scenario_limits::min_weight || *x > scenario_limits::max_weight) {
+          fail("bad weight '" + std::string(w[1]) + "' in " + std::string(key) + " (a number within " +
+               format_g(scenario_limits::min_weight) + ".." + format_g(scenario_limits::max_weight) +
+               ": io::scenario_limits::min_weight, max_weight)");
           return std::nullopt;
         }
         n.weight = *x;
+      }
+      if (out.size() >= scenario_limits::max_weights) {
+        fail("bad " + std::string(key) + ": more than " + std::to_string(scenario_limits::max_weights) +
+             " nodes (io::scenario_limits::max_weights)");
+        return std::nullopt;
       }
       out.push_back(n);
     }
@@ -392,6 +533,9 @@ class scenario_parser {
   // ---------------------------------------------------------------- entries
 
   void entry(std::string_view key, std::string_view v) {
+    if (kind_ != "links" && kind_ != "events" && !first_time(key)) {
+      return;
+    }
     if (kind_ == "run") {
       run_entry(key, v);
     } else if (kind_ == "soc") {
@@ -427,7 +571,7 @@ class scenario_parser {
           n.to_ambient = *x;
         }
       } else if (key == "initial") {
-        n.initial = number(key, v, -273.0, 500.0, "°C");
+        n.initial = number(key, v, scenario_limits::min_temperature, scenario_limits::max_temperature, "°C");
       } else {
         unknown_key(key, "capacitance, to_ambient, initial");
       }
@@ -437,7 +581,17 @@ class scenario_parser {
         fail("a link is written 'A - B = conductance' (W/K)");
         return;
       }
+      if (s_.links.size() >= scenario_limits::max_links) {
+        fail("more than " + std::to_string(scenario_limits::max_links) + " links (io::scenario_limits::max_links)");
+        return;
+      }
       scenario_link l{std::string(trim(key.substr(0, dash))), std::string(trim(key.substr(dash + 3))), 0.0, line_};
+      for (const scenario_link& o : s_.links) {
+        if ((o.a == l.a && o.b == l.b) || (o.a == l.b && o.b == l.a)) {
+          fail("link " + l.a + " - " + l.b + " given twice (first at line " + std::to_string(o.line) + ")");
+          return;
+        }
+      }
       if (auto x = number("conductance", v, 1e-12, 1e9, "W/K")) {
         l.conductance = *x;
       }
@@ -498,6 +652,10 @@ class scenario_parser {
     } else if (kind_ == "workload") {
       workload_entry(key, v);
     } else if (kind_ == "events") {
+      if (s_.events.size() >= scenario_limits::max_events) {
+        fail("more than " + std::to_string(scenario_limits::max_events) + " events (io::scenario_limits::max_events)");
+        return;
+      }
       const auto at = duration("event time", key);
       if (!at) {
         return;
@@ -529,13 +687,14 @@ class scenario_parser {
     if (key == "duration") {
       if (auto d = positive_duration(key, v)) {
         s_.duration = *d;
+        s_.duration_line = line_;
       }
     } else if (key == "record_interval") {
-      if (auto d = duration(key, v)) {
+      if (auto d = zero_or_at_least(key, v, scenario_limits::min_record_interval, "min_record_interval")) {
         s_.record_interval = *d;
       }
     } else if (key == "ambient") {
-      if (auto x = number(key, v, -100.0, 200.0, "°C")) {
+      if (auto x = number(key, v, scenario_limits::min_ambient, scenario_limits::max_ambient, "°C")) {
         s_.ambient = *x;
       }
     } else if (key == "mode") {
@@ -546,7 +705,13 @@ class scenario_parser {
       }
     } else if (key == "step") {
       if (auto d = positive_duration(key, v)) {
+        if (*d < scenario_limits::min_step) {
+          fail("bad step '" + std::string(v) + "': below the minimum of " + format_duration(scenario_limits::min_step) +
+               " (io::scenario_limits::min_step)");
+          return;
+        }
         s_.step = *d;
+        s_.step_line = line_;
       }
     } else if (key == "apply_cooling") {
       if (auto b = boolean(key, v)) {
@@ -595,7 +760,7 @@ class scenario_parser {
         p.irq_latency = *d;
       }
     } else if (key == "comparator_period") {
-      if (auto d = duration(key, v)) {
+      if (auto d = zero_or_at_least(key, v, scenario_limits::min_step, "min_step")) {
         p.comparator_period = *d;
       }
     } else if (key == "try_again_probability") {
@@ -645,7 +810,16 @@ class scenario_parser {
         if (ws.size() >= 3 && !(ws[1].front() >= '0' && ws[1].front() <= '9') && ws[1].front() != '.') {
           dur += " " + std::string(ws[k++]);  // "10 s"
         }
+        if (w.phases.size() >= scenario_limits::max_phases) {
+          fail("more than " + std::to_string(scenario_limits::max_phases) + " phases (io::scenario_limits::max_phases)");
+          return;
+        }
         const auto d = parse_duration(dur);
+        if (d && (*d < scenario_limits::min_phase || *d > scenario_limits::max_duration)) {
+          fail("bad phase '" + std::string(part) + "': its duration must be within " + format_duration(scenario_limits::min_phase) +
+               ".." + format_duration(scenario_limits::max_duration) + " (io::scenario_limits::min_phase, max_duration)");
+          return;
+        }
         double u = std::numeric_limits<double>::quiet_NaN();  // NaN fails the range check below
         if (k < ws.size()) {
           if (const auto x = parse_double(ws[k], exact)) {
@@ -795,6 +969,14 @@ class scenario_parser {
         return;
       }
     }
+    for (const scenario_event& e : s_.events) {
+      if (e.at.time_since_epoch() > s_.duration) {
+        line_ = e.line;
+        fail("event at " + format_duration(e.at.time_since_epoch()) + " is after the end of the run (duration = " +
+             format_duration(s_.duration) + ", line " + std::to_string(s_.duration_line) + "): it would never happen");
+        return;
+      }
+    }
     for (const scenario_workload& w : s_.workloads) {
       line_ = w.line;
       if (w.cluster.empty()) {
@@ -810,10 +992,55 @@ class scenario_parser {
         return;
       }
     }
+    check_budget();
+  }
+
+  /// The events a run needs at least — fixed-step ticks and workload phase changes — against
+  /// the run budget, before any work: the error names the line that asks for the most.
+  void check_budget() {
+    const auto budget = static_cast<double>(scenario_limits::max_run_events);
+    const double run = static_cast<double>(s_.duration.count());
+    double total = 0.0;
+    double worst = 0.0;
+    std::size_t worst_line = s_.duration_line;
+    std::string worst_what;
+    const auto add = [&](double n, std::size_t line, const std::string& what) {
+      total += n;
+      if (n > worst) {
+        worst = n;
+        worst_line = line;
+        worst_what = what;
+      }
+    };
+    if (s_.fixed_step) {
+      add(run / static_cast<double>(s_.step.count()), s_.step_line != 0 ? s_.step_line : s_.duration_line,
+          "duration / step (fixed_step mode)");
+    }
+    for (const scenario_workload& w : s_.workloads) {
+      double cycle = 0.0;
+      for (const workload::demand_phase& p : w.phases) {
+        cycle += static_cast<double>(p.duration.count());
+      }
+      if (w.type != scenario_workload_type::phased || cycle <= 0.0) {
+        continue;
+      }
+      double cycles = std::ceil(std::max(0.0, run - static_cast<double>(w.start.time_since_epoch().count())) / cycle);
+      if (w.repeat != 0) {
+        cycles = std::min(cycles, static_cast<double>(w.repeat));
+      }
+      add(cycles * static_cast<double>(w.phases.size()), w.line, "the phases of [workload " + w.name + "]");
+    }
+    if (total > budget) {
+      line_ = worst_line;
+      fail(worst_what + " asks for about " + format_g(total) + " events in the run, above the run budget of " +
+           std::to_string(scenario_limits::max_run_events) + " (io::scenario_limits::max_run_events)");
+    }
   }
 
   std::string_view text_;
   scenario s_;
+  std::vector<std::pair<std::string, std::size_t>> keys_;  ///< keys of the current section, with their lines
+  std::array<std::size_t, 6> unnamed_line_{};              ///< line of [run], [soc] … (0: not yet)
   std::string err_;
   std::size_t err_line_{0};
   std::string kind_;
