@@ -102,7 +102,7 @@ TEST_CASE("Section counts are checked as sections appear, before any quadratic w
   CHECK(first_error(events, "x.scn") == "x.scn:260: more than 256 events (io::scenario_limits::max_events)");
 }
 
-TEST_CASE("Durations at the limit still parse and run; the progress loop does not overflow", "[scenario][limits]") {
+TEST_CASE("Durations at the limit still parse, and the progress loop cannot overflow", "[scenario][limits]") {
   const std::string base = "[soc]\npreset = rk3399\n[plant]\nreference = rk3399_board\n";
   auto s = parse_scenario("[run]\nduration = 1000 h\nrecord_interval = 0 s\n" + base, "x.scn");
   INFO(s.message());
@@ -121,4 +121,19 @@ TEST_CASE("latency --simulate refuses a ramp whose runs would not end", "[limits
   CHECK(dispatch("latency", {"--simulate", "--ramp", "0.001", "--period", "1 ms"}, err2) == exit_usage);
   CHECK(err2.str().find("polls to reach the trip, above the limit of 1e+07 per run (cli::latency_max_events_per_run)") !=
         std::string::npos);
+}
+
+TEST_CASE("A scenario with heat but nothing to run warns that its parts only idle", "[scenario][limits]") {
+  const std::string text = "[run]\nduration = 1 s\n[soc]\npreset = rk3399\n[plant]\nreference = rk3399_board\n[heat big]\nnodes = big\n"
+                           "[sensor s0]\nnode = big\n[zone cpu-thermal]\nsensor = s0\n";
+  auto s = parse_scenario(text, "x.scn");
+  REQUIRE(s.ok());
+  auto src = load_preset(s->preset);
+  REQUIRE(src.ok());
+  auto b = build_simulation(*s, *src);
+  REQUIRE(b.ok());
+  REQUIRE((*b)->warnings.size() == 1);
+  CHECK((*b)->warnings[0] ==
+        "x.scn:11: no [workload] section and no 'power' event: the simulated parts only idle (the file ends in [zone cpu-thermal] at "
+        "line 11: cut short?)");
 }

@@ -113,7 +113,8 @@ class simulation_builder {
     for (std::string (simulation_builder::*step)() : {&simulation_builder::plant, &simulation_builder::domains,
                                                       &simulation_builder::cooling_devices, &simulation_builder::sensors,
                                                       &simulation_builder::zones, &simulation_builder::workloads,
-                                                      &simulation_builder::events, &simulation_builder::start}) {
+                                                      &simulation_builder::events, &simulation_builder::heats,
+                                                      &simulation_builder::start}) {
       if (std::string e = (this->*step)(); !e.empty()) {
         return e;
       }
@@ -493,6 +494,21 @@ class simulation_builder {
     } else {
       return "unknown event '" + e.action +
              "' (ambient, power, fan-failure, fan-restore, sensor-fault, sensor-restore, zone-enable, zone-disable, trip)";
+    }
+    return {};
+  }
+
+  // ---- something must heat the plant: a file cut short before its [heat] and [workload]
+  // sections would otherwise run, quietly, with 0 J
+  std::string heats() {
+    const bool powered = std::any_of(s_.events.begin(), s_.events.end(), [](const io::scenario_event& e) { return e.action == "power"; });
+    const std::string ends = "the file ends in " + s_.last_section + " at line " + std::to_string(s_.last_section_line) + ": cut short?";
+    if (s_.heat.empty() && !powered) {
+      return at(s_.last_section_line) + "nothing heats the plant: no [heat PART] section and no 'power' event (" + ends + ")";
+    }
+    if (s_.workloads.empty() && !powered) {
+      b_.warnings.push_back(at(s_.last_section_line) + "no [workload] section and no 'power' event: the simulated parts only idle (" +
+                            ends + ")");
     }
     return {};
   }

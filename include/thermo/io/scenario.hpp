@@ -185,6 +185,9 @@ struct scenario {
   std::vector<scenario_fan> fans;
   std::vector<scenario_workload> workloads;
   std::vector<scenario_event> events;
+  /// The last section of the file ("[zone gpu-thermal]") and its line: where a file cut short ends.
+  std::string last_section;
+  std::size_t last_section_line{0};
   // [output]
   std::string trace_file;
   std::string metrics_file;
@@ -296,6 +299,8 @@ class scenario_parser {
       kind_ = "heat";  // [cluster big] is an alias of [heat big]
     }
     keys_.clear();
+    s_.last_section = where();
+    s_.last_section_line = line_;
     if (is_unnamed) {
       const auto k = static_cast<std::size_t>(std::find(unnamed.begin(), unnamed.end(), kind_) - unnamed.begin());
       if (unnamed_line_[k] != 0) {
