@@ -123,3 +123,51 @@ TEST_CASE("a critical trip crossed by a zone that never updates is flagged unhan
     }
   }
 }
+
+namespace {
+/// Two networks in the cache, for a fan of three states: the configurations do not all fit, so
+/// `start` builds only the first, and the others are built during the run, where `start` could
+/// not check their stability.
+struct one_network_limits : test::small_limits {
+  static constexpr std::size_t networks = 2;
+};
+using one_network_sim = sim::simulation<one_network_limits>;
+
+struct fan_to_full {
+  one_network_sim* sim;
+  std::size_t c;
+  static void call(void* p, sim_time now) noexcept {
+    auto* x = static_cast<fan_to_full*>(p);
+    static_cast<void>(x->sim->cooling_device(x->c).set_cur_state(now, 2));
+  }
+};
+}  // namespace
+
+TEST_CASE("a fan configuration built during an RK4 run that would be unstable is sub-stepped", "[sim][limits][fixed_step]") {
+  auto s = std::make_unique<one_network_sim>();
+  one_network_sim::builder_type b;
+  REQUIRE(b.add_node(1e-3, 0.01));  // λ = 10 1/s with the fan off
+  REQUIRE(b.set_ambient(25.0).ok());
+  REQUIRE(s->set_plant(b).ok());
+  static constexpr std::array<std::uint32_t, 3> levels{0, 128, 255};
+  static constexpr std::array<sim::fan_path, 1> paths{{{0, sim::fan_path::ambient, 0.0, 100.0, 1.0}}};  // λ = 1e5 1/s at full
+  sim::fan_config f;
+  f.levels = levels;
+  f.paths = paths;
+  f.initial_state = 0;
+  auto fan = s->add_fan(f);
+  REQUIRE(fan);
+  REQUIRE(s->add_event(sim::scenario_event::node_power(sim_time{}, 0, 1.0)).ok());
+  fan_to_full full{s.get(), *fan};
+  REQUIRE(s->add_event(sim::scenario_event::callback(sim_time{1s}, &fan_to_full::call, &full)).ok());
+  sim::sim_options o;
+  o.mode = sim::time_mode::fixed_step;
+  o.fixed_step = 1ms;  // stable for the fan off (limit 0.28 s), not at full (2.8e-5 s)
+  o.record_interval = {};
+  REQUIRE(s->set_options(o).ok());
+  REQUIRE(s->start().ok());
+  CHECK(s->max_stable_step() == Approx(0.2785));
+  REQUIRE(s->run_until(sim_time{2s}) == sim::run_status::running);
+  CHECK(s->max_stable_step() == Approx(2.785e-5).epsilon(1e-3));  // the full-speed network now exists
+  CHECK(s->temperature(0) == Approx(25.0 + 1.0 / 100.01).epsilon(1e-9));  // its steady state, no divergence
+}

@@ -487,8 +487,8 @@ class simulation_builder {
         return "event 'trip' takes ZONE TRIP-INDEX TEMPERATURE-m°C";
       }
       if (const std::size_t n = b_.sim.zone(z).num_trips(); static_cast<std::size_t>(*trip) >= n) {
-        return "event 'trip': zone " + e.args[0] + " has " + std::to_string(n) + " trip" + (n == 1 ? "" : "s") + " (index 0.." +
-               (n == 0 ? std::string("none") : std::to_string(n - 1)) + "), not " + e.args[1];
+        return "event 'trip': zone " + e.args[0] + (n == 0 ? std::string(" has no trips") : " has " + std::to_string(n) + " trip" +
+               (n == 1 ? "" : "s") + " (index 0.." + std::to_string(n - 1) + ")") + ", not " + e.args[1];
       }
       ev = sim::scenario_event::trip_temperature(e.at, z, static_cast<std::int32_t>(*trip), millicelsius(static_cast<std::int32_t>(*t)));
     } else {
