@@ -727,7 +727,7 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
     if (b.sim.run_until(until) != sim::run_status::running) {
       break;
     }
-    prog.update(static_cast<double>(k) / chunks, std::to_string(static_cast<long long>(to_seconds(until))) + " s simulated");
+    prog.update(static_cast<double>(k) / static_cast<double>(chunks), std::to_string(static_cast<long long>(to_seconds(until))) + " s simulated");
   }
   prog.done();
   if (b.sim.status() == sim::run_status::budget_exhausted) {
