@@ -70,6 +70,7 @@
 #include "thermo/io/jsonl.hpp"
 #include "thermo/io/run_plot.hpp"
 #include "thermo/io/scenario.hpp"
+#include "thermo/io/scenario_records.hpp"
 #include "thermo/io/svg_plot.hpp"
 #include "thermo/io/text.hpp"
 #include "thermo/io/trace.hpp"
