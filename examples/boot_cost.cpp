@@ -16,7 +16,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -280,7 +279,8 @@ int main(int argc, char** argv) {
 
   // CSV.
   {
-    std::ofstream f(csv_path, std::ios::binary | std::ios::trunc);
+    example_cli::output_file f_file(csv_path);
+    std::ostream& f = f_file.stream();
     f << "table,cpu,media,mode,bandwidth_MBps,algorithm,load_s,relocate_s,decompress_s,total_s,"
          "energy_mJ,"
          "published_total_s\n";
@@ -292,8 +292,8 @@ int main(int argc, char** argv) {
         << fixed(r.b.energy_j * 1e3, 4) << ','
         << (r.published_total_s < 0 ? std::string() : fixed(r.published_total_s, 6)) << '\n';
     }
-    if (!f.good()) {
-      std::fprintf(stderr, "boot_cost: cannot write %s\n", csv_path.c_str());
+    if (const std::string e = f_file.commit(); !e.empty()) {
+      std::fprintf(stderr, "boot_cost: %s\n", e.c_str());
       return 1;
     }
   }

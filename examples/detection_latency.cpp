@@ -13,7 +13,6 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -111,7 +110,8 @@ int main(int argc, char** argv) {
   }
 
   if (!csv_path.empty()) {
-    std::ofstream f(csv_path);
+    example_cli::output_file f_file(csv_path);
+    std::ostream& f = f_file.stream();
     thermo::io::csv_writer w(f);
     w.row({"mode", "period_s", "ramp_C_per_s", "resolution_C", "analytic_mean_s", "simulated_mean_s",
            "analytic_overshoot_mean_C", "simulated_overshoot_mean_C"});
@@ -122,8 +122,8 @@ int main(int argc, char** argv) {
       }
       w.end_row();
     }
-    if (!f) {
-      std::fprintf(stderr, "detection_latency: cannot write %s\n", csv_path.c_str());
+    if (const std::string e = f_file.commit(); !e.empty()) {
+      std::fprintf(stderr, "detection_latency: %s\n", e.c_str());
       return 2;
     }
   }

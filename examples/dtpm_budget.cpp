@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -214,7 +213,8 @@ int main(int argc, char** argv) {
 
   // CSV: one row per budget.
   {
-    std::ofstream f(csv_path, std::ios::binary | std::ios::trunc);
+    example_cli::output_file f_file(csv_path);
+    std::ostream& f = f_file.stream();
     f << "budget_uw,granted_uw";
     for (const leaf& l : leaves) {
       f << ',' << l.name << "_limit_uw," << l.name << "_freq_mhz," << l.name << "_opp";
@@ -227,8 +227,8 @@ int main(int argc, char** argv) {
       }
       f << '\n';
     }
-    if (!f.good()) {
-      std::fprintf(stderr, "dtpm_budget: cannot write %s\n", csv_path.c_str());
+    if (const std::string e = f_file.commit(); !e.empty()) {
+      std::fprintf(stderr, "dtpm_budget: %s\n", e.c_str());
       return 1;
     }
   }

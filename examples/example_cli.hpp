@@ -6,12 +6,18 @@
 //
 // Each program keeps its own small option loop (the options differ too much to share one); it
 // calls `wants_help` before it, and `bad_usage` for its errors.
+//
+// * an output file appears whole or not at all, never over a special file (`output_file`, over
+//   thermo/io/output.hpp); the error names the file and the reason.
 #pragma once
 
 #include <cstdio>
 #include <initializer_list>
+#include <ostream>
 #include <string>
 #include <string_view>
+
+#include "thermo/io/output.hpp"
 
 namespace example_cli {
 
@@ -62,5 +68,29 @@ inline int bad_usage(std::string_view program, std::string_view problem,
   }
   return unknown_argument(a);
 }
+
+/// A CSV or text output written whole or not at all: write to `stream()`, then `commit()`.
+/// If the file cannot be opened, `stream()` discards what is written and `commit()` returns
+/// the reason.
+class output_file {
+ public:
+  explicit output_file(const std::string& path) : error_(set_.open(path, os_)) {}
+  [[nodiscard]] std::ostream& stream() noexcept { return os_ != nullptr ? *os_ : discard_; }
+  /// Moves the file into place: "" or the error ("cannot write 'x.csv': No space left on device").
+  [[nodiscard]] std::string commit() {
+    if (!error_.ok()) {
+      set_.abort();
+      return error_.message;
+    }
+    const thermo::io::file_error e = set_.commit();
+    return e.ok() ? std::string{} : e.message;
+  }
+
+ private:
+  thermo::io::output_set set_;
+  std::ostream* os_{nullptr};
+  thermo::io::file_error error_;
+  std::ostream discard_{nullptr};
+};
 
 }  // namespace example_cli

@@ -16,7 +16,6 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -169,7 +168,8 @@ int main(int argc, char** argv) {
 
   // CSV: the three runs side by side, one row per second (means over [t, t + 1 s)).
   {
-    std::ofstream f(csv_path, std::ios::binary | std::ios::trunc);
+    example_cli::output_file f_file(csv_path);
+    std::ostream& f = f_file.stream();
     f << "time_s";
     for (const rig::policy p : policies) {
       const std::string n(rig::to_string(p));
@@ -184,8 +184,8 @@ int main(int argc, char** argv) {
       }
       f << '\n';
     }
-    if (!f.good()) {
-      std::fprintf(stderr, "inference_governors: cannot write %s\n", csv_path.c_str());
+    if (const std::string e = f_file.commit(); !e.empty()) {
+      std::fprintf(stderr, "inference_governors: %s\n", e.c_str());
       return 1;
     }
   }

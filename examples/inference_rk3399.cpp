@@ -20,7 +20,6 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -249,7 +248,8 @@ int main(int argc, char** argv) {
     means.push_back(rig::bin_means(rec, c.index, 1.0, seconds));
   }
   {
-    std::ofstream f(csv_path, std::ios::binary | std::ios::trunc);
+    example_cli::output_file f_file(csv_path);
+    std::ostream& f = f_file.stream();
     f << "time_s";
     for (const column& c : columns) {
       f << ',' << c.name;
@@ -263,8 +263,8 @@ int main(int argc, char** argv) {
       const auto window = static_cast<std::size_t>(static_cast<double>(i) / width);
       f << ',' << w.throughput(window) << '\n';
     }
-    if (!f.good()) {
-      std::fprintf(stderr, "inference_rk3399: cannot write %s\n", csv_path.c_str());
+    if (const std::string e = f_file.commit(); !e.empty()) {
+      std::fprintf(stderr, "inference_rk3399: %s\n", e.c_str());
       return 1;
     }
   }

@@ -15,7 +15,6 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -172,7 +171,8 @@ int main(int argc, char** argv) {
               "TFLite", "TVM", "ratio", "TVM cap", "TVM f");
   std::printf("  %-28s %9s %9s %7s  %9s %9s %7s  %8s %8s\n", "", "cold ms", "cold ms", "cold",
               "after ms", "after ms", "after", "at min", "MHz");
-  std::ofstream csv(csv_path, std::ios::binary | std::ios::trunc);
+  example_cli::output_file csv_file(csv_path);
+  std::ostream& csv = csv_file.stream();
   csv << "model,tflite_cold_ms,tvm_cold_ms,ratio_cold,tflite_after_ms,tvm_after_ms,ratio_after,tvm_"
          "first_cap_s,"
          "run_s,tvm_f_last_min_mhz,tflite_f_last_min_mhz\n";
@@ -209,8 +209,8 @@ int main(int argc, char** argv) {
       mobilenet_tfl = tfl;
     }
   }
-  if (!csv.good()) {
-    std::fprintf(stderr, "inference_threads: cannot write %s\n", csv_path.c_str());
+  if (const std::string e = csv_file.commit(); !e.empty()) {
+    std::fprintf(stderr, "inference_threads: %s\n", e.c_str());
     return 1;
   }
   std::printf("\n  models on the plot's x axis: ");

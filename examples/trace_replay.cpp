@@ -18,7 +18,6 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -182,13 +181,14 @@ int main(int argc, char** argv) {
               name.c_str(), f_first, f_last);
 
   {
-    std::ofstream f(csv_path, std::ios::binary | std::ios::trunc);
+    example_cli::output_file f_file(csv_path);
+    std::ostream& f = f_file.stream();
     f << "time_s,T_" << name << "_C,f_" << name << "_MHz,u_" << name << ",P_" << name << "_W\n";
     for (std::size_t i = 0; i < seconds; ++i) {
       f << i << ',' << temp[i] << ',' << freq[i] << ',' << util[i] << ',' << power[i] << '\n';
     }
-    if (!f.good()) {
-      std::fprintf(stderr, "trace_replay: cannot write %s\n", csv_path.c_str());
+    if (const std::string e = f_file.commit(); !e.empty()) {
+      std::fprintf(stderr, "trace_replay: %s\n", e.c_str());
       return 1;
     }
   }

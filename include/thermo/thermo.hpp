@@ -68,6 +68,7 @@
 #include "thermo/io/hotspot.hpp"
 #include "thermo/io/json.hpp"
 #include "thermo/io/jsonl.hpp"
+#include "thermo/io/output.hpp"
 #include "thermo/io/run_plot.hpp"
 #include "thermo/io/scenario.hpp"
 #include "thermo/io/scenario_records.hpp"

@@ -59,8 +59,8 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
   thermo_cli_test(cli_replay_doc_power_allocator
                   "-DCMD=${thermo_exe}|replay|--dtb|${thermo_dtb_dir}/hi3660-hikey960.dtb|--zone|cls0-thermal|--governor|power_allocator|--input|${CMAKE_CURRENT_SOURCE_DIR}/data/traces/hi3660-cls0-thermal.csv"
                   "-DSTDOUT_FILE=${CMAKE_CURRENT_SOURCE_DIR}/data/traces/hi3660-cls0-thermal.power_allocator.csv")
-  thermo_cli_test(cli_replay_bad_trace "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${thermo_dtb_dir}/rk3399-rock960.dtb|--output|${out_dir}/bad.csv"
-                   -DEXIT=1 -DONE_LINE_ERROR=ON "-DSTDERR=^thermo replay: .*rk3399-rock960.dtb:1: " "-DNO_OUTPUT=${out_dir}/bad.csv")
+  thermo_cli_test(cli_replay_bad_trace "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${thermo_dtb_dir}/rk3399-rock960.dtb|--output|${out_dir}/bad_trace/bad.csv"
+                   -DEXIT=1 -DONE_LINE_ERROR=ON "-DSTDERR=^thermo replay: .*rk3399-rock960.dtb:1: " "-DNO_OUTPUT=${out_dir}/bad_trace/bad.csv")
   thermo_cli_test(cli_replay_bad_args "-DCMD=${thermo_exe}|replay|--soc|rk3399|--input|${trace}" -DEXIT=2 -DONE_LINE_ERROR=ON
                    "-DSTDERR=^thermo replay: --zone NAME is required")
   thermo_cli_test(cli_no_command "-DCMD=${thermo_exe}" -DEXIT=2 -DONE_LINE_ERROR=ON
@@ -70,6 +70,30 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
   thermo_cli_test(cli_simulate_example
                   "-DCMD=${thermo_exe}|simulate|${PROJECT_SOURCE_DIR}/examples/scenarios/rk3399-big-cores-flat-out.scn|--trace|${out_dir}/sim.csv|--metrics|${out_dir}/sim.json|--plot|${out_dir}/sim.svg"
                   "-DSTDOUT=simulated 600.000 s \\(running\\).*zone cpu-thermal" "-DOUTPUT=${out_dir}/sim.svg")
+  # Outputs (io/output.hpp): never over an input or a special file, refused before the run,
+  # nothing left behind; long names work.
+  # (Tests that check for leftover temporaries write in folders of their own: another test
+  # running at the same time has temporaries of its own in ${out_dir}.)
+  file(MAKE_DIRECTORY ${out_dir}/bad_trace ${out_dir}/self ${out_dir}/special)
+  configure_file(${PROJECT_SOURCE_DIR}/examples/scenarios/rk3399-big-cores-flat-out.scn ${out_dir}/self/self.scn COPYONLY)
+  configure_file(${trace} ${out_dir}/replay_in.csv COPYONLY)
+  thermo_cli_test(cli_simulate_output_is_input
+                  "-DCMD=${thermo_exe}|simulate|${out_dir}/self/self.scn|--trace|${out_dir}/self/self.scn|--metrics|${out_dir}/self/self.json|--plot|${out_dir}/self/self.svg"
+                  -DEXIT=1 -DONE_LINE_ERROR=ON "-DSTDERR=^thermo simulate: '.*self.scn' is also an input\n$" "-DNO_OUTPUT=${out_dir}/self/self.json")
+  thermo_cli_test(cli_simulate_special_output
+                  "-DCMD=${thermo_exe}|simulate|${out_dir}/self/self.scn|--trace|${out_dir}/special/special.csv|--metrics|${out_dir}/special/special.json|--plot|/dev/null"
+                  -DEXIT=1 -DONE_LINE_ERROR=ON "-DSTDERR=^thermo simulate: '/dev/null' is not a regular file \\(a character device\\)"
+                  "-DNO_OUTPUT=${out_dir}/special/special.csv")
+  thermo_cli_test(cli_replay_output_is_input
+                  "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${out_dir}/replay_in.csv|--output|${out_dir}/replay_in.csv"
+                  -DEXIT=1 -DONE_LINE_ERROR=ON "-DSTDERR=^thermo replay: '.*replay_in.csv' is also an input\n$")
+  thermo_cli_test(cli_replay_empty_output_name
+                  "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${trace}|--output="
+                  -DEXIT=1 -DONE_LINE_ERROR=ON "-DSTDERR=^thermo replay: an output has an empty name \\(use - for standard output\\)\n$")
+  string(REPEAT "n" 246 long_name)
+  thermo_cli_test(cli_replay_long_output_name
+                  "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${trace}|--output|${out_dir}/${long_name}.csv"
+                  "-DOUTPUT=${out_dir}/${long_name}.csv")
   add_test(NAME thermo.tools.record_trace_script
            COMMAND ${CMAKE_COMMAND} -DSCRIPT=${PROJECT_SOURCE_DIR}/examples/scripts/record_thermal_trace.sh
                    -DWORK=${PROJECT_BINARY_DIR}/record_trace_check -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/record_trace_check.cmake)

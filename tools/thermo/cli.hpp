@@ -1,13 +1,13 @@
 // Shared pieces of the `thermo` command-line tool: a value-or-message result, option parsing,
-// the text helpers (io/text.hpp), whole-file output through a temporary file (nothing
-// half-written is left behind) and a progress line on stderr for long runs. Host code; no
+// the text helpers (io/text.hpp), whole-file output (io/output.hpp: nothing half-written is
+// left behind, no input or special file is replaced) and a progress line on stderr for long runs. Host code; no
 // exceptions are thrown.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
+#include <initializer_list>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -20,6 +20,7 @@
 
 #include "thermo/control/governors/registry.hpp"
 #include "thermo/io/file.hpp"
+#include "thermo/io/output.hpp"
 #include "thermo/io/text.hpp"
 
 namespace thermo::cli {
@@ -191,34 +192,13 @@ inline outcome<std::string> read_input(const std::string& path) {
   return text;
 }
 
-/// Writes `content` to `path` atomically: a temporary file beside it, flushed, then renamed over
-/// `path`; on any failure the temporary is removed and `path` is untouched. "-" writes to
-/// stdout. Returns an error message or "".
-inline std::string write_file_atomically(const std::string& path, std::string_view content) {
-  if (path == "-") {
-    std::cout.write(content.data(), static_cast<std::streamsize>(content.size()));
-    std::cout.flush();
-    return std::cout ? std::string{} : std::string("cannot write to standard output");
-  }
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      return "cannot create '" + tmp + "'";
-    }
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) {
-      out.close();
-      std::remove(tmp.c_str());
-      return "cannot write '" + tmp + "'";
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return "cannot rename '" + tmp + "' to '" + path + "'";
-  }
-  return {};
+/// Writes `content` to `path` ("-": standard output) whole or not at all, never over one of
+/// `inputs` or a file that is not a regular file (io/output.hpp). Returns an error message
+/// naming the file and the reason, or "".
+inline std::string write_file_atomically(const std::string& path, std::string_view content,
+                                         std::initializer_list<std::string> inputs = {}) {
+  const io::file_error e = io::write_output(path, content, inputs);
+  return e.ok() ? std::string{} : e.message;
 }
 
 // ------------------------------------------------------------------ progress

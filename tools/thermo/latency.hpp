@@ -262,7 +262,7 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
   prog.done();
   std::cout << out;
   if (csv_file) {
-    if (const std::string e = write_file_atomically(std::string(*csv_file), csv_text.str()); !e.empty()) {
+    if (const std::string e = write_file_atomically(std::string(*csv_file), csv_text.str(), {std::string(dtb.value_or("-"))}); !e.empty()) {
       err << "thermo latency: " << e << '\n';
       return exit_failure;
     }

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,7 @@
 #include "thermo/control/events.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
 #include "thermo/control/thermal_of.hpp"
+#include "thermo/io/output.hpp"
 #include "zone_system.hpp"
 
 namespace thermo::cli {
@@ -266,8 +268,9 @@ struct ipa_actor_column {
   const control::thermal_cooling_device* core{nullptr};
 };
 
-/// Replays `t` through `sys` and returns the output CSV. `progress` may be null.
-inline outcome<std::string> run_replay(zone_system& sys, const trace& t, progress* prog = nullptr) {
+/// Replays `t` through `sys`, streaming the output CSV to `os` row by row (memory does not
+/// grow with the trace); returns the number of rows. `progress` may be null.
+inline outcome<std::size_t> run_replay(zone_system& sys, const trace& t, std::ostream& os, progress* prog = nullptr) {
   auto& tz = sys.zone();
   const auto* ipa = sys.power_allocator();
   // actors: instances of trip_max with power callbacks, in instance order
@@ -295,6 +298,7 @@ inline outcome<std::string> run_replay(zone_system& sys, const trace& t, progres
     }
   }
   out += '\n';
+  os << out;
 
   std::optional<std::size_t> time_col;
   std::size_t temp_col = 0;
@@ -369,7 +373,7 @@ inline outcome<std::string> run_replay(zone_system& sys, const trace& t, progres
     }
     next_step_ms = poll_ms > 0 ? poll_ms : 1000;
 
-    out += std::to_string(r);
+    out = std::to_string(r);
     out += ',' + std::to_string(row[temp_col]);
     out += ',' + crossings;
     out += ',' + std::to_string(tz.window_low().count());
@@ -401,12 +405,22 @@ inline outcome<std::string> run_replay(zone_system& sys, const trace& t, progres
       }
     }
     out += '\n';
+    os << out;
     if (prog != nullptr) {
       prog->update(static_cast<double>(r + 1) / static_cast<double>(t.rows.size()),
                    std::to_string(r + 1) + "/" + std::to_string(t.rows.size()) + " rows");
     }
   }
-  return out;
+  return t.rows.size();
+}
+
+/// `run_replay` into a string (the whole output CSV).
+inline outcome<std::string> run_replay(zone_system& sys, const trace& t, progress* prog = nullptr) {
+  std::ostringstream os;
+  if (auto rows = run_replay(sys, t, os, prog); !rows) {
+    return outcome<std::string>::fail(rows.message());
+  }
+  return os.str();
 }
 
 inline constexpr std::string_view replay_help = R"(usage: thermo replay (--dtb FILE.dtb | --soc PRESET) --zone NAME --input TRACE.csv
@@ -499,15 +513,25 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
     err << "thermo replay: " << tr.message() << '\n';
     return exit_failure;
   }
-  progress prog("thermo replay");
-  auto csv = run_replay(**sys, *tr, &prog);
-  prog.done();
-  if (!csv) {
-    err << "thermo replay: " << csv.message() << '\n';
+  io::output_set outputs;
+  outputs.add_input(in_name);
+  if (dtb) {
+    outputs.add_input(std::string(*dtb));
+  }
+  std::ostream* os = nullptr;
+  if (const io::file_error e = outputs.open(std::string(output.value_or("-")), os); !e.ok()) {
+    err << "thermo replay: " << e.message << '\n';
     return exit_failure;
   }
-  if (const std::string e = write_file_atomically(std::string(output.value_or("-")), *csv); !e.empty()) {
-    err << "thermo replay: " << e << '\n';
+  progress prog("thermo replay");
+  auto rows = run_replay(**sys, *tr, *os, &prog);
+  prog.done();
+  if (!rows) {
+    err << "thermo replay: " << rows.message() << '\n';
+    return exit_failure;
+  }
+  if (const io::file_error e = outputs.commit(); !e.ok()) {
+    err << "thermo replay: " << e.message << '\n';
     return exit_failure;
   }
   return exit_ok;

@@ -57,6 +57,10 @@ using trace_workload = workload::utilization_trace<8192, 8>;
 
 /// Everything a run owns (the simulation points into it: not movable). The governors come
 /// first so that they outlive the simulation's zones.
+/// Rows of the trace kept in memory at once: the block the recorder hands to the trace
+/// writer and the plot when full (sim/recorder.hpp, streaming).
+inline constexpr std::size_t trace_block_rows = 4096;
+
 struct sim_bundle {
   std::deque<cli_governors::slot> governors;  ///< one per simulated zone
   cli_simulation sim;
@@ -554,12 +558,9 @@ class simulation_builder {
     if (const error e = b_.sim.set_options(opt); !e.ok()) {
       return at(0) + "[run]: " + error_text(e);
     }
-    const std::size_t rows =
-        s_.record_interval.count() > 0 ? static_cast<std::size_t>(s_.duration / s_.record_interval) + 16 : std::size_t{16};
-    if (rows > 5'000'000) {
-      return at(0) + "[run]: duration / record_interval is above 5 million rows";
-    }
-    b_.rec = sim::recorder(rows);
+    // The trace streams to its file in blocks (simulate_main attaches the writers), so memory
+    // does not grow with the run's length.
+    b_.rec = sim::recorder(trace_block_rows);
     b_.sim.set_recorder(&b_.rec);
     if (const error e = b_.sim.start(); !e.ok()) {
       if (s_.fixed_step && e.code == errc::out_of_range && std::string_view(e.what).starts_with("fixed step")) {
@@ -718,6 +719,42 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
   for (const std::string& w : b.warnings) {
     err << "thermo simulate: warning: " << w << '\n';
   }
+
+  // The outputs are opened before the run, so a name that cannot be written is refused before
+  // any work; they appear together after it, or not at all (io/output.hpp).
+  std::string stem = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  stem = stem.substr(0, stem.rfind('.'));
+  const auto pick = [&](const std::optional<std::string_view>& opt, const std::string& in_file, const char* ext) {
+    return opt ? std::string(*opt) : (in_file.empty() ? stem + ext : in_file);
+  };
+  io::output_set outputs;
+  outputs.add_input(path);
+  if (!scn->dtb.empty()) {
+    outputs.add_input(detail::resolve(*scn, scn->dtb));
+  }
+  for (const auto& w : scn->workloads) {
+    if (!w.file.empty()) {
+      outputs.add_input(detail::resolve(*scn, w.file));
+    }
+  }
+  std::ostream* trace_out = nullptr;
+  std::ostream* metrics_out = nullptr;
+  std::ostream* plot_out = nullptr;
+  for (const auto& [file, out] : {std::pair{pick(trace_opt, scn->trace_file, ".csv"), &trace_out},
+                                  std::pair{pick(metrics_opt, scn->metrics_file, ".json"), &metrics_out},
+                                  std::pair{pick(plot_opt, scn->plot_file, ".svg"), &plot_out}}) {
+    if (const io::file_error e = outputs.open(file, *out); !e.ok()) {
+      err << "thermo simulate: " << e.message << '\n';
+      return exit_failure;
+    }
+  }
+  io::csv_trace_writer csv(*trace_out);
+  io::run_plot_options po;
+  po.title = scn->title.empty() ? stem : scn->title;
+  io::run_plot_builder plot(po, 0.0, to_seconds(scn->duration));
+  io::trace_tee tee({&csv, &plot});
+  b.rec.set_sink(&tee);
+
   progress prog("thermo simulate");
   const std::int64_t chunks = 200;
   const sim_duration::rep d = scn->duration.count();
@@ -730,6 +767,8 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
     prog.update(static_cast<double>(k) / static_cast<double>(chunks), std::to_string(static_cast<long long>(to_seconds(until))) + " s simulated");
   }
   prog.done();
+  b.rec.flush();
+  b.rec.set_sink(nullptr);
   if (b.sim.status() == sim::run_status::budget_exhausted) {
     err << "thermo simulate: " << detail::at_line(*scn, scn->duration_line) << "the run stopped at "
         << io::format_number(to_seconds(b.sim.now()), 6) << " s of " << io::format_number(to_seconds(scn->duration), 6)
@@ -738,24 +777,12 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
     return exit_failure;
   }
 
-  std::string stem = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
-  stem = stem.substr(0, stem.rfind('.'));
-  const auto pick = [&](const std::optional<std::string_view>& opt, const std::string& in_file, const char* ext) {
-    return opt ? std::string(*opt) : (in_file.empty() ? stem + ext : in_file);
-  };
-  std::ostringstream csv;
-  io::write_csv(b.rec, csv);
+  *metrics_out << metrics_json(b);
   const std::vector<io::trip_line> trips = io::trip_lines(b.sim);
-  io::run_plot_options po;
-  po.title = scn->title.empty() ? stem : scn->title;
-  const std::string svg = io::plot_run(b.rec, trips, po).render();
-  for (const auto& [file, content] : {std::pair<std::string, std::string>{pick(trace_opt, scn->trace_file, ".csv"), csv.str()},
-                                      std::pair<std::string, std::string>{pick(metrics_opt, scn->metrics_file, ".json"), metrics_json(b)},
-                                      std::pair<std::string, std::string>{pick(plot_opt, scn->plot_file, ".svg"), svg}}) {
-    if (const std::string e = write_file_atomically(file, content); !e.empty()) {
-      err << "thermo simulate: " << e << '\n';
-      return exit_failure;
-    }
+  *plot_out << plot.figure(trips).render();
+  if (const io::file_error e = outputs.commit(); !e.ok()) {
+    err << "thermo simulate: " << e.message << '\n';
+    return exit_failure;
   }
   std::cout << metrics_summary(b);
   for (const std::string& n : b.notes) {

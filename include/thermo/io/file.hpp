@@ -28,6 +28,7 @@ struct file_error {
   errc code{errc::ok};
   std::string message;
   [[nodiscard]] bool ok() const noexcept { return code == errc::ok; }
+  friend bool operator==(const file_error& e, errc c) noexcept { return e.code == c; }
 };
 
 /// Reads the open stream `f` (e.g. `stdin`), named `name` in messages, into `out` (cleared

@@ -12,7 +12,9 @@
 ///     if (fig.save("step.svg") != thermo::errc::ok) { … }
 ///
 /// Output is deterministic (same data → same bytes) and well-formed XML (text is escaped;
-/// non-finite points are skipped, never written).
+/// non-finite points are skipped, never written). Its size does not grow with the data: a line
+/// with more than four points per pixel column is drawn from the first, lowest, highest and last
+/// point of each column (`m4_decimator`), which changes no pixel of the line.
 #pragma once
 
 #include <algorithm>
@@ -20,7 +22,6 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
-#include <fstream>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -28,6 +29,8 @@
 #include <vector>
 
 #include "thermo/core/errc.hpp"
+#include "thermo/io/file.hpp"
+#include "thermo/io/output.hpp"
 
 namespace thermo::io {
 
@@ -40,6 +43,83 @@ struct line_series {
   bool step = false;       ///< zero-order hold: horizontal then vertical segments
   bool dashed = false;     ///< dashed stroke
   std::string color{};     ///< CSS colour; empty picks from the palette
+};
+
+/// Min/max decimation of a line whose x never decreases ("M4": Jugel et al., VLDB 2014). The
+/// range [x0, x1] is cut into `columns` equal columns; of the points falling in one column it
+/// keeps the first, the lowest, the highest and the last, in x order, so that the line drawn at
+/// one column per pixel looks the same. Points are added in x order; x outside the range counts
+/// in the first or last column; non-finite points are skipped. Output grows with `columns`,
+/// never with the input: at most 4 points per column.
+class m4_decimator {
+ public:
+  m4_decimator(double x0, double x1, std::size_t columns)
+      : x0_(x0), scale_(x1 > x0 && columns > 0 ? static_cast<double>(columns) / (x1 - x0) : 0.0),
+        last_col_(columns > 0 ? columns - 1 : 0) {}
+
+  void add(double x, double y) {
+    if (!std::isfinite(x) || !std::isfinite(y)) {
+      return;
+    }
+    const double c = std::clamp(std::floor((x - x0_) * scale_), 0.0, static_cast<double>(last_col_));
+    const auto col = static_cast<std::size_t>(c);
+    if (n_ == 0 || col != col_) {
+      emit();
+      col_ = col;
+      first_ = low_ = high_ = last_ = {x, y};
+      n_ = 1;
+      return;
+    }
+    ++n_;
+    if (y < low_.y) {
+      low_ = {x, y};
+    }
+    if (y > high_.y) {
+      high_ = {x, y};
+    }
+    last_ = {x, y};
+  }
+  /// Emits the last column; call once after the last `add`.
+  void finish() {
+    emit();
+    n_ = 0;
+  }
+  [[nodiscard]] const std::vector<double>& x() const noexcept { return xs_; }
+  [[nodiscard]] const std::vector<double>& y() const noexcept { return ys_; }
+
+ private:
+  struct point {
+    double x{0.0};
+    double y{0.0};
+  };
+  void emit() {
+    if (n_ == 0) {
+      return;
+    }
+    std::array<point, 4> p{first_, low_, high_, last_};
+    // Order by x, ties kept in first-low-high-last order (an insertion sort of four: stable).
+    for (std::size_t k = 1; k < p.size(); ++k) {
+      for (std::size_t j = k; j > 0 && p[j].x < p[j - 1].x; --j) {
+        std::swap(p[j], p[j - 1]);
+      }
+    }
+    for (std::size_t k = 0; k < p.size(); ++k) {
+      if (k > 0 && p[k].x == p[k - 1].x && p[k].y == p[k - 1].y) {
+        continue;  // the same point kept twice (first == low, …)
+      }
+      xs_.push_back(p[k].x);
+      ys_.push_back(p[k].y);
+    }
+    n_ = 0;
+  }
+
+  double x0_;
+  double scale_;
+  std::size_t last_col_;
+  std::size_t col_{0};
+  std::size_t n_{0};
+  point first_, low_, high_, last_;
+  std::vector<double> xs_, ys_;
 };
 
 /// A labelled horizontal reference line (a trip temperature, a power limit).
@@ -181,16 +261,9 @@ class svg_figure {
     return s;
   }
 
-  /// Writes the document to `path`: errc::ok, or errc::io_error if the file cannot be written.
-  [[nodiscard]] errc save(const std::string& path) const {
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f) {
-      return errc::io_error;
-    }
-    const std::string doc = render();
-    f.write(doc.data(), static_cast<std::streamsize>(doc.size()));
-    return f.good() ? errc::ok : errc::io_error;
-  }
+  /// Writes the document to `path` ("-": standard output), whole or not at all
+  /// (io/output.hpp); the error's message names the file and the reason.
+  [[nodiscard]] file_error save(const std::string& path) const { return write_output(path, render()); }
 
  private:
   static constexpr std::array<const char*, 10> palette{"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -297,19 +370,33 @@ class svg_figure {
            col + "\">" + detail::xml_escape(h.label) + "</text>\n";
     }
 
-    // Series, clipped to the frame.
+    // Series, clipped to the frame; a long line whose x never decreases is decimated to at most
+    // four points per pixel column (m4_decimator).
+    const auto columns = static_cast<std::size_t>(std::max(1.0, std::ceil(right - left)));
     for (std::size_t i = 0; i < p.series_.size(); ++i) {
       const auto& ser = p.series_[i];
       const std::string col = detail::xml_escape(ser.color.empty() ? palette[i % palette.size()] : ser.color);
       std::string pts;
       double last_y = std::numeric_limits<double>::quiet_NaN();
-      const std::size_t n = std::min(ser.x.size(), ser.y.size());
+      std::size_t n = std::min(ser.x.size(), ser.y.size());
+      const std::vector<double>* sx = &ser.x;
+      const std::vector<double>* sy = &ser.y;
+      m4_decimator m4(xmin, xmax, columns);
+      if (!p.log_x_ && !ser.markers && n > 4 * columns && std::is_sorted(ser.x.begin(), ser.x.begin() + static_cast<std::ptrdiff_t>(n))) {
+        for (std::size_t k = 0; k < n; ++k) {
+          m4.add(ser.x[k], ser.y[k]);
+        }
+        m4.finish();
+        sx = &m4.x();
+        sy = &m4.y();
+        n = sx->size();
+      }
       for (std::size_t k = 0; k < n; ++k) {
-        if (!usable(ser.x[k], ser.y[k])) {
+        if (!usable((*sx)[k], (*sy)[k])) {
           continue;
         }
-        const double xx = px(ser.x[k]);
-        const double yy = py(std::clamp(ser.y[k], ymin, ymax));
+        const double xx = px((*sx)[k]);
+        const double yy = py(std::clamp((*sy)[k], ymin, ymax));
         if (ser.step && std::isfinite(last_y)) {
           pts += detail::num(xx) + "," + detail::num(last_y) + " ";
         }

@@ -6,8 +6,14 @@
 ///
 /// Capacity is fixed when the simulation configures it (at `start`): the storage is allocated
 /// then and never again; rows beyond it are counted (`dropped`) but not stored, so a run never
-/// touches the heap. `hash()` fingerprints the stored rows bit for bit (times, events and the
-/// exact bits of every value): what the determinism tests compare across runs and compilers.
+/// touches the heap. `hash()` fingerprints the rows bit for bit (times, events and the exact
+/// bits of every value): what the determinism tests compare across runs and compilers.
+///
+/// Streaming: with a `row_sink` attached (`set_sink`), the storage is a block. When it is full
+/// the recorder hands its rows to the sink (`row_sink::write`) and starts the block again, so a
+/// run of any length records every row in constant memory; `flush` hands over the rest at the
+/// end. `hash()` then covers every row written so far, the same value as an unbounded recorder
+/// holding them all; `rows()` and the row accessors see only the current block.
 ///
 /// Host-side (std::vector / std::string at set-up only). See docs/reference/sim.md.
 #pragma once
@@ -77,6 +83,24 @@ class trace_hash {
   std::uint64_t acc_{0x27D4EB2F165667C5ULL};
 };
 
+class recorder;
+
+/// Receives a recorder's rows as they are flushed (see the file comment): `write` is given
+/// the recorder, whose rows `[0, rows())` are the new ones. Host-side: an implementation may
+/// format and write them anywhere; it is called from within the run, so it must not throw.
+class row_sink {
+ public:
+  virtual void write(const recorder& block) noexcept = 0;
+
+ protected:
+  row_sink() = default;
+  row_sink(const row_sink&) = default;
+  row_sink& operator=(const row_sink&) = default;
+  row_sink(row_sink&&) = default;
+  row_sink& operator=(row_sink&&) = default;
+  ~row_sink() = default;
+};
+
 /// The in-memory trace (see the file comment).
 class recorder {
  public:
@@ -93,6 +117,28 @@ class recorder {
     sources_.assign(max_rows_, 0);
     rows_ = 0;
     dropped_ = 0;
+    flushed_ = 0;
+    flushed_hash_ = trace_hash{};
+  }
+
+  /// Streams rows to `sink` (nullptr: keep them, as by default); see the file comment. The
+  /// sink must outlive the run or be detached first.
+  void set_sink(row_sink* sink) noexcept { sink_ = sink; }
+  [[nodiscard]] row_sink* sink() const noexcept { return sink_; }
+
+  /// Hands the stored rows to the sink and empties the block (nothing without a sink). Called
+  /// by the recorder when the block is full; call it once more after the run. The sink is
+  /// called even when no rows are stored, so it can write a header for an empty trace.
+  void flush() noexcept {
+    if (sink_ == nullptr) {
+      return;
+    }
+    sink_->write(*this);
+    for (std::size_t r = 0; r < rows_; ++r) {
+      hash_row(flushed_hash_, r);
+    }
+    flushed_ += rows_;
+    rows_ = 0;
   }
 
   /// Appends a row (`values.size() == columns()`). Never allocates; a full recorder counts
@@ -112,6 +158,9 @@ class recorder {
   /// pointer (what `append` does without the copy); nullptr — the row counted as dropped — when
   /// the recorder is full or `columns != columns()`. Never allocates. O(1).
   [[nodiscard]] double* append_row(sim_time t, event_kind kind, std::uint32_t source, std::size_t columns) noexcept {
+    if (rows_ == max_rows_ && sink_ != nullptr && max_rows_ > 0) {
+      flush();
+    }
     if (rows_ == max_rows_ || columns != channels_.size()) {
       ++dropped_;
       return nullptr;
@@ -124,7 +173,12 @@ class recorder {
     return row;
   }
 
+  /// Rows stored (with a sink: in the current block).
   [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
+  /// Rows handed to the sink so far.
+  [[nodiscard]] std::size_t flushed() const noexcept { return flushed_; }
+  /// Every row recorded: flushed and stored.
+  [[nodiscard]] std::size_t total_rows() const noexcept { return flushed_ + rows_; }
   [[nodiscard]] std::size_t capacity() const noexcept { return max_rows_; }
   [[nodiscard]] std::size_t columns() const noexcept { return channels_.size(); }
   /// Rows offered after the storage was full.
@@ -161,22 +215,26 @@ class recorder {
     }
     return out;
   }
-  /// Hash of the stored rows (time, event, source and the exact bits of every value) and of the
-  /// number of dropped rows. O(rows × columns), computed on demand.
+  /// Hash of every row recorded — flushed and stored — (time, event, source and the exact bits
+  /// of every value) and of the number of dropped rows. O(stored rows × columns), on demand.
   [[nodiscard]] std::uint64_t hash() const noexcept {
-    trace_hash h;
+    trace_hash h = flushed_hash_;
     for (std::size_t r = 0; r < rows_; ++r) {
-      h.add(static_cast<std::uint64_t>(times_[r].time_since_epoch().count()));
-      h.add(static_cast<std::uint64_t>(kinds_[r]) << 32U | sources_[r]);
-      for (std::size_t c = 0; c < channels_.size(); ++c) {
-        h.add(value(r, c));
-      }
+      hash_row(h, r);
     }
     h.add(static_cast<std::uint64_t>(dropped_));
     return h.value();
   }
 
  private:
+  void hash_row(trace_hash& h, std::size_t r) const noexcept {
+    h.add(static_cast<std::uint64_t>(times_[r].time_since_epoch().count()));
+    h.add(static_cast<std::uint64_t>(kinds_[r]) << 32U | sources_[r]);
+    for (std::size_t c = 0; c < channels_.size(); ++c) {
+      h.add(value(r, c));
+    }
+  }
+
   std::size_t max_rows_;
   std::vector<channel> channels_;
   std::vector<double> values_;
@@ -185,6 +243,9 @@ class recorder {
   std::vector<std::uint32_t> sources_;
   std::size_t rows_{0};
   std::size_t dropped_{0};
+  std::size_t flushed_{0};
+  trace_hash flushed_hash_{};
+  row_sink* sink_{nullptr};
 };
 
 }  // namespace thermo::sim
