@@ -415,3 +415,158 @@ TEST_CASE("The description stays valid after the import result is moved", "[dt_i
   CHECK(d.clusters[1].cpu_nodes[0] == "/cpus/cpu@100");
   CHECK(d.cooling_devices[2].name == "devfreq-ff9a0000.gpu");
 }
+
+namespace {
+
+/// `prefix` and the decimal `k` ("t12"), appended (gcc 12 -O3 flags `"t" + std::string&&` with a
+/// -Wrestrict false positive).
+template <class Int>
+std::string numbered(std::string_view prefix, Int k) {
+  std::string s(prefix);
+  s += std::to_string(k);
+  return s;
+}
+
+/// One CPU with `coefficient` (none when 0) and a table of OPPs (Hz, µV, µW; 0 = property
+/// absent), listed in the order given.
+struct opp_in {
+  std::uint64_t hz;
+  std::uint32_t microvolt;
+  std::uint32_t microwatt;
+};
+std::vector<std::uint8_t> one_cpu_blob(std::uint32_t coefficient, const std::vector<opp_in>& opps) {
+  test::fdt_builder b;
+  b.begin("").begin("cpus").begin("cpu@0").prop_str("device_type", "cpu").prop_u32("operating-points-v2", {1});
+  if (coefficient != 0) {
+    b.prop_u32("dynamic-power-coefficient", {coefficient});
+  }
+  b.prop_u32("#cooling-cells", {2}).end().end();
+  b.begin("opp-table").prop_str("compatible", "operating-points-v2").prop_empty("opp-shared").prop_u32("phandle", {1});
+  for (const opp_in& o : opps) {
+    b.begin(numbered("opp-", o.hz))
+        .prop_u32("opp-hz", {static_cast<std::uint32_t>(o.hz >> 32U), static_cast<std::uint32_t>(o.hz)});
+    if (o.microvolt != 0 || o.microwatt == 1) {  // microwatt 1: an explicit zero voltage
+      b.prop_u32("opp-microvolt", {o.microwatt == 1 ? 0 : o.microvolt});
+    }
+    if (o.microwatt > 1) {
+      b.prop_u32("opp-microwatt", {o.microwatt});
+    }
+    b.end();
+  }
+  b.end().end();
+  return b.finish();
+}
+
+/// The import's error message for `blob` (the import must fail).
+std::string import_error(const std::vector<std::uint8_t>& blob) {
+  auto t = test::parse_blob(blob);
+  REQUIRE(t.has_value());
+  std::string msg;
+  auto s = io::import_device_tree(*t, {}, &msg);
+  REQUIRE_FALSE(s.has_value());
+  return msg;
+}
+
+}  // namespace
+
+TEST_CASE("Device-tree numbers outside their physical ranges are refused, naming node and property", "[dt_import][limits]") {
+  const std::vector<opp_in> good{{1'000'000'000, 900'000, 0}, {2'000'000'000, 1'100'000, 0}};
+  {
+    auto t = test::parse_blob(one_cpu_blob(500, good));
+    REQUIRE(t.has_value());
+    std::string msg;
+    auto s = io::import_device_tree(*t, {}, &msg);
+    INFO(msg);
+    REQUIRE(s.has_value());
+    CHECK(s->description().clusters.front().dynamic_power_coefficient == 500U);
+  }
+  SECTION("a dynamic-power-coefficient of 0xFFFFFFFF (the 17 kW cluster)") {
+    CHECK(import_error(one_cpu_blob(0xFFFF'FFFFU, good)) ==
+          "/cpus/cpu@0: property 'dynamic-power-coefficient': dynamic-power-coefficient above 100000 uW/MHz/V^2");
+    CHECK_NOTHROW(import_error(one_cpu_blob(io::dt::dt_ranges::max_dynamic_power_coefficient + 1, good)));
+  }
+  SECTION("an opp-microwatt of 0xFFFFFFFF, and one just above EM_MAX_POWER") {
+    CHECK(import_error(one_cpu_blob(0, {{1'000'000'000, 900'000, 0xFFFF'FFFFU}})) ==
+          "/opp-table/opp-1000000000: property 'opp-microwatt': opp-microwatt above 64 W (EM_MAX_POWER)");
+    CHECK_NOTHROW(import_error(one_cpu_blob(0, {{1'000'000'000, 900'000, 64'000'001}})));
+  }
+  SECTION("a zero voltage, and one above 5 V") {
+    CHECK(import_error(one_cpu_blob(500, {{1'000'000'000, 0, 1}})) ==
+          "/opp-table/opp-1000000000: property 'opp-microvolt': opp-microvolt is 0");
+    CHECK(import_error(one_cpu_blob(500, {{1'000'000'000, 5'000'001, 0}})) ==
+          "/opp-table/opp-1000000000: property 'opp-microvolt': opp-microvolt above 5 V");
+  }
+  SECTION("a frequency above 100 GHz") {
+    CHECK(import_error(one_cpu_blob(500, {{100'000'001'000, 900'000, 0}})) ==
+          "/opp-table/opp-100000001000: property 'opp-hz': opp-hz above 100 GHz");
+  }
+  SECTION("a faster OPP measured at less power") {
+    CHECK(import_error(one_cpu_blob(0, {{1'000'000'000, 900'000, 500'000}, {2'000'000'000, 1'000'000, 400'000}})) ==
+          "/opp-table/opp-2000000000: property 'opp-microwatt': opp-microwatt falls as opp-hz rises");
+  }
+}
+
+TEST_CASE("OPPs listed in decreasing order import sorted, and a falling voltage is accepted", "[dt_import]") {
+  auto t = test::parse_blob(one_cpu_blob(
+      0, {{2'000'000'000, 1'100'000, 900'000}, {1'500'000'000, 1'200'000, 600'000}, {1'000'000'000, 900'000, 300'000}}));
+  REQUIRE(t.has_value());
+  std::string msg;
+  auto s = io::import_device_tree(*t, {}, &msg);
+  INFO(msg);
+  REQUIRE(s.has_value());
+  const auto opps = s->description().clusters.front().opps;
+  REQUIRE(opps.size() == 3);
+  CHECK(opps[0].frequency == kilohertz(1'000'000));
+  CHECK(opps[2].frequency == kilohertz(2'000'000));
+  CHECK(opps[2].power == microwatts(900'000));
+}
+
+TEST_CASE("A zone with 15000 trips and 15000 maps and 10000 refused zones import in linear-logarithmic time",
+          "[dt_import][limits]") {
+  constexpr int n = 15'000;  // nodes: 2n + 3 per refused zone, within the 65536 of a tree
+  constexpr int refused = 10'000;
+  test::fdt_builder b;
+  b.begin("").begin("sensor").prop_u32("#thermal-sensor-cells", {1}).prop_u32("phandle", {1}).end();
+  b.begin("thermal-zones");
+  b.begin("big-thermal").prop_u32("polling-delay-passive", {0}).prop_u32("polling-delay", {0}).prop_u32("thermal-sensors", {1, 0});
+  b.begin("trips");
+  for (int k = 0; k < n; ++k) {
+    b.begin(numbered("t", k))
+        .prop_u32("temperature", {static_cast<std::uint32_t>(50'000 + k)})
+        .prop_u32("hysteresis", {0})
+        .prop_str("type", "passive")
+        .prop_u32("phandle", {static_cast<std::uint32_t>(100 + k)})
+        .end();
+  }
+  b.end().begin("cooling-maps");
+  for (int k = 0; k < n; ++k) {
+    b.begin(numbered("map", k)).prop_u32("trip", {static_cast<std::uint32_t>(100 + n - 1 - k)}).end();  // binds nothing
+  }
+  b.end().end();
+  for (int k = 0; k < refused; ++k) {  // each refused: an unknown trip type
+    b.begin(numbered("z", k))
+        .prop_u32("polling-delay-passive", {0})
+        .prop_u32("polling-delay", {0})
+        .prop_u32("thermal-sensors", {1, 0})
+        .begin("trips")
+        .begin("t")
+        .prop_u32("temperature", {50'000})
+        .prop_u32("hysteresis", {0})
+        .prop_str("type", "lukewarm")
+        .end()
+        .end()
+        .end();
+  }
+  b.end().end();
+  auto t = test::parse_blob(b.finish());
+  INFO((t.has_value() ? std::string() : io::fdt::describe(t.error())));
+  REQUIRE(t.has_value());
+  std::string msg;
+  auto s = io::import_device_tree(*t, {}, &msg);
+  INFO(msg);
+  REQUIRE(s.has_value());
+  REQUIRE(s->description().thermal_zones.size() == 1);
+  CHECK(s->description().thermal_zones.front().trips.size() == static_cast<std::size_t>(n));
+  CHECK(s->problems().size() == static_cast<std::size_t>(refused));
+  CHECK(s->problems().back().message == "/thermal-zones/z9999/trips/t: property 'type': unknown trip type (active, passive, hot or critical)");
+}

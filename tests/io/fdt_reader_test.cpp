@@ -413,3 +413,86 @@ TEST_CASE("read_file reports a missing file as an I/O error", "[fdt]") {
   REQUIRE(ok.has_value());
   CHECK(ok->find("/thermal-zones/cls0-thermal").has_value());
 }
+
+TEST_CASE("read_file says why it cannot read: a directory, an endless stream, a blob over the limit", "[fdt][limits]") {
+  std::string message;
+  auto dir = io::fdt::tree::read_file("/tmp", {}, &message);
+  REQUIRE_FALSE(dir.has_value());
+  CHECK(dir.error().code == errc::io_error);
+  CHECK(message == "cannot read '/tmp': Is a directory");
+  // /dev/zero never ends: the read stops at the 16 MiB limit of a blob
+  auto zero = io::fdt::tree::read_file("/dev/zero", {}, &message);
+  REQUIRE_FALSE(zero.has_value());
+  CHECK(zero.error().code == errc::capacity_exceeded);
+  CHECK(message == "'/dev/zero' is larger than the 16 MiB limit of a device-tree blob");
+  STATIC_REQUIRE(io::fdt::max_blob_bytes == std::size_t{16} << 20U);
+  // parse checks the limit before it copies anything
+  io::fdt::limits lim;
+  lim.max_bytes = 100;
+  fdt_builder b;
+  b.begin("").prop_str("model", std::string(200, 'm')).end();
+  const auto blob = b.finish();
+  auto big = io::fdt::tree::parse(std::span<const std::uint8_t>(blob), lim);
+  REQUIRE_FALSE(big.has_value());
+  CHECK(big.error().code == errc::capacity_exceeded);
+  CHECK(std::string(big.error().what) == "blob larger than the size limit (16 MiB by default)");
+}
+
+TEST_CASE("100000 properties on one node parse in linear-logarithmic time, and a repeat among them is found", "[fdt][limits]") {
+  // built by hand: the test builder's name lookup is itself linear per name
+  constexpr std::uint32_t count = 100'000;
+  fdt_builder b;
+  std::string names;
+  std::vector<std::uint32_t> offsets;
+  for (std::uint32_t k = 0; k < count; ++k) {
+    offsets.push_back(static_cast<std::uint32_t>(names.size()));
+    names += 'p';
+    names += std::to_string(k);
+    names += '\0';
+  }
+  b.raw_strings(names);
+  b.begin("");
+  for (const std::uint32_t o : offsets) {
+    b.prop_at(o, {0, 0, 0, 1});
+  }
+  SECTION("all distinct: parses") {
+    b.end();
+    auto t = parse_blob(b.finish());
+    REQUIRE(t.has_value());
+    CHECK(t->properties(tree::root()).size() == count);
+  }
+  SECTION("the last one repeats an early one: the repeat and the first are named") {
+    b.prop_at(offsets[7], {0, 0, 0, 2}).prop_at(offsets[3], {0, 0, 0, 2}).end();
+    const error e = parse_error_of(b.finish());
+    CHECK(e.code == errc::already_exists);
+    CHECK(std::string(e.what) == "property repeated in one node");
+    // the first repeat in blob order is p7's (the 100,001st property); index2 = p7's first
+    constexpr std::int32_t first_prop = fdt_builder::struct_offset + 8;  // after the root's token and name
+    constexpr std::int32_t prop_size = 16;                              // token, len, nameoff, one cell
+    CHECK(e.index2 == first_prop + 7 * prop_size);
+    CHECK(e.index == first_prop + static_cast<std::int32_t>(count) * prop_size);
+  }
+  SECTION("more properties than the limit: refused before the repeat check") {
+    b.end();
+    io::fdt::limits lim;
+    lim.max_properties = 1000;
+    const auto blob = b.finish();
+    auto t = io::fdt::tree::parse(std::span<const std::uint8_t>(blob), lim);
+    REQUIRE_FALSE(t.has_value());
+    CHECK(t.error().code == errc::capacity_exceeded);
+    CHECK(std::string(t.error().what) == "more properties than the limit");
+  }
+}
+
+TEST_CASE("A repeated property is reported at its first repeat in blob order, whatever the names' order", "[fdt]") {
+  fdt_builder b;
+  b.begin("").prop_u32("z", {1}).prop_u32("a", {1}).prop_u32("z", {2}).prop_u32("a", {2}).end();
+  const error e = parse_error_of(b.finish());
+  CHECK(e.code == errc::already_exists);
+  constexpr std::int32_t first_prop = fdt_builder::struct_offset + 8;
+  CHECK(e.index == first_prop + 2 * 16);  // the second "z"
+  CHECK(e.index2 == first_prop);          // the first "z"
+  fdt_builder c;  // a repeat in a node with children is found before the children are read
+  c.begin("").prop_u32("x", {1}).prop_u32("x", {1}).begin("n").end().end();
+  CHECK(parse_error_of(c.finish()).code == errc::already_exists);
+}

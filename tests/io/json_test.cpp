@@ -171,9 +171,14 @@ TEST_CASE("JSON files are read whole and a missing file is an I/O error", "[json
   CHECK(r.error().index == 2);
   CHECK(r.error().index2 == 15);
   std::remove(path.c_str());
-  const auto missing = io::read_json_file(path);
+  std::string message;
+  const auto missing = io::read_json_file(path, {}, &message);
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == errc::io_error);
+  CHECK(message == "cannot read '" + path + "': No such file or directory");
+  const auto dir = io::read_json_file("/tmp", {}, &message);
+  REQUIRE_FALSE(dir);
+  CHECK(message == "cannot read '/tmp': Is a directory");
 }
 
 TEST_CASE("the reference SoC data file parses", "[json]") {

@@ -66,3 +66,12 @@ TEST_CASE("read_scenario reads a file and names it", "[scenario][io]") {
   CHECK(missing.code == errc::io_error);
   CHECK(missing.message == "cannot read '/nonexistent.scn': No such file or directory");
 }
+
+TEST_CASE("A scenario may start with a UTF-8 byte order mark", "[scenario][io]") {
+  io::scenario s;
+  const io::text_error e =
+      io::parse_scenario("\xEF\xBB\xBF[run]\nduration = 2 s\n[soc]\npreset = rk3399\n[plant]\nreference = rk3399_board\n", "bom.scn", s);
+  INFO(e.message);
+  REQUIRE(e.ok());
+  CHECK(s.soc_line == 3);
+}

@@ -120,3 +120,38 @@ TEST_CASE("parse_duration takes a number and a unit", "[text]") {
     CHECK_FALSE(io::parse_duration(bad));
   }
 }
+
+TEST_CASE("printable escapes control and non-UTF-8 bytes and cuts long text", "[text]") {
+  CHECK(io::printable("plain text, 37.5 °C") == "plain text, 37.5 °C");  // valid UTF-8 is kept
+  CHECK(io::printable("\x1b[31mred\r\n\t") == "\\x1b[31mred\\r\\n\\t");
+  CHECK(io::printable(std::string_view("a\0b", 3)) == "a\\0b");
+  CHECK(io::printable("back\\slash\x7f") == "back\\\\slash\\x7f");
+  CHECK(io::printable("\xff\xfe bad \xc3") == "\\xff\\xfe bad \\xc3");  // not UTF-8
+  CHECK(io::printable("\xc0\xaf \xed\xa0\x80") == "\\xc0\\xaf \\xed\\xa0\\x80");  // overlong, surrogate
+  CHECK(io::printable("\xf0\x9f\x94\xa5") == "\xf0\x9f\x94\xa5");  // a 4-byte character is one character
+  CHECK(io::printable(std::string(100, 'x'), 10) == std::string(10, 'x') + "\xE2\x80\xA6");
+  CHECK(io::printable(std::string(10, 'x'), 10) == std::string(10, 'x'));
+  CHECK(io::printable(std::string(20'000'000, 'y')).size() == 60 + 3);  // a 20 MB line: 60 characters and "…"
+  CHECK(io::quoted("a\rb") == "'a\\rb'");
+}
+
+TEST_CASE("skip_bom drops one leading UTF-8 byte order mark only", "[text]") {
+  STATIC_REQUIRE(io::skip_bom("\xEF\xBB\xBFx") == "x");
+  STATIC_REQUIRE(io::skip_bom("x\xEF\xBB\xBF") == "x\xEF\xBB\xBF");
+  STATIC_REQUIRE(io::skip_bom("\xEF\xBB") == "\xEF\xBB");
+  STATIC_REQUIRE(io::skip_bom("") == "");
+}
+
+TEST_CASE("A text with only CR line ends (old Mac OS) is split at each CR", "[text]") {
+  CHECK(io::split_lines("a\rb\r\rc") == std::vector<sv>{"a", "b", "", "c"});
+  CHECK(io::split_lines("a\rb\r") == std::vector<sv>{"a", "b"});
+  CHECK(io::split_lines("a\r\nb\rc") == std::vector<sv>{"a", "b\rc"});  // an LF anywhere: LF line ends
+}
+
+TEST_CASE("size_limit_message names the input and the limit", "[text]") {
+  CHECK(io::size_limit_message("/dev/zero", std::size_t{16} << 20U, "a device-tree blob") ==
+        "'/dev/zero' is larger than the 16 MiB limit of a device-tree blob");
+  CHECK(io::size_limit_message("x", 1000, "a file") == "'x' is larger than the 1000 bytes limit of a file");
+  CHECK(io::read_failure_message("cannot read 'x': Is a directory", "x", 10, "a file") == "cannot read 'x': Is a directory");
+  CHECK(io::read_failure_message("'x' is larger than 10 bytes", "x", 10, "a file") == "'x' is larger than the 10 bytes limit of a file");
+}

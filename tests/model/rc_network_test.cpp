@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -719,4 +720,27 @@ TEST_CASE("stepping, reading, probing and crossing allocate nothing", "[rc_netwo
     REQUIRE(net->set_conductance(0, 1, 0.7).ok());
     REQUIRE(net->init(b).ok());
   });
+}
+
+TEST_CASE("network errors read as one line naming the node by name and index, the rule said once", "[rc_network][validation]") {
+  const std::vector<std::string> names{"soc", "board", "die", "pkg"};
+  builder8 b;
+  for (int i = 0; i < 4; ++i) {
+    REQUIRE(b.add_node(1.0, i == 0 ? 1.0 : 0.0));
+  }
+  REQUIRE(b.connect(0, 1, 1.0).ok());
+  REQUIRE(b.connect(2, 3, 1.0).ok());  // die and pkg only see each other
+  net8 net;
+  const error e = net.init(b);
+  REQUIRE(e.code == errc::disconnected);
+  CHECK(describe_network_error<std::string>(e, names) == "node 'die' (2) has no path to ambient");
+  CHECK(describe_network_error<std::string>(error{errc::non_positive, "capacitance", 3}, names) ==
+        "node 'pkg' (3): capacitance (not strictly positive)");
+  CHECK(describe_network_error<std::string>(error{errc::negative, "conductance", 0, 1}, names) ==
+        "link 'soc' (0) - 'board' (1): conductance (negative)");
+  CHECK(describe_network_error<std::string>(error{errc::out_of_range, "node index", 12, 1}, names) ==
+        "link 12 - 'board' (1): node index (out of range)");  // an index past the names prints alone
+  CHECK(describe_network_error<std::string>(error{errc::not_finite, "ambient temperature"}, names) ==
+        "ambient temperature (not finite)");
+  CHECK(describe_network_error<std::string>(error{errc::disconnected, "no path to ambient"}, names) == "no path to ambient");
 }

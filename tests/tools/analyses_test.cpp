@@ -87,7 +87,7 @@ TEST_CASE("thermo boot rejects bad options with one line", "[boot][cli]") {
   CHECK(run("boot", {"--soc", "rk3399"}).err == "thermo boot: --soc and --cluster go together\n");
   CHECK(run("boot", {"--soc", "rk3399", "--cluster", "big", "--frequency", "2000"}).err ==
         "thermo boot: no CPU power at 2000 MHz on rk3399 big: boot frequency\n");
-  CHECK(run("boot", {"--bandwidth", "-3"}).err == "thermo boot: bad --bandwidth '-3' (a number > 0)\n");
+  CHECK(run("boot", {"--bandwidth", "-3"}).err == "thermo boot: bad --bandwidth '-3' (MB/s, 0.001..1000000)\n");
   CHECK(run("boot", {"--vmlinux"}).code == exit_usage);
 }
 
@@ -128,10 +128,65 @@ TEST_CASE("thermo latency takes the periods of a zone and measures with the simu
 
 TEST_CASE("thermo latency rejects bad options with one line", "[latency][cli]") {
   CHECK(run("latency", {"--mode", "psychic"}).err == "thermo latency: bad --mode 'psychic' (polling, interrupt or both)\n");
-  CHECK(run("latency", {"--period", "0"}).err == "thermo latency: bad --period '0' (a duration > 0)\n");
+  CHECK(run("latency", {"--period", "0"}).err == "thermo latency: bad --period '0' (a duration, > 0 and at most 1 h)\n");
   CHECK(run("latency", {"--zone", "cpu-thermal"}).err == "thermo latency: --zone needs --soc PRESET or --dtb FILE\n");
   CHECK(run("latency", {"--soc", "rk3399"}).err == "thermo latency: --zone NAME goes with --soc or --dtb\n");
   CHECK(run("latency", {"--soc", "rk3399", "--zone", "npu"}).err == "thermo latency: no thermal zone 'npu'\n");
   CHECK(run("latency", {"--trip", "75500"}).err == "thermo latency: trip not a multiple of the resolution (invalid argument)\n");
   CHECK(run("latency", {"--ramp", "0"}).code == exit_usage);
+}
+
+TEST_CASE("thermo boot: numbers of 1e+-300 are refused with their documented range, never printed as inf", "[boot][cli][limits]") {
+  const std::vector<std::pair<std::string_view, std::string_view>> cases{
+      {"--vmlinux", "thermo boot: bad --vmlinux '1e300' (bytes, 1..1e+10)\n"},
+      {"--zimage", "thermo boot: bad --zimage '1e300' (bytes, 1..1e+10)\n"},
+      {"--frequency", "thermo boot: bad --frequency '1e300' (MHz, 1..10000)\n"},
+      {"--bandwidth", "thermo boot: bad --bandwidth '1e300' (MB/s, 0.001..1000000)\n"},
+      {"--setup-ms", "thermo boot: bad --setup-ms '1e300' (ms, 0.001..1000000)\n"},
+      {"--relocate", "thermo boot: bad --relocate '1e300' (bytes/cycle, 0.001..1024)\n"}};
+  for (const auto& [option, message] : cases) {
+    INFO(option);
+    for (const std::string_view v : {"1e300", "1e-300"}) {
+      const ran r = run("boot", {option, v});
+      CHECK(r.code == exit_usage);
+      CHECK(r.out.empty());
+      if (v == "1e300") {
+        CHECK(r.err == message);
+      }
+    }
+  }
+  // the extremes of the ranges print whole rows, without inf or nan
+  const ran r = run("boot", {"--vmlinux", "1e10", "--zimage", "1", "--frequency", "1", "--bandwidth", "0.001", "--setup-ms", "1e6",
+                             "--relocate", "0.001"});
+  REQUIRE(r.code == exit_ok);
+  CHECK(r.out.find("inf") == std::string::npos);
+  CHECK(r.out.find("nan") == std::string::npos);
+  const auto lines = lines_of(r.out);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[2].rfind("given (--bandwidth)", 0) == 0);
+  // an escape sequence in an option value is quoted escaped
+  CHECK(run("boot", {"--compressor", "\x1b[2Jrar"}).err ==
+        "thermo boot: unknown compressor '\\x1b[2Jrar' (gzip, lzma, xz, lzo, lz4, zstd, bzip2)\n");
+}
+
+TEST_CASE("thermo latency: numbers of 1e+-300 are refused with their documented range, and lines are never cut", "[latency][cli][limits]") {
+  CHECK(run("latency", {"--ramp", "1e300"}).err == "thermo latency: bad --ramp '1e300' (°C/s, 0.001..1000)\n");
+  CHECK(run("latency", {"--ramp", "1e-300"}).err == "thermo latency: bad --ramp '1e-300' (°C/s, 0.001..1000)\n");
+  CHECK(run("latency", {"--period", "1e300"}).err == "thermo latency: bad --period '1e300' (a duration, > 0 and at most 1 h)\n");
+  CHECK(run("latency", {"--period", "2 h"}).err == "thermo latency: bad --period '2 h' (a duration, > 0 and at most 1 h)\n");
+  CHECK(run("latency", {"--conversion", "1e300"}).err == "thermo latency: bad --conversion '1e300' (a duration, 0..1 h)\n");
+  CHECK(run("latency", {"--irq-latency", "1e300 s"}).err == "thermo latency: bad --irq-latency '1e300 s' (a duration, 0..1 h)\n");
+  CHECK(run("latency", {"--trip", "1e300"}).err == "thermo latency: bad --trip '1e300' (m°C, -273000..200000)\n");
+  // the extremes: one line per case, each ending in a line end (a 512-byte buffer cut them before)
+  const ran r = run("latency", {"--ramp", "0.001", "--period", "1 h", "--conversion", "1 h", "--resolution", "100000", "--trip", "200000"});
+  REQUIRE(r.code == exit_ok);
+  CHECK(r.out.find("inf") == std::string::npos);
+  const auto lines = lines_of(r.out);
+  REQUIRE(lines.size() == 4);  // title, header, polling, interrupt
+  CHECK(lines[2].rfind("polling", 0) == 0);
+  CHECK(lines[3].rfind("interrupt", 0) == 0);
+  // format_printf is never cut, whatever the length
+  const std::string wide = io::format_printf("%600.1f|", 1.0);
+  CHECK(wide.size() == 601U);
+  CHECK(wide.back() == '|');
 }

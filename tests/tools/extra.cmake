@@ -63,6 +63,41 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
                    -DEXIT=1 -DONE_LINE_ERROR=ON "-DSTDERR=^thermo replay: .*rk3399-rock960.dtb:1: " "-DNO_OUTPUT=${out_dir}/bad_trace/bad.csv")
   thermo_cli_test(cli_replay_bad_args "-DCMD=${thermo_exe}|replay|--soc|rk3399|--input|${trace}" -DEXIT=2 -DONE_LINE_ERROR=ON
                    "-DSTDERR=^thermo replay: --zone NAME is required")
+  # issue 15: every input is read bounded and a failure names the file and the reason, or the limit
+  set(bad ${CMAKE_CURRENT_SOURCE_DIR}/data/bad)
+  thermo_cli_test(cli_info_dtb_directory "-DCMD=${thermo_exe}|info|--dtb|/tmp" -DEXIT=1 -DONE_LINE_ERROR=ON
+                  "-DSTDERR=^thermo info: cannot read '/tmp': Is a directory\n$")
+  thermo_cli_test(cli_info_dtb_dev_zero "-DCMD=${thermo_exe}|info|--dtb|/dev/zero" -DEXIT=1 -DONE_LINE_ERROR=ON
+                  "-DSTDERR=^thermo info: '/dev/zero' is larger than the 16 MiB limit of a device-tree blob\n$")
+  thermo_cli_test(cli_replay_dtb_directory "-DCMD=${thermo_exe}|replay|--dtb|/tmp|--zone|cpu-thermal|--input|${trace}" -DEXIT=1
+                  -DONE_LINE_ERROR=ON "-DSTDERR=^thermo replay: cannot read '/tmp': Is a directory\n$")
+  thermo_cli_test(cli_replay_input_directory "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|/tmp|--output|${out_dir}/dir.csv"
+                  -DEXIT=1 -DONE_LINE_ERROR=ON "-DSTDERR=^thermo replay: cannot read '/tmp': Is a directory\n$" "-DNO_OUTPUT=${out_dir}/dir.csv")
+  thermo_cli_test(cli_replay_input_dev_zero "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|/dev/zero" -DEXIT=1
+                  -DONE_LINE_ERROR=ON "-DSTDERR=^thermo replay: '/dev/zero' is larger than the 64 MiB limit of a CSV trace\n$")
+  thermo_cli_test(cli_replay_cr_only "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${bad}/cr-only-line-ends.csv"
+                  "-DSTDOUT=
+2,70000,")
+  thermo_cli_test(cli_replay_bom "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${bad}/utf8-bom.csv"
+                  "-DSTDOUT=
+1,66000,")
+  thermo_cli_test(cli_replay_freq_not_opp "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${bad}/freq-not-an-opp.csv"
+                  -DEXIT=1 -DONE_LINE_ERROR=ON
+                  "-DSTDERR=freq-not-an-opp.csv:3: column 2 \\(freq:cpu0\\): frequency 1234567 kHz is not an OPP of cpufreq little \\(408000, 600000, 816000, 1008000, 1200000, 1416000 kHz\\)\n$")
+  thermo_cli_test(cli_replay_escape_bytes "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--input|${bad}/escape-bytes.csv"
+                  -DEXIT=1 -DONE_LINE_ERROR=ON "-DSTDERR=escape-bytes.csv:3: bad temperature '.x1b.2J.x07' \\(an integer in m°C\\)\n$")
+  thermo_cli_test(cli_latency_dtb_directory "-DCMD=${thermo_exe}|latency|--dtb|/tmp|--zone|cpu-thermal" -DEXIT=1 -DONE_LINE_ERROR=ON
+                  "-DSTDERR=^thermo latency: cannot read '/tmp': Is a directory\n$")
+  thermo_cli_test(cli_latency_dtb_dev_zero "-DCMD=${thermo_exe}|latency|--dtb|/dev/zero|--zone|cpu-thermal" -DEXIT=1 -DONE_LINE_ERROR=ON
+                  "-DSTDERR=^thermo latency: '/dev/zero' is larger than the 16 MiB limit of a device-tree blob\n$")
+  thermo_cli_test(cli_simulate_dtb_directory "-DCMD=${thermo_exe}|simulate|${bad}/dtb-is-a-directory.scn" -DEXIT=1 -DONE_LINE_ERROR=ON
+                  "-DSTDERR=cannot read '/tmp': Is a directory\n$")
+  thermo_cli_test(cli_simulate_dtb_dev_zero "-DCMD=${thermo_exe}|simulate|${bad}/dtb-is-dev-zero.scn" -DEXIT=1 -DONE_LINE_ERROR=ON
+                  "-DSTDERR='/dev/zero' is larger than the 16 MiB limit of a device-tree blob\n$")
+  thermo_cli_test(cli_boot_huge_number "-DCMD=${thermo_exe}|boot|--vmlinux|1e300" -DEXIT=2 -DONE_LINE_ERROR=ON
+                  "-DSTDERR=^thermo boot: bad --vmlinux '1e300' \\(bytes, 1..1e\\+10\\)\n$")
+  thermo_cli_test(cli_latency_huge_number "-DCMD=${thermo_exe}|latency|--ramp|1e-300" -DEXIT=2 -DONE_LINE_ERROR=ON
+                  "-DSTDERR=^thermo latency: bad --ramp '1e-300' \\(°C/s, 0.001..1000\\)\n$")
   thermo_cli_test(cli_no_command "-DCMD=${thermo_exe}" -DEXIT=2 -DONE_LINE_ERROR=ON
                                                   "-DSTDERR=^thermo: no command given")
   thermo_cli_test(cli_info "-DCMD=${thermo_exe}|info|--dtb|${thermo_dtb_dir}/exynos5422-odroidxu4.dtb"

@@ -245,7 +245,8 @@ TEST_CASE("A devfreq actor takes load and frequency columns named after its kern
   auto sys = zone_system::build(src.description(), src.dt(), "gpu-thermal", "power_allocator");
   REQUIRE(sys.ok());
   CHECK(parse_trace("temperature,freq:devfreq-ff9a0000.gpu\n80000,700000\n", "t.csv", **sys).message() ==
-        "t.csv:2: frequency 700000 kHz is not an OPP of devfreq-ff9a0000.gpu");
+        "t.csv:2: column 2 (freq:devfreq-ff9a0000.gpu): frequency 700000 kHz is not an OPP of devfreq-ff9a0000.gpu "
+        "(200000, 297000, 400000, 500000, 600000, 800000 kHz)");
 }
 
 TEST_CASE("Zone parameters given with the tzp option are written after binding with the kernel sysfs rules", "[replay]") {
@@ -441,4 +442,54 @@ TEST_CASE("thermo info lists policies, cooling devices, zones and what was not r
   const std::string p = info_text(*load_preset("rk3399"));
   CHECK(p.find("zone cpu-thermal: polling 1000 ms, passive 100 ms, sustainable-power 1550 mW, sensor /tsadc@ff260000 0\n") !=
         std::string::npos);
+}
+
+TEST_CASE("A CPU frequency that is not one of its policy's OPPs is refused, naming row, column and OPPs", "[replay]") {
+  const system_source src = source("rk3399", true);
+  auto sys = zone_system::build(src.description(), src.dt(), "cpu-thermal", "step_wise");
+  REQUIRE(sys.ok());
+  const auto err = [&](const std::string& text) { return parse_trace(text, "t.csv", **sys).message(); };
+  CHECK(err("temperature,load:cpu0,freq:cpu0\n60000,50,1416000\n60000,50,1234567\n") ==
+        "t.csv:3: column 3 (freq:cpu0): frequency 1234567 kHz is not an OPP of cpufreq policy0 "
+        "(408000, 600000, 816000, 1008000, 1200000, 1416000 kHz)");
+  const std::vector<std::uint32_t> many{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+  CHECK(opp_list(many) == "1, 2, 3, 4, 5, 6, \xE2\x80\xA6, 9, 10, 11, 12, 13, 14 kHz");  // more than 12: cut in the middle
+  CHECK(parse_trace("temperature,freq:cpu4\n60000,1800000\n", "t.csv", **sys).ok());
+  CHECK(err("temperature,freq:cpu4\n60000,1800001\n").find("t.csv:2: column 2 (freq:cpu4): frequency 1800001 kHz is not an OPP of "
+                                                            "cpufreq policy4 (408000, ") == 0);
+}
+
+TEST_CASE("Trace text: a BOM is skipped, CR-only line ends are lines, quoted input is escaped and cut", "[replay]") {
+  const system_source src = source("rk3399", true);
+  auto sys = zone_system::build(src.description(), src.dt(), "cpu-thermal", "step_wise");
+  REQUIRE(sys.ok());
+  const auto parse = [&](const std::string& text) { return parse_trace(text, "t.csv", **sys); };
+  auto bom = parse("\xEF\xBB\xBFtemperature\n60000\n");
+  REQUIRE(bom.ok());
+  CHECK(bom->rows.size() == 1U);
+  auto mac = parse("temperature\r60000\r61000\r");
+  REQUIRE(mac.ok());
+  CHECK(mac->rows.size() == 2U);
+  CHECK(mac->lines == std::vector<std::size_t>{2, 3});
+  CHECK(parse("temperature\r\r").message() == "t.csv: no data rows after the header");
+  CHECK(parse("temperature\n\x1b[2J\x07\n").message() == "t.csv:2: bad temperature '\\x1b[2J\\x07' (an integer in m°C)");
+  CHECK(parse("temperature,vol\x1bts\n1,2\n").message().rfind("t.csv:1: unknown column 'vol\\x1bts' (", 0) == 0);
+  const std::string huge(20'000'000, 'x');
+  const std::string m = parse("temperature\n" + huge + "\n").message();
+  CHECK(m == "t.csv:2: bad temperature '" + std::string(60, 'x') + "\xE2\x80\xA6' (an integer in m°C)");
+}
+
+TEST_CASE("The replay input is bounded: an endless stream or a directory is a read error naming the reason", "[replay][limits]") {
+  const auto zero = read_input("/dev/zero", io::max_csv_trace_bytes, "a CSV trace");
+  REQUIRE_FALSE(zero.ok());
+  CHECK(zero.message() == "'/dev/zero' is larger than the 64 MiB limit of a CSV trace");
+  const auto dir = read_input("/tmp", io::max_csv_trace_bytes, "a CSV trace");
+  REQUIRE_FALSE(dir.ok());
+  CHECK(dir.message() == "cannot read '/tmp': Is a directory");
+  const auto dtb_dir = load_dtb("/tmp");
+  REQUIRE_FALSE(dtb_dir.ok());
+  CHECK(dtb_dir.message() == "cannot read '/tmp': Is a directory");
+  const auto dtb_zero = load_dtb("/dev/zero");
+  REQUIRE_FALSE(dtb_zero.ok());
+  CHECK(dtb_zero.message() == "'/dev/zero' is larger than the 16 MiB limit of a device-tree blob");
 }

@@ -114,9 +114,12 @@ TEST_CASE("Durations at the limit still parse, and the progress loop cannot over
 
 TEST_CASE("latency --simulate refuses a ramp whose runs would not end", "[limits][cli]") {
   std::ostringstream err;
-  CHECK(dispatch("latency", {"--simulate", "--ramp", "1e-6"}, err) == exit_usage);
-  CHECK(err.str().find("thermo latency: --simulate with --ramp 1e-06: a run would ") == 0);
-  CHECK(err.str().find("raise --ramp or drop --simulate\n") != std::string::npos);
+  CHECK(dispatch("latency", {"--simulate", "--ramp", "1e-6"}, err) == exit_usage);  // below --ramp's range (0.001)
+  CHECK(err.str().find("thermo latency: bad --ramp") == 0);
+  std::ostringstream err1;  // the slowest ramp allowed, with the default periods: 3.3e7 polls in all
+  CHECK(dispatch("latency", {"--simulate", "--ramp", "0.001"}, err1) == exit_usage);
+  CHECK(err1.str().find("thermo latency: --simulate with --ramp 0.001: its runs would take about ") == 0);
+  CHECK(err1.str().find("raise --ramp or drop --simulate\n") != std::string::npos);
   std::ostringstream err2;
   CHECK(dispatch("latency", {"--simulate", "--ramp", "0.01", "--period", "1 ms"}, err2) == exit_usage);
   CHECK(err2.str() == "thermo latency: --simulate with --ramp 0.01: its runs would take about 3.26e+08 polls to reach the "

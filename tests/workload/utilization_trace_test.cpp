@@ -232,3 +232,56 @@ TEST_CASE("replaying a trace does not touch the heap", "[utilization_trace]") {
   CHECK(t->repetitions() == 25U);
   CHECK(sum > 0.0);
 }
+
+TEST_CASE("utilisation CSV limits: rows and CPU columns named, refused at the first row past the limit",
+          "[utilization_trace][csv][limits]") {
+  io::utilization_table t;
+  // one million rows: refused at row 8193 (line 8194 after the header) without parsing the rest
+  std::string text = "time_ms,cpu0\n";
+  for (int k = 0; k < 1'000'000; ++k) {
+    text += std::to_string(k) + ",0.5\n";
+  }
+  const auto e = io::parse_utilization_csv(text, "big.csv", t);
+  CHECK(e.code == errc::capacity_exceeded);
+  CHECK(e.message == "big.csv:8194: more than 8192 data rows (the limit of a utilisation trace)");
+  CHECK(e.line == 8194U);
+  CHECK(t.rows() == 0U);
+  // exactly the limit is accepted
+  std::string at_limit = "time_ms,cpu0\n";
+  for (std::size_t k = 0; k < io::max_utilization_rows; ++k) {
+    at_limit += std::to_string(k) + ",0.5\n";
+  }
+  CHECK(io::parse_utilization_csv(at_limit, "ok.csv", t).ok());
+  CHECK(t.rows() == io::max_utilization_rows);
+  const auto wide = io::parse_utilization_csv("time_s,a,b,c,d,e,f,g,h,i\n0,0,0,0,0,0,0,0,0,0\n", "wide.csv", t);
+  CHECK(wide.code == errc::parse_error);
+  CHECK(wide.message == "wide.csv:1: 9 CPU columns, more than the 8 a utilisation trace holds");
+}
+
+TEST_CASE("utilisation CSV: an endless stream and a directory are read errors naming the reason",
+          "[utilization_trace][csv][limits]") {
+  io::utilization_table t;
+  const auto zero = io::read_utilization_csv("/dev/zero", t);
+  CHECK(zero.code == errc::capacity_exceeded);
+  CHECK(zero.message == "'/dev/zero' is larger than the 64 MiB limit of a utilisation trace");
+  const auto dir = io::read_utilization_csv("/tmp", t);
+  CHECK(dir.code == errc::io_error);
+  CHECK(dir.message == "cannot read '/tmp': Is a directory");
+}
+
+TEST_CASE("utilisation CSV: a BOM is skipped, CR-only line ends are lines, quoted input is escaped and cut",
+          "[utilization_trace][csv]") {
+  io::utilization_table t;
+  CHECK(io::parse_utilization_csv("\xEF\xBB\xBFtime_ms,cpu0\n0,0.5\n", "bom.csv", t).ok());
+  CHECK(t.cpus == std::vector<std::string>{"cpu0"});
+  CHECK(io::parse_utilization_csv("time_ms,cpu0\r0,0.5\r10,1\r", "mac.csv", t).ok());
+  CHECK(t.rows() == 2U);
+  const auto esc = io::parse_utilization_csv("time_ms,cpu0\n0,\x1b[31m\r\x01\n", "esc.csv", t);
+  CHECK(esc.message == "esc.csv:2: bad number '\\x1b[31m\\r\\x01' in column 2 (cpu0)");
+  static constexpr char with_nul[] = "time_ms,cpu0\n0,a\0b\n";
+  const auto nul = io::parse_utilization_csv(std::string(with_nul, sizeof with_nul - 1), "nul.csv", t);
+  CHECK(nul.message == "nul.csv:2: bad number 'a\\0b' in column 2 (cpu0)");
+  // a 20 MB field: the message quotes its first 60 characters
+  const auto long_field = io::parse_utilization_csv("time_ms,cpu0\n0," + std::string(20'000'000, '9') + "x\n", "long.csv", t);
+  CHECK(long_field.message == "long.csv:2: bad number '" + std::string(60, '9') + "\xE2\x80\xA6' in column 2 (cpu0)");
+}

@@ -3,7 +3,6 @@
 // decompressor profile measured on a core, optionally the energy from a preset's Energy Model.
 #pragma once
 
-#include <array>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -47,6 +46,23 @@ per storage medium of the built-in table, or one row for --bandwidth.
   --csv FILE            also write the table as CSV (written whole or not at all)
 )";
 
+/// The range of one numeric option of `thermo boot` (inclusive).
+struct boot_range {
+  const char* option;
+  const char* unit;
+  double lo;
+  double hi;
+};
+/// The documented ranges (docs/reference/cli.md, "thermo boot").
+struct boot_ranges {
+  static constexpr boot_range vmlinux{"--vmlinux", "bytes", 1.0, 1e10};
+  static constexpr boot_range zimage{"--zimage", "bytes", 1.0, 1e10};
+  static constexpr boot_range frequency{"--frequency", "MHz", 1.0, 10'000.0};
+  static constexpr boot_range bandwidth{"--bandwidth", "MB/s", 0.001, 1e6};
+  static constexpr boot_range setup{"--setup-ms", "ms", 0.001, 1e6};
+  static constexpr boot_range relocate{"--relocate", "bytes/cycle", 0.001, 1024.0};
+};
+
 /// `thermo boot …`.
 inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
   args a("boot", std::move(argv));
@@ -83,7 +99,7 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
       }
     }
     if (!found) {
-      usage("unknown compressor '" + std::string(*algo) + "' (gzip, lzma, xz, lzo, lz4, zstd, bzip2)");
+      usage("unknown compressor " + io::quoted(*algo) + " (gzip, lzma, xz, lzo, lz4, zstd, bzip2)");
     }
   }
   const std::string core_name(core.value_or("Cortex-A9"));
@@ -95,27 +111,30 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
         cores += (cores.empty() ? "" : ", ") + std::string(p.core);
       }
     }
-    usage("no " + std::string(schema::to_string(alg)) + " profile for core '" + core_name + "' (" + cores + ")");
+    usage("no " + std::string(schema::to_string(alg)) + " profile for core " + io::quoted(core_name) + " (" + cores + ")");
   }
-  const auto positive = [&](const std::optional<std::string_view>& v, const char* name, double dflt) {
+  // each number in its documented range (docs/reference/cli.md): a value outside would print
+  // inf or a 300-digit column
+  const auto ranged = [&](const std::optional<std::string_view>& v, const boot_range& r, double dflt) {
     if (!v) {
       return dflt;
     }
     const auto x = io::parse_double(*v, io::exact);
-    if (!x || *x <= 0.0) {
-      usage(std::string("bad ") + name + " '" + std::string(*v) + "' (a number > 0)");
+    if (!x || *x < r.lo || *x > r.hi) {
+      usage(std::string("bad ") + r.option + " " + io::quoted(*v) + " (" + r.unit + ", " + io::format_number(r.lo, 7) + ".." +
+            io::format_number(r.hi, 7) + ")");
       return dflt;
     }
     return *x;
   };
-  schema::kernel_image k{.uncompressed_bytes = positive(vmlinux, "--vmlinux", presets::gemini_vmlinux_bytes),
-                           .compressed_bytes = positive(zimage, "--zimage", presets::gemini_zimage_bytes)};
+  schema::kernel_image k{.uncompressed_bytes = ranged(vmlinux, boot_ranges::vmlinux, presets::gemini_vmlinux_bytes),
+                           .compressed_bytes = ranged(zimage, boot_ranges::zimage, presets::gemini_zimage_bytes)};
   schema::boot_platform p;
-  p.cpu_frequency_hz = positive(freq, "--frequency", prof != nullptr ? prof->reference_frequency_hz / 1e6 : 1.0) * 1e6;
-  p.storage_setup_s = setup ? positive(setup, "--setup-ms", 1.0) / 1000.0 : 0.0;
+  p.cpu_frequency_hz = ranged(freq, boot_ranges::frequency, prof != nullptr ? prof->reference_frequency_hz / 1e6 : 1.0) * 1e6;
+  p.storage_setup_s = setup ? ranged(setup, boot_ranges::setup, 1.0) / 1000.0 : 0.0;
   if (relocate) {
     p.relocate = true;
-    p.relocation_bytes_per_cycle = positive(relocate, "--relocate", 1.0);
+    p.relocation_bytes_per_cycle = ranged(relocate, boot_ranges::relocate, 1.0);
   }
   if (soc.has_value() != cluster.has_value()) {
     usage("--soc and --cluster go together");
@@ -124,7 +143,7 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
     const schema::soc_description* s = presets::find_soc(*soc);
     const schema::cpu_cluster_desc* cl = s == nullptr ? nullptr : s->find_cluster(*cluster);
     if (cl == nullptr) {
-      usage(s == nullptr ? "unknown SoC preset '" + std::string(*soc) + "'" : "no cluster '" + std::string(*cluster) + "' in " + std::string(*soc));
+      usage(s == nullptr ? "unknown SoC preset " + io::quoted(*soc) : "no cluster " + io::quoted(*cluster) + " in " + std::string(*soc));
     } else {
       auto em = schema::make_cluster_em(*cl);
       auto w = em ? analysis::boot_cpu_power_w(em->view(), kilohertz(static_cast<std::uint32_t>(p.cpu_frequency_hz / 1000.0)))
@@ -156,7 +175,7 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
     return true;
   };
   if (bandwidth) {
-    if (!add("given", "--bandwidth", positive(bandwidth, "--bandwidth", 1.0) * 1e6) || !f.message.empty()) {
+    if (!add("given", "--bandwidth", ranged(bandwidth, boot_ranges::bandwidth, 1.0) * 1e6) || !f.message.empty()) {
       if (!f.message.empty()) {
         err << "thermo " << f.message << '\n';
       }
@@ -169,20 +188,17 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
       }
     }
   }
-  // the table
-  std::string out;
-  std::array<char, 512> buf{};
-  const auto append = [&](int n) { out.append(buf.data(), n > 0 ? std::min(static_cast<std::size_t>(n), buf.size() - 1) : 0U); };
-  append(std::snprintf(buf.data(), buf.size(), "%s %s at %.0f MHz, vmlinux %.0f B, zImage %.0f B%s\n", core_name.c_str(),
-                       std::string(schema::to_string(alg)).c_str(), p.cpu_frequency_hz / 1e6, k.uncompressed_bytes, k.compressed_bytes,
-                       p.cpu_power_w > 0.0 ? (", CPU " + io::format_number(p.cpu_power_w, 4) + " W").c_str() : ""));
-  append(std::snprintf(buf.data(), buf.size(), "%-44s %9s %10s %10s %11s  %s\n", "medium (mode)", "MB/s", "zImage s", "vmlinux s",
-                       "break-even", "faster"));
+  // the table: each line formatted at the length it needs
+  std::string out = io::format_printf("%s %s at %.0f MHz, vmlinux %.0f B, zImage %.0f B%s\n", core_name.c_str(),
+                                      std::string(schema::to_string(alg)).c_str(), p.cpu_frequency_hz / 1e6, k.uncompressed_bytes,
+                                      k.compressed_bytes,
+                                      p.cpu_power_w > 0.0 ? (", CPU " + io::format_number(p.cpu_power_w, 4) + " W").c_str() : "");
+  out += io::format_printf("%-44s %9s %10s %10s %11s  %s\n", "medium (mode)", "MB/s", "zImage s", "vmlinux s", "break-even", "faster");
   for (const boot_row& r : rows) {
     const std::string name = r.medium + " (" + r.mode + ")";
-    append(std::snprintf(buf.data(), buf.size(), "%-44.44s %9.2f %10.3f %10.3f %11.2f  %s\n", name.c_str(), r.bytes_per_s / 1e6,
-                         r.verdict.compressed.total_s, r.verdict.uncompressed.total_s, r.verdict.break_even_bytes_per_s / 1e6,
-                         r.verdict.compression_pays ? "zImage" : "vmlinux"));
+    out += io::format_printf("%-44.44s %9.2f %10.3f %10.3f %11.2f  %s\n", name.c_str(), r.bytes_per_s / 1e6, r.verdict.compressed.total_s,
+                             r.verdict.uncompressed.total_s, r.verdict.break_even_bytes_per_s / 1e6,
+                             r.verdict.compression_pays ? "zImage" : "vmlinux");
   }
   std::cout << out;
   if (csv_file) {

@@ -181,13 +181,17 @@ class args {
 
 // ------------------------------------------------------------------ files
 
-/// Reads a whole input file, or standard input for "-". The message names the file and the
-/// reason ("cannot read 'x': Is a directory").
-inline outcome<std::string> read_input(const std::string& path) {
+/// Reads a whole input file of at most `max_bytes`, or standard input for "-". The message
+/// names the file and the reason ("cannot read 'x': Is a directory"), or the limit ("'x' is
+/// larger than the 64 MiB limit of a CSV trace", `what` naming the kind of input); an endless
+/// stream (/dev/zero) stops at the limit.
+inline outcome<std::string> read_input(const std::string& path, std::size_t max_bytes = io::default_max_file_bytes,
+                                       std::string_view what = "an input file") {
   std::string text;
-  const io::file_error e = path == "-" ? io::read_stream(stdin, "<stdin>", text) : io::read_file(path, text);
+  const std::string name = path == "-" ? std::string("<stdin>") : path;
+  io::file_error e = path == "-" ? io::read_stream(stdin, name, text, max_bytes) : io::read_file(path, text, max_bytes);
   if (!e.ok()) {
-    return outcome<std::string>::fail(e.message);
+    return outcome<std::string>::fail(io::read_failure_message(std::move(e.message), name, max_bytes, what));
   }
   return text;
 }

@@ -37,7 +37,7 @@ inline std::string info_text(const system_source& src) {
   std::string s;
   s += "soc: " + std::string(d.id) + " (" + std::string(d.name) + ")";
   if (!d.model.empty()) {
-    s += ", model \"" + std::string(d.model) + "\"";
+    s += ", model \"" + io::printable(d.model, 200) + "\"";  // a string of the blob: escaped
   }
   s += '\n';
   for (std::size_t k = 0; k < d.clusters.size(); ++k) {

@@ -4,7 +4,6 @@
 // device tree (its polling-delay and polling-delay-passive).
 #pragma once
 
-#include <array>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -31,7 +30,7 @@ polling period) and for an interrupt-driven one (a sensor comparator).
 
   --mode M              polling, interrupt or both (default both)
   --period LIST         polling periods, e.g. "100 ms,250 ms,1 s" (default 100 ms,250 ms,1 s)
-  --ramp C/S            temperature rise rate (default 20)
+  --ramp C/S            temperature rise rate, 0.001..1000 (default 20)
   --resolution MC       sensor resolution, m°C (default 1000)
   --conversion T        sensor conversion time (default 0)
   --irq-latency T       comparator trip to handler (default 0)
@@ -40,15 +39,34 @@ polling period) and for an interrupt-driven one (a sensor comparator).
   --simulate            also measure with the simulation (--phases crossing phases, default 16)
   --soc/--dtb, --zone   take the periods from that zone (polling 0 = interrupt driven)
   --csv FILE            also write the table as CSV (written whole or not at all)
-Durations: 100 ms, 1 s, 250 us … (a bare number is milliseconds).
+Durations: 100 ms, 1 s, 250 us … (a bare number is milliseconds), at most 1 h.
 )";
 
+/// The documented ranges of `thermo latency`'s numbers (docs/reference/cli.md): outside them a
+/// table cell would print inf or hundreds of digits.
+struct latency_ranges {
+  static constexpr double min_ramp_c_per_s = 0.001;
+  static constexpr double max_ramp_c_per_s = 1000.0;
+  /// --period, --conversion, --irq-latency, --comparator-period: at most one hour.
+  static constexpr sim_duration max_duration{std::int64_t{3600} * 1'000'000'000};
+};
+
 namespace detail {
+/// A duration with a unit, or a bare number of milliseconds; nullopt when negative, malformed or
+/// above `latency_ranges::max_duration`.
 inline std::optional<sim_duration> duration_or_ms(std::string_view s) {
-  if (const auto ms = io::parse_double(s, io::exact); ms && *ms >= 0.0) {
-    return sim_duration(static_cast<std::int64_t>(*ms * 1e6 + 0.5));
+  std::optional<sim_duration> d;
+  if (const auto ms = io::parse_double(s, io::exact)) {
+    if (*ms >= 0.0 && *ms <= 3.6e6) {
+      d = sim_duration(static_cast<std::int64_t>(*ms * 1e6 + 0.5));
+    }
+  } else {
+    d = parse_duration(s);
   }
-  return parse_duration(s);
+  if (d && *d > latency_ranges::max_duration) {
+    d.reset();
+  }
+  return d;
 }
 }  // namespace detail
 
@@ -88,30 +106,32 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
   analysis::latency_case base;
   if (ramp) {
     const auto r = io::parse_double(*ramp, io::exact);
-    r && *r > 0.0 ? static_cast<void>(base.ramp_c_per_s = *r) : usage("bad --ramp '" + std::string(*ramp) + "' (°C/s, > 0)");
+    r && *r >= latency_ranges::min_ramp_c_per_s && *r <= latency_ranges::max_ramp_c_per_s
+        ? static_cast<void>(base.ramp_c_per_s = *r)
+        : usage("bad --ramp " + io::quoted(*ramp) + " (°C/s, 0.001..1000)");
   }
   if (resolution) {
     const auto r = io::parse_int(*resolution, 1, 100'000, io::exact);
     r ? static_cast<void>(base.resolution = millikelvin_delta(static_cast<std::int32_t>(*r)))
-      : usage("bad --resolution '" + std::string(*resolution) + "' (m°C, 1..100000)");
+      : usage("bad --resolution " + io::quoted(*resolution) + " (m°C, 1..100000)");
   }
   if (trip) {
     const auto t = io::parse_int(*trip, -273'000, 200'000, io::exact);
     t ? static_cast<void>(base.trip = millicelsius(static_cast<std::int32_t>(*t)))
-      : usage("bad --trip '" + std::string(*trip) + "' (m°C)");
+      : usage("bad --trip " + io::quoted(*trip) + " (m°C, -273000..200000)");
   }
   for (const auto& [opt, dst, name] : {std::tuple{conversion, &base.conversion, "--conversion"},
                                        std::tuple{irq, &base.irq_latency, "--irq-latency"},
                                        std::tuple{comparator, &base.comparator_period, "--comparator-period"}}) {
     if (opt) {
       const auto d = detail::duration_or_ms(*opt);
-      d ? static_cast<void>(*dst = *d) : usage(std::string("bad ") + name + " '" + std::string(*opt) + "' (a duration)");
+      d ? static_cast<void>(*dst = *d) : usage(std::string("bad ") + name + " " + io::quoted(*opt) + " (a duration, 0..1 h)");
     }
   }
   std::size_t n_phases = 16;
   if (phases) {
     const auto p = io::parse_int(*phases, 1, 1000, io::exact);
-    p ? static_cast<void>(n_phases = static_cast<std::size_t>(*p)) : usage("bad --phases '" + std::string(*phases) + "' (1..1000)");
+    p ? static_cast<void>(n_phases = static_cast<std::size_t>(*p)) : usage("bad --phases " + io::quoted(*phases) + " (1..1000)");
   }
   bool polling = true;
   bool interrupt = true;
@@ -121,7 +141,7 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
     } else if (*mode == "interrupt") {
       polling = false;
     } else if (*mode != "both") {
-      usage("bad --mode '" + std::string(*mode) + "' (polling, interrupt or both)");
+      usage("bad --mode " + io::quoted(*mode) + " (polling, interrupt or both)");
     }
   }
   std::vector<sim_duration> list;
@@ -129,7 +149,7 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
     for (const std::string_view p : split_csv(*periods)) {
       const auto d = detail::duration_or_ms(p);
       if (!d || d->count() == 0) {
-        usage("bad --period '" + std::string(p) + "' (a duration > 0)");
+        usage("bad --period " + io::quoted(p) + " (a duration, > 0 and at most 1 h)");
         break;
       }
       list.push_back(*d);
@@ -157,7 +177,7 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
     }
     const schema::thermal_zone_desc* zd = src->description().find_zone(*zone);
     if (zd == nullptr) {
-      err << "thermo latency: no thermal zone '" << *zone << "'\n";
+      err << "thermo latency: no thermal zone " << io::quoted(*zone) << "\n";
       return exit_usage;
     }
     list.clear();
@@ -212,13 +232,11 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
       return exit_usage;
     }
   }
-  std::string out;
-  std::array<char, 512> buf{};
-  const auto append = [&](int n) { out.append(buf.data(), n > 0 ? std::min(static_cast<std::size_t>(n), buf.size() - 1) : 0U); };
-  append(std::snprintf(buf.data(), buf.size(), "ramp %.3g °C/s, resolution %d m°C, trip %d m°C%s\n", base.ramp_c_per_s,
-                       base.resolution.count(), base.trip.count(), origin.c_str()));
-  append(std::snprintf(buf.data(), buf.size(), "%-10s %10s %9s %9s %9s %11s %11s%s\n", "mode", "period ms", "best ms", "mean ms",
-                       "worst ms", "over mean C", "over worst C", simulate ? "   sim mean ms  sim worst ms" : ""));
+  // each line formatted at the length it needs (io::format_printf never cuts one)
+  std::string out = io::format_printf("ramp %.3g °C/s, resolution %d m°C, trip %d m°C%s\n", base.ramp_c_per_s,
+                                      base.resolution.count(), base.trip.count(), origin.c_str());
+  out += io::format_printf("%-10s %10s %9s %9s %9s %11s %11s%s\n", "mode", "period ms", "best ms", "mean ms", "worst ms",
+                           "over mean C", "over worst C", simulate ? "   sim mean ms  sim worst ms" : "");
   std::ostringstream csv_text;
   io::csv_writer csv(csv_text);
   csv.row({"mode", "period_s", "best_s", "mean_s", "worst_s", "overshoot_mean_c", "overshoot_worst_c", "sim_mean_s", "sim_worst_s"});
@@ -242,12 +260,12 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
     const bool poll = c.mode == analysis::detection_mode::polling;
     const double period_ms = poll ? to_seconds(c.period) * 1e3 : 0.0;
     if (sim) {
-      append(std::snprintf(buf.data(), buf.size(), "%-10s %10.1f %9.2f %9.2f %9.2f %11.3f %11.3f %14.2f %13.2f\n", poll ? "polling" : "interrupt",
-                           period_ms, r->best_s * 1e3, r->mean_s * 1e3, r->worst_s * 1e3, r->overshoot_mean_c, r->overshoot_worst_c,
-                           sim->mean_s * 1e3, sim->worst_s * 1e3));
+      out += io::format_printf("%-10s %10.1f %9.2f %9.2f %9.2f %11.3f %11.3f %14.2f %13.2f\n", poll ? "polling" : "interrupt",
+                               period_ms, r->best_s * 1e3, r->mean_s * 1e3, r->worst_s * 1e3, r->overshoot_mean_c,
+                               r->overshoot_worst_c, sim->mean_s * 1e3, sim->worst_s * 1e3);
     } else {
-      append(std::snprintf(buf.data(), buf.size(), "%-10s %10.1f %9.2f %9.2f %9.2f %11.3f %11.3f\n", poll ? "polling" : "interrupt", period_ms,
-                           r->best_s * 1e3, r->mean_s * 1e3, r->worst_s * 1e3, r->overshoot_mean_c, r->overshoot_worst_c));
+      out += io::format_printf("%-10s %10.1f %9.2f %9.2f %9.2f %11.3f %11.3f\n", poll ? "polling" : "interrupt", period_ms,
+                               r->best_s * 1e3, r->mean_s * 1e3, r->worst_s * 1e3, r->overshoot_mean_c, r->overshoot_worst_c);
     }
     csv.cell(std::string_view(poll ? "polling" : "interrupt")).cell(period_ms / 1e3).cell(r->best_s).cell(r->mean_s).cell(r->worst_s);
     csv.cell(r->overshoot_mean_c).cell(r->overshoot_worst_c);

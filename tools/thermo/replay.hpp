@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -51,15 +52,62 @@ inline std::string unknown_device_column(const zone_system& sys, std::string_vie
   return "expected cpuN or a devfreq device bound to the zone";
 }
 
+/// "408000, 600000, …, 1416000 kHz": an OPP list for a message (at most 12 values shown).
+inline std::string opp_list(std::span<const std::uint32_t> khz) {
+  std::string s;
+  for (std::size_t k = 0; k < khz.size(); ++k) {
+    if (khz.size() > 12 && k == 6) {
+      s += ", \xE2\x80\xA6";  // …, then the last six
+      k = khz.size() - 6;
+    }
+    s += (s.empty() ? "" : ", ") + std::to_string(khz[k]);
+  }
+  return s + " kHz";
+}
+
+/// Why `khz` in a frequency column `c` is not an OPP ("" when it is): a CPU's frequency is one
+/// of its cpufreq policy's OPPs (cpufreq only ever runs at one); a devfreq device's one of its
+/// table's (devfreq cooling prices an exact OPP only, else the kernel skips the actor).
+inline std::string not_an_opp(const zone_system& sys, const trace_column& c, std::uint32_t khz) {
+  std::vector<std::uint32_t> opps;
+  std::string owner;
+  if (c.k == trace_column::kind::freq_cpu) {
+    const zone_system::cpu_policy* p = sys.policy_of(c.cpu);
+    if (p == nullptr) {
+      return {};
+    }
+    opps = p->frequencies;
+    owner = "cpufreq " + p->name;
+  } else if (c.k == trace_column::kind::freq_device) {
+    const bound_device& d = sys.devices()[c.device];
+    if (d.devfreq == nullptr) {
+      return {};
+    }
+    for (control::cooling_state st = d.devfreq->get_max_state() + 1; st-- > 0;) {
+      opps.push_back(d.devfreq->frequency_of(st).count());  // state 0 is the highest OPP
+    }
+    owner = d.column;
+  } else {
+    return {};
+  }
+  if (std::find(opps.begin(), opps.end(), khz) != opps.end()) {
+    return {};
+  }
+  return "frequency " + std::to_string(khz) + " kHz is not an OPP of " + owner + " (" + opp_list(opps) + ")";
+}
+
 /// Parses a replay trace for `sys` (column names are checked against its CPUs and devices).
-/// Errors name the source and line: "trace.csv:7: bad temperature 'abc' (integer m°C)".
+/// Errors name the source and line: "trace.csv:7: bad temperature 'abc' (integer m°C)"; a
+/// frequency must be one of the policy's or device's OPPs. Input quoted in a message is escaped
+/// and cut (io::quoted). A leading UTF-8 BOM is skipped; CR-only line ends are accepted.
 inline outcome<trace> parse_trace(std::string_view text, std::string_view source, const zone_system& sys) {
   const auto fail = [&](std::size_t line, const std::string& what) {
     return outcome<trace>::fail(std::string(source) + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + what);
   };
   trace t;
-  const std::vector<std::string_view> lines = split_lines(text);
+  const std::vector<std::string_view> lines = split_lines(io::skip_bom(text));
   bool have_header = false;
+  std::vector<std::string_view> header;
   std::size_t temperature_columns = 0;
   for (std::size_t li = 0; li < lines.size(); ++li) {
     const std::string_view line = trim(lines[li]);
@@ -70,10 +118,11 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
     const std::vector<std::string_view> fields = split_csv(line);
     if (!have_header) {
       have_header = true;
+      header = fields;
       std::vector<std::string_view> seen;
       for (const std::string_view f : fields) {
         if (std::find(seen.begin(), seen.end(), f) != seen.end()) {
-          return fail(lineno, "column '" + std::string(f) + "' appears twice");
+          return fail(lineno, "column " + io::quoted(f) + " appears twice");
         }
         seen.push_back(f);
         trace_column c;
@@ -92,7 +141,7 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
           if (cpu) {
             const auto& known = sys.known_cpus();
             if (std::find(known.begin(), known.end(), static_cast<std::uint32_t>(*cpu)) == known.end()) {
-              return fail(lineno, "column '" + std::string(f) + "': CPU " + std::to_string(*cpu) + " is in no cpufreq policy of this SoC");
+              return fail(lineno, "column " + io::quoted(f) + ": CPU " + std::to_string(*cpu) + " is in no cpufreq policy of this SoC");
             }
             c.k = load ? trace_column::kind::load_cpu : trace_column::kind::freq_cpu;
             c.cpu = static_cast<std::uint32_t>(*cpu);
@@ -107,12 +156,12 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
               }
             }
             if (!found) {
-              return fail(lineno, "column '" + std::string(f) + "': " + unknown_device_column(sys, f.substr(0, 5), what));
+              return fail(lineno, "column " + io::quoted(f) + ": " + unknown_device_column(sys, f.substr(0, 5), what));
             }
           }
         } else {
-          return fail(lineno, "unknown column '" + std::string(f) +
-                                  "' (temperature, time_ms, load:cpuN, freq:cpuN, load:<devfreq device>, freq:<devfreq device>)");
+          return fail(lineno, "unknown column " + io::quoted(f) +
+                                  " (temperature, time_ms, load:cpuN, freq:cpuN, load:<devfreq device>, freq:<devfreq device>)");
         }
         t.columns.push_back(c);
       }
@@ -148,41 +197,33 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
         case trace_column::kind::temperature:
           v = io::parse_int(f, -2'147'483'647, 2'147'483'647, io::exact);
           if (!v) {
-            return fail(lineno, "bad temperature '" + std::string(f) + "' (an integer in m°C)");
+            return fail(lineno, "bad temperature " + io::quoted(f) + " (an integer in m°C)");
           }
           break;
         case trace_column::kind::time_ms:
           v = io::parse_int(f, 0, std::int64_t{1} << 40, io::exact);
           if (!v) {
-            return fail(lineno, "bad time_ms '" + std::string(f) + "' (an integer number of ms, >= 0)");
+            return fail(lineno, "bad time_ms " + io::quoted(f) + " (an integer number of ms, >= 0)");
           }
           if (!t.rows.empty() && *v < t.rows.back()[k]) {
-            return fail(lineno, "time_ms goes backwards (" + std::string(f) + " after " + std::to_string(t.rows.back()[k]) + ")");
+            return fail(lineno, "time_ms goes backwards (" + io::printable(f) + " after " + std::to_string(t.rows.back()[k]) + ")");
           }
           break;
         case trace_column::kind::load_cpu:
         case trace_column::kind::load_device:
           v = io::parse_fixed(f, 3, 100'000, io::exact);
           if (!v) {
-            return fail(lineno, "bad load '" + std::string(f) + "' (a percentage 0..100, at most 3 decimals)");
+            return fail(lineno, "bad load " + io::quoted(f) + " (a percentage 0..100, at most 3 decimals)");
           }
           break;
         case trace_column::kind::freq_cpu:
         case trace_column::kind::freq_device:
           v = io::parse_int(f, 1, 0xFFFF'FFFF, io::exact);
           if (!v) {
-            return fail(lineno, "bad frequency '" + std::string(f) + "' (an integer in kHz, > 0)");
+            return fail(lineno, "bad frequency " + io::quoted(f) + " (an integer in kHz, > 0)");
           }
-          if (t.columns[k].k == trace_column::kind::freq_device) {
-            // devfreq cooling only prices an exact OPP frequency (else the kernel skips the actor)
-            const bound_device& d = sys.devices()[t.columns[k].device];
-            bool opp = d.devfreq == nullptr;
-            for (control::cooling_state st = 0; d.devfreq != nullptr && st <= d.devfreq->get_max_state(); ++st) {
-              opp = opp || d.devfreq->frequency_of(st).count() == static_cast<std::uint32_t>(*v);
-            }
-            if (!opp) {
-              return fail(lineno, "frequency " + std::string(f) + " kHz is not an OPP of " + d.column);
-            }
+          if (const std::string e = not_an_opp(sys, t.columns[k], static_cast<std::uint32_t>(*v)); !e.empty()) {
+            return fail(lineno, "column " + std::to_string(k + 1) + " (" + io::printable(header[k]) + "): " + e);
           }
           break;
       }
@@ -213,17 +254,17 @@ inline outcome<tzp_write> parse_tzp(std::string_view s) {
   const std::string_view name = eq == std::string_view::npos ? s : s.substr(0, eq);
   static constexpr std::array<std::string_view, 6> names{"sustainable_power", "k_po", "k_pu", "k_i", "k_d", "integral_cutoff"};
   if (std::find(names.begin(), names.end(), name) == names.end()) {
-    return outcome<tzp_write>::fail("--tzp " + std::string(s) +
+    return outcome<tzp_write>::fail("--tzp " + io::printable(s) +
                                     ": unknown parameter (sustainable_power, k_po, k_pu, k_i, k_d, integral_cutoff)");
   }
   if (eq == std::string_view::npos) {
-    return outcome<tzp_write>::fail("--tzp " + std::string(s) + ": expected NAME=VALUE");
+    return outcome<tzp_write>::fail("--tzp " + io::printable(s) + ": expected NAME=VALUE");
   }
   const std::string_view value = s.substr(eq + 1);
   const bool u32 = name == "sustainable_power";
   const auto v = io::parse_int(value, u32 ? 0 : -2'147'483'648LL, u32 ? 4'294'967'295LL : 2'147'483'647LL, io::exact);
   if (!v || (u32 && !value.empty() && value.front() == '-')) {
-    return outcome<tzp_write>::fail("--tzp " + std::string(s) + ": " +
+    return outcome<tzp_write>::fail("--tzp " + io::printable(s) + ": " +
                                     (u32 ? "not an unsigned 32-bit integer" : "not a signed 32-bit integer"));
   }
   return tzp_write{std::string(name), *v};
@@ -503,7 +544,7 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
     return exit_usage;
   }
   const std::string in_name(*input);
-  const auto text = read_input(in_name);
+  const auto text = read_input(in_name, io::max_csv_trace_bytes, "a CSV trace");
   if (!text) {
     err << "thermo replay: " << text.message() << '\n';
     return exit_failure;

@@ -32,12 +32,14 @@ class system_source {
   std::optional<io::dt_soc> dt_;
 };
 
-/// Reads, parses and imports a `.dtb`. Messages: "cannot read 'x': REASON", "x: <what> at
-/// offset 0x…", "x: /path: property 'p': <what>".
+/// Reads, parses and imports a `.dtb` (at most `io::fdt::max_blob_bytes`, 16 MiB). Messages:
+/// "cannot read 'x': REASON", "'x' is larger than the 16 MiB limit of a device-tree blob", "x:
+/// <what> at offset 0x…", "x: /path: property 'p': <what>".
 inline outcome<system_source> load_dtb(const std::string& path) {
   std::string bytes;
-  if (const io::file_error e = io::read_file(path, bytes); !e.ok()) {
-    return outcome<system_source>::fail(e.message);
+  if (io::file_error e = io::read_file(path, bytes, io::fdt::max_blob_bytes); !e.ok()) {
+    return outcome<system_source>::fail(
+        io::read_failure_message(std::move(e.message), path, io::fdt::max_blob_bytes, "a device-tree blob"));
   }
   auto t = io::fdt::tree::parse(bytes);
   if (!t) {
@@ -60,7 +62,7 @@ inline outcome<system_source> load_preset(std::string_view id) {
       names += names.empty() ? "" : ", ";
       names += p->id;
     }
-    return outcome<system_source>::fail("unknown SoC preset '" + std::string(id) + "' (" + names + ")");
+    return outcome<system_source>::fail("unknown SoC preset " + io::quoted(id) + " (" + names + ")");
   }
   return system_source(*s);
 }

@@ -132,6 +132,20 @@ class zone_system {
   [[nodiscard]] const schema::thermal_zone_desc& description() const noexcept { return *zd_; }
   /// Logical CPU numbers that a trace may name (CPUs of the SoC's cpufreq policies).
   [[nodiscard]] const std::vector<std::uint32_t>& known_cpus() const noexcept { return known_cpus_; }
+  /// The cpufreq policy of CPU `cpu` (one of `known_cpus`): its name and OPP frequencies
+  /// (ascending kHz); null for another CPU.
+  struct cpu_policy {
+    std::string name;
+    std::vector<std::uint32_t> frequencies;
+  };
+  [[nodiscard]] const cpu_policy* policy_of(std::uint32_t cpu) const noexcept {
+    for (std::size_t k = 0; k < known_cpus_.size(); ++k) {
+      if (known_cpus_[k] == cpu) {
+        return &policies_[cpu_policy_[k]];
+      }
+    }
+    return nullptr;
+  }
   /// Bindings the kernel would refuse with −EEXIST (a device named twice for one trip).
   [[nodiscard]] std::size_t skipped_bindings() const noexcept { return skipped_; }
 
@@ -152,13 +166,13 @@ class zone_system {
         names += names.empty() ? "" : ", ";
         names += z.name;
       }
-      std::string msg = "no thermal zone '" + std::string(zone) + "' (zones: " + (names.empty() ? "none" : names) + ")";
+      std::string msg = "no thermal zone " + io::quoted(zone) + " (zones: " + (names.empty() ? "none" : names) + ")";
       if (dt != nullptr) {
         for (const io::dt_problem& p : dt->problems()) {
           // the problem's node is /…/<zone> (compared in place: `"/" + std::string(zone)` trips
           // gcc 12's -Wrestrict false positive at -O3, GCC bug 105329)
           if (p.node.size() > zone.size() && p.node.ends_with(zone) && p.node[p.node.size() - zone.size() - 1] == '/') {
-            msg = "thermal zone '" + std::string(zone) + "' was not registered: " + p.message;
+            msg = "thermal zone " + io::quoted(zone) + " was not registered: " + p.message;
           }
         }
       }
@@ -170,19 +184,25 @@ class zone_system {
       return unknown_governor(governor);
     }
     for (const auto& cl : soc.clusters) {
+      cpu_policy p{std::string(cl.name), {}};
+      for (const power::opp& o : cl.opps) {
+        p.frequencies.push_back(o.frequency.count());
+      }
       for (const std::uint32_t id : cl.cpu_ids) {
         known_cpus_.push_back(id);
+        cpu_policy_.push_back(policies_.size());
       }
+      policies_.push_back(std::move(p));
     }
 
     // the zone, as thermal_of registers it
     const auto plan = control::of_zone<max_trips>::make(*zd_, 0);
     if (!plan) {
-      return "zone '" + std::string(zone) + "' has more than " + std::to_string(max_trips) + " trips";
+      return "zone " + io::quoted(zone) + " has more than " + std::to_string(max_trips) + " trips";
     }
     const error se = tz_.setup(plan->config, plan->trip_span(), control::zone_sensor(sensor_), *g, events_.sink());
     if (!se.ok()) {
-      return "zone '" + std::string(zone) + "' cannot be set up: " + std::string(se.what) + " (" +
+      return "zone " + io::quoted(zone) + " cannot be set up: " + std::string(se.what) + " (" +
              std::string(to_string(se.code)) + ")";
     }
 
@@ -205,7 +225,7 @@ class zone_system {
     if (!bound) {
       const control::of_bind_error& e = bound.error();
       return "cannot bind " + find_device(e.binding.cooling_device)->column + " to trip " + std::to_string(e.binding.trip) +
-             " of '" + std::string(zone) + "': " + std::string(e.cause.what);
+             " of " + io::quoted(zone) + ": " + std::string(e.cause.what);
     }
     skipped_ = *bound;
     return {};
@@ -344,6 +364,8 @@ class zone_system {
   std::deque<control::thermal_cooling_device> cores_;
   std::vector<bound_device> devices_;
   std::vector<std::uint32_t> known_cpus_;
+  std::vector<std::size_t> cpu_policy_;  // index into policies_ of each of known_cpus_
+  std::vector<cpu_policy> policies_;
   std::size_t skipped_{0};
   zone_type tz_;  // last: destroyed first (it unbinds from the devices above)
 };

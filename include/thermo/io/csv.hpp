@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdarg>
 #include <cstdint>
 #include <cstdio>
 #include <initializer_list>
@@ -30,6 +31,25 @@ namespace thermo::io {
   std::array<char, 40> buf{};
   const int n = std::snprintf(buf.data(), buf.size(), "%.*g", significant, v);
   return std::string(buf.data(), n > 0 ? static_cast<std::size_t>(n) : 0U);
+}
+
+/// `printf` into a string as long as the text needs: never cut (`vsnprintf` sized by its own
+/// count); "" when the format fails. For table rows whose width depends on the numbers.
+[[nodiscard, gnu::format(printf, 1, 2)]] inline std::string format_printf(const char* fmt, ...) {
+  std::va_list args;
+  va_start(args, fmt);
+  std::va_list again;
+  va_copy(again, args);
+  const int n = std::vsnprintf(nullptr, 0, fmt, args);
+  va_end(args);
+  std::string out;
+  if (n > 0) {
+    out.resize(static_cast<std::size_t>(n) + 1);
+    const int m = std::vsnprintf(out.data(), out.size(), fmt, again);
+    out.resize(m == n ? static_cast<std::size_t>(n) : 0U);
+  }
+  va_end(again);
+  return out;
 }
 
 /// A field quoted when it holds a comma, a quote, CR or LF (quotes doubled).

@@ -42,6 +42,7 @@
 #include "thermo/core/errc.hpp"
 #include "thermo/core/result.hpp"
 #include "thermo/io/file.hpp"
+#include "thermo/io/text.hpp"
 
 namespace thermo::io::fdt {
 
@@ -57,8 +58,15 @@ inline constexpr std::uint32_t fdt_end = 9;
 inline constexpr std::uint32_t first_supported_version = 16;
 inline constexpr std::uint32_t last_supported_version = 17;
 
-/// Bounds that keep a hostile blob from costing unbounded time or memory.
+/// The largest blob `tree::read_file` reads and `tree::parse` takes: 16 MiB (a board's blob is
+/// tens of KiB; the kernel's own bound on an unflattened tree is far below this).
+inline constexpr std::size_t max_blob_bytes = std::size_t{16} << 20U;
+
+/// Bounds that keep a hostile blob from costing unbounded time or memory. Each is checked as
+/// the blob is read, before any work that grows with it; the parse is O(bytes + properties ·
+/// log properties).
 struct limits {
+  std::size_t max_bytes = max_blob_bytes;  ///< largest blob, bytes
   std::size_t max_depth = 64;          ///< deepest node nesting (the root is depth 1)
   std::size_t max_name_length = 255;   ///< longest node or property name, bytes
   std::size_t max_nodes = 1U << 16;    ///< most nodes in one tree
@@ -144,8 +152,13 @@ namespace detail {
 /// into that copy and stays valid as long as the tree (moving the tree keeps them valid).
 class tree {
  public:
-  /// Parses `blob`. O(size of the blob + nodes · log nodes).
+  /// Parses `blob` (at most `lim.max_bytes`, else `capacity_exceeded` before any copy).
+  /// O(size of the blob + nodes · log nodes + properties · log properties).
   [[nodiscard]] static result<tree, error> parse(std::span<const std::uint8_t> blob, const limits& lim = {}) {
+    if (blob.size() > lim.max_bytes) {
+      return error{errc::capacity_exceeded, "blob larger than the size limit (16 MiB by default)", error::no_index,
+                   static_cast<std::int32_t>(std::min<std::size_t>(lim.max_bytes, 0x7FFF'FFFFU))};
+    }
     tree t;
     t.blob_.assign(blob.begin(), blob.end());
     const error e = t.load(lim);
@@ -160,10 +173,21 @@ class tree {
     const auto* p = reinterpret_cast<const std::uint8_t*>(bytes.data());
     return parse(std::span<const std::uint8_t>(p, bytes.size()), lim);
   }
-  /// Reads and parses a file; `io_error` "cannot read the device-tree blob" if it cannot be read.
-  [[nodiscard]] static result<tree, error> read_file(const std::string& path, const limits& lim = {}) {
+  /// Reads and parses a file of at most `lim.max_bytes`. When it cannot be read: `io_error`
+  /// "cannot read the device-tree blob" or `capacity_exceeded` "blob larger than the size
+  /// limit", and `*message` (when given) says which file and why ("cannot read 'x': Is a
+  /// directory", "'x' is larger than the 16 MiB limit of a device-tree blob").
+  [[nodiscard]] static result<tree, error> read_file(const std::string& path, const limits& lim = {},
+                                                     std::string* message = nullptr) {
     std::string bytes;
-    if (!io::read_file(path, bytes).ok()) {
+    if (file_error e = io::read_file(path, bytes, lim.max_bytes); !e.ok()) {
+      const bool too_big = is_size_limit_failure(e.message);
+      if (message != nullptr) {
+        *message = read_failure_message(std::move(e.message), path, lim.max_bytes, "a device-tree blob");
+      }
+      if (too_big) {
+        return error{errc::capacity_exceeded, "blob larger than the size limit (16 MiB by default)"};
+      }
       return error{errc::io_error, "cannot read the device-tree blob"};
     }
     return parse(bytes, lim);
@@ -397,11 +421,11 @@ class tree {
     }
     std::string_view prop = name;
     if (e.index2 != error::no_index) {
-      for (const property& p : props_) {
-        if (detail::off(p.offset) == e.index2) {
-          prop = p.name;
-          break;
-        }
+      // properties are kept in blob order: ascending offsets (O(log n) per message)
+      const auto it = std::lower_bound(props_.begin(), props_.end(), e.index2,
+                                       [](const property& p, std::int32_t o) { return detail::off(p.offset) < o; });
+      if (it != props_.end() && detail::off(it->offset) == e.index2) {
+        prop = it->name;
       }
     }
     if (!prop.empty()) {
@@ -548,6 +572,7 @@ class tree {
     const std::size_t str_end = str_begin + header_.size_dt_strings;
     std::vector<std::int32_t> stack;
     std::vector<bool> has_child;
+    std::vector<std::uint32_t> scratch;  // property indices of one node, for the repeat check
     bool root_done = false;
     std::size_t o = begin;
     while (true) {
@@ -593,6 +618,12 @@ class tree {
           d.offset = static_cast<std::uint32_t>(token_offset);
           d.first_property = static_cast<std::uint32_t>(props_.size());
           const auto index = static_cast<std::int32_t>(nodes_.size());
+          if (!stack.empty() && !has_child.back()) {
+            // the parent's properties are complete (they precede its subnodes)
+            if (const error e = check_repeated_properties(stack.back(), scratch); !e.ok()) {
+              return e;
+            }
+          }
           if (!stack.empty()) {
             nodes_[static_cast<std::size_t>(stack.back())].children.push_back(index);
             has_child.back() = true;
@@ -605,6 +636,11 @@ class tree {
         case fdt_end_node:
           if (stack.empty()) {
             return {errc::parse_error, "FDT_END_NODE without an open node", token_offset};
+          }
+          if (!has_child.back()) {
+            if (const error e = check_repeated_properties(stack.back(), scratch); !e.ok()) {
+              return e;
+            }
           }
           stack.pop_back();
           has_child.pop_back();
@@ -642,12 +678,6 @@ class tree {
             return {errc::parse_error, "empty property name", token_offset};
           }
           fdt::node& d = nodes_[static_cast<std::size_t>(stack.back())];
-          for (std::uint32_t k = 0; k < d.property_count; ++k) {
-            if (props_[d.first_property + k].name == name) {
-              return {errc::already_exists, "property repeated in one node", token_offset,
-                      static_cast<std::int32_t>(props_[d.first_property + k].offset)};
-            }
-          }
           props_.push_back(property{name, std::span<const std::uint8_t>(blob_).subspan(o, len),
                                     static_cast<std::uint32_t>(token_offset)});
           ++d.property_count;
@@ -669,6 +699,38 @@ class tree {
           return {errc::parse_error, "unknown structure token", token_offset, static_cast<std::int32_t>(tok & 0x7FFF'FFFFU)};
       }
     }
+  }
+
+  // `already_exists` "property repeated in one node" (at the second of the first repeated name
+  // in blob order, index2 = the first) when two properties of node `n` share a name. Sorts the
+  // node's property indices by (name, offset): O(p log p) for p properties.
+  [[nodiscard]] error check_repeated_properties(std::int32_t n, std::vector<std::uint32_t>& idx) const {
+    const fdt::node& d = at(n);
+    if (d.property_count < 2) {
+      return {};
+    }
+    idx.resize(d.property_count);
+    for (std::uint32_t k = 0; k < d.property_count; ++k) {
+      idx[k] = d.first_property + k;
+    }
+    std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return props_[a].name != props_[b].name ? props_[a].name < props_[b].name : a < b;
+    });
+    const property* first = nullptr;
+    const property* repeat = nullptr;
+    for (std::size_t k = 1; k < idx.size(); ++k) {
+      const property& a = props_[idx[k - 1]];
+      const property& b = props_[idx[k]];
+      const bool group_start = k == 1 || props_[idx[k - 2]].name != a.name;
+      if (group_start && a.name == b.name && (repeat == nullptr || b.offset < repeat->offset)) {
+        first = &a;
+        repeat = &b;
+      }
+    }
+    if (repeat != nullptr) {
+      return {errc::already_exists, "property repeated in one node", detail::off(repeat->offset), detail::off(first->offset)};
+    }
+    return {};
   }
 
   error index_phandles() {

@@ -94,7 +94,7 @@ inline load_error read_lines(const std::string& path, std::vector<std::string>& 
   if (file_error e = read_file(path, text); !e.ok()) {
     return {e.code, std::move(e.message)};
   }
-  for (const std::string_view line : split_lines(text)) {
+  for (const std::string_view line : split_lines(skip_bom(text))) {
     lines.emplace_back(line);
   }
   return {};
@@ -127,7 +127,7 @@ inline load_error read_headed_lines(const std::string& path, std::vector<std::st
   return {};
 }
 
-inline std::string quoted(std::string_view s) { return cat("'", s, "'"); }
+// quoted(): io::quoted (io/text.hpp), which escapes control bytes and cuts long text.
 
 }  // namespace detail::hotspot
 

@@ -615,12 +615,17 @@ class json_parser {
   return json_parser(text, opt).parse();
 }
 
-/// Reads and parses a JSON file. Errors: `io_error` "cannot read file" (no location), or the
-/// parse errors of `parse_json`.
+/// Reads and parses a JSON file. Errors: `io_error` "cannot read file" (no location; `*message`,
+/// when given, names the file and the reason: "cannot read 'x': Is a directory"), or the parse
+/// errors of `parse_json`.
 [[nodiscard]] inline result<json_value, error> read_json_file(const std::string& path,
-                                                              json_options opt = {}) {
+                                                              json_options opt = {},
+                                                              std::string* message = nullptr) {
   std::string text;
-  if (!read_file(path, text).ok()) {
+  if (file_error e = read_file(path, text); !e.ok()) {
+    if (message != nullptr) {
+      *message = std::move(e.message);
+    }
     return error{errc::io_error, "cannot read file"};
   }
   return parse_json(text, opt);

@@ -908,7 +908,7 @@ class scenario_parser {
 /// relative paths start from). Errors: `parse_error` "SOURCE:LINE: what is wrong" (`line` 0
 /// for a whole-file check, e.g. "x.scn: [run] needs a duration"); `out` is then left empty.
 [[nodiscard]] inline text_error parse_scenario(std::string_view text, std::string source, scenario& out) {
-  scenario_parser p(text, std::move(source));
+  scenario_parser p(skip_bom(text), std::move(source));  // a leading UTF-8 BOM is no text
   return p.parse(out);
 }
 

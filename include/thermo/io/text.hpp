@@ -44,6 +44,10 @@ struct text_error {
   [[nodiscard]] bool ok() const noexcept { return code == errc::ok; }
 };
 
+/// The largest CSV trace thermo reads (a `replay` trace, a utilisation trace): 64 MiB, about a
+/// million rows; checked while reading, so an endless stream fails at the limit.
+inline constexpr std::size_t max_csv_trace_bytes = std::size_t{64} << 20U;
+
 /// The characters `trim` removes: `front` from the start, `back` from the end.
 struct trim_chars {
   std::string_view front;
@@ -68,14 +72,146 @@ inline constexpr trim_chars exact{"", ""};
   return s;
 }
 
+/// The UTF-8 byte order mark some editors write at the start of a text file.
+inline constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+
+/// `text` without a leading UTF-8 byte order mark (every text format of thermo starts with it
+/// skipped, so that line 1 is the first line the user sees).
+[[nodiscard]] constexpr std::string_view skip_bom(std::string_view text) noexcept {
+  if (text.substr(0, utf8_bom.size()) == utf8_bom) {
+    text.remove_prefix(utf8_bom.size());
+  }
+  return text;
+}
+
+namespace detail::text {
+/// The length of the valid UTF-8 sequence (2 to 4 bytes, no overlong form, no surrogate, at most
+/// U+10FFFF) at the start of `s`, or 0.
+[[nodiscard]] constexpr std::size_t utf8_sequence(std::string_view s) noexcept {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned>(static_cast<unsigned char>(s[k])); };
+  const unsigned c = b(0);
+  std::size_t n = 0;
+  unsigned lo = 0x80U;
+  unsigned hi = 0xBFU;
+  if (c >= 0xC2U && c <= 0xDFU) {
+    n = 2;
+  } else if (c >= 0xE0U && c <= 0xEFU) {
+    n = 3;
+    lo = c == 0xE0U ? 0xA0U : 0x80U;
+    hi = c == 0xEDU ? 0x9FU : 0xBFU;
+  } else if (c >= 0xF0U && c <= 0xF4U) {
+    n = 4;
+    lo = c == 0xF0U ? 0x90U : 0x80U;
+    hi = c == 0xF4U ? 0x8FU : 0xBFU;
+  } else {
+    return 0;
+  }
+  if (s.size() < n || b(1) < lo || b(1) > hi) {
+    return 0;
+  }
+  for (std::size_t k = 2; k < n; ++k) {
+    if (b(k) < 0x80U || b(k) > 0xBFU) {
+      return 0;
+    }
+  }
+  return n;
+}
+}  // namespace detail::text
+
+/// Input text made safe to quote in a one-line message: printable ASCII and valid UTF-8 are
+/// kept; control characters become C escapes (`\0`, `\t`, `\n`, `\r`, else `\xNN`, e.g.
+/// ESC → `\x1b`), and so do DEL, a backslash (`\\`) and every byte that is not part of valid
+/// UTF-8. More than `max_chars` characters of `s` are cut to the first `max_chars` and "…".
+[[nodiscard]] inline std::string printable(std::string_view s, std::size_t max_chars = 60) {
+  static constexpr std::string_view hex = "0123456789abcdef";
+  std::string out;
+  std::size_t chars = 0;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (chars == max_chars) {
+      out += "\xE2\x80\xA6";  // …
+      return out;
+    }
+    const auto c = static_cast<unsigned>(static_cast<unsigned char>(s[i]));
+    if (c >= 0x20U && c < 0x7FU && c != '\\') {
+      out += static_cast<char>(c);
+      ++i;
+    } else if (const std::size_t n = c >= 0x80U ? detail::text::utf8_sequence(s.substr(i)) : 0; n > 0) {
+      out += s.substr(i, n);
+      i += n;
+    } else {
+      switch (c) {
+        case 0:
+          out += "\\0";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        default:
+          out += "\\x";
+          out += hex[static_cast<std::size_t>(c >> 4U)];
+          out += hex[static_cast<std::size_t>(c & 0xFU)];
+          break;
+      }
+      ++i;
+    }
+    ++chars;
+  }
+  return out;
+}
+
+/// "'TEXT'": `printable(s, max_chars)` in single quotes, as messages quote input.
+[[nodiscard]] inline std::string quoted(std::string_view s, std::size_t max_chars = 60) {
+  // appended, not `"'" + std::string&&`: that trips gcc 12's -Wrestrict false positive at -O3
+  std::string out(1, '\'');
+  out += printable(s, max_chars);
+  out += '\'';
+  return out;
+}
+
+/// The message for an input larger than its limit: "'NAME' is larger than the 16 MiB limit of
+/// a device-tree blob" (`what` names the kind of input; the limit in MiB when it is a whole
+/// number of MiB, else in bytes).
+[[nodiscard]] inline std::string size_limit_message(std::string_view name, std::size_t max_bytes, std::string_view what) {
+  constexpr std::size_t mib = std::size_t{1} << 20U;
+  const std::string limit = max_bytes % mib == 0 && max_bytes > 0 ? std::to_string(max_bytes / mib) + " MiB"
+                                                                  : std::to_string(max_bytes) + " bytes";
+  return quoted(name, 200) + " is larger than the " + limit + " limit of " + std::string(what);
+}
+
+/// Whether `message`, from a failed bounded read (io/file.hpp's `read_file`/`read_stream`), says
+/// the input was larger than the limit rather than why it could not be read ("cannot read …").
+[[nodiscard]] inline bool is_size_limit_failure(std::string_view message) noexcept {
+  return message.substr(0, 12) != "cannot read ";
+}
+
+/// The message of a failed bounded read of `name`: the reason as io/file.hpp gives it, or, when
+/// the input was larger than `max_bytes`, `size_limit_message(name, max_bytes, what)`.
+[[nodiscard]] inline std::string read_failure_message(std::string message, std::string_view name, std::size_t max_bytes,
+                                                      std::string_view what) {
+  return is_size_limit_failure(message) ? size_limit_message(name, max_bytes, what) : std::move(message);
+}
+
 /// The lines of `text` (LF or CRLF line ends, one CR removed per line), empty lines included;
 /// a last line left empty (the text ends with a line end) is not returned. Line k (0-based) is
-/// line k + 1 of the text.
+/// line k + 1 of the text. A text with no LF at all but a CR before its last character has old
+/// Mac OS line ends: each CR ends a line.
 [[nodiscard]] inline std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> out;
+  const bool cr_only = text.find('\n') == std::string_view::npos && text.find('\r') + 1 < text.size();
+  const char line_end = cr_only ? '\r' : '\n';
   std::size_t from = 0;
   while (from <= text.size()) {
-    const std::size_t nl = text.find('\n', from);
+    const std::size_t nl = text.find(line_end, from);
     const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
     std::string_view line = text.substr(from, end - from);
     if (!line.empty() && line.back() == '\r') {

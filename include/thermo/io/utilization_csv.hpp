@@ -15,6 +15,12 @@
 ///   (frequency-invariant utilisation, workload/utilization_trace.hpp). Fields may be padded with
 ///   spaces; `\r\n` line ends are accepted.
 ///
+/// Limits (`utilization_csv_limits`, docs/reference/limits-and-errors.md): at most 8192 data rows
+/// and 8 CPU columns (what the `thermo` tool's trace workload holds), a file of at most 64 MiB;
+/// the reader stops at the first row past the limit ("trace.csv:8195: more than 8192 data
+/// rows …"), so a huge file is refused without being parsed. A leading UTF-8 byte order mark is
+/// skipped; a file with only CR line ends is read line by line (io/text.hpp).
+///
 /// Every error names the file and the line ("trace.csv:7: bad number 'abc' in column 3 (cpu1)");
 /// the reader never throws on bad input and never crashes. Build the heap-free workload from the
 /// table with `make_utilization_trace`.
@@ -52,6 +58,15 @@ struct utilization_table {
   }
 };
 
+/// The most data rows and CPU columns of a utilisation trace, and its largest file.
+inline constexpr std::size_t max_utilization_rows = 8192;
+inline constexpr std::size_t max_utilization_cpus = 8;
+struct utilization_csv_limits {
+  std::size_t max_rows = max_utilization_rows;
+  std::size_t max_cpus = max_utilization_cpus;
+  std::size_t max_bytes = max_csv_trace_bytes;
+};
+
 /// Outcome of a read: `code == errc::ok`, or a message naming the file and line (`line` is 0 for
 /// errors about the whole file). The error of every text reader (io/text.hpp).
 using csv_error = text_error;
@@ -67,17 +82,20 @@ inline std::string number_text(double v) {
 
 /// The header: time unit → nanoseconds per unit, CPU names. Returns an error text or "".
 inline std::string parse_header(const std::vector<std::string_view>& fields, utilization_table& out,
-                                double& scale) {
+                                double& scale, std::size_t max_cpus) {
   const std::string_view unit = fields[0];
   // time_s, time_ms, time_us or time_ns: the first four units of io::time_units
   const std::optional<double> ns = unit.substr(0, 5) == "time_" ? unit_nanoseconds(unit.substr(5), 4) : std::nullopt;
   if (!ns) {
-    return "first column must be time_s, time_ms, time_us or time_ns, found '" + std::string(unit) +
-           "'";
+    return "first column must be time_s, time_ms, time_us or time_ns, found " + quoted(unit);
   }
   scale = *ns;
   if (fields.size() < 2) {
-    return "no CPU columns after '" + std::string(unit) + "'";
+    return "no CPU columns after " + quoted(unit);
+  }
+  if (fields.size() - 1 > max_cpus) {
+    return std::to_string(fields.size() - 1) + " CPU columns, more than the " + std::to_string(max_cpus) +
+           " a utilisation trace holds";
   }
   for (std::size_t k = 1; k < fields.size(); ++k) {
     if (fields[k].empty()) {
@@ -97,7 +115,7 @@ inline std::string parse_row(const std::vector<std::string_view>& fields, double
   }
   const std::optional<double> t = parse_double(fields[0], exact);  // fields are trimmed
   if (!t) {
-    return "bad time '" + std::string(fields[0]) + "'";
+    return "bad time " + quoted(fields[0]);
   }
   if (*t < 0.0) {
     return "negative time " + number_text(*t);
@@ -108,16 +126,16 @@ inline std::string parse_row(const std::vector<std::string_view>& fields, double
   }
   const sim_duration at{static_cast<std::int64_t>(ns)};
   if (!out.times.empty() && at <= out.times.back()) {
-    return "time " + std::string(fields[0]) + " is not after the previous row's";
+    return "time " + printable(fields[0]) + " is not after the previous row's";
   }
   for (std::size_t k = 1; k < fields.size(); ++k) {
-    const std::string column = std::to_string(k + 1) + " (" + out.cpus[k - 1] + ")";
+    const std::string column = std::to_string(k + 1) + " (" + printable(out.cpus[k - 1]) + ")";
     const std::optional<double> u = parse_double(fields[k], exact);
     if (!u) {
-      return "bad number '" + std::string(fields[k]) + "' in column " + column;
+      return "bad number " + quoted(fields[k]) + " in column " + column;
     }
     if (*u < 0.0 || *u > 1.0) {
-      return "utilisation " + std::string(fields[k]) + " in column " + column +
+      return "utilisation " + printable(fields[k]) + " in column " + column +
              " is outside [0, 1]";
     }
     out.values.push_back(*u);
@@ -131,28 +149,31 @@ inline std::string parse_row(const std::vector<std::string_view>& fields, double
 /// Parses CSV text (see the file comment); `name` prefixes every message. On error `out` is
 /// left empty.
 [[nodiscard]] inline csv_error parse_utilization_csv(std::string_view text, std::string_view name,
-                                                     utilization_table& out) {
+                                                     utilization_table& out, const utilization_csv_limits& lim = {}) {
   namespace d = detail::utilization_csv;
   out = {};
   const std::string file(name);
   double scale = 0.0;  // nanoseconds per time unit
   bool have_header = false;
   std::size_t line_no = 0;
-  for (const std::string_view raw : split_lines(text)) {
+  for (const std::string_view raw : split_lines(skip_bom(text))) {
     ++line_no;
     const std::string_view line = trim(raw);
     if (line.empty() || line.front() == '#') {
       continue;
     }
     const auto fields = split_csv(line);
+    const bool over = have_header && out.rows() >= lim.max_rows;
     const std::string problem =
-        have_header ? d::parse_row(fields, scale, out) : d::parse_header(fields, out, scale);
+        !have_header                  ? d::parse_header(fields, out, scale, lim.max_cpus)
+        : over                        ? "more than " + std::to_string(lim.max_rows) + " data rows (the limit of a utilisation trace)"
+                                      : d::parse_row(fields, scale, out);
     if (!problem.empty()) {
       out = {};
       std::string message = file;
       message += ":" + std::to_string(line_no) + ": ";
       message += problem;
-      return {.code = errc::parse_error, .message = std::move(message), .line = line_no};
+      return {.code = over ? errc::capacity_exceeded : errc::parse_error, .message = std::move(message), .line = line_no};
     }
     have_header = true;
   }
@@ -169,16 +190,18 @@ inline std::string parse_row(const std::vector<std::string_view>& fields, double
   return {};
 }
 
-/// Reads and parses the file at `path`. Errors: `io_error` "cannot read '<path>': <reason>" (io/file.hpp), or those
-/// of `parse_utilization_csv`.
+/// Reads and parses the file at `path`. Errors: `io_error` "cannot read '<path>': <reason>"
+/// (io/file.hpp), `capacity_exceeded` "'<path>' is larger than the 64 MiB limit of a utilisation
+/// trace" (an endless stream such as /dev/zero included), or those of `parse_utilization_csv`.
 [[nodiscard]] inline csv_error read_utilization_csv(const std::string& path,
-                                                    utilization_table& out) {
+                                                    utilization_table& out, const utilization_csv_limits& lim = {}) {
   out = {};
   std::string text;
-  if (file_error e = read_file(path, text); !e.ok()) {
-    return {.code = e.code, .message = std::move(e.message), .line = 0};
+  if (file_error e = read_file(path, text, lim.max_bytes); !e.ok()) {
+    const errc code = is_size_limit_failure(e.message) ? errc::capacity_exceeded : e.code;
+    return {.code = code, .message = read_failure_message(std::move(e.message), path, lim.max_bytes, "a utilisation trace"), .line = 0};
   }
-  return parse_utilization_csv(text, path, out);
+  return parse_utilization_csv(text, path, out, lim);
 }
 
 /// The heap-free workload for a parsed table. Errors: those of `utilization_trace::make`

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <string_view>
 #include <span>
 #include <type_traits>
 
@@ -70,6 +72,64 @@ template <class Real>
 }
 
 }  // namespace detail::rc
+
+/// One line for an error of `rc_network_builder` or `rc_network::init` that names its nodes by
+/// name and index, the rule said once: "node 'die' (3) has no path to ambient",
+/// "node 'die' (3): capacitance (not strictly positive)", "link 'a' (0) - 'b' (1): conductance
+/// (negative)"; an error about no node is "what (code)", or just "what" when the two read the
+/// same. `names[i]` is node i's name (anything `String` can append; nodes past its end print
+/// their index only). `String` is the caller's string type (std::string on the host); nothing
+/// here allocates otherwise.
+template <class String, class Names>
+[[nodiscard]] String describe_network_error(const error& e, const Names& names) {
+  const auto append_index = [](String& s, std::int32_t i) {
+    std::array<char, 12> digits{};
+    std::size_t n = 0;
+    auto v = static_cast<std::uint32_t>(i);
+    do {
+      digits[n++] = static_cast<char>('0' + (v % 10U));
+      v /= 10U;
+    } while (v != 0U && n < digits.size());
+    while (n > 0) {
+      s += digits[--n];
+    }
+  };
+  const auto append_node = [&](String& s, std::int32_t i) {
+    if (i >= 0 && static_cast<std::size_t>(i) < std::size(names)) {
+      s += '\'';
+      s += names[static_cast<std::size_t>(i)];
+      s += "' (";
+      append_index(s, i);
+      s += ')';
+    } else {
+      append_index(s, i);
+    }
+  };
+  const std::string_view code = to_string(e.code);
+  String s;
+  if (e.index >= 0 && e.index2 >= 0) {
+    s += "link ";
+    append_node(s, e.index);
+    s += " - ";
+    append_node(s, e.index2);
+    s += ": ";
+  } else if (e.index >= 0) {
+    s += "node ";
+    append_node(s, e.index);
+    if (e.code == errc::disconnected) {
+      s += " has no path to ambient";
+      return s;
+    }
+    s += ": ";
+  }
+  s += e.what;
+  if (code != std::string_view(e.what)) {
+    s += " (";
+    s += code;
+    s += ')';
+  }
+  return s;
+}
 
 /// Collects nodes and conductances for an `rc_network`; checks each value as it is added.
 ///

@@ -114,6 +114,24 @@ struct dt_phandle_args {
 /// thermal_zones.hpp), and what they share. `io::import_device_tree` runs them in order.
 namespace thermo::io::dt {
 
+/// The physical ranges the import holds device-tree numbers to (docs/reference/limits-and-errors.md,
+/// "Device-tree blobs"). A value outside is an `out_of_range` (`non_positive` for a zero
+/// voltage) error naming the node and the property, not a description of a 17 kW cluster.
+struct dt_ranges {
+  /// `opp-hz`: 1 kHz … 100 GHz.
+  static constexpr std::uint64_t min_opp_hz = 1'000;
+  static constexpr std::uint64_t max_opp_hz = 100'000'000'000;
+  /// The first cell of `opp-microvolt(-<name>)`: 1 µV … 5 V (an explicit 0 is refused; an OPP
+  /// without the property has no voltage).
+  static constexpr std::uint32_t max_opp_microvolt = 5'000'000;
+  /// `opp-microwatt`: at most `EM_MAX_POWER`, 64 W per CPU or device (the Energy Model's bound
+  /// on one performance state).
+  static constexpr std::uint32_t max_opp_microwatt = 64'000'000;
+  /// `dynamic-power-coefficient`: at most 100 000 µW/(MHz·V²) (100 W at 1 GHz and 1 V;
+  /// real SoCs are below 3000).
+  static constexpr std::uint32_t max_dynamic_power_coefficient = 100'000;
+};
+
 /// `of_property_read_u32`: absent → nullopt; shorter than 4 bytes → `parse_error` (index = node,
 /// index2 = property offset); else the first cell.
 [[nodiscard]] inline result<std::optional<std::uint32_t>, error> read_u32(const fdt::tree& t,
@@ -128,6 +146,22 @@ namespace thermo::io::dt {
                  static_cast<std::int32_t>(p->offset)};
   }
   return std::optional<std::uint32_t>{fdt::load_be32(p->value.data())};
+}
+
+/// `dynamic-power-coefficient` of node `n` (0 when absent): `read_u32`, then at most
+/// `dt_ranges::max_dynamic_power_coefficient` (`out_of_range` "dynamic-power-coefficient above
+/// 100000 uW/MHz/V^2").
+[[nodiscard]] inline result<std::uint32_t, error> read_power_coefficient(const fdt::tree& t, std::int32_t n) {
+  constexpr std::string_view name = "dynamic-power-coefficient";
+  auto v = read_u32(t, n, name);
+  if (!v) {
+    return v.error();
+  }
+  if (v->value_or(0) > dt_ranges::max_dynamic_power_coefficient) {
+    return error{errc::out_of_range, "dynamic-power-coefficient above 100000 uW/MHz/V^2", n,
+                 static_cast<std::int32_t>(t.find_property(n, name)->offset)};
+  }
+  return v->value_or(0);
 }
 
 /// A string property that may be absent: "" when it is, the read's error when it is malformed.

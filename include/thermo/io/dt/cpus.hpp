@@ -17,7 +17,7 @@
 ///   (`schema::has_energy_model`) and the policy's CPUs have one capacity.
 ///
 /// Errors (they stop the import): a malformed property of a CPU (index = the CPU node, index2 =
-/// the property), a dangling or self-referencing `operating-points-v2`, and those of its table.
+/// the property; a `dynamic-power-coefficient` above `dt_ranges`), a dangling or self-referencing `operating-points-v2`, and those of its table.
 ///
 /// Host-side. See docs/reference/device-tree.md.
 #pragma once
@@ -234,16 +234,16 @@ inline schema::cpu_cluster_desc describe_policy(context& ctx, const cpu_topology
     dt_cpu cpu;
     cpu.node = t.path(c);
     cpu.logical_id = static_cast<std::uint32_t>(topo.cpus.size());
-    for (const auto& [prop, dst] :
-         {std::pair<const char*, std::uint32_t*>{"capacity-dmips-mhz", &cpu.capacity_dmips_mhz},
-          std::pair<const char*, std::uint32_t*>{"dynamic-power-coefficient",
-                                                 &cpu.dynamic_power_coefficient}}) {
-      auto v = read_u32(t, c, prop);
-      if (!v) {
-        return ctx.fail(v.error(), prop);
-      }
-      *dst = v->value_or(0);
+    auto dmips = read_u32(t, c, "capacity-dmips-mhz");
+    if (!dmips) {
+      return ctx.fail(dmips.error(), "capacity-dmips-mhz");
     }
+    cpu.capacity_dmips_mhz = dmips->value_or(0);
+    auto coeff = read_power_coefficient(t, c);
+    if (!coeff) {
+      return ctx.fail(coeff.error(), "dynamic-power-coefficient");
+    }
+    cpu.dynamic_power_coefficient = *coeff;
     cpu.cooling_cells = t.has(c, "#cooling-cells");
     std::int32_t table = -1;
     if (t.has(c, "operating-points-v2")) {

@@ -117,7 +117,7 @@ inline error add_devfreq(context& ctx, opp_tables& tables, std::int32_t n,
   if (!k) {
     return ctx.problem(k.error().err, k.error().property);
   }
-  auto coeff = read_u32(t, n, "dynamic-power-coefficient");
+  auto coeff = read_power_coefficient(t, n);
   if (!coeff) {
     return ctx.problem(coeff.error(), "dynamic-power-coefficient");
   }
@@ -130,7 +130,7 @@ inline error add_devfreq(context& ctx, opp_tables& tables, std::int32_t n,
   d.name = ctx.keep(std::string(t.base_name(n)));
   d.node = ctx.keep(t.path(n));
   d.compatible = ctx.keep(std::move(*compatible));
-  d.dynamic_power_coefficient = coeff->value_or(0);
+  d.dynamic_power_coefficient = *coeff;
   d.opp_table = ctx.keep(t.path(table.node));
   d.opps = table.opps;
   const auto index = devices.size();

@@ -12,9 +12,13 @@
 /// Errors name the table or the OPP node (index) and the property (index2): `invalid_argument`
 /// "operating-points-v2 does not point at an operating-points-v2 table", `not_found` "OPP
 /// without opp-hz", `parse_error` "opp-hz is not a list of 64-bit values" / "empty
-/// opp-microvolt", `non_positive` "opp-hz below 1 kHz", `out_of_range` "opp-hz above 4.29 THz" /
-/// "opp-microvolt above 2^31 uV", `empty` "OPP table has no available OPP", `already_exists`
-/// "two OPPs of one table have the same frequency", and those of a short property.
+/// opp-microvolt", `non_positive` "opp-hz below 1 kHz" / "opp-microvolt is 0", `out_of_range`
+/// "opp-hz above 100 GHz" / "opp-microvolt above 5 V" / "opp-microwatt above 64 W
+/// (EM_MAX_POWER)" (the ranges of `dt_ranges`), `empty` "OPP table has no available OPP",
+/// `already_exists` "two OPPs of one table have the same frequency", `not_increasing`
+/// "opp-microwatt falls as opp-hz rises" (in ascending frequency, less power than the OPP below;
+/// an OPP without `opp-microwatt` is not compared; a falling voltage is accepted, as real tables
+/// have one), and those of a short property. OPPs may be listed in any order.
 ///
 /// Host-side. See docs/reference/device-tree.md.
 #pragma once
@@ -67,8 +71,11 @@ struct opp_table {
   }
   const std::uint64_t v = (std::uint64_t{fdt::load_be32(p->value.data())} << 32U) |
                           fdt::load_be32(p->value.subspan(4).data());
-  if (v < 1000) {
+  if (v < dt_ranges::min_opp_hz) {
     return error{errc::non_positive, "opp-hz below 1 kHz", c, static_cast<std::int32_t>(p->offset)};
+  }
+  if (v > dt_ranges::max_opp_hz) {
+    return error{errc::out_of_range, "opp-hz above 100 GHz", c, static_cast<std::int32_t>(p->offset)};
   }
   return v;
 }
@@ -82,6 +89,7 @@ struct opp_table {
   }
   struct row {
     power::opp opp;
+    std::int32_t node{-1};
     bool turbo{false};
   };
   std::vector<row> rows;
@@ -92,9 +100,6 @@ struct opp_table {
     auto hz = read_opp_hz(t, c);
     if (!hz) {
       return hz.error();
-    }
-    if (*hz / 1000U > 0xFFFF'FFFFU) {
-      return property_error(t, errc::out_of_range, "opp-hz above 4.29 THz", c, "opp-hz");
     }
     row r;
     r.opp.frequency = kilohertz(static_cast<std::uint32_t>(*hz / 1000U));
@@ -108,8 +113,11 @@ struct opp_table {
       if (v->empty()) {
         return property_error(t, errc::parse_error, "empty opp-microvolt", c, vprop);
       }
-      if (v->front() > 0x7FFF'FFFFU) {
-        return property_error(t, errc::out_of_range, "opp-microvolt above 2^31 uV", c, vprop);
+      if (v->front() == 0) {
+        return property_error(t, errc::non_positive, "opp-microvolt is 0", c, vprop);
+      }
+      if (v->front() > dt_ranges::max_opp_microvolt) {
+        return property_error(t, errc::out_of_range, "opp-microvolt above 5 V", c, vprop);
       }
       r.opp.voltage = microvolts(static_cast<std::int32_t>(v->front()));
     }
@@ -119,8 +127,12 @@ struct opp_table {
       if (!w) {
         return w.error();
       }
+      if (w->value_or(0) > dt_ranges::max_opp_microwatt) {
+        return property_error(t, errc::out_of_range, "opp-microwatt above 64 W (EM_MAX_POWER)", c, "opp-microwatt");
+      }
       r.opp.power = microwatts(static_cast<std::int64_t>(w->value_or(0)));
     }
+    r.node = c;
     r.turbo = t.has(c, "turbo-mode");
     rows.push_back(r);
   }
@@ -134,6 +146,11 @@ struct opp_table {
   for (std::size_t k = 0; k < rows.size(); ++k) {
     if (k > 0 && rows[k].opp.frequency == rows[k - 1].opp.frequency) {
       return error{errc::already_exists, "two OPPs of one table have the same frequency", node};
+    }
+    // a faster OPP measured at less power: a broken table (both given, ascending frequency). A
+    // lower voltage is accepted: real tables have one (Exynos5422's 1.8 GHz A15 OPP).
+    if (k > 0 && rows[k].opp.power.count() != 0 && rows[k].opp.power < rows[k - 1].opp.power) {
+      return property_error(t, errc::not_increasing, "opp-microwatt falls as opp-hz rises", rows[k].node, "opp-microwatt");
     }
     out.opps.push_back(rows[k].opp);
     if (rows[k].turbo) {

@@ -41,6 +41,7 @@
 #include "thermo/io/dt/common.hpp"
 #include "thermo/io/dt/cpus.hpp"
 #include "thermo/io/fdt.hpp"
+#include "thermo/io/text.hpp"
 #include "thermo/schema/soc.hpp"
 
 namespace thermo::io::dt {
@@ -57,7 +58,7 @@ struct refusal {
 
 /// A zone's trips as they are read: tree nodes (what cooling maps name) and descriptions.
 struct zone_trips {
-  std::vector<std::int32_t> nodes;
+  std::vector<std::int32_t> nodes;  ///< ascending (tree order)
   std::vector<schema::trip_desc> trips;
 };
 
@@ -132,8 +133,9 @@ inline std::optional<schema::cooling_map_desc> import_map(context& ctx, std::int
     warn(trip.error(), "trip", "the map binds nothing");
     return std::nullopt;
   }
-  const auto it = std::find(trips.nodes.begin(), trips.nodes.end(), *trip);
-  if (it == trips.nodes.end()) {
+  // trip nodes are children of one node, kept in tree order: ascending indices (O(log n) per map)
+  const auto it = std::lower_bound(trips.nodes.begin(), trips.nodes.end(), *trip);
+  if (it == trips.nodes.end() || *it != *trip) {
     ctx.warn(t.path(mn) + ": trip " + t.path(*trip) +
              " is not a trip of this zone: the map binds nothing");
     return std::nullopt;
@@ -247,7 +249,7 @@ inline refusal import_zone(context& ctx, std::int32_t zn, const cpu_topology& cp
       if (lower == "reboot") {
         z.on_critical = schema::critical_action::reboot;
       } else if (lower != "shutdown") {
-        ctx.warn(t.path(zn) + ": unknown critical-action '" + std::string(*a) + "' means shutdown");
+        ctx.warn(t.path(zn) + ": unknown critical-action " + quoted(*a) + " means shutdown");
       }
     }
   }
