@@ -71,6 +71,7 @@
 #include "thermo/io/output.hpp"
 #include "thermo/io/run_plot.hpp"
 #include "thermo/io/scenario.hpp"
+#include "thermo/io/scenario_records.hpp"
 #include "thermo/io/svg_plot.hpp"
 #include "thermo/io/text.hpp"
 #include "thermo/io/trace.hpp"

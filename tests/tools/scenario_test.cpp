@@ -90,7 +90,7 @@ TEST_CASE("Scenario syntax errors name the file and line", "[scenario]") {
   CHECK(parse_error("[run]\nduration = 10\n") == "x.scn:2: bad duration '10' (a duration such as 600 s, 100 ms, 2 min)");
   CHECK(parse_error("[run]\nambient = hot\n") == "x.scn:2: bad ambient 'hot' (a number in °C within -100..200)");
   CHECK(parse_error("[run]\nmode = exact\n") == "x.scn:2: bad mode 'exact' (event_driven or fixed_step)");
-  CHECK(parse_error("[node a]\ncapacitance = 1\n[node a]\n") == "x.scn:3: [node a] appears twice");
+  CHECK(parse_error("[node a]\ncapacitance = 1\n[node a]\n") == "x.scn:3: [node a] appears twice (first at line 1)");
   CHECK(parse_error("[node a]\ncapacitance = -1\n") == "x.scn:2: bad capacitance '-1' (a number in J/K, > 0)");
   CHECK(parse_error("[links]\na b = 1\n") == "x.scn:2: a link is written 'A - B = conductance' (W/K)");
   CHECK(parse_error("[zone z]\ngovernor = ondemand\n") ==

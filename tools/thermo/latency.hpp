@@ -4,6 +4,7 @@
 // device tree (its polling-delay and polling-delay-passive).
 #pragma once
 
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -14,6 +15,7 @@
 #include "system_source.hpp"
 #include "thermo/analysis/detection_latency.hpp"
 #include "thermo/io/csv.hpp"
+#include "thermo/io/scenario.hpp"
 
 namespace thermo::cli {
 
@@ -67,6 +69,11 @@ inline std::optional<sim_duration> duration_or_ms(std::string_view s) {
   return d;
 }
 }  // namespace detail
+
+/// `latency --simulate`: the polls (or comparator samples) all its simulated runs may take to
+/// reach the trip (docs/reference/limits-and-errors.md, "Simulation runs"); each run's simulated
+/// time is bounded by io::scenario_limits::max_duration.
+inline constexpr double latency_max_sim_events = 1e7;
 
 /// `thermo latency …`.
 inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
@@ -200,6 +207,30 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
     analysis::latency_case c = base;
     c.mode = analysis::detection_mode::interrupt;
     cases.push_back(c);
+  }
+  if (simulate) {
+    // Each simulated run starts at 25 °C and rises at --ramp to the trip: bound its simulated
+    // time, and the polls (or comparator samples) of all the runs, before running any.
+    double events = 0.0;
+    std::string why;
+    for (const analysis::latency_case& c : cases) {
+      const double rise = (std::abs(static_cast<double>(c.trip.count()) / 1000.0 - 25.0) + static_cast<double>(c.resolution.count()) / 1000.0) /
+                          c.ramp_c_per_s;
+      const double period = to_seconds(c.mode == analysis::detection_mode::polling ? c.period + c.conversion : c.comparator_period);
+      events += period > 0.0 ? rise / period * static_cast<double>(n_phases * 4) : 0.0;  // 4 grid phases per phase
+      if (!(rise <= to_seconds(io::scenario_limits::max_duration)) && why.empty()) {
+        why = "a run would simulate " + io::format_number(rise, 3) + " s to reach the trip, above the limit of 1000 h (io::scenario_limits::max_duration)";
+      }
+    }
+    if (why.empty() && events > latency_max_sim_events) {
+      why = "its runs would take about " + io::format_number(events, 3) + " polls to reach the trip, above the limit of " +
+            io::format_number(latency_max_sim_events, 3) + " (cli::latency_max_sim_events)";
+    }
+    if (!why.empty()) {
+      err << "thermo latency: --simulate with --ramp " << io::format_number(base.ramp_c_per_s, 6) << ": " << why
+          << "; raise --ramp or drop --simulate\n";
+      return exit_usage;
+    }
   }
   // each line formatted at the length it needs (io::format_printf never cuts one)
   std::string out = io::format_printf("ramp %.3g °C/s, resolution %d m°C, trip %d m°C%s\n", base.ramp_c_per_s,

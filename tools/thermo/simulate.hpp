@@ -7,6 +7,8 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <deque>
 #include <memory>
@@ -34,19 +36,21 @@ namespace thermo::cli {
 
 /// Capacities of the simulations the tool builds.
 struct cli_limits : sim::default_limits {
-  static constexpr std::size_t nodes = 32;
+  using L = io::scenario_limits;  // the scenario format's limits are these capacities
+  static constexpr std::size_t nodes = L::max_nodes;
   static constexpr std::size_t edges = 128;
-  static constexpr std::size_t domains = 8;
-  static constexpr std::size_t sensors = 16;
-  static constexpr std::size_t zones = 8;
+  static constexpr std::size_t domains = L::max_heat;
+  static constexpr std::size_t sensors = L::max_sensors;
+  static constexpr std::size_t zones = L::max_zones;
   static constexpr std::size_t trips = 16;
   static constexpr std::size_t instances = 32;
   static constexpr std::size_t cooling_devices = 16;
-  static constexpr std::size_t fans = 4;
-  static constexpr std::size_t workloads = 8;
-  static constexpr std::size_t scenario_events = 256;
+  static constexpr std::size_t fans = L::max_fans;
+  static constexpr std::size_t workloads = L::max_workloads;
+  static constexpr std::size_t scenario_events = L::max_events;
   static constexpr std::size_t crossings = 2048;
 };
+static_assert(io::scenario_limits::max_weights <= cli_limits::heat_nodes && io::scenario_limits::max_weights <= cli_limits::probe_terms);
 
 using cli_simulation = sim::simulation<cli_limits>;
 using trace_workload = workload::utilization_trace<8192, 8>;
@@ -62,7 +66,7 @@ struct sim_bundle {
   cli_simulation sim;
   sim::recorder rec{1};
   std::deque<workload::constant_demand<8>> constant;
-  std::deque<workload::phased_demand<32, 8>> phased;
+  std::deque<workload::phased_demand<io::scenario_limits::max_phases, 8>> phased;
   std::deque<std::unique_ptr<trace_workload>> traces;
   std::deque<std::vector<sim::heat_share>> heat;
   std::deque<std::vector<weighted_node<double>>> probes;
@@ -72,6 +76,7 @@ struct sim_bundle {
   std::vector<std::string_view> node_name_views;
   std::vector<std::string> zone_names;  ///< simulated zones, in simulation order
   std::vector<std::string> notes;       ///< what was left out (printed by the command)
+  std::vector<std::string> warnings;    ///< what will not work as one may expect (printed before the run)
 };
 
 namespace detail {
@@ -112,7 +117,8 @@ class simulation_builder {
     for (std::string (simulation_builder::*step)() : {&simulation_builder::plant, &simulation_builder::domains,
                                                       &simulation_builder::cooling_devices, &simulation_builder::sensors,
                                                       &simulation_builder::zones, &simulation_builder::workloads,
-                                                      &simulation_builder::events, &simulation_builder::start}) {
+                                                      &simulation_builder::events, &simulation_builder::heats,
+                                                      &simulation_builder::start}) {
       if (std::string e = (this->*step)(); !e.empty()) {
         return e;
       }
@@ -145,7 +151,8 @@ class simulation_builder {
       }
     } else {
       if (s_.nodes.size() > cli_limits::nodes) {
-        return at(s_.nodes[cli_limits::nodes].line) + "more than " + std::to_string(cli_limits::nodes) + " nodes";
+        return at(s_.nodes[cli_limits::nodes].line) + "more than " + std::to_string(cli_limits::nodes) +
+               " [node] sections (io::scenario_limits::max_nodes)";
       }
       for (const io::scenario_node& n : s_.nodes) {
         auto r = plant.add_node(n.capacitance, n.to_ambient);
@@ -313,6 +320,13 @@ class simulation_builder {
                error_text(e.cause);
       }
       b_.zone_names.push_back(z.name);
+      const auto sn = std::find_if(s_.sensors.begin(), s_.sensors.end(), [&](const io::scenario_sensor& x) { return x.name == z.sensor; });
+      if (zd->polling_delay.count() == 0 && sn != s_.sensors.end() && !sn->params.interrupt) {
+        b_.warnings.push_back(at(z.line) + "[zone " + z.name + "]: its polling-delay is 0 and sensor " + z.sensor +
+                              " raises no interrupt (interrupt = no): the zone reads it once at the start and never "
+                              "again, as the kernel would not poll it either; its trips, critical ones included, are "
+                              "not handled (the metrics flag a critical trip crossed: \"unhandled_critical\")");
+      }
     }
     return {};
   }
@@ -354,7 +368,7 @@ class simulation_builder {
       for (workload::demand_phase& p : phases) {
         p.active_cores = p.active_cores == 0 ? cores : p.active_cores;
       }
-      auto made = workload::phased_demand<32, 8>::make(dom, cores, phases, w.start, w.repeat);
+      auto made = workload::phased_demand<io::scenario_limits::max_phases, 8>::make(dom, cores, phases, w.start, w.repeat);
       if (!made) {
         return error_text(made.error());
       }
@@ -370,8 +384,23 @@ class simulation_builder {
       tc.start = w.start;
       tc.at_end = w.at_end == "hold" ? workload::trace_end::hold : (w.at_end == "idle" ? workload::trace_end::idle : workload::trace_end::repeat);
       const std::size_t n = table.rows();
+      for (std::size_t k = 1; k < n; ++k) {
+        if (table.times[k] - table.times[k - 1] < io::scenario_limits::min_phase) {
+          return path + ": rows " + std::to_string(k) + " and " + std::to_string(k + 1) +
+                 " are less than 1 ms apart (io::scenario_limits::min_phase)";
+        }
+      }
       const sim_duration last = n > 1 ? table.times[n - 1] - table.times[n - 2] : sim_duration(std::chrono::seconds(1));
       tc.duration = table.times.back() + last;
+      if (tc.at_end == workload::trace_end::repeat && tc.duration.count() > 0) {
+        const double cycles = std::ceil(to_seconds(s_.duration - std::min(s_.duration, w.start.time_since_epoch())) / to_seconds(tc.duration));
+        const double events = cycles * static_cast<double>(n);
+        if (events > static_cast<double>(io::scenario_limits::max_run_events)) {
+          return path + ": repeated over the run, its rows ask for about " + std::to_string(static_cast<long long>(events)) +
+                 " events, above the run budget of " + std::to_string(io::scenario_limits::max_run_events) +
+                 " (io::scenario_limits::max_run_events)";
+        }
+      }
       auto made = io::make_utilization_trace<8192, 8>(table, tc);
       if (!made) {
         return path + ": " + error_text(made.error());
@@ -404,15 +433,23 @@ class simulation_builder {
       return static_cast<std::size_t>(std::find(v.begin(), v.end(), x) - v.begin());
     };
     if (e.action == "ambient") {
+      using L = io::scenario_limits;
       const auto t = e.args.size() == 1 ? io::parse_double(e.args[0], io::exact) : std::nullopt;
       if (!t) {
         return "event 'ambient' takes one temperature in °C";
+      }
+      if (!(*t >= L::min_ambient && *t <= L::max_ambient)) {
+        return "event 'ambient " + e.args[0] + "': the ambient must be within -100..200 °C (io::scenario_limits::min_ambient, max_ambient)";
       }
       ev = sim::scenario_event::ambient(e.at, *t);
     } else if (e.action == "power") {
       const auto w = e.args.size() == 2 ? io::parse_double(e.args[1], io::exact) : std::nullopt;
       if (!w || node_index(e.args[0]) >= b_.node_names.size()) {
         return "event 'power' takes a node name and watts";
+      }
+      if (!(std::abs(*w) <= io::scenario_limits::max_power)) {
+        return "event 'power " + e.args[0] + " " + e.args[1] +
+               "': the power must be within -10000..10000 W (io::scenario_limits::max_power)";
       }
       ev = sim::scenario_event::node_power(e.at, node_index(e.args[0]), *w);
     } else if (e.action == "fan-failure" || e.action == "fan-restore") {
@@ -453,10 +490,29 @@ class simulation_builder {
       if (z >= b_.zone_names.size() || !trip || !t) {
         return "event 'trip' takes ZONE TRIP-INDEX TEMPERATURE-m°C";
       }
+      if (const std::size_t n = b_.sim.zone(z).num_trips(); static_cast<std::size_t>(*trip) >= n) {
+        return "event 'trip': zone " + e.args[0] + (n == 0 ? std::string(" has no trips") : " has " + std::to_string(n) + " trip" +
+               (n == 1 ? "" : "s") + " (index 0.." + std::to_string(n - 1) + ")") + ", not " + e.args[1];
+      }
       ev = sim::scenario_event::trip_temperature(e.at, z, static_cast<std::int32_t>(*trip), millicelsius(static_cast<std::int32_t>(*t)));
     } else {
       return "unknown event '" + e.action +
              "' (ambient, power, fan-failure, fan-restore, sensor-fault, sensor-restore, zone-enable, zone-disable, trip)";
+    }
+    return {};
+  }
+
+  // ---- something must heat the plant: a file cut short before its [heat] and [workload]
+  // sections would otherwise run, quietly, with 0 J
+  std::string heats() {
+    const bool powered = std::any_of(s_.events.begin(), s_.events.end(), [](const io::scenario_event& e) { return e.action == "power"; });
+    const std::string ends = "the file ends in " + s_.last_section + " at line " + std::to_string(s_.last_section_line) + ": cut short?";
+    if (s_.heat.empty() && !powered) {
+      return at(s_.last_section_line) + "nothing heats the plant: no [heat PART] section and no 'power' event (" + ends + ")";
+    }
+    if (s_.workloads.empty() && !powered) {
+      b_.warnings.push_back(at(s_.last_section_line) + "no [workload] section and no 'power' event: the simulated parts only idle (" +
+                            ends + ")");
     }
     return {};
   }
@@ -498,6 +554,7 @@ class simulation_builder {
     opt.fixed_step = s_.step;
     opt.record_interval = s_.record_interval;
     opt.apply_cooling = s_.apply_cooling;
+    opt.max_events = io::scenario_limits::max_run_events;
     if (const error e = b_.sim.set_options(opt); !e.ok()) {
       return at(0) + "[run]: " + error_text(e);
     }
@@ -506,6 +563,14 @@ class simulation_builder {
     b_.rec = sim::recorder(trace_block_rows);
     b_.sim.set_recorder(&b_.rec);
     if (const error e = b_.sim.start(); !e.ok()) {
+      if (s_.fixed_step && e.code == errc::out_of_range && std::string_view(e.what).starts_with("fixed step")) {
+        const double h = b_.sim.max_stable_step();
+        return at(s_.step_line != 0 ? s_.step_line : s_.duration_line) + "[run] step = " + io::format_number(to_seconds(s_.step), 6) +
+               " s is above the stability limit of fixed-step RK4 on this plant, " + io::format_number(h, 3) + " s (" +
+               io::format_number(sim::rk4_stability_bound, 4) + " × its fastest time constant, " +
+               io::format_number(h / sim::rk4_stability_bound, 3) + " s): refused, not sub-stepped; use a step ≤ " +
+               io::format_number(h, 3) + " s or mode = event_driven";
+      }
       return at(0) + "cannot start: " + error_text(e);
     }
     return {};
@@ -542,7 +607,9 @@ inline std::string metrics_json(const sim_bundle& b) {
     s += std::string(z == 0 ? "" : ",") + "\n    {\"name\": \"" + b.zone_names[z] + "\", \"peak_c\": " + num(zm.peak_c) +
          ", \"peak_time_s\": " + num(to_seconds(zm.peak_time)) + ", \"updates\": " + std::to_string(zm.updates) +
          ", \"interrupts\": " + std::to_string(zm.interrupts) + ", \"read_failures\": " + std::to_string(zm.read_failures) +
-         ", \"trips\": [";
+         // present only when set, so that the metrics of a run without either stay as they were
+         (zm.saturated_reads > 0 ? ", \"saturated_reads\": " + std::to_string(zm.saturated_reads) : std::string()) +
+         (zm.unhandled_critical ? ", \"unhandled_critical\": true" : "") + ", \"trips\": [";
     for (std::size_t t = 0; t < zm.trips.size(); ++t) {
       const auto& tm = zm.trips[t];
       s += std::string(t == 0 ? "" : ",") + "\n      {\"temperature_mc\": " + std::to_string(tm.temperature.count()) +
@@ -582,6 +649,13 @@ inline std::string metrics_summary(const sim_bundle& b) {
     const auto& zm = m.zones[z];
     append(std::snprintf(buf.data(), buf.size(), "zone %-19s peak %7.2f °C at %.1f s, %u updates\n", b.zone_names[z].c_str(), zm.peak_c,
                          to_seconds(zm.peak_time), zm.updates));
+    if (zm.unhandled_critical) {
+      s += "zone " + b.zone_names[z] + ": WARNING: a critical trip was crossed and never handled (no shutdown)\n";
+    }
+    if (zm.saturated_reads > 0) {
+      s += "zone " + b.zone_names[z] + ": WARNING: " + std::to_string(zm.saturated_reads) +
+           " reads did not fit a millicelsius and were saturated to ±2147483.647 °C\n";
+    }
   }
   for (std::size_t d = 0; d < m.domains.size(); ++d) {
     const auto& dm = m.domains[d];
@@ -642,6 +716,9 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
     return exit_failure;
   }
   sim_bundle& b = **bundle;
+  for (const std::string& w : b.warnings) {
+    err << "thermo simulate: warning: " << w << '\n';
+  }
 
   // The outputs are opened before the run, so a name that cannot be written is refused before
   // any work; they appear together after it, or not at all (io/output.hpp).
@@ -679,17 +756,26 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
   b.rec.set_sink(&tee);
 
   progress prog("thermo simulate");
-  const int chunks = 200;
-  for (int k = 1; k <= chunks; ++k) {
-    const sim_time until{scn->duration * k / chunks};
+  const std::int64_t chunks = 200;
+  const sim_duration::rep d = scn->duration.count();
+  for (std::int64_t k = 1; k <= chunks; ++k) {
+    // duration·k/chunks, rounded down, without the product (exact: the same instants as ever)
+    const sim_time until{sim_duration{d / chunks * k + d % chunks * k / chunks}};
     if (b.sim.run_until(until) != sim::run_status::running) {
       break;
     }
-    prog.update(static_cast<double>(k) / chunks, std::to_string(static_cast<long long>(to_seconds(until))) + " s simulated");
+    prog.update(static_cast<double>(k) / static_cast<double>(chunks), std::to_string(static_cast<long long>(to_seconds(until))) + " s simulated");
   }
   prog.done();
   b.rec.flush();
   b.rec.set_sink(nullptr);
+  if (b.sim.status() == sim::run_status::budget_exhausted) {
+    err << "thermo simulate: " << detail::at_line(*scn, scn->duration_line) << "the run stopped at "
+        << io::format_number(to_seconds(b.sim.now()), 6) << " s of " << io::format_number(to_seconds(scn->duration), 6)
+        << " s: it used up its budget of " << io::scenario_limits::max_run_events
+        << " events (io::scenario_limits::max_run_events); nothing written\n";
+    return exit_failure;
+  }
 
   *metrics_out << metrics_json(b);
   const std::vector<io::trip_line> trips = io::trip_lines(b.sim);

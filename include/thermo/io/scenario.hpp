@@ -13,12 +13,16 @@
 /// governors, the reference plant's nodes) are checked here.
 ///
 /// Every error names the file and line: "big.scn:12: unknown key 'capacitence' in [node big]
-/// (capacitance, to_ambient, initial)"; the first error in file order is the one reported.
+/// (capacitance, to_ambient, initial)"; the first error in file order is the one reported. The
+/// records and the format's limits (`scenario_limits`) are in io/scenario_records.hpp.
 #pragma once
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -32,126 +36,14 @@
 #include "thermo/core/time.hpp"
 #include "thermo/core/units.hpp"
 #include "thermo/io/file.hpp"
+#include "thermo/io/scenario_records.hpp"
 #include "thermo/io/text.hpp"
 #include "thermo/model/sensor.hpp"
 #include "thermo/sim/reference_plants.hpp"
+#include "thermo/sim/types.hpp"
 #include "thermo/workload/synthetic.hpp"
 
 namespace thermo::io {
-
-/// The governors a `[zone]` may name: the kernel's (control/governors/registry.hpp).
-using scenario_governors = control::kernel_governors<>;
-
-/// The ready-made plant `[plant] reference = …` names (its nodes: `sim::rk3399_node_names`).
-inline constexpr std::string_view scenario_reference_plant = "rk3399_board";
-
-/// A node name with a weight ("big 0.8").
-struct weighted_name {
-  std::string name;
-  double weight{1.0};
-};
-
-/// `[node NAME]`.
-struct scenario_node {
-  std::string name;
-  double capacitance{0.0};       ///< J/K, > 0
-  double to_ambient{0.0};        ///< W/K, ≥ 0
-  std::optional<double> initial; ///< °C (default: the ambient)
-  std::size_t line{0};
-};
-/// One `A - B = G` line of `[links]`.
-struct scenario_link {
-  std::string a, b;
-  double conductance{0.0};  ///< W/K, > 0
-  std::size_t line{0};
-};
-/// `[heat PART]` (or `[cluster PART]`).
-struct scenario_heat {
-  std::string part;  ///< cluster or device name of the SoC
-  std::vector<weighted_name> nodes;
-  std::size_t line{0};
-};
-/// `[sensor NAME]`.
-struct scenario_sensor {
-  std::string name;
-  std::vector<weighted_name> probe;
-  sensor_params params{};
-  std::size_t line{0};
-};
-/// `[zone NAME]`.
-struct scenario_zone {
-  std::string name;
-  std::string sensor;
-  std::string governor{"step_wise"};
-  bool enabled{true};
-  std::size_t line{0};
-};
-/// `[fan NAME]`.
-struct scenario_fan {
-  std::string name;  ///< node name of the fan in the device tree ("pwm-fan")
-  std::string node;  ///< plant node it cools
-  std::string peer;  ///< other end: a node, or "" for the ambient
-  double off{0.0};   ///< W/K with the fan stopped
-  double full{0.0};  ///< W/K at full speed
-  double exponent{0.8};
-  std::size_t line{0};
-};
-/// `[workload NAME]` `type`.
-enum class scenario_workload_type : std::uint8_t { constant, phased, trace };
-/// `[workload NAME]`.
-struct scenario_workload {
-  std::string name;
-  scenario_workload_type type{scenario_workload_type::constant};
-  std::string cluster;
-  std::optional<std::size_t> cores;  ///< default: every CPU of the cluster
-  double utilization{1.0};
-  std::vector<workload::demand_phase> phases;
-  std::uint32_t repeat{1};  ///< phased: 0 = forever
-  std::string file;         ///< trace: utilisation CSV (relative to the scenario file)
-  std::string at_end{"repeat"};
-  sim_time start{};
-  std::size_t line{0};
-};
-/// One `TIME = ACTION ARGS` line of `[events]` (the action and its arguments as written: what
-/// they name is resolved when the simulation is built).
-struct scenario_event {
-  sim_time at{};
-  std::string action;
-  std::vector<std::string> args;
-  std::size_t line{0};
-};
-
-/// A parsed scenario: the records of its sections, in file order.
-struct scenario {
-  std::string source;  ///< file name (for messages)
-  std::string dir;     ///< directory of the file: relative paths in it start here
-  // [run]
-  sim_duration duration{0};
-  sim_duration record_interval{std::chrono::milliseconds(100)};
-  double ambient{25.0};
-  bool fixed_step{false};
-  sim_duration step{std::chrono::milliseconds(1)};
-  bool apply_cooling{true};
-  std::string title;
-  // [soc]
-  std::string preset;
-  std::string dtb;
-  std::size_t soc_line{0};
-  // [plant]
-  std::string reference;
-  std::vector<scenario_node> nodes;
-  std::vector<scenario_link> links;
-  std::vector<scenario_heat> heat;
-  std::vector<scenario_sensor> sensors;
-  std::vector<scenario_zone> zones;
-  std::vector<scenario_fan> fans;
-  std::vector<scenario_workload> workloads;
-  std::vector<scenario_event> events;
-  // [output]
-  std::string trace_file;
-  std::string metrics_file;
-  std::string plot_file;
-};
 
 namespace detail::scenario_text {
 
@@ -257,8 +149,24 @@ class scenario_parser {
     if (kind_ == "cluster") {
       kind_ = "heat";  // [cluster big] is an alias of [heat big]
     }
-    if (is_named && duplicate_name()) {
-      fail("[" + kind_ + " " + name_ + "] appears twice");
+    keys_.clear();
+    s_.last_section = where();
+    s_.last_section_line = line_;
+    if (is_unnamed) {
+      const auto k = static_cast<std::size_t>(std::find(unnamed.begin(), unnamed.end(), kind_) - unnamed.begin());
+      if (unnamed_line_[k] != 0) {
+        fail("[" + kind_ + "] appears twice (first at line " + std::to_string(unnamed_line_[k]) + ")");
+        return;
+      }
+      unnamed_line_[k] = line_;
+    }
+    // The count first: the duplicate check below is linear in it.
+    if (const auto [count, limit, what] = section_count(); count >= limit) {
+      fail("more than " + std::to_string(limit) + " [" + kind_ + "] sections (io::scenario_limits::" + what + ")");
+      return;
+    }
+    if (const std::size_t first = is_named ? duplicate_name() : 0; first != 0) {
+      fail("[" + kind_ + " " + name_ + "] appears twice (first at line " + std::to_string(first) + ")");
       return;
     }
     if (kind_ == "node") {
@@ -281,26 +189,71 @@ class scenario_parser {
     }
   }
 
-  [[nodiscard]] bool duplicate_name() const {
-    const auto has = [&](const auto& v) {
-      return std::any_of(v.begin(), v.end(), [&](const auto& x) { return x.name == name_; });
-    };
+  struct count_limit {
+    std::size_t count;
+    std::size_t limit;
+    const char* what;
+  };
+  /// How many sections of the current kind there are already, and the limit.
+  [[nodiscard]] count_limit section_count() const {
+    using L = scenario_limits;
     if (kind_ == "node") {
-      return has(s_.nodes);
+      return {s_.nodes.size(), L::max_nodes, "max_nodes"};
     }
     if (kind_ == "heat") {
-      return std::any_of(s_.heat.begin(), s_.heat.end(), [&](const scenario_heat& h) { return h.part == name_; });
+      return {s_.heat.size(), L::max_heat, "max_heat"};
     }
     if (kind_ == "sensor") {
-      return has(s_.sensors);
+      return {s_.sensors.size(), L::max_sensors, "max_sensors"};
     }
     if (kind_ == "zone") {
-      return has(s_.zones);
+      return {s_.zones.size(), L::max_zones, "max_zones"};
     }
     if (kind_ == "fan") {
-      return has(s_.fans);
+      return {s_.fans.size(), L::max_fans, "max_fans"};
     }
-    return kind_ == "workload" && has(s_.workloads);
+    if (kind_ == "workload") {
+      return {s_.workloads.size(), L::max_workloads, "max_workloads"};
+    }
+    return {0, 1, ""};
+  }
+
+  /// The line of the section of the current kind and name read before, or 0.
+  [[nodiscard]] std::size_t duplicate_name() const {
+    const auto first = [&](const auto& v) -> std::size_t {
+      const auto it = std::find_if(v.begin(), v.end(), [&](const auto& x) { return x.name == name_; });
+      return it == v.end() ? 0 : it->line;
+    };
+    if (kind_ == "node") {
+      return first(s_.nodes);
+    }
+    if (kind_ == "heat") {
+      const auto it = std::find_if(s_.heat.begin(), s_.heat.end(), [&](const scenario_heat& h) { return h.part == name_; });
+      return it == s_.heat.end() ? 0 : it->line;
+    }
+    if (kind_ == "sensor") {
+      return first(s_.sensors);
+    }
+    if (kind_ == "zone") {
+      return first(s_.zones);
+    }
+    if (kind_ == "fan") {
+      return first(s_.fans);
+    }
+    return kind_ == "workload" ? first(s_.workloads) : 0;
+  }
+
+  /// A key given twice in one section (aliases count as the same key): false after the error.
+  [[nodiscard]] bool first_time(std::string_view key) {
+    std::string k(key == "node" ? "nodes" : (key == "utilisation" ? "utilization" : key));
+    for (const auto& [name, line] : keys_) {
+      if (name == k) {
+        fail(std::string(key) + " given twice in " + where() + " (first at line " + std::to_string(line) + ")");
+        return false;
+      }
+    }
+    keys_.emplace_back(std::move(k), line_);
+    return true;
   }
 
   // ---------------------------------------------------------------- values
@@ -327,8 +280,45 @@ class scenario_parser {
     const auto d = parse_duration(v);
     if (!d) {
       fail("bad " + std::string(key) + " '" + std::string(v) + "' (a duration such as 600 s, 100 ms, 2 min)");
+      return std::nullopt;
+    }
+    if (*d > scenario_limits::max_duration) {
+      fail("bad " + std::string(key) + " '" + std::string(v) + "': above the limit of " + format_duration(scenario_limits::max_duration) +
+           " (io::scenario_limits::max_duration)");
+      return std::nullopt;
     }
     return d;
+  }
+  /// A duration that is 0 or at least `min` (`min_name`: the limit's name).
+  std::optional<sim_duration> zero_or_at_least(std::string_view key, std::string_view v, sim_duration min, const char* min_name) {
+    const auto d = duration(key, v);
+    if (d && d->count() != 0 && *d < min) {
+      fail("bad " + std::string(key) + " '" + std::string(v) + "': below the minimum of " + format_duration(min) +
+           " (io::scenario_limits::" + min_name + "; 0 turns it off)");
+      return std::nullopt;
+    }
+    return d;
+  }
+  /// "1000 h", "1 us", "2.5 s": a duration in the largest unit that shows it exactly.
+  static std::string format_duration(sim_duration d) {
+    struct unit {
+      std::int64_t ns;
+      const char* name;
+    };
+    static constexpr std::array<unit, 6> units{{{3'600'000'000'000, "h"}, {60'000'000'000, "min"}, {1'000'000'000, "s"},
+                                                {1'000'000, "ms"}, {1'000, "us"}, {1, "ns"}}};
+    for (const unit& u : units) {
+      if (d.count() % u.ns == 0) {
+        return std::to_string(d.count() / u.ns) + " " + u.name;
+      }
+    }
+    return std::to_string(d.count()) + " ns";
+  }
+  /// A number for messages: 4 significant digits.
+  static std::string format_g(double x) {
+    std::array<char, 32> buf{};
+    const int n = std::snprintf(buf.data(), buf.size(), "%.4g", x);
+    return std::string(buf.data(), n > 0 ? std::min(static_cast<std::size_t>(n), buf.size() - 1) : 0U);
   }
   std::optional<sim_duration> positive_duration(std::string_view key, std::string_view v) {
     const auto d = duration(key, v);
@@ -367,11 +357,18 @@ class scenario_parser {
       weighted_name n{std::string(w[0]), 1.0};
       if (w.size() == 2) {
         const auto x = parse_double(w[1], exact);
-        if (!x || *x <= 0.0) {
-          fail("bad weight '" + std::string(w[1]) + "' in " + std::string(key) + " (a number > 0)");
+        if (!x || *x < scenario_limits::min_weight || *x > scenario_limits::max_weight) {
+          fail("bad weight '" + std::string(w[1]) + "' in " + std::string(key) + " (a number within " +
+               format_g(scenario_limits::min_weight) + ".." + format_g(scenario_limits::max_weight) +
+               ": io::scenario_limits::min_weight, max_weight)");
           return std::nullopt;
         }
         n.weight = *x;
+      }
+      if (out.size() >= scenario_limits::max_weights) {
+        fail("bad " + std::string(key) + ": more than " + std::to_string(scenario_limits::max_weights) +
+             " nodes (io::scenario_limits::max_weights)");
+        return std::nullopt;
       }
       out.push_back(n);
     }
@@ -392,6 +389,9 @@ class scenario_parser {
   // ---------------------------------------------------------------- entries
 
   void entry(std::string_view key, std::string_view v) {
+    if (kind_ != "links" && kind_ != "events" && !first_time(key)) {
+      return;
+    }
     if (kind_ == "run") {
       run_entry(key, v);
     } else if (kind_ == "soc") {
@@ -427,7 +427,7 @@ class scenario_parser {
           n.to_ambient = *x;
         }
       } else if (key == "initial") {
-        n.initial = number(key, v, -273.0, 500.0, "°C");
+        n.initial = number(key, v, scenario_limits::min_temperature, scenario_limits::max_temperature, "°C");
       } else {
         unknown_key(key, "capacitance, to_ambient, initial");
       }
@@ -437,7 +437,17 @@ class scenario_parser {
         fail("a link is written 'A - B = conductance' (W/K)");
         return;
       }
+      if (s_.links.size() >= scenario_limits::max_links) {
+        fail("more than " + std::to_string(scenario_limits::max_links) + " links (io::scenario_limits::max_links)");
+        return;
+      }
       scenario_link l{std::string(trim(key.substr(0, dash))), std::string(trim(key.substr(dash + 3))), 0.0, line_};
+      for (const scenario_link& o : s_.links) {
+        if ((o.a == l.a && o.b == l.b) || (o.a == l.b && o.b == l.a)) {
+          fail("link " + l.a + " - " + l.b + " given twice (first at line " + std::to_string(o.line) + ")");
+          return;
+        }
+      }
       if (auto x = number("conductance", v, 1e-12, 1e9, "W/K")) {
         l.conductance = *x;
       }
@@ -498,6 +508,10 @@ class scenario_parser {
     } else if (kind_ == "workload") {
       workload_entry(key, v);
     } else if (kind_ == "events") {
+      if (s_.events.size() >= scenario_limits::max_events) {
+        fail("more than " + std::to_string(scenario_limits::max_events) + " events (io::scenario_limits::max_events)");
+        return;
+      }
       const auto at = duration("event time", key);
       if (!at) {
         return;
@@ -529,13 +543,14 @@ class scenario_parser {
     if (key == "duration") {
       if (auto d = positive_duration(key, v)) {
         s_.duration = *d;
+        s_.duration_line = line_;
       }
     } else if (key == "record_interval") {
-      if (auto d = duration(key, v)) {
+      if (auto d = zero_or_at_least(key, v, scenario_limits::min_record_interval, "min_record_interval")) {
         s_.record_interval = *d;
       }
     } else if (key == "ambient") {
-      if (auto x = number(key, v, -100.0, 200.0, "°C")) {
+      if (auto x = number(key, v, scenario_limits::min_ambient, scenario_limits::max_ambient, "°C")) {
         s_.ambient = *x;
       }
     } else if (key == "mode") {
@@ -546,7 +561,13 @@ class scenario_parser {
       }
     } else if (key == "step") {
       if (auto d = positive_duration(key, v)) {
+        if (*d < scenario_limits::min_step) {
+          fail("bad step '" + std::string(v) + "': below the minimum of " + format_duration(scenario_limits::min_step) +
+               " (io::scenario_limits::min_step)");
+          return;
+        }
         s_.step = *d;
+        s_.step_line = line_;
       }
     } else if (key == "apply_cooling") {
       if (auto b = boolean(key, v)) {
@@ -595,7 +616,7 @@ class scenario_parser {
         p.irq_latency = *d;
       }
     } else if (key == "comparator_period") {
-      if (auto d = duration(key, v)) {
+      if (auto d = zero_or_at_least(key, v, scenario_limits::min_step, "min_step")) {
         p.comparator_period = *d;
       }
     } else if (key == "try_again_probability") {
@@ -645,7 +666,16 @@ class scenario_parser {
         if (ws.size() >= 3 && !(ws[1].front() >= '0' && ws[1].front() <= '9') && ws[1].front() != '.') {
           dur += " " + std::string(ws[k++]);  // "10 s"
         }
+        if (w.phases.size() >= scenario_limits::max_phases) {
+          fail("more than " + std::to_string(scenario_limits::max_phases) + " phases (io::scenario_limits::max_phases)");
+          return;
+        }
         const auto d = parse_duration(dur);
+        if (d && (*d < scenario_limits::min_phase || *d > scenario_limits::max_duration)) {
+          fail("bad phase '" + std::string(part) + "': its duration must be within " + format_duration(scenario_limits::min_phase) +
+               ".." + format_duration(scenario_limits::max_duration) + " (io::scenario_limits::min_phase, max_duration)");
+          return;
+        }
         double u = std::numeric_limits<double>::quiet_NaN();  // NaN fails the range check below
         if (k < ws.size()) {
           if (const auto x = parse_double(ws[k], exact)) {
@@ -795,6 +825,14 @@ class scenario_parser {
         return;
       }
     }
+    for (const scenario_event& e : s_.events) {
+      if (e.at.time_since_epoch() > s_.duration) {
+        line_ = e.line;
+        fail("event at " + format_duration(e.at.time_since_epoch()) + " is after the end of the run (duration = " +
+             format_duration(s_.duration) + ", line " + std::to_string(s_.duration_line) + "): it would never happen");
+        return;
+      }
+    }
     for (const scenario_workload& w : s_.workloads) {
       line_ = w.line;
       if (w.cluster.empty()) {
@@ -810,10 +848,55 @@ class scenario_parser {
         return;
       }
     }
+    check_budget();
+  }
+
+  /// The events a run needs at least — fixed-step ticks and workload phase changes — against
+  /// the run budget, before any work: the error names the line that asks for the most.
+  void check_budget() {
+    const auto budget = static_cast<double>(scenario_limits::max_run_events);
+    const double run = static_cast<double>(s_.duration.count());
+    double total = 0.0;
+    double worst = 0.0;
+    std::size_t worst_line = s_.duration_line;
+    std::string worst_what;
+    const auto add = [&](double n, std::size_t line, const std::string& what) {
+      total += n;
+      if (n > worst) {
+        worst = n;
+        worst_line = line;
+        worst_what = what;
+      }
+    };
+    if (s_.fixed_step) {
+      add(run / static_cast<double>(s_.step.count()), s_.step_line != 0 ? s_.step_line : s_.duration_line,
+          "duration / step (fixed_step mode)");
+    }
+    for (const scenario_workload& w : s_.workloads) {
+      double cycle = 0.0;
+      for (const workload::demand_phase& p : w.phases) {
+        cycle += static_cast<double>(p.duration.count());
+      }
+      if (w.type != scenario_workload_type::phased || cycle <= 0.0) {
+        continue;
+      }
+      double cycles = std::ceil(std::max(0.0, run - static_cast<double>(w.start.time_since_epoch().count())) / cycle);
+      if (w.repeat != 0) {
+        cycles = std::min(cycles, static_cast<double>(w.repeat));
+      }
+      add(cycles * static_cast<double>(w.phases.size()), w.line, "the phases of [workload " + w.name + "]");
+    }
+    if (total > budget) {
+      line_ = worst_line;
+      fail(worst_what + " asks for about " + format_g(total) + " events in the run, above the run budget of " +
+           std::to_string(scenario_limits::max_run_events) + " (io::scenario_limits::max_run_events)");
+    }
   }
 
   std::string_view text_;
   scenario s_;
+  std::vector<std::pair<std::string, std::size_t>> keys_;  ///< keys of the current section, with their lines
+  std::array<std::size_t, 6> unnamed_line_{};              ///< line of [run], [soc] … (0: not yet)
   std::string err_;
   std::size_t err_line_{0};
   std::string kind_;

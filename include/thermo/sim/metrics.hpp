@@ -74,6 +74,11 @@ struct zone_metrics {
   std::uint32_t updates{0};    ///< zone updates run (polls, interrupts, re-checks, scenario)
   std::uint32_t interrupts{0}; ///< sensor interrupts handled
   std::uint32_t read_failures{0};
+  /// Reads whose value did not fit a millicelsius (int32) and were saturated to ±2,147,483.647 °C.
+  std::uint32_t saturated_reads{0};
+  /// The sensed temperature reached a critical trip of the zone, and the zone did not stop the
+  /// run for it (it never updated, was disabled, or the run ended first).
+  bool unhandled_critical{false};
   static_vector<trip_metrics, MaxTrips> trips{};
 };
 

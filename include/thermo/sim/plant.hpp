@@ -29,6 +29,7 @@
 #include "thermo/model/integrators.hpp"
 #include "thermo/model/rc_network.hpp"
 #include "thermo/sim/config.hpp"
+#include "thermo/sim/types.hpp"
 
 namespace thermo::sim {
 
@@ -298,10 +299,29 @@ class plant {
   void advance(double dt) noexcept {
     const std::size_t n = base_.size();
     if (rk4_) {
-      rk4_step(nets_[cur_].net, std::span<double>(temps_.data(), n), std::span<const double>(power_.data(), n), dt);
+      // A step beyond RK4's stability limit is split into stable sub-steps. `simulation::start`
+      // refuses a fixed step beyond the limit of every network it builds up front, so this only
+      // acts on a fan configuration built during the run; a stable step is taken as it is.
+      const double h_max = rk4_stability_bound / nets_[cur_].net.eigenvalue(n - 1);
+      const std::size_t sub = dt > h_max ? static_cast<std::size_t>(std::ceil(dt / h_max)) : 1U;
+      for (std::size_t k = 0; k < sub; ++k) {
+        rk4_step(nets_[cur_].net, std::span<double>(temps_.data(), n), std::span<const double>(power_.data(), n),
+                 dt / static_cast<double>(sub));
+      }
     } else {
       nets_[cur_].net.step(dt);
     }
+  }
+  /// The fastest decay rate λ_max [1/s] over the networks built so far (each fan
+  /// configuration's): what bounds an explicit integrator's step.
+  [[nodiscard]] double fastest_rate() const noexcept {
+    double r = 0.0;
+    for (const net_slot& ns : nets_) {
+      if (ns.valid && ns.net.size() > 0) {
+        r = std::max(r, ns.net.eigenvalue(ns.net.size() - 1));
+      }
+    }
+    return r;
   }
   /// The fixed-step RK4 reference integrates the temperatures itself (no modal state).
   [[nodiscard]] bool integrating() const noexcept { return rk4_; }

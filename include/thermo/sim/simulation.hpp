@@ -144,7 +144,7 @@ class simulation {
   }
 
   /// Options of the run. Errors: `non_positive` "fixed step" / "leakage interval" / "crossing
-  /// tolerance" / "search horizon"; `negative` "record interval" / "min irq interval";
+  /// tolerance" / "search horizon" / "max events"; `negative` "record interval" / "min irq interval";
   /// `out_of_range` "schedutil headroom" (< 1 or not finite).
   [[nodiscard]] error set_options(const sim_options& o) noexcept {
     if (started_) {
@@ -170,6 +170,9 @@ class simulation {
     }
     if (!(o.schedutil_headroom >= 1.0) || !std::isfinite(o.schedutil_headroom)) {
       return {errc::out_of_range, "schedutil headroom"};
+    }
+    if (o.max_events == 0) {
+      return {errc::non_positive, "max events"};
     }
     opt_ = o;
     return {};
@@ -405,7 +408,8 @@ class simulation {
 
   /// Finishes set-up at time `t0` and runs the initial zone updates. After it only `run_until`
   /// and the read accessors are used. Errors: `empty` "plant"; `already_exists` (started
-  /// twice); network errors ("no path to ambient" …) naming the node or edge; `capacity_exceeded`
+  /// twice); `out_of_range` "fixed step above the RK4 stability limit" (fixed-step RK4 with a
+  /// step above `max_stable_step()` of a network built up front: refused, not sub-stepped); network errors ("no path to ambient" …) naming the node or edge; `capacity_exceeded`
   /// "networks" (no cache slot).
   [[nodiscard]] error start(sim_time t0 = sim_time{}) noexcept {
     if (started_) {
@@ -423,6 +427,9 @@ class simulation {
     const bool rk4 = opt_.mode == time_mode::fixed_step && opt_.integrator == fixed_step_integrator::rk4;
     if (const error e = plant_.start(fan_states(), max_states, rk4); !e.ok()) {
       return e;
+    }
+    if (rk4 && to_seconds(opt_.fixed_step) > max_stable_step()) {
+      return {errc::out_of_range, "fixed step above the RK4 stability limit (max_stable_step)"};
     }
     // Scenario events: stable order by time (insertion sort keeps ties in insertion order).
     for (std::size_t i = 1; i < events_.size(); ++i) {
@@ -500,7 +507,9 @@ class simulation {
         advance_to(ev.time);
       }
       dispatch(ev.timer);
-      ++metrics_.events;
+      if (++metrics_.events >= opt_.max_events && status_ == run_status::running) {
+        status_ = run_status::budget_exhausted;  // the run budget: stop here, say so
+      }
       if (ops_.stale()) {
         refresh_inputs();
       }
@@ -523,6 +532,12 @@ class simulation {
   // ================================================================ state
 
   [[nodiscard]] run_status status() const noexcept { return status_; }
+  /// The largest fixed step RK4 is stable with on the networks built so far [s]:
+  /// `rk4_stability_bound / λ_max` (infinite before `start` builds them).
+  [[nodiscard]] double max_stable_step() const noexcept {
+    const double r = plant_.fastest_rate();
+    return r > 0.0 ? rk4_stability_bound / r : std::numeric_limits<double>::infinity();
+  }
   /// The zone whose critical trip stopped the run (meaningful when status is shutdown/reboot).
   [[nodiscard]] std::size_t stopped_by() const noexcept { return stopped_by_; }
   [[nodiscard]] sim_time now() const noexcept { return now_; }
@@ -578,6 +593,13 @@ class simulation {
     m.network_builds = plant_.builds();
     for (std::size_t z = 0; z < ports_.zone_count(); ++z) {
       observer_.close_intervals(z, now_, m);
+      const bool stopped = (status_ == run_status::shutdown || status_ == run_status::reboot) && stopped_by_ == z;
+      for (std::size_t i = 0; i < ports_.zone(z).num_trips() && !stopped; ++i) {
+        const control::thermal_trip& t = ports_.zone(z).trip(i).trip;
+        m.zones[z].unhandled_critical = m.zones[z].unhandled_critical ||
+                                        (t.type == control::trip_type::critical && t.temperature != control::temp_invalid &&
+                                         m.zones[z].peak_c * 1000.0 >= static_cast<double>(t.temperature.count()));
+      }
     }
     ops_.close_intervals(now_, m);
     return m;
@@ -771,7 +793,16 @@ class simulation {
   }
 
   // ---------------------------------------------------------------- reads and zone updates
-  void prime_reading(std::size_t z) noexcept { ports_.prime(z, plant_.sensed(ports_.sensor_of(z))); }
+  void prime_reading(std::size_t z) noexcept {
+    ports_.prime(z, plant_.sensed(ports_.sensor_of(z)));
+    count_saturated(z, ports_.port(z).reading);
+  }
+  /// The sensor model saturates what int32 m°C cannot hold: counted, so that it is reported.
+  void count_saturated(std::size_t z, const result<millicelsius>& v) noexcept {
+    if (v && (v->count() == std::numeric_limits<std::int32_t>::max() || v->count() == -std::numeric_limits<std::int32_t>::max())) {
+      ++metrics_.zones[z].saturated_reads;
+    }
+  }
 
   void start_read(std::size_t z) noexcept {
     if (!ports_.can_read(z)) {
@@ -788,6 +819,7 @@ class simulation {
   }
 
   void deliver(std::size_t z, result<millicelsius> v) noexcept {
+    count_saturated(z, v);
     ports_.set_reading(z, v);
     handle_update(z, ports_.zone(z).update(now_));
   }

@@ -42,13 +42,26 @@ enum class run_status : std::uint8_t {
   not_started,  ///< `start` not called yet
   running,      ///< reached the requested time; can continue
   shutdown,     ///< a critical trip requested a shutdown (the run stops)
-  reboot,       ///< a critical trip requested a reboot (the run stops); last (`to_string`)
+  reboot,       ///< a critical trip requested a reboot (the run stops)
+  /// The run processed `sim_options::max_events` events and stopped (`now()` is where); last
+  /// (`to_string`).
+  budget_exhausted,
 };
 
 [[nodiscard]] constexpr std::string_view to_string(run_status s) noexcept {
-  constexpr std::array<std::string_view, 4> names{"not started", "running", "shutdown", "reboot"};
-  return enum_name<run_status::reboot>(s, names, "unknown");
+  constexpr std::array<std::string_view, 5> names{"not started", "running", "shutdown", "reboot", "budget exhausted"};
+  return enum_name<run_status::budget_exhausted>(s, names, "unknown");
 }
+
+/// The default run budget (`sim_options::max_events`): events one simulation processes before
+/// it stops with `run_status::budget_exhausted` (a 24 h run stepped every 100 µs fits; about
+/// minutes of host time).
+inline constexpr std::uint64_t default_max_events = 1'000'000'000;
+
+/// The explicit fixed-step integrators are stable for steps h with h·λ_max below this (the
+/// real-axis stability bound of classic RK4, 2.7853…, rounded down); λ_max: the fastest mode of
+/// the network (`rc_network::eigenvalue`).
+inline constexpr double rk4_stability_bound = 2.785;
 
 /// How time advances.
 enum class time_mode : std::uint8_t {
@@ -84,6 +97,9 @@ struct sim_options {
   /// Minimum time between two interrupts of one sensor (a level-triggered comparator whose
   /// reading stays outside an unchanged window would otherwise interrupt forever), ≥ 0.
   sim_duration min_irq_interval{std::chrono::milliseconds(1)};
+  /// The run budget: after this many events `run_until` stops with
+  /// `run_status::budget_exhausted` instead of running on (> 0).
+  std::uint64_t max_events{default_max_events};
 };
 
 }  // namespace thermo::sim
