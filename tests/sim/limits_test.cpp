@@ -63,7 +63,7 @@ TEST_CASE("the run budget stops a run with budget_exhausted instead of running o
   CHECK(sim::sim_options{}.max_events == sim::default_max_events);
 }
 
-TEST_CASE("an RK4 fixed step beyond the stability limit is refused; a stable one runs", "[sim][limits][fixed_step]") {
+TEST_CASE("an RK4 fixed step beyond the stability limit is refused, and a stable one runs", "[sim][limits][fixed_step]") {
   // λ = g / C = 1e4 1/s: RK4 is stable up to 2.785e-4 s.
   for (const auto& [step, ok] : {std::pair{sim_duration{1ms}, false}, std::pair{sim_duration{250us}, true}}) {
     auto s = one_node(1e-3, 10.0, 1.0);

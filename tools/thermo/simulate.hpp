@@ -53,7 +53,7 @@ struct cli_limits : sim::default_limits {
 static_assert(io::scenario_limits::max_weights <= cli_limits::heat_nodes && io::scenario_limits::max_weights <= cli_limits::probe_terms);
 
 using cli_simulation = sim::simulation<cli_limits>;
-using trace_workload = workload::utilization_trace<8192, 8>;
+using trace_workload = workload::utilization_trace<io::max_utilization_rows, io::max_utilization_cpus>;
 
 /// Everything a run owns (the simulation points into it: not movable). The governors come
 /// first so that they outlive the simulation's zones.
@@ -93,7 +93,11 @@ inline std::string resolve(const io::scenario& s, const std::string& path) {
 }
 
 /// "what (code)", as every build error shows a library error.
-inline std::string error_text(const error& e) { return std::string(e.what) + " (" + std::string(to_string(e.code)) + ")"; }
+/// "what (code)", or just "what" when the two read the same ("no path to ambient").
+inline std::string error_text(const error& e) {
+  const std::string_view code = to_string(e.code);
+  return code == std::string_view(e.what) ? std::string(e.what) : std::string(e.what) + " (" + std::string(code) + ")";
+}
 
 /// Names joined by ", ".
 template <class Range, class Name>
@@ -171,7 +175,7 @@ class simulation_builder {
       return at(0) + "ambient: " + error_text(e);
     }
     if (const error e = b_.sim.set_plant(plant); !e.ok()) {
-      return at(0) + "plant: " + error_text(e);
+      return at(0) + "plant: " + describe_network_error<std::string>(e, b_.node_names);
     }
     for (const std::string& n : b_.node_names) {
       b_.node_name_views.push_back(n);
@@ -401,7 +405,7 @@ class simulation_builder {
                  " (io::scenario_limits::max_run_events)";
         }
       }
-      auto made = io::make_utilization_trace<8192, 8>(table, tc);
+      auto made = io::make_utilization_trace<io::max_utilization_rows, io::max_utilization_cpus>(table, tc);
       if (!made) {
         return path + ": " + error_text(made.error());
       }
@@ -571,7 +575,7 @@ class simulation_builder {
                io::format_number(h / sim::rk4_stability_bound, 3) + " s): refused, not sub-stepped; use a step ≤ " +
                io::format_number(h, 3) + " s or mode = event_driven";
       }
-      return at(0) + "cannot start: " + error_text(e);
+      return at(0) + "cannot start: " + describe_network_error<std::string>(e, b_.node_names);
     }
     return {};
   }
