@@ -496,3 +496,18 @@ TEST_CASE("A repeated property is reported at its first repeat in blob order, wh
   c.begin("").prop_u32("x", {1}).prop_u32("x", {1}).begin("n").end().end();
   CHECK(parse_error_of(c.finish()).code == errc::already_exists);
 }
+
+TEST_CASE("Sibling nodes with one name are refused, as dtc refuses them", "[fdt][validation]") {
+  // A path such as /a/x could name either node: the tree is ambiguous (found by the DTB fuzz
+  // target; fuzz/regressions/dtb/duplicate-sibling-names*.dtb).
+  fdt_builder b;
+  b.begin("").begin("a").begin("x").end().begin("y").end().begin("x").end().end().end();
+  const auto e = parse_error_of(b.finish());
+  CHECK(e.code == errc::already_exists);
+  CHECK(std::string(e.what) == "node name repeated among siblings");
+  CHECK(e.index > e.index2);  // at the second, naming the first
+  // Same names under different parents, and names differing only in the unit address, are fine.
+  fdt_builder ok;
+  ok.begin("").begin("a").begin("x").end().end().begin("b").begin("x").end().begin("x@1").end().end().end();
+  CHECK(parse_blob(ok.finish()).has_value());
+}

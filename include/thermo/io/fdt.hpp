@@ -641,6 +641,8 @@ class tree {
             if (const error e = check_repeated_properties(stack.back(), scratch); !e.ok()) {
               return e;
             }
+          } else if (const error e = check_repeated_children(stack.back(), scratch); !e.ok()) {
+            return e;
           }
           stack.pop_back();
           has_child.pop_back();
@@ -729,6 +731,38 @@ class tree {
     }
     if (repeat != nullptr) {
       return {errc::already_exists, "property repeated in one node", detail::off(repeat->offset), detail::off(first->offset)};
+    }
+    return {};
+  }
+
+  // `already_exists` "node name repeated among siblings" (at the second of the first repeated
+  // name in blob order, index2 = the first) when two children of node `n` share a full name:
+  // dtc refuses such a tree, and a path could name either. O(c log c) for c children.
+  [[nodiscard]] error check_repeated_children(std::int32_t n, std::vector<std::uint32_t>& idx) const {
+    const std::vector<std::int32_t>& ch = at(n).children;
+    if (ch.size() < 2) {
+      return {};
+    }
+    idx.resize(ch.size());
+    for (std::size_t k = 0; k < ch.size(); ++k) {
+      idx[k] = static_cast<std::uint32_t>(ch[k]);
+    }
+    std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return nodes_[a].name != nodes_[b].name ? nodes_[a].name < nodes_[b].name : a < b;
+    });
+    const fdt::node* first = nullptr;
+    const fdt::node* repeat = nullptr;
+    for (std::size_t k = 1; k < idx.size(); ++k) {
+      const fdt::node& a = nodes_[idx[k - 1]];
+      const fdt::node& b = nodes_[idx[k]];
+      const bool group_start = k == 1 || nodes_[idx[k - 2]].name != a.name;
+      if (group_start && a.name == b.name && (repeat == nullptr || b.offset < repeat->offset)) {
+        first = &a;
+        repeat = &b;
+      }
+    }
+    if (repeat != nullptr) {
+      return {errc::already_exists, "node name repeated among siblings", detail::off(repeat->offset), detail::off(first->offset)};
     }
     return {};
   }
