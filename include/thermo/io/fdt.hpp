@@ -704,65 +704,52 @@ class tree {
   }
 
   // `already_exists` "property repeated in one node" (at the second of the first repeated name
-  // in blob order, index2 = the first) when two properties of node `n` share a name. Sorts the
-  // node's property indices by (name, offset): O(p log p) for p properties.
+  // in blob order, index2 = the first) when two properties of node `n` share a name.
+  // O(p log p) for p properties.
   [[nodiscard]] error check_repeated_properties(std::int32_t n, std::vector<std::uint32_t>& idx) const {
     const fdt::node& d = at(n);
-    if (d.property_count < 2) {
-      return {};
-    }
     idx.resize(d.property_count);
     for (std::uint32_t k = 0; k < d.property_count; ++k) {
       idx[k] = d.first_property + k;
     }
-    std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return props_[a].name != props_[b].name ? props_[a].name < props_[b].name : a < b;
-    });
-    const property* first = nullptr;
-    const property* repeat = nullptr;
-    for (std::size_t k = 1; k < idx.size(); ++k) {
-      const property& a = props_[idx[k - 1]];
-      const property& b = props_[idx[k]];
-      const bool group_start = k == 1 || props_[idx[k - 2]].name != a.name;
-      if (group_start && a.name == b.name && (repeat == nullptr || b.offset < repeat->offset)) {
-        first = &a;
-        repeat = &b;
-      }
-    }
-    if (repeat != nullptr) {
-      return {errc::already_exists, "property repeated in one node", detail::off(repeat->offset), detail::off(first->offset)};
-    }
-    return {};
+    return first_repeated_name(idx, props_, "property repeated in one node");
   }
 
-  // `already_exists` "node name repeated among siblings" (at the second of the first repeated
-  // name in blob order, index2 = the first) when two children of node `n` share a full name:
-  // dtc refuses such a tree, and a path could name either. O(c log c) for c children.
+  // `already_exists` "node name repeated among siblings" (likewise) when two children of node
+  // `n` share a full name: dtc refuses such a tree, and a path could name either. O(c log c).
   [[nodiscard]] error check_repeated_children(std::int32_t n, std::vector<std::uint32_t>& idx) const {
     const std::vector<std::int32_t>& ch = at(n).children;
-    if (ch.size() < 2) {
-      return {};
-    }
     idx.resize(ch.size());
     for (std::size_t k = 0; k < ch.size(); ++k) {
       idx[k] = static_cast<std::uint32_t>(ch[k]);
     }
+    return first_repeated_name(idx, nodes_, "node name repeated among siblings");
+  }
+
+  // Of `items[idx[k]]` (each with a `name` and a blob `offset`; `idx` in blob order), the first
+  // name repeated, in blob order: an error at the repeat naming the first, or ok. Sorts `idx`
+  // by (name, blob order).
+  template <class Item>
+  [[nodiscard]] static error first_repeated_name(std::vector<std::uint32_t>& idx, const std::vector<Item>& items, const char* what) {
+    if (idx.size() < 2) {
+      return {};
+    }
     std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return nodes_[a].name != nodes_[b].name ? nodes_[a].name < nodes_[b].name : a < b;
+      return items[a].name != items[b].name ? items[a].name < items[b].name : a < b;
     });
-    const fdt::node* first = nullptr;
-    const fdt::node* repeat = nullptr;
+    const Item* first = nullptr;
+    const Item* repeat = nullptr;
     for (std::size_t k = 1; k < idx.size(); ++k) {
-      const fdt::node& a = nodes_[idx[k - 1]];
-      const fdt::node& b = nodes_[idx[k]];
-      const bool group_start = k == 1 || nodes_[idx[k - 2]].name != a.name;
+      const Item& a = items[idx[k - 1]];
+      const Item& b = items[idx[k]];
+      const bool group_start = k == 1 || items[idx[k - 2]].name != a.name;
       if (group_start && a.name == b.name && (repeat == nullptr || b.offset < repeat->offset)) {
         first = &a;
         repeat = &b;
       }
     }
     if (repeat != nullptr) {
-      return {errc::already_exists, "node name repeated among siblings", detail::off(repeat->offset), detail::off(first->offset)};
+      return {errc::already_exists, what, detail::off(repeat->offset), detail::off(first->offset)};
     }
     return {};
   }
