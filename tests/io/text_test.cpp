@@ -115,7 +115,9 @@ TEST_CASE("parse_duration takes a number and a unit", "[text]") {
   CHECK(io::parse_duration("+2 min") == sim_duration(minutes(2)));
   CHECK(io::parse_duration("1e3 ns") == sim_duration(1000));
   CHECK(io::parse_duration("0.4 ns") == sim_duration(0));  // rounded to whole nanoseconds
-  for (const sv bad : {"10", "10 days", "-1 s", "s", "1 S", "1 s x", "inf s", "3000000 h"}) {
+  CHECK(io::parse_duration("0") == sim_duration(0));        // zero needs no unit
+  CHECK(io::parse_duration(" 0.0 ") == sim_duration(0));
+  for (const sv bad : {"10", "0.1", "10 days", "-1 s", "s", "1 S", "1 s x", "inf s", "3000000 h"}) {
     INFO(bad);
     CHECK_FALSE(io::parse_duration(bad));
   }

@@ -373,16 +373,19 @@ inline constexpr std::array<time_unit, 6> time_units{
 
 /// A duration with its unit — "600 s", "100 ms", "250us", "7 ns", "2 min", "1.5 h" — rounded to
 /// whole nanoseconds: a number (as `parse_double`), optional blanks, then a unit of
-/// `time_units`. Negative values, a missing or unknown unit and values above 9·10¹⁸ ns give
-/// nullopt.
+/// `time_units`; zero may be written without a unit ("0"). Negative values, a missing (for
+/// a value other than zero) or unknown unit and values above 9·10¹⁸ ns give nullopt.
 [[nodiscard]] inline std::optional<sim_duration> parse_duration(std::string_view text) noexcept {
   const std::string_view s = trim(text);
   std::size_t unit_at = s.size();
   while (unit_at > 0 && s[unit_at - 1] >= 'a' && s[unit_at - 1] <= 'z') {
     --unit_at;
   }
-  const std::optional<double> scale = unit_nanoseconds(s.substr(unit_at));
   const auto v = parse_double(trim(s.substr(0, unit_at)), exact);
+  if (unit_at == s.size() && v && *v == 0.0) {
+    return sim_duration(0);  // zero needs no unit ("record_interval = 0")
+  }
+  const std::optional<double> scale = unit_nanoseconds(s.substr(unit_at));
   if (!scale || !v || *v < 0.0 || *v * *scale > 9.0e18) {
     return std::nullopt;
   }
