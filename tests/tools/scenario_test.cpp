@@ -97,7 +97,7 @@ TEST_CASE("Scenario syntax errors name the file and line", "[scenario]") {
         "x.scn:2: unknown governor 'ondemand' (step_wise, bang_bang, fair_share, user_space, power_allocator)");
   CHECK(parse_error("[zone z]\nenabled = maybe\n") == "x.scn:2: bad enabled 'maybe' (yes or no)");
   CHECK(parse_error("[sensor s]\nresolution = 0\n") == "x.scn:2: bad resolution '0' (an integer within 1..100000)");
-  CHECK(parse_error("[workload w]\ntype = bursty\n") == "x.scn:2: unknown workload type 'bursty' (constant, phased, trace)");
+  CHECK(parse_error("[workload w]\ntype = bursty\n") == "x.scn:2: unknown workload type 'bursty' (constant, phased, trace, inference, boot)");
   CHECK(parse_error("[workload w]\nphases = 10 s 2.0\n") ==
         "x.scn:2: bad phase '10 s 2.0' (DURATION UTILISATION [xCORES], duration > 0, utilisation 0..1)");
   CHECK(parse_error("[workload w]\nphases = 10 s 1 2\n") == "x.scn:2: bad phase '10 s 1 2' (the core count is written x2)");
