@@ -277,7 +277,7 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
     usage("give one of --soc and --dtb");
   }
   if ((soc.has_value() || dtb.has_value()) != cluster.has_value()) {
-    usage(cluster ? "--cluster needs --soc PRESET or --dtb FILE" : "--soc and --cluster go together");
+    usage(cluster ? "--cluster needs --soc PRESET or --dtb FILE" : "--cluster NAME goes with --soc or --dtb");
   }
   if (!f.message.empty()) {
     err << "thermo " << f.message << '\n';
@@ -308,6 +308,7 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
     cluster_core = core_of_compatible(cl->compatible);
     cluster_label = (dtb ? std::string("device tree's ") : std::string(*soc) + " ") + std::string(*cluster);
   }
+  std::string energy_note;
   const profile_choice choice = choose_profile(core, cluster_core, cluster_label, alg);
   if (!choice.error.empty()) {
     usage(choice.error);
@@ -346,7 +347,9 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
     auto em = schema::make_cluster_em(*cl);
     auto w = em ? analysis::boot_cpu_power_w(em->view(), kilohertz(static_cast<std::uint32_t>(p.cpu_frequency_hz / 1000.0)))
                 : result<double, error>(em.error());
-    if (!w) {
+    if (!em && em.error().code == errc::not_supported) {
+      energy_note = "the " + cluster_label + " cluster has no Energy Model (no dynamic-power-coefficient or opp-microwatt): no energy figures";
+    } else if (!w) {
       usage("no CPU power at " + io::format_number(p.cpu_frequency_hz / 1e6, 6) + " MHz on " +
             (dtb ? io::quoted(*dtb) : std::string(*soc)) + " " + std::string(*cluster) + ": " + w.error().what);
     } else {
@@ -405,7 +408,7 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
                                       std::string(schema::to_string(alg)).c_str(), p.cpu_frequency_hz / 1e6, k.uncompressed_bytes,
                                       k.compressed_bytes,
                                       energy ? (", CPU " + io::format_number(p.cpu_power_w, 4) + " W").c_str()
-                                             : ", no CPU power (energy needs --soc or --dtb with --cluster)");
+                                             : cl != nullptr ? ", no CPU power" : ", no CPU power (energy: --soc or --dtb with --cluster)");
   out += io::format_printf("%-44s %9s %10s %10s %10s %10s %11s  %s\n", "medium (mode)", "MB/s", "zImage s", "vmlinux s", "zImage J",
                            "vmlinux J", "break-even", "faster");
   double bw_lo = given_bw;
@@ -420,8 +423,10 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
     bw_lo = bw_lo > 0.0 ? std::min(bw_lo, r.bytes_per_s) : r.bytes_per_s;
     bw_hi = std::max(bw_hi, r.bytes_per_s);
   }
-  if (!choice.note.empty()) {
-    out += "note: " + choice.note + "\n";
+  for (const std::string* n : {&choice.note, static_cast<const std::string*>(&energy_note)}) {
+    if (!n->empty()) {
+      out += "note: " + *n + "\n";
+    }
   }
   if (csv_out != nullptr) {
     io::csv_writer csv(*csv_out);

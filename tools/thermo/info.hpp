@@ -50,6 +50,12 @@ inline std::string_view cooling_type_name(schema::cooling_device_type t) {
   return "?";
 }
 
+/// Why a domain has no Energy Model, for `info`: " (no dynamic-power-coefficient or
+/// opp-microwatt)" when the device tree gives no power, else " (WHAT)".
+inline std::string no_em_reason(const error& e) {
+  return e.code == errc::not_supported ? std::string(" (no dynamic-power-coefficient or opp-microwatt)") : " (" + std::string(e.what) + ")";
+}
+
 /// Efficiency of a perf state: capacity per watt for a CPU domain (`perf` units at `power`),
 /// MHz per watt (cycles per µJ) for a device.
 inline double efficiency(const power::em_perf_state& st, bool cpu) {
@@ -195,7 +201,7 @@ inline std::string info_text(const system_source& src) {
            std::to_string(em->states().back().power.count()) + " uW per CPU\n";
       s += detail::em_table(c.opps, c.dynamic_power_coefficient, em->states(), true, &c);
     } else {
-      s += ", no Energy Model (" + std::string(em.error().what) + ")\n";
+      s += ", no Energy Model" + detail::no_em_reason(em.error()) + "\n";
     }
   }
   for (const auto& dv : d.devices) {
@@ -204,7 +210,7 @@ inline std::string info_text(const system_source& src) {
     if (em) {
       s += ", Energy Model\n" + detail::em_table(dv.opps, dv.dynamic_power_coefficient, em->states(), false, nullptr);
     } else {
-      s += ", no Energy Model (" + std::string(em.error().what) + ")\n";
+      s += ", no Energy Model" + detail::no_em_reason(em.error()) + "\n";
     }
   }
   for (const auto& c : d.cooling_devices) {
