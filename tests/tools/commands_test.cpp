@@ -84,6 +84,11 @@ TEST_CASE("thermo info prints each OPP's Energy Model state as the kernel comput
   CHECK(r.out.find("      408000       825       121075    232       5218     1916.2  inefficient\n") != std::string::npos);
   // a GPU: frequency per watt instead of performance and cost
   CHECK(r.out.find("         kHz        mV    power µW      MHz/W\n") != std::string::npos);
+  // opp-microwatt instead of a coefficient, and a boost OPP
+  const ran edge = run("info", {"--dtb", dtb("import-edge-cases")});
+  REQUIRE(edge.code == exit_ok);
+  CHECK(edge.out.find("  Energy Model: P from opp-microwatt, per CPU; cost = 10·P/perf (Linux 6.9+)\n") != std::string::npos);
+  CHECK(edge.out.find("     1500000      1100       500000   1024       4882     2048.0  turbo\n") != std::string::npos);
   // no coefficient: no Energy Model, and why
   const ran n2 = run("info", {"--dtb", dtb("g12b-odroid-n2")});
   REQUIRE(n2.code == exit_ok);
@@ -146,6 +151,16 @@ TEST_CASE("thermo info --json parses back for every preset and every test device
     if (path.find("import-edge-cases") != std::string::npos) {
       CHECK(doc->at("not_registered").size() == 5);
       CHECK(doc->at("notes").size() == 3);
+      const auto& boost = doc->at("clusters")[0].at("opps")[2];
+      CHECK(boost.at("turbo").as_bool());
+      CHECK(boost.at("opp_microwatt").as_int64() == 500'000);
+      CHECK(boost.at("power_uw").as_int64() == 500'000);
+    }
+    if (path.find("g12b-odroid-n2") != std::string::npos) {
+      const auto& little = doc->at("clusters")[0];
+      CHECK_FALSE(little.at("energy_model").as_bool());
+      CHECK(little.at("energy_model_error").is_string());
+      CHECK(little.at("opps")[0].find("power_uw") == nullptr);
     }
   }
 }
