@@ -44,7 +44,7 @@ TEST_CASE("thermo boot lists every storage medium with the model's times", "[boo
   REQUIRE(r.code == exit_ok);
   const auto lines = lines_of(r.out);
   REQUIRE(lines.size() == 2 + presets::storage_media.size());
-  CHECK(lines[0] == "Cortex-A9 gzip at 1000 MHz, vmlinux 11800000 B, zImage 4800000 B");
+  CHECK(lines[0] == "Cortex-A9 gzip at 1000 MHz, vmlinux 11800000 B, zImage 4800000 B, no CPU power (energy: --soc or --dtb with --cluster)");
   // first medium: SD default speed, 12.5 MB/s
   schema::boot_platform p;
   p.cpu_frequency_hz = 1e9;
@@ -53,8 +53,8 @@ TEST_CASE("thermo boot lists every storage medium with the model's times", "[boo
                                         analysis::from_profile(*presets::find_decompressor("Cortex-A9", schema::compressor::gzip)), p);
   REQUIRE(v.has_value());
   std::array<char, 128> buf{};
-  std::snprintf(buf.data(), buf.size(), "%10.3f %10.3f %11.2f", v->compressed.total_s, v->uncompressed.total_s,
-                v->break_even_bytes_per_s / 1e6);
+  std::snprintf(buf.data(), buf.size(), "%10.3f %10.3f %10s %10s %11.2f", v->compressed.total_s, v->uncompressed.total_s, "-", "-",
+                v->break_even_bytes_per_s / 1e6);  // no CPU power: no energy
   CHECK(lines[2].find(buf.data()) != std::string::npos);
   CHECK(lines[2].substr(lines[2].size() - 7) == "vmlinux");
 }
@@ -84,7 +84,7 @@ TEST_CASE("thermo boot rejects bad options with one line", "[boot][cli]") {
         "thermo boot: unknown compressor 'rar' (gzip, lzma, xz, lzo, lz4, zstd, bzip2)\n");
   CHECK(run("boot", {"--core", "Z80"}).err ==
         "thermo boot: no gzip profile for core 'Z80' (Cortex-A9, ARM926EJ-S, x86-64 (QEMU host))\n");
-  CHECK(run("boot", {"--soc", "rk3399"}).err == "thermo boot: --soc and --cluster go together\n");
+  CHECK(run("boot", {"--soc", "rk3399"}).err == "thermo boot: --cluster NAME goes with --soc or --dtb\n");
   CHECK(run("boot", {"--soc", "rk3399", "--cluster", "big", "--frequency", "2000"}).err ==
         "thermo boot: no CPU power at 2000 MHz on rk3399 big: boot frequency\n");
   CHECK(run("boot", {"--bandwidth", "-3"}).err == "thermo boot: bad --bandwidth '-3' (MB/s, 0.001..1000000)\n");

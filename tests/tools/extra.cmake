@@ -102,6 +102,17 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
                                                   "-DSTDERR=^thermo: no command given")
   thermo_cli_test(cli_info "-DCMD=${thermo_exe}|info|--dtb|${thermo_dtb_dir}/exynos5422-odroidxu4.dtb"
                                               "-DSTDOUT=cooling device cpufreq-cpu0 on /cpus/cpu@100: max_state 12")
+  # issue 16: info's Energy Model and --json, the dtc hint, boot's profile note, --plot
+  thermo_cli_test(cli_info_json "-DCMD=${thermo_exe}|info|--soc|rk3399|--json" "-DSTDOUT=^\\{\n  \"soc\": \\{\n    \"id\": \"rk3399\","
+                  "-DSTDERR=^$")
+  thermo_cli_test(cli_info_dts "-DCMD=${thermo_exe}|info|--dtb|${CMAKE_CURRENT_SOURCE_DIR}/data/dts/rk3399-rock960.dts" -DEXIT=1 -DONE_LINE_ERROR=ON
+                  "-DSTDERR=^thermo info: '.*/rk3399-rock960.dts' is device-tree source, not a blob: compile it with dtc -I dts -O dtb -o [^ ]*/rk3399-rock960.dtb [^ ]*/rk3399-rock960.dts\n$")
+  file(MAKE_DIRECTORY ${out_dir}/boot_plot ${out_dir}/latency_plot)
+  thermo_cli_test(cli_boot_big_plot "-DCMD=${thermo_exe}|boot|--soc|rk3399|--cluster|big|--plot|${out_dir}/boot_plot/boot.svg"
+                  "-DSTDOUT=\nnote: no gzip decompressor profile was measured on a Cortex-A72 \\(the rk3399 big cluster\\): the Cortex-A9 one stands in"
+                  "-DOUTPUT=${out_dir}/boot_plot/boot.svg")
+  thermo_cli_test(cli_latency_plot_special "-DCMD=${thermo_exe}|latency|--csv|${out_dir}/latency_plot/l.csv|--plot|/dev/null" -DEXIT=1 -DONE_LINE_ERROR=ON
+                  "-DSTDERR=^thermo latency: '/dev/null' is not a regular file" "-DNO_OUTPUT=${out_dir}/latency_plot/l.csv")
   thermo_cli_test(cli_simulate_example
                   "-DCMD=${thermo_exe}|simulate|${PROJECT_SOURCE_DIR}/examples/scenarios/rk3399-big-cores-flat-out.scn|--trace|${out_dir}/sim.csv|--metrics|${out_dir}/sim.json|--plot|${out_dir}/sim.svg"
                   "-DSTDOUT=simulated 600.000 s \\(running\\).*zone  +peak.*cpu-thermal  +74" "-DOUTPUT=${out_dir}/sim.svg")

@@ -4,25 +4,30 @@
 // device tree (its polling-delay and polling-delay-passive).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cli.hpp"
 #include "system_source.hpp"
 #include "thermo/analysis/detection_latency.hpp"
 #include "thermo/io/csv.hpp"
+#include "thermo/io/output.hpp"
 #include "thermo/io/scenario.hpp"
+#include "thermo/io/svg_plot.hpp"
 
 namespace thermo::cli {
 
 inline constexpr std::string_view latency_help = R"(usage: thermo latency [--mode polling|interrupt|both] [--period LIST] [--ramp C/S]
                       [--resolution MC] [--conversion T] [--irq-latency T]
                       [--comparator-period T] [--trip MC] [--simulate] [--phases N]
-                      [(--soc PRESET | --dtb FILE) --zone NAME] [--csv FILE]
+                      [(--soc PRESET | --dtb FILE) --zone NAME] [--csv FILE] [--plot FILE.svg]
 
 Detection latency of a trip: the time from the temperature crossing it (rising at --ramp °C/s)
 to the zone's update that reports it, and the overshoot by then — for a polled zone (one row per
@@ -38,7 +43,9 @@ polling period) and for an interrupt-driven one (a sensor comparator).
   --trip MC             trip temperature, a multiple of the resolution (default 75000)
   --simulate            also measure with the simulation (--phases crossing phases, default 16)
   --soc/--dtb, --zone   take the periods from that zone (polling 0 = interrupt driven)
-  --csv FILE            also write the table as CSV (written whole or not at all)
+  --csv FILE            also write the table as CSV
+  --plot FILE.svg       also plot latency and overshoot against the polling period
+Output files are written whole or not at all.
 Durations: 100 ms, 1 s, 250 us … (a bare number is milliseconds), at most 1 h.
 )";
 
@@ -75,6 +82,102 @@ inline std::optional<sim_duration> duration_or_ms(std::string_view s) {
 /// time is bounded by io::scenario_limits::max_duration.
 inline constexpr double latency_max_sim_events = 1e7;
 
+/// One row of the latency table: its case, the analytic figures and, with --simulate, the
+/// simulation's.
+struct latency_row {
+  analysis::latency_case c;
+  analysis::latency_summary analytic;
+  std::optional<analysis::latency_summary> sim;
+};
+
+/// The plot of `thermo latency --plot`: mean and worst detection latency (top) and mean and
+/// worst overshoot (bottom) against the polling period (log axis), the analytic curves over a
+/// range around the rows' periods, the simulated means as dots, the interrupt-driven figure as a
+/// labelled line.
+[[nodiscard]] inline std::string latency_plot(const std::string& title, const analysis::latency_case& base,
+                                              const std::vector<sim_duration>& periods, const std::vector<latency_row>& rows) {
+  double lo = 1e300;
+  double hi = 0.0;
+  for (const sim_duration p : periods) {
+    lo = std::min(lo, to_seconds(p));
+    hi = std::max(hi, to_seconds(p));
+  }
+  lo = std::max(lo / 4.0, 1e-6);
+  hi = std::min(hi * 4.0, to_seconds(latency_ranges::max_duration));
+  if (!(lo < hi)) {
+    hi = lo * 10.0;
+  }
+  // latency mean, worst; overshoot mean, worst (the best case is the conversion time: the table has it)
+  std::array<io::line_series, 4> curves;
+  for (std::size_t i = 0; i < curves.size(); ++i) {
+    curves[i].name = i % 2 == 0 ? "polling mean" : "polling worst";
+    curves[i].color = i % 2 == 0 ? "#1f77b4" : "#d62728";
+  }
+  constexpr int points = 121;
+  for (int i = 0; i < points; ++i) {
+    analysis::latency_case c = base;
+    c.mode = analysis::detection_mode::polling;
+    const double period_s = std::pow(10.0, std::log10(lo) + (std::log10(hi) - std::log10(lo)) * static_cast<double>(i) / (points - 1));
+    c.period = sim_duration(std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(period_s * 1e9))));
+    const auto r = analysis::analytic_latency(c);
+    if (!r) {
+      continue;
+    }
+    const double x = to_seconds(c.period) * 1e3;
+    const std::array<double, 4> y{r->mean_s * 1e3, r->worst_s * 1e3, r->overshoot_mean_c, r->overshoot_worst_c};
+    for (std::size_t k = 0; k < y.size(); ++k) {
+      curves[k].x.push_back(x);
+      curves[k].y.push_back(y[k]);
+    }
+  }
+  io::line_series sim_lat;
+  sim_lat.name = "simulated mean";
+  sim_lat.markers = true;
+  sim_lat.color = "#2ca02c";
+  io::line_series sim_over = sim_lat;
+  const latency_row* irq = nullptr;
+  for (const latency_row& r : rows) {
+    if (r.c.mode == analysis::detection_mode::interrupt) {
+      irq = &r;
+    } else if (r.sim) {
+      sim_lat.x.push_back(to_seconds(r.c.period) * 1e3);
+      sim_lat.y.push_back(r.sim->mean_s * 1e3);
+      sim_over.x.push_back(to_seconds(r.c.period) * 1e3);
+      sim_over.y.push_back(r.sim->overshoot_mean_c);
+    }
+  }
+  // the measured periods in ascending order, joined by a dashed line (only the dots are measured)
+  for (io::line_series* m : {&sim_lat, &sim_over}) {
+    std::vector<std::pair<double, double>> pts;
+    for (std::size_t k = 0; k < m->x.size(); ++k) {
+      pts.emplace_back(m->x[k], m->y[k]);
+    }
+    std::sort(pts.begin(), pts.end());
+    for (std::size_t k = 0; k < pts.size(); ++k) {
+      m->x[k] = pts[k].first;
+      m->y[k] = pts[k].second;
+    }
+    m->dashed = true;
+  }
+  io::svg_figure fig(title, 960, 320);
+  auto& lat = fig.add_panel("polling period (ms, log scale)", "detection latency (ms)");
+  lat.log_x();
+  lat.add(std::move(curves[0])).add(std::move(curves[1]));
+  auto& over = fig.add_panel("polling period (ms, log scale)", "overshoot at detection (°C)");
+  over.log_x();
+  over.add(std::move(curves[2])).add(std::move(curves[3]));
+  if (!sim_lat.x.empty()) {
+    lat.add(std::move(sim_lat));
+    over.add(std::move(sim_over));
+  }
+  if (irq != nullptr) {
+    lat.add_hline("interrupt worst " + io::format_number(irq->analytic.worst_s * 1e3, 4) + " ms", irq->analytic.worst_s * 1e3, "#555555");
+    over.add_hline("interrupt worst " + io::format_number(irq->analytic.overshoot_worst_c, 4) + " °C", irq->analytic.overshoot_worst_c,
+                   "#555555");
+  }
+  return fig.render();
+}
+
 /// `thermo latency …`.
 inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
   args a("latency", std::move(argv));
@@ -97,6 +200,7 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
   const auto dtb = a.take("--dtb", f);
   const auto zone = a.take("--zone", f);
   const auto csv_file = a.take("--csv", f);
+  const auto plot_file = a.take("--plot", f);
   a.finish(f);
   const auto usage = [&](const std::string& m) {
     if (f.message.empty()) {
@@ -232,14 +336,23 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
       return exit_usage;
     }
   }
-  // each line formatted at the length it needs (io::format_printf never cuts one)
-  std::string out = io::format_printf("ramp %.3g °C/s, resolution %d m°C, trip %d m°C%s\n", base.ramp_c_per_s,
-                                      base.resolution.count(), base.trip.count(), origin.c_str());
-  out += io::format_printf("%-10s %10s %9s %9s %9s %11s %11s%s\n", "mode", "period ms", "best ms", "mean ms", "worst ms",
-                           "over mean C", "over worst C", simulate ? "   sim mean ms  sim worst ms" : "");
-  std::ostringstream csv_text;
-  io::csv_writer csv(csv_text);
-  csv.row({"mode", "period_s", "best_s", "mean_s", "worst_s", "overshoot_mean_c", "overshoot_worst_c", "sim_mean_s", "sim_worst_s"});
+  // The outputs are opened before any run, so a name that cannot be written is refused first;
+  // they appear together after the runs, or not at all (io/output.hpp).
+  io::output_set outputs;
+  if (dtb) {
+    outputs.add_input(std::string(*dtb));
+  }
+  std::ostream* csv_out = nullptr;
+  std::ostream* plot_out = nullptr;
+  for (const auto& [file, out] : {std::pair{csv_file, &csv_out}, std::pair{plot_file, &plot_out}}) {
+    if (file) {
+      if (const io::file_error e = outputs.open(std::string(*file), *out); !e.ok()) {
+        err << "thermo latency: " << e.message << '\n';
+        return exit_failure;
+      }
+    }
+  }
+  std::vector<latency_row> rows;
   progress prog("thermo latency");
   for (std::size_t k = 0; k < cases.size(); ++k) {
     const analysis::latency_case& c = cases[k];
@@ -248,44 +361,59 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
       err << "thermo latency: " << r.error().what << " (" << to_string(r.error().code) << ")\n";
       return exit_usage;
     }
-    std::optional<analysis::latency_summary> sim;
+    latency_row row{c, *r, std::nullopt};
     if (simulate) {
-      auto s = analysis::simulate_latency(c, n_phases);
-      if (!s) {
-        err << "thermo latency: simulation: " << s.error().what << " (" << to_string(s.error().code) << ")\n";
+      auto sim = analysis::simulate_latency(c, n_phases);
+      if (!sim) {
+        err << "thermo latency: simulation: " << sim.error().what << " (" << to_string(sim.error().code) << ")\n";
         return exit_failure;
       }
-      sim = *s;
+      row.sim = *sim;
     }
-    const bool poll = c.mode == analysis::detection_mode::polling;
-    const double period_ms = poll ? to_seconds(c.period) * 1e3 : 0.0;
-    if (sim) {
-      out += io::format_printf("%-10s %10.1f %9.2f %9.2f %9.2f %11.3f %11.3f %14.2f %13.2f\n", poll ? "polling" : "interrupt",
-                               period_ms, r->best_s * 1e3, r->mean_s * 1e3, r->worst_s * 1e3, r->overshoot_mean_c,
-                               r->overshoot_worst_c, sim->mean_s * 1e3, sim->worst_s * 1e3);
-    } else {
-      out += io::format_printf("%-10s %10.1f %9.2f %9.2f %9.2f %11.3f %11.3f\n", poll ? "polling" : "interrupt", period_ms,
-                               r->best_s * 1e3, r->mean_s * 1e3, r->worst_s * 1e3, r->overshoot_mean_c, r->overshoot_worst_c);
-    }
-    csv.cell(std::string_view(poll ? "polling" : "interrupt")).cell(period_ms / 1e3).cell(r->best_s).cell(r->mean_s).cell(r->worst_s);
-    csv.cell(r->overshoot_mean_c).cell(r->overshoot_worst_c);
-    if (sim) {
-      csv.cell(sim->mean_s).cell(sim->worst_s);
-    } else {
-      csv.cell(std::string_view{}).cell(std::string_view{});
-    }
-    csv.end_row();
+    rows.push_back(row);
     prog.update(static_cast<double>(k + 1) / static_cast<double>(cases.size()));
   }
   prog.done();
-  std::cout << out;
-  if (csv_file) {
-    if (const std::string e = write_file_atomically(std::string(*csv_file), csv_text.str(), {std::string(dtb.value_or("-"))}); !e.empty()) {
-      err << "thermo latency: " << e << '\n';
-      return exit_failure;
+  // each line formatted at the length it needs (io::format_printf never cuts one)
+  std::string out = io::format_printf("ramp %.3g °C/s, resolution %d m°C, trip %d m°C%s\n", base.ramp_c_per_s,
+                                      base.resolution.count(), base.trip.count(), origin.c_str());
+  out += io::format_printf("%-10s %10s %9s %9s %9s %11s %11s%s\n", "mode", "period ms", "best ms", "mean ms", "worst ms",
+                           "over mean C", "over worst C", simulate ? "   sim mean ms  sim worst ms" : "");
+  for (const latency_row& row : rows) {
+    const bool poll = row.c.mode == analysis::detection_mode::polling;
+    const double period_ms = poll ? to_seconds(row.c.period) * 1e3 : 0.0;
+    const analysis::latency_summary& r = row.analytic;
+    out += io::format_printf("%-10s %10.1f %9.2f %9.2f %9.2f %11.3f %11.3f", poll ? "polling" : "interrupt", period_ms, r.best_s * 1e3,
+                             r.mean_s * 1e3, r.worst_s * 1e3, r.overshoot_mean_c, r.overshoot_worst_c);
+    out += row.sim ? io::format_printf(" %14.2f %13.2f\n", row.sim->mean_s * 1e3, row.sim->worst_s * 1e3) : std::string("\n");
+  }
+  if (csv_out != nullptr) {
+    io::csv_writer csv(*csv_out);
+    csv.row({"mode", "period_s", "best_s", "mean_s", "worst_s", "overshoot_mean_c", "overshoot_worst_c", "sim_mean_s", "sim_worst_s"});
+    for (const latency_row& row : rows) {
+      const bool poll = row.c.mode == analysis::detection_mode::polling;
+      const analysis::latency_summary& r = row.analytic;
+      csv.cell(std::string_view(poll ? "polling" : "interrupt")).cell(poll ? to_seconds(row.c.period) : 0.0);
+      csv.cell(r.best_s).cell(r.mean_s).cell(r.worst_s).cell(r.overshoot_mean_c).cell(r.overshoot_worst_c);
+      if (row.sim) {
+        csv.cell(row.sim->mean_s).cell(row.sim->worst_s);
+      } else {
+        csv.cell(std::string_view{}).cell(std::string_view{});
+      }
+      csv.end_row();
     }
   }
-  return exit_ok;
+  if (plot_out != nullptr) {
+    const std::string title = io::format_printf("Detection latency of a %.6g °C trip, rising at %.3g °C/s%s",
+                                                static_cast<double>(base.trip.count()) / 1000.0, base.ramp_c_per_s, origin.c_str());
+    *plot_out << latency_plot(title, base, list, rows);
+  }
+  if (const io::file_error e = outputs.commit(); !e.ok()) {
+    err << "thermo latency: " << e.message << '\n';
+    return exit_failure;
+  }
+  std::cout << out;
+  return std::cout ? exit_ok : exit_failure;
 }
 
 }  // namespace thermo::cli
