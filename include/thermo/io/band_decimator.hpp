@@ -9,7 +9,9 @@
 /// vertical strokes; instead it becomes one point at its first x holding its time-weighted mean
 /// (each value weighted by how long it held, to the next point or the column's end), with the
 /// column's minimum and maximum as a band (`band_lo`, `band_hi`; NaN where there is no band).
-/// With `dither_changes` = 0 no column is a band (smooth signals: plain M4).
+/// With `dither_changes` = 0 no column is a band (smooth signals: plain M4). With bands on, the
+/// signal is taken to be stepped (drawn as a zero-order hold): a point repeating the value of the
+/// point before it is dropped, and the line (or band) ends at the last point added.
 ///
 /// Points are added in x order; x outside the range counts in the first or last column;
 /// non-finite points are skipped. Output: at most four points per column.
@@ -63,7 +65,16 @@ class band_decimator {
     last_ = {x, y};
   }
   /// Emits the last column; call once after the last `add`.
-  void finish() { emit(); }
+  void finish() {
+    const point end = last_;
+    const bool any = n_ > 0;
+    emit();
+    if (any && dither_ > 0 && (xs_.empty() || xs_.back() != end.x)) {
+      // The hold reaches the last point (a band reaches it too).
+      const bool band = !lo_.empty() && !std::isnan(lo_.back());
+      push(end.x, band ? ys_.back() : end.y, band ? lo_.back() : nan, band ? hi_.back() : nan);
+    }
+  }
 
   [[nodiscard]] const std::vector<double>& x() const noexcept { return xs_; }
   [[nodiscard]] const std::vector<double>& y() const noexcept { return ys_; }
@@ -111,6 +122,9 @@ class band_decimator {
     for (std::size_t k = 0; k < p.size(); ++k) {
       if (k > 0 && p[k].x == p[k - 1].x && p[k].y == p[k - 1].y) {
         continue;  // the same point kept twice (first == low, …)
+      }
+      if (dither_ > 0 && !ys_.empty() && p[k].y == ys_.back() && std::isnan(lo_.empty() ? nan : lo_.back())) {
+        continue;  // a stepped signal holding its value: the point adds nothing
       }
       push(p[k].x, p[k].y, nan, nan);
     }
