@@ -510,7 +510,11 @@ class svg_figure {
         vl.push_back(&v);
       }
     }
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p.hlines_[a].y > p.hlines_[b].y; });
+    // Top down; lines at one height in the order given (std::sort with the index as tie-break:
+    // libstdc++'s stable_sort uses a buffer API that clang reports as deprecated).
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return p.hlines_[a].y != p.hlines_[b].y ? p.hlines_[a].y > p.hlines_[b].y : a < b;
+    });
     for (const std::size_t k : order) {
       const auto& h = p.hlines_[k];
       const double w = text_width(h.label, label_font) + 6.0;
