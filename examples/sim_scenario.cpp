@@ -292,7 +292,7 @@ int main(int argc, char** argv) {
     io::run_plot_options po;
     po.title = "MobileNet on 2×A72: step_wise cap, bang-bang fan; room warms at 60 s, fan fails at 120 s";
     po.node_temperatures = true;
-    const auto fig = io::plot_run(trace, io::trip_lines(*sim), po);
+    const auto fig = io::plot_run(trace, io::trip_lines(*sim), po, io::event_marks(*sim));
     if (fig.save(plot_path) != errc::ok) {
       std::fprintf(stderr, "sim_scenario: cannot write %s\n", plot_path.c_str());
       return 2;

@@ -56,6 +56,7 @@
 #include "thermo/core/time.hpp"
 #include "thermo/core/units.hpp"
 
+#include "thermo/io/band_decimator.hpp"
 #include "thermo/io/csv.hpp"
 #include "thermo/io/dt/common.hpp"
 #include "thermo/io/dt/cpus.hpp"
@@ -69,6 +70,7 @@
 #include "thermo/io/json.hpp"
 #include "thermo/io/jsonl.hpp"
 #include "thermo/io/output.hpp"
+#include "thermo/io/plot_layout.hpp"
 #include "thermo/io/run_plot.hpp"
 #include "thermo/io/scenario.hpp"
 #include "thermo/io/scenario_records.hpp"

@@ -81,3 +81,31 @@ TEST_CASE("tick labels carry as many decimals as the tick step needs", "[svg]") 
   CHECK(tick_label(0.25, 0.05) == "0.25");
   CHECK(tick_label(1e-12, 0.5) == "0.0");
 }
+
+TEST_CASE("vertical lines, bands and whole-number ticks", "[svg]") {
+  svg_figure fig("extras");
+  auto& p = fig.add_panel("time (s)", "state");
+  p.integer_y().add_vline("fan fails", 2.0).add_vline("", 3.0);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  p.add({.name = "s", .x = {0.0, 1.0, 2.0, 4.0}, .y = {0.0, 1.5, 2.0, 2.0}, .step = true,
+         .band_lo = {nan, 1.0, nan, nan}, .band_hi = {nan, 2.0, nan, nan}});
+  const std::string doc = fig.render();
+  CHECK(xml_check(doc).empty());
+  CHECK(doc.find(">fan fails<") != std::string::npos);
+  CHECK(doc.find("stroke-dasharray=\"2,3\"") != std::string::npos);  // both event lines
+  CHECK(doc.find("<polygon class=\"band\"") != std::string::npos);
+  CHECK(doc.find("<polygon class=\"band\"", doc.find("<polygon class=\"band\"") + 1) == std::string::npos);  // one run
+  CHECK(doc.find("text-anchor=\"end\">0.5<") == std::string::npos);  // whole-number y ticks only
+  CHECK(doc.find("text-anchor=\"end\">1<") != std::string::npos);
+  CHECK(doc.find("nan") == std::string::npos);
+}
+
+TEST_CASE("the legend column is as wide as its longest entry", "[svg]") {
+  svg_figure narrow("n");
+  narrow.add_panel("x", "y").add({.name = "a", .x = {0.0, 1.0}, .y = {0.0, 1.0}});
+  svg_figure wide("w");
+  wide.add_panel("x", "y").add({.name = "a very long legend entry that needs room (units)", .x = {0.0, 1.0}, .y = {0.0, 1.0}});
+  CHECK(narrow.plot_width() == 960.0 - 80.0 - 190.0);
+  CHECK(wide.plot_width() < narrow.plot_width());
+  CHECK(80.0 + wide.plot_width() + 42.0 + thermo::io::text_width("a very long legend entry that needs room (units)", 12.0) <= 960.0);
+}

@@ -1,5 +1,5 @@
-// io/trace.hpp and io/run_plot.hpp: a recorded run as CSV and JSON lines (the same rows; JSON
-// parses), and its SVG plot (well-formed XML with axes, a legend and trip lines).
+// io/trace.hpp: a recorded run as CSV and JSON lines (the same rows; JSON parses). Its SVG plot
+// is tested in run_plot_test.cpp.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -70,32 +70,6 @@ TEST_CASE("CSV and JSON lines carry the same rows, and JSON parses", "[io][trace
   CHECK(io::save_jsonl(r.rec, "/nonexistent-dir/x.jsonl") == errc::io_error);
 }
 
-TEST_CASE("the plot of a run is well-formed SVG with axes, a legend and trip lines", "[io][trace][svg]") {
-  sim::sim_options o;
-  o.record_interval = 100ms;
-  rig r(o);
-  r.s->run_until(sim_time{60s});
-  io::run_plot_options po;
-  po.title = "step_wise on a die & board <test>";
-  po.node_temperatures = true;
-  po.zone_readings = true;
-  const auto lines = io::trip_lines(*r.s);
-  REQUIRE(lines.size() == 2);
-  CHECK(lines[0].label == "cpu-thermal passive");
-  CHECK(lines[1].celsius == 90.0);
-  const auto fig = io::plot_run(r.rec, lines, po);
-  const std::string doc = fig.render();
-  CHECK(test::xml_check(doc).empty());
-  for (const char* text : {"temperature (°C)", "frequency (MHz)", "power (W)", "time (s)", "sensed_die (sensed)",
-                           "cpu-thermal passive 35 °C", "f_cpu", "P_cpu", "&lt;test&gt;"}) {
-    INFO(text);
-    CHECK(doc.find(text) != std::string::npos);
-  }
-  const std::string path = std::string(THERMO_BINARY_DIR) + "/io_run_plot_test.svg";
-  REQUIRE(fig.save(path) == errc::ok);
-  CHECK(test::xml_check(slurp(path)).empty());
-}
-
 TEST_CASE("a trace streamed in blocks is the kept trace, byte for byte and hash for hash", "[io][trace][stream]") {
   sim::sim_options o;
   o.record_interval = 10ms;
@@ -141,53 +115,3 @@ TEST_CASE("a flush with no rows still writes the CSV header, and without a sink 
   CHECK(kept.rows() == 1);
 }
 
-TEST_CASE("M4 decimation keeps each column's first, lowest, highest and last point, in order", "[io][svg][decimate]") {
-  io::m4_decimator m4(0.0, 10.0, 10);
-  // column 0: 0.0..0.9 with a dip and a peak; column 5: one point; column 9: x beyond the range
-  const std::array<std::pair<double, double>, 8> pts{{{0.0, 5.0}, {0.2, 1.0}, {0.4, 9.0}, {0.6, 4.0}, {0.9, 6.0}, {5.5, 3.0}, {9.5, 2.0}, {12.0, 7.0}}};
-  for (const auto& [x, y] : pts) {
-    m4.add(x, y);
-  }
-  m4.add(9.7, std::numeric_limits<double>::quiet_NaN());  // skipped
-  m4.finish();
-  CHECK(m4.x() == std::vector<double>{0.0, 0.2, 0.4, 0.9, 5.5, 9.5, 12.0});
-  CHECK(m4.y() == std::vector<double>{5.0, 1.0, 9.0, 6.0, 3.0, 2.0, 7.0});
-}
-
-TEST_CASE("the plot of a run of any length stays under 2 MB and keeps its extremes", "[io][svg][decimate][stream]") {
-  // Two million 10 ms rows (5.6 h) streamed through a 4096-row block into the plot builder.
-  sim::recorder rec(4096);
-  rec.configure({{"T_die", "C", sim::channel_kind::sensor_temperature, 0},
-                 {"f_cpu", "MHz", sim::channel_kind::frequency, 0},
-                 {"P_cpu", "W", sim::channel_kind::power, 0}});
-  const std::size_t rows = 2'000'000;
-  io::run_plot_options po;
-  io::run_plot_builder plot(po, 0.0, static_cast<double>(rows - 1) * 0.01);
-  rec.set_sink(&plot);
-  for (std::size_t r = 0; r < rows; ++r) {
-    const double t = static_cast<double>(r) * 0.01;
-    double temp = 50.0 + 10.0 * std::sin(t / 60.0) + 0.5 * std::sin(static_cast<double>(r) * 1.7);
-    if (r == 1'234'567) {
-      temp = 123.0;  // one 10 ms spike
-    }
-    if (r == 345'678) {
-      temp = -7.0;
-    }
-    const std::array<double, 3> v{temp, r % 2 == 0 ? 1800.0 : 600.0, 2.0};
-    REQUIRE(rec.append(sim_time{std::chrono::milliseconds(10 * r)}, sim::event_kind::sample, 0, v));
-  }
-  rec.flush();
-  auto fig = plot.figure({});
-  const std::string doc = fig.render();
-  INFO(doc.size());
-  CHECK(doc.size() < 2'000'000);
-  CHECK(test::xml_check(doc).empty());
-  // What is kept is bounded by the figure's width, and holds the spike and the dip.
-  const auto& temp = fig.panels()[0].series().at(0);
-  CHECK(temp.y.size() <= 4 * plot.columns());
-  CHECK(*std::max_element(temp.y.begin(), temp.y.end()) == 123.0);
-  CHECK(*std::min_element(temp.y.begin(), temp.y.end()) == -7.0);
-  const auto& freq = fig.panels()[1].series().at(0);
-  CHECK(*std::max_element(freq.y.begin(), freq.y.end()) == 1800.0);
-  CHECK(*std::min_element(freq.y.begin(), freq.y.end()) == 600.0);
-}

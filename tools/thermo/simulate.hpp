@@ -768,7 +768,7 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
   }
   if (plot_out != nullptr) {
     const std::vector<io::trip_line> trips = io::trip_lines(b.sim);
-    *plot_out << plot.figure(trips).render();
+    *plot_out << plot.figure(trips, io::event_marks(b.sim)).render();
   }
   if (const io::file_error e = outputs.commit(); !e.ok()) {
     err << "thermo simulate: " << e.message << '\n';

@@ -3,7 +3,12 @@
 ///
 /// A figure is a stack of panels sharing the figure width; each panel has its own axes (labels
 /// carry units), "nice" ticks, a legend, any number of line series (optionally drawn as steps or
-/// with markers) and labelled horizontal reference lines (trip points, budgets).
+/// with markers, optionally over a translucent min–max band) and labelled reference lines:
+/// horizontal ones (trip points, budgets) and vertical ones (events on the time axis).
+///
+/// No text overlaps: reference-line labels sit on a white box, placed by io/plot_layout.hpp so
+/// that no two boxes meet (a label whose place is taken moves along its line, then below it);
+/// the legend column is as wide as its longest entry.
 ///
 ///     thermo::io::svg_figure fig("Step response");
 ///     auto& p = fig.add_panel("time (s)", "temperature (°C)");
@@ -31,6 +36,7 @@
 #include "thermo/core/errc.hpp"
 #include "thermo/io/file.hpp"
 #include "thermo/io/output.hpp"
+#include "thermo/io/plot_layout.hpp"
 
 namespace thermo::io {
 
@@ -43,6 +49,11 @@ struct line_series {
   bool step = false;       ///< zero-order hold: horizontal then vertical segments
   bool dashed = false;     ///< dashed stroke
   std::string color{};     ///< CSS colour; empty picks from the palette
+  /// Optional min–max band drawn translucent under the line (empty: none; otherwise the same
+  /// length as x, a NaN pair meaning no band at that point). With `step`, point k's band spans
+  /// [x[k], x[k+1]).
+  std::vector<double> band_lo{};
+  std::vector<double> band_hi{};
 };
 
 /// Min/max decimation of a line whose x never decreases ("M4": Jugel et al., VLDB 2014). The
@@ -122,7 +133,8 @@ class m4_decimator {
   std::vector<double> xs_, ys_;
 };
 
-/// A labelled horizontal reference line (a trip temperature, a power limit).
+/// A labelled reference line: horizontal at `y` (a trip temperature, a power limit), or
+/// vertical at x = `y` (an event on the time axis). An empty label draws the line alone.
 struct reference_line {
   std::string label;
   double y = 0.0;
@@ -142,6 +154,16 @@ class plot_panel {
     hlines_.push_back({std::move(label), y, std::move(color)});
     return *this;
   }
+  /// A vertical line at `x` (an event), its label at the top of the panel.
+  plot_panel& add_vline(std::string label, double x, std::string color = "#555555") {
+    vlines_.push_back({std::move(label), x, std::move(color)});
+    return *this;
+  }
+  /// Whole-number y ticks only (states, counts).
+  plot_panel& integer_y(bool on = true) {
+    integer_y_ = on;
+    return *this;
+  }
   /// Logarithmic x axis (decades); points with x ≤ 0 are skipped.
   plot_panel& log_x(bool on = true) {
     log_x_ = on;
@@ -156,13 +178,16 @@ class plot_panel {
 
   [[nodiscard]] const std::vector<line_series>& series() const noexcept { return series_; }
   [[nodiscard]] const std::vector<reference_line>& hlines() const noexcept { return hlines_; }
+  [[nodiscard]] const std::vector<reference_line>& vlines() const noexcept { return vlines_; }
 
  private:
   friend class svg_figure;
   std::string x_label_, y_label_;
   std::vector<line_series> series_;
   std::vector<reference_line> hlines_;
+  std::vector<reference_line> vlines_;
   bool log_x_ = false;
+  bool integer_y_ = false;
   double y_lo_ = std::numeric_limits<double>::quiet_NaN();
   double y_hi_ = std::numeric_limits<double>::quiet_NaN();
 };
@@ -241,6 +266,10 @@ class svg_figure {
   }
   [[nodiscard]] std::deque<plot_panel>& panels() noexcept { return panels_; }
 
+  /// Width of the plotting area in pixels: the figure's width less the axis margin on the left
+  /// and the legend column on the right (as wide as the longest legend entry, at least 190).
+  [[nodiscard]] double plot_width() const noexcept { return plot_right() - plot_left; }
+
   /// The SVG document.
   [[nodiscard]] std::string render() const {
     const int title_h = 40;
@@ -254,8 +283,9 @@ class svg_figure {
          "\" fill=\"white\"/>\n";
     s += "<text x=\"" + std::to_string(width_ / 2) + "\" y=\"26\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">" +
          detail::xml_escape(title_) + "</text>\n";
+    std::vector<label_box> placed;  // every label of the figure: none may meet another
     for (std::size_t i = 0; i < panels_.size(); ++i) {
-      render_panel(s, panels_[i], title_h + static_cast<int>(i) * panel_height_);
+      render_panel(s, panels_[i], title_h + static_cast<int>(i) * panel_height_, placed);
     }
     s += "</svg>\n";
     return s;
@@ -268,15 +298,40 @@ class svg_figure {
  private:
   static constexpr std::array<const char*, 10> palette{"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                                         "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+  static constexpr double plot_left = 80.0;
+  static constexpr double legend_font = 12.0;
+  static constexpr double label_font = 11.0;
+  static constexpr double label_h = 14.0;
 
-  void render_panel(std::string& s, const plot_panel& p, int top) const {
-    const double left = 80.0;
-    const double right = static_cast<double>(width_) - 190.0;  // legend column on the right
+  [[nodiscard]] double plot_right() const noexcept {
+    double legend = 190.0;
+    for (const plot_panel& p : panels_) {
+      for (const line_series& ser : p.series_) {
+        legend = std::max(legend, 42.0 + text_width(ser.name, legend_font) + 8.0);
+      }
+    }
+    return std::max(plot_left + 100.0, static_cast<double>(width_) - legend);
+  }
+
+  /// A label on a white box (the box is what `place_label` placed).
+  static void label(std::string& s, const label_box& b, std::string_view text, const std::string& color) {
+    s += "<rect class=\"label-box\" x=\"" + detail::num(b.x) + "\" y=\"" + detail::num(b.y) + "\" width=\"" +
+         detail::num(b.w) + "\" height=\"" + detail::num(b.h) + "\" fill=\"white\" fill-opacity=\"0.85\"/>\n";
+    s += "<text x=\"" + detail::num(b.x + 3.0) + "\" y=\"" + detail::num(b.y + b.h - 3.5) + "\" font-size=\"" +
+         detail::num(label_font, 0) + "\" fill=\"" + color + "\">" + detail::xml_escape(text) + "</text>\n";
+  }
+
+  void render_panel(std::string& s, const plot_panel& p, int top, std::vector<label_box>& placed) const {
+    const double left = plot_left;
+    const double right = plot_right();  // legend column on the right
     const double y0 = static_cast<double>(top) + 15.0;
     const double y1 = static_cast<double>(top + panel_height_) - 50.0;
 
     auto tx = [&](double x) { return p.log_x_ ? std::log10(x) : x; };
     auto usable = [&](double x, double y) { return std::isfinite(x) && std::isfinite(y) && (!p.log_x_ || x > 0.0); };
+    auto has_band = [](const line_series& ser, std::size_t k) {
+      return k < ser.band_lo.size() && k < ser.band_hi.size() && std::isfinite(ser.band_lo[k]) && std::isfinite(ser.band_hi[k]);
+    };
 
     double xmin = std::numeric_limits<double>::infinity(), xmax = -xmin;
     double ymin = xmin, ymax = -xmin;
@@ -290,6 +345,10 @@ class svg_figure {
         xmax = std::max(xmax, tx(ser.x[k]));
         ymin = std::min(ymin, ser.y[k]);
         ymax = std::max(ymax, ser.y[k]);
+        if (has_band(ser, k)) {
+          ymin = std::min(ymin, ser.band_lo[k]);
+          ymax = std::max(ymax, ser.band_hi[k]);
+        }
       }
     }
     for (const auto& h : p.hlines_) {
@@ -324,7 +383,7 @@ class svg_figure {
     // Frame, grid and ticks.
     s += "<g>\n<rect x=\"" + detail::num(left) + "\" y=\"" + detail::num(y0) + "\" width=\"" + detail::num(right - left) +
          "\" height=\"" + detail::num(y1 - y0) + "\" fill=\"none\" stroke=\"#333\"/>\n";
-    const double ys = detail::nice_step(ymin, ymax);
+    const double ys = p.integer_y_ ? std::max(1.0, std::round(detail::nice_step(ymin, ymax))) : detail::nice_step(ymin, ymax);
     for (double v = std::ceil(ymin / ys) * ys; v <= ymax + ys * 1e-9; v += ys) {
       const double yy = py(v);
       s += "<line x1=\"" + detail::num(left) + "\" y1=\"" + detail::num(yy) + "\" x2=\"" + detail::num(right) + "\" y2=\"" +
@@ -358,31 +417,24 @@ class svg_figure {
     s += "<text transform=\"translate(" + detail::num(22) + "," + detail::num((y0 + y1) / 2) +
          ") rotate(-90)\" text-anchor=\"middle\">" + detail::xml_escape(p.y_label_) + "</text>\n";
 
-    // Reference lines.
-    for (const auto& h : p.hlines_) {
-      if (!std::isfinite(h.y) || h.y < ymin || h.y > ymax) {
-        continue;
-      }
-      const std::string col = detail::xml_escape(h.color);
-      s += "<line x1=\"" + detail::num(left) + "\" y1=\"" + detail::num(py(h.y)) + "\" x2=\"" + detail::num(right) +
-           "\" y2=\"" + detail::num(py(h.y)) + "\" stroke=\"" + col + "\" stroke-dasharray=\"6,4\"/>\n";
-      s += "<text x=\"" + detail::num(left + 4) + "\" y=\"" + detail::num(py(h.y) - 4) + "\" text-anchor=\"start\" fill=\"" +
-           col + "\">" + detail::xml_escape(h.label) + "</text>\n";
-    }
-
     // Series, clipped to the frame; a long line whose x never decreases is decimated to at most
-    // four points per pixel column (m4_decimator).
+    // four points per pixel column (m4_decimator). A band is drawn first, under its line.
     const auto columns = static_cast<std::size_t>(std::max(1.0, std::ceil(right - left)));
+    std::vector<label_spot> data;  // every point drawn, in pixels: what a label should not hide
+    const double legend_step = p.series_.empty() ? 18.0
+                                                 : std::clamp((y1 - y0 - 10.0) / static_cast<double>(p.series_.size()), 14.0, 18.0);
     for (std::size_t i = 0; i < p.series_.size(); ++i) {
       const auto& ser = p.series_[i];
       const std::string col = detail::xml_escape(ser.color.empty() ? palette[i % palette.size()] : ser.color);
+      const bool banded = !ser.band_lo.empty();
       std::string pts;
       double last_y = std::numeric_limits<double>::quiet_NaN();
       std::size_t n = std::min(ser.x.size(), ser.y.size());
       const std::vector<double>* sx = &ser.x;
       const std::vector<double>* sy = &ser.y;
       m4_decimator m4(xmin, xmax, columns);
-      if (!p.log_x_ && !ser.markers && n > 4 * columns && std::is_sorted(ser.x.begin(), ser.x.begin() + static_cast<std::ptrdiff_t>(n))) {
+      if (!banded && !p.log_x_ && !ser.markers && n > 4 * columns &&
+          std::is_sorted(ser.x.begin(), ser.x.begin() + static_cast<std::ptrdiff_t>(n))) {
         for (std::size_t k = 0; k < n; ++k) {
           m4.add(ser.x[k], ser.y[k]);
         }
@@ -390,6 +442,10 @@ class svg_figure {
         sx = &m4.x();
         sy = &m4.y();
         n = sx->size();
+      }
+      if (banded) {
+        render_band(s, ser, n, col, [&](std::size_t k) { return usable(ser.x[k], ser.y[k]) && has_band(ser, k); }, px,
+                    [&](double y) { return py(std::clamp(y, ymin, ymax)); });
       }
       for (std::size_t k = 0; k < n; ++k) {
         if (!usable((*sx)[k], (*sy)[k])) {
@@ -401,6 +457,7 @@ class svg_figure {
           pts += detail::num(xx) + "," + detail::num(last_y) + " ";
         }
         pts += detail::num(xx) + "," + detail::num(yy) + " ";
+        data.push_back({xx, yy});
         last_y = yy;
         if (ser.markers) {
           s += "<circle cx=\"" + detail::num(xx) + "\" cy=\"" + detail::num(yy) + "\" r=\"2.5\" fill=\"" + col + "\"/>\n";
@@ -412,14 +469,126 @@ class svg_figure {
              (ser.dashed ? std::string(" stroke-dasharray=\"5,3\"") : std::string()) + " points=\"" + pts + "\"/>\n";
       }
       // Legend entry.
-      const double ly = y0 + 10.0 + 18.0 * static_cast<double>(i);
+      const double ly = y0 + 10.0 + legend_step * static_cast<double>(i);
       s += "<line x1=\"" + detail::num(right + 12) + "\" y1=\"" + detail::num(ly) + "\" x2=\"" + detail::num(right + 36) +
            "\" y2=\"" + detail::num(ly) + "\" stroke=\"" + col + "\" stroke-width=\"2\"" +
            (ser.dashed ? std::string(" stroke-dasharray=\"5,3\"") : std::string()) + "/>\n";
       s += "<text x=\"" + detail::num(right + 42) + "\" y=\"" + detail::num(ly + 4) + "\">" + detail::xml_escape(ser.name) +
            "</text>\n";
+      placed.push_back({right + 42.0, ly - 9.0, text_width(ser.name, legend_font), 13.0});
+    }
+
+    // Reference lines, then their labels over the data: horizontal ones from the top down, each
+    // on its line (above it, moved along it, or below it) where no other label is; vertical ones
+    // at the top of the panel, in rows.
+    const label_box bounds{left, y0, right - left, y1 - y0};
+    const auto hidden = [&](const label_box& b) {
+      return static_cast<double>(std::count_if(data.begin(), data.end(), [&](const label_spot& d) {
+        return d.x >= b.x && d.x <= b.right() && d.y >= b.y && d.y <= b.bottom();
+      }));
+    };
+    std::vector<std::size_t> order;
+    for (std::size_t k = 0; k < p.hlines_.size(); ++k) {
+      const auto& h = p.hlines_[k];
+      if (!std::isfinite(h.y) || h.y < ymin || h.y > ymax) {
+        continue;
+      }
+      s += "<line x1=\"" + detail::num(left) + "\" y1=\"" + detail::num(py(h.y)) + "\" x2=\"" + detail::num(right) +
+           "\" y2=\"" + detail::num(py(h.y)) + "\" stroke=\"" + detail::xml_escape(h.color) + "\" stroke-dasharray=\"6,4\"/>\n";
+      if (!h.label.empty()) {
+        order.push_back(k);
+      }
+    }
+    std::vector<const reference_line*> vl;
+    for (const auto& v : p.vlines_) {
+      if (!std::isfinite(v.y) || tx(v.y) < xmin || tx(v.y) > xmax || (p.log_x_ && v.y <= 0.0)) {
+        continue;
+      }
+      s += "<line x1=\"" + detail::num(px(v.y)) + "\" y1=\"" + detail::num(y0) + "\" x2=\"" + detail::num(px(v.y)) +
+           "\" y2=\"" + detail::num(y1) + "\" stroke=\"" + detail::xml_escape(v.color) + "\" stroke-dasharray=\"2,3\"/>\n";
+      if (!v.label.empty()) {
+        vl.push_back(&v);
+      }
+    }
+    // Top down; lines at one height in the order given (std::sort with the index as tie-break:
+    // libstdc++'s stable_sort uses a buffer API that clang reports as deprecated).
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return p.hlines_[a].y != p.hlines_[b].y ? p.hlines_[a].y > p.hlines_[b].y : a < b;
+    });
+    for (const std::size_t k : order) {
+      const auto& h = p.hlines_[k];
+      const double w = text_width(h.label, label_font) + 6.0;
+      const double yy = py(h.y);
+      std::vector<double> xs;
+      for (int step = 0; step <= 7; ++step) {  // along the line, left to right
+        xs.push_back(left + 4.0 + std::max(0.0, right - left - 8.0 - w) * static_cast<double>(step) / 7.0);
+      }
+      for (const label_box& o : placed) {
+        if (o.right() + 6.0 > left && o.right() + 6.0 + w <= right) {
+          xs.push_back(o.right() + 6.0);
+        }
+      }
+      std::sort(xs.begin(), xs.end());
+      std::vector<label_spot> spots;
+      for (const double y : {yy - label_h - 1.0, yy + 1.0}) {
+        for (const double x : xs) {
+          spots.push_back({x, y});
+        }
+      }
+      label(s, place_label(placed, spots, w, label_h, bounds, hidden), h.label, detail::xml_escape(h.color));
+    }
+    for (const reference_line* v : vl) {
+      const double w = text_width(v->label, label_font) + 6.0;
+      const double xx = px(v->y);
+      std::vector<label_spot> spots;  // rows from the top, right of the line, else left of it
+      for (double y = y0 + 2.0; y + label_h <= y1; y += label_h + 2.0) {
+        spots.push_back({xx + 2.0, y});
+        spots.push_back({xx - 2.0 - w, y});
+      }
+      // Data hidden counts most; a lower row costs a little, so the label stays near the top.
+      const auto cost = [&](const label_box& b) { return hidden(b) + 2.0 * (b.y - y0) / (label_h + 2.0) + (b.x < xx ? 1.0 : 0.0); };
+      label(s, place_label(placed, spots, w, label_h, bounds, cost), v->label, detail::xml_escape(v->color));
     }
     s += "</g>\n";
+  }
+
+  /// The translucent band of `ser` under its line: one polygon per run of points with a band.
+  template <class Usable, class Px, class Py>
+  static void render_band(std::string& s, const line_series& ser, std::size_t n, const std::string& col, Usable ok, Px px, Py py) {
+    std::size_t k = 0;
+    while (k < n) {
+      if (!ok(k)) {
+        ++k;
+        continue;
+      }
+      std::size_t e = k;
+      while (e < n && ok(e)) {
+        ++e;
+      }
+      // Points [k, e): the upper edge forward, the lower edge back.
+      std::vector<std::pair<double, double>> upper;
+      std::vector<std::pair<double, double>> lower;
+      for (std::size_t j = k; j < e; ++j) {
+        const double xa = px(ser.x[j]);
+        upper.emplace_back(xa, py(ser.band_hi[j]));
+        lower.emplace_back(xa, py(ser.band_lo[j]));
+        if (ser.step) {
+          const double xb = j + 1 < n ? px(ser.x[j + 1]) : xa;
+          upper.emplace_back(xb, py(ser.band_hi[j]));
+          lower.emplace_back(xb, py(ser.band_lo[j]));
+        }
+      }
+      std::string pts;
+      for (const auto& [x, y] : upper) {
+        pts += detail::num(x) + "," + detail::num(y) + " ";
+      }
+      for (auto it = lower.rbegin(); it != lower.rend(); ++it) {
+        pts += detail::num(it->first) + "," + detail::num(it->second) + " ";
+      }
+      pts.pop_back();
+      s += "<polygon class=\"band\" fill=\"" + col + "\" fill-opacity=\"0.25\" stroke=\"none\" points=\"" + pts + "\"/>\n";
+      k = e;
+    }
   }
 
   std::string title_;

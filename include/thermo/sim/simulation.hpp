@@ -582,6 +582,11 @@ class simulation {
   }
   /// Sensor `s`'s model (faults, parameters).
   [[nodiscard]] const sensor_model& sensor(std::size_t s) const noexcept { return ports_.sensor(s); }
+  /// Sensor `s`'s name and node `i`'s name (empty when not named), as the trace's columns use them.
+  [[nodiscard]] std::string_view sensor_name(std::size_t s) const noexcept { return ports_.sensor_name(s); }
+  [[nodiscard]] std::string_view node_name(std::size_t i) const noexcept { return plant_.node_name(i); }
+  /// The scripted events (`add_event`), read-only: in the order added, and by time once started.
+  [[nodiscard]] std::span<const scenario_event> events() const noexcept { return {events_.data(), events_.size()}; }
   /// The network in use (current fan configuration).
   [[nodiscard]] const network_type& network() const noexcept { return plant_.network(); }
 
