@@ -367,3 +367,31 @@ TEST_CASE("sweep bad input: each gets a clear error and writes nothing") {
   CHECK(over.code == exit_failure);
   CHECK(slurp(d / "scn.csv") == base_scenario);
 }
+
+TEST_CASE("sweep points share one factorised plant, with the results of unshared runs") {
+  auto axes = std::vector<sweep::axis>{axis_of("run.ambient=25:45:3"), axis_of("workload.compute.utilization=0.5,1")};
+  auto tmpl = sweep::scenario_template::make(base_scenario, axes);
+  auto pts = sweep::make_points(axes, sweep::design::cross);
+  REQUIRE(tmpl.ok());
+  REQUIRE(pts.ok());
+  const sweep::study st{"x.scn", axes, std::move(*tmpl), std::move(*pts)};
+  std::vector<sweep::result_row> rows(st.points.size());
+  std::vector<std::size_t> todo{0, 1, 2, 3, 4, 5};
+  sweep::source_cache sources;
+  sweep::plant_cache plants;
+  sweep::run_points(st, todo, 1, rows, sources, plants);
+  CHECK(plants.factorised.load() == 1);  // the first point; the five others copy its plant
+  CHECK(plants.shared.load() == 5);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    sweep::result_row alone;
+    sweep::run_scenario_text(st.text.apply(st.points[i]), st.scenario_path, sources, alone);  // no sharing
+    INFO(i);
+    CHECK(rows[i].status == "ok");
+    CHECK(rows[i].metrics == alone.metrics);
+    CHECK(rows[i].trace_hash == alone.trace_hash);
+  }
+  // an axis of the plant's sections keys the plants apart
+  const std::vector<sweep::axis> sensor_axis{axis_of("sensor.tsadc0.resolution=100,1000")};
+  CHECK(sweep::plant_cache::key_of(sensor_axis, {"100"}) != sweep::plant_cache::key_of(sensor_axis, {"1000"}));
+  CHECK(sweep::plant_cache::key_of(axes, {"25", "0.5"}) == sweep::plant_cache::key_of(axes, {"45", "1"}));
+}
