@@ -563,9 +563,13 @@ class simulation_builder {
 
 }  // namespace detail
 
-/// Builds (and starts) the simulation of `s` on `src`. Errors name the scenario line.
-inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const io::scenario& s, const system_source& src) {
+/// Builds (and starts) the simulation of `s` on `src`. Errors name the scenario line. `shared`:
+/// factorised networks to copy at start when they are this plant's (sim::shared_plant; ignored
+/// when not), so that the runs of a sweep do not factorise one plant again and again.
+inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const io::scenario& s, const system_source& src,
+                                                             const sim::shared_plant<cli_limits>* shared = nullptr) {
   auto b = std::make_unique<sim_bundle>();
+  (void)b->sim.use_plant(shared);  // cannot fail: not started yet
   if (std::string e = detail::simulation_builder(s, src.description(), *b).build(); !e.empty()) {
     return outcome<std::unique_ptr<sim_bundle>>::fail(std::move(e));
   }
