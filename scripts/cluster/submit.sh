@@ -22,7 +22,7 @@ fail() {
   echo "submit.sh: $*" >&2
   exit 2
 }
-shards= dir= thermo= cpus=1
+shards='' dir='' thermo='' cpus=1
 extra=()
 while (($#)); do
   case $1 in

@@ -4,13 +4,14 @@
 #   tests/tools/slurm_check.sh THERMO SOURCE_DIR
 #
 # 1. Installs Debian's slurm-wlm and munge when they are missing (as root, with apt-get);
-# 2. starts munged, slurmctld and slurmd on localhost from a configuration generated in a temp
+# 2. runs a small study (6 points) with `thermo sweep` here;
+# 3. starts munged, slurmctld and slurmd on localhost from a configuration generated in a temp
 #    dir (own key, socket, state, spool, logs, and free ports: a system Slurm or munge is left
 #    alone);
-# 3. submits a real study with scripts/cluster/submit.sh: a 3-shard array job and its dependent
-#    merge job, waits for them with a bounded timeout;
-# 4. checks that the merged table equals a local `thermo sweep` of the same study byte for byte;
-# 5. stops every daemon it started and removes the temp dir, also on failure or timeout.
+# 4. submits the same study with scripts/cluster/submit.sh: a 3-shard array job and its dependent
+#    merge job, and waits for them with a bounded timeout;
+# 5. checks that the merged table equals the local run byte for byte.
+# It stops every daemon it started and removes the temp dir on exit, also on failure or timeout.
 #
 # Exit 0: passed; 77: skipped (CTest SKIP_RETURN_CODE), with the reason on stdout — no root,
 # no apt-get or no network to install Slurm, or a cluster that cannot start on this machine;
@@ -36,6 +37,8 @@ fail() {
 say() { echo "slurm_check: $*"; }
 
 # --- 1. Slurm and munge -----------------------------------------------------------------------
+# the daemons live in sbin, which a non-login PATH may lack
+export PATH=$PATH:/usr/sbin:/sbin
 [[ -x $thermo ]] || fail "no thermo binary at '$thermo'"
 [[ $(id -u) -eq 0 ]] || skip "slurmd must run as root to start jobs, and this runs as $(id -un)"
 missing=()
@@ -57,7 +60,7 @@ if ((${#missing[@]})); then
 fi
 python=$(command -v python3) || skip "python3 (used to find free ports) is missing"
 
-# --- 2. a one-node cluster in a temp dir ------------------------------------------------------
+# --- a temp dir, and a trap that cleans up after the daemons --------------------------------------
 tmp=$(mktemp -d /tmp/thermo-slurm.XXXXXX)
 # munged wants every directory above its socket to be searchable by all
 chmod 755 "$tmp"
@@ -96,6 +99,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# --- 2. the study, run here first ------------------------------------------------------------
+# The RK3399 scenario, shortened to 6 simulated minutes (its ambient step at 5 min still falls
+# inside); 3 × 2 points over two axes, in 3 shards.
+sed 's/^duration = 10 min$/duration = 6 min/' "$src/examples/scenarios/rk3399-big-cores-flat-out.scn" >"$tmp/study.scn"
+grep -q '^duration = 6 min$' "$tmp/study.scn" || fail "the example scenario no longer has 'duration = 10 min'"
+study=("$tmp/study.scn" --axis "run.ambient=25,35,45" --axis "zone.cpu-thermal.governor=step_wise,power_allocator")
+"$thermo" sweep "${study[@]}" --output "$tmp/local.csv" >/dev/null || fail "the local sweep failed"
+
+# --- 3. a one-node cluster in the temp dir ---------------------------------------------------
 # two free TCP ports, chosen by the kernel
 read -r ctld_port slurmd_port < <("$python" - <<'PY'
 import socket
@@ -174,14 +186,7 @@ done
   skip "the one-node cluster did not come up in 30 s (node state '${state:-unknown}'): $(grep -h -m1 -i -E 'fatal|error' "$tmp"/slurm*.log 2>/dev/null | head -n 1)"
 say "cluster up: $host, $cpus CPUs, slurmctld port $ctld_port, slurmd port $slurmd_port"
 
-# --- 3. the study, on the cluster and locally --------------------------------------------------
-# The RK3399 scenario, shortened to 6 simulated minutes (its ambient step at 5 min still falls
-# inside); 3 × 2 points over two axes, in 3 shards.
-sed 's/^duration = 10 min$/duration = 6 min/' "$src/examples/scenarios/rk3399-big-cores-flat-out.scn" >"$tmp/study.scn"
-grep -q '^duration = 6 min$' "$tmp/study.scn" || fail "the example scenario no longer has 'duration = 10 min'"
-study=("$tmp/study.scn" --axis run.ambient=25,35,45 --axis zone.cpu-thermal.governor=step_wise,power_allocator)
-"$thermo" sweep "${study[@]}" --output "$tmp/local.csv" >/dev/null || fail "the local sweep failed"
-
+# --- 4. the study on the cluster ----------------------------------------------------------------
 start=$SECONDS
 ids=$(cd "$tmp/study" && "$src/scripts/cluster/submit.sh" --shards 3 --dir "$tmp/study" --thermo "$thermo" -- "${study[@]}") ||
   fail "submit.sh failed"
@@ -204,7 +209,7 @@ while :; do
 done
 say "jobs done in $((SECONDS - start)) s"
 
-# --- 4. the merged table is the local run's ---------------------------------------------------
+# --- 5. the merged table is the local run's ---------------------------------------------------
 for i in 0 1 2; do
   [[ -s $tmp/study/shard-$i.csv ]] || fail "shard $i wrote no table"
 done
