@@ -12,6 +12,7 @@
 #include "latency.hpp"
 #include "replay.hpp"
 #include "simulate.hpp"
+#include "sweep.hpp"
 
 namespace thermo::cli {
 
@@ -28,6 +29,9 @@ inline int dispatch(std::string_view cmd, std::vector<std::string_view> args, st
   }
   if (cmd == "boot") {
     return boot_main(std::move(args), err);
+  }
+  if (cmd == "sweep") {
+    return sweep_main(std::move(args), err);
   }
   if (cmd == "info") {
     return info_main(std::move(args), err);

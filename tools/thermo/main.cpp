@@ -15,6 +15,7 @@ commands:
   replay     replay a recorded temperature trace through one thermal zone (Linux 6.12 semantics)
   info       show what a device-tree blob or a preset describes (zones, trips, cooling devices)
   simulate   run a scenario file: trace, metrics and plot
+  sweep      run a scenario over a grid of key values on all cores: one results row per point
   latency    polling versus interrupt detection latency of a zone
   boot       boot decompression cost: zImage versus vmlinux per storage medium
   help       this text
