@@ -52,6 +52,7 @@ mkdir -p "$dir/logs"
 dir=$(cd "$dir" && pwd)
 env=ALL
 if [[ -n $thermo ]]; then
+  [[ -f $thermo && -x $thermo ]] || fail "--thermo '$thermo' is not an executable file"
   [[ $thermo == /* ]] || thermo=$(cd "$(dirname "$thermo")" && pwd)/$(basename "$thermo")
   env=ALL,THERMO=$thermo
 fi
