@@ -79,7 +79,7 @@ cleanup() {
         sleep 0.2
       done
     fi
-    if ((rc != 0 && rc != 77)); then
+    if ((rc != 0)); then
       for log in "$tmp"/slurmctld.log "$tmp"/slurmd.log "$tmp"/munged.log "$tmp"/study/logs/*; do
         [[ -f $log ]] || continue
         echo "--- tail of $log" >&2
@@ -204,10 +204,13 @@ state=
 for _ in $(seq 60); do
   state=$(sinfo --noheader --nodes="$host" --format=%t 2>/dev/null || true)
   [[ $state == idle ]] && break
+  if ! kill -0 "${pids[1]}" 2>/dev/null || ! kill -0 "${pids[2]}" 2>/dev/null; then break; fi # a daemon gave up
   sleep 0.5
 done
-[[ $state == idle ]] ||
-  skip "the one-node cluster did not come up in 30 s (node state '${state:-unknown}'): $(grep -h -m1 -i -E 'fatal|error' "$tmp"/slurm*.log 2>/dev/null | head -n 1)"
+if [[ $state != idle ]]; then
+  why=$(grep -h -m1 -i 'fatal' "$tmp"/slurmctld.log "$tmp"/slurmd.log 2>/dev/null | head -n 1 || true)
+  skip "the one-node cluster did not come up: a daemon exited, or 30 s passed (node state '${state:-unknown}'): ${why:-see the logs below}"
+fi
 say "cluster up: $host, $cpus CPUs, slurmctld port $ctld_port, slurmd port $slurmd_port"
 
 # --- 4. the study on the cluster ----------------------------------------------------------------
