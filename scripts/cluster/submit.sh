@@ -46,22 +46,27 @@ for arg in "$@"; do
       fail "'$arg' is set by the scripts; leave it out of the sweep options" ;;
   esac
 done
+env=ALL
+if [[ -n $thermo ]]; then
+  [[ -f $thermo && -x $thermo ]] || fail "--thermo '$thermo' is not an executable file"
+  [[ $thermo != *,* ]] || fail "--thermo '$thermo' has a comma, which sbatch --export cannot pass"
+  [[ $thermo == /* ]] || thermo=$(cd "$(dirname "$thermo")" && pwd)/$(basename "$thermo")
+  env=ALL,THERMO=$thermo
+fi
 command -v sbatch >/dev/null || fail "sbatch not found: is this a Slurm login node?"
 
 mkdir -p "$dir/logs"
 dir=$(cd "$dir" && pwd)
-env=ALL
-if [[ -n $thermo ]]; then
-  [[ -f $thermo && -x $thermo ]] || fail "--thermo '$thermo' is not an executable file"
-  [[ $thermo == /* ]] || thermo=$(cd "$(dirname "$thermo")" && pwd)/$(basename "$thermo")
-  env=ALL,THERMO=$thermo
-fi
 
 array_job=$(sbatch --parsable --array="0-$((shards - 1))" --cpus-per-task="$cpus" --export="$env" \
   --output="$dir/logs/sweep-%A_%a.out" "${extra[@]}" "$here/sweep.sbatch" "$dir" "$@")
 array_job=${array_job%%;*}
 merge_job=$(sbatch --parsable --dependency="afterok:$array_job" --kill-on-invalid-dep=yes --export="$env" \
-  --output="$dir/logs/merge-%j.out" "${extra[@]}" "$here/merge.sbatch" "$dir" "$shards")
+  --output="$dir/logs/merge-%j.out" "${extra[@]}" "$here/merge.sbatch" "$dir" "$shards") || {
+  echo "submit.sh: array job $array_job is submitted but its merge job is not; once the array is done:" \
+       "sbatch $here/merge.sbatch $dir $shards (or scancel $array_job)" >&2
+  exit 1
+}
 merge_job=${merge_job%%;*}
 echo "array_job=$array_job"
 echo "merge_job=$merge_job"

@@ -163,6 +163,9 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
                   -DEXIT=2 -DONE_LINE_ERROR=ON "-DSTDERR=^submit.sh: '--shard' is set by the scripts")
   thermo_cli_test(cluster_submit_bad_shards "-DCMD=bash|${cluster}/submit.sh|--shards|0|--dir|${out_dir}/cluster|--|study.scn"
                   -DEXIT=2 -DONE_LINE_ERROR=ON "-DSTDERR=^submit.sh: --shards N must be a whole number ≥ 1 \\(got '0'\\)")
+  thermo_cli_test(cluster_submit_thermo_not_executable
+                  "-DCMD=bash|${cluster}/submit.sh|--shards|2|--dir|${out_dir}/cluster|--thermo|${cluster}/kubernetes/sweep-job.yaml|--|study.scn"
+                  -DEXIT=2 -DONE_LINE_ERROR=ON "-DSTDERR=^submit.sh: --thermo '.*/sweep-job.yaml' is not an executable file")
   thermo_cli_test(cluster_submit_no_scenario "-DCMD=bash|${cluster}/submit.sh|--shards|2|--dir|${out_dir}/cluster" -DEXIT=2 -DONE_LINE_ERROR=ON
                   "-DSTDERR=^submit.sh: a SCENARIO is required after --")
   if(THERMO_INSTALL)
