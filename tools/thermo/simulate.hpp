@@ -18,7 +18,9 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "run_metrics.hpp"
 #include "scenario.hpp"
+#include "sim_bundle.hpp"
 #include "system_source.hpp"
 #include "thermo/control/thermal_of.hpp"
 #include "thermo/io/csv.hpp"
@@ -33,51 +35,6 @@
 #include "thermo/workload/utilization_trace.hpp"
 
 namespace thermo::cli {
-
-/// Capacities of the simulations the tool builds.
-struct cli_limits : sim::default_limits {
-  using L = io::scenario_limits;  // the scenario format's limits are these capacities
-  static constexpr std::size_t nodes = L::max_nodes;
-  static constexpr std::size_t edges = 128;
-  static constexpr std::size_t domains = L::max_heat;
-  static constexpr std::size_t sensors = L::max_sensors;
-  static constexpr std::size_t zones = L::max_zones;
-  static constexpr std::size_t trips = 16;
-  static constexpr std::size_t instances = 32;
-  static constexpr std::size_t cooling_devices = 16;
-  static constexpr std::size_t fans = L::max_fans;
-  static constexpr std::size_t workloads = L::max_workloads;
-  static constexpr std::size_t scenario_events = L::max_events;
-  static constexpr std::size_t crossings = 2048;
-};
-static_assert(io::scenario_limits::max_weights <= cli_limits::heat_nodes && io::scenario_limits::max_weights <= cli_limits::probe_terms);
-
-using cli_simulation = sim::simulation<cli_limits>;
-using trace_workload = workload::utilization_trace<io::max_utilization_rows, io::max_utilization_cpus>;
-
-/// Everything a run owns (the simulation points into it: not movable). The governors come
-/// first so that they outlive the simulation's zones.
-/// Rows of the trace kept in memory at once: the block the recorder hands to the trace
-/// writer and the plot when full (sim/recorder.hpp, streaming).
-inline constexpr std::size_t trace_block_rows = 4096;
-
-struct sim_bundle {
-  std::deque<cli_governors::slot> governors;  ///< one per simulated zone
-  cli_simulation sim;
-  sim::recorder rec{1};
-  std::deque<workload::constant_demand<8>> constant;
-  std::deque<workload::phased_demand<io::scenario_limits::max_phases, 8>> phased;
-  std::deque<std::unique_ptr<trace_workload>> traces;
-  std::deque<std::vector<sim::heat_share>> heat;
-  std::deque<std::vector<weighted_node<double>>> probes;
-  std::deque<std::vector<sim::fan_path>> fan_paths;
-  std::deque<std::vector<std::uint32_t>> fan_levels;
-  std::vector<std::string> node_names;
-  std::vector<std::string_view> node_name_views;
-  std::vector<std::string> zone_names;  ///< simulated zones, in simulation order
-  std::vector<std::string> notes;       ///< what was left out (printed by the command)
-  std::vector<std::string> warnings;    ///< what will not work as one may expect (printed before the run)
-};
 
 namespace detail {
 
@@ -591,9 +548,13 @@ class simulation_builder {
 
 }  // namespace detail
 
-/// Builds (and starts) the simulation of `s` on `src`. Errors name the scenario line.
-inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const io::scenario& s, const system_source& src) {
+/// Builds (and starts) the simulation of `s` on `src`. Errors name the scenario line. `shared`:
+/// factorised networks to copy at start when they are this plant's (sim::shared_plant; ignored
+/// when not), so that the runs of a sweep do not factorise one plant again and again.
+inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const io::scenario& s, const system_source& src,
+                                                             const sim::shared_plant<cli_limits>* shared = nullptr) {
   auto b = std::make_unique<sim_bundle>();
+  (void)b->sim.use_plant(shared);  // cannot fail: not started yet
   if (std::string e = detail::simulation_builder(s, src.description(), *b).build(); !e.empty()) {
     return outcome<std::unique_ptr<sim_bundle>>::fail(std::move(e));
   }
@@ -638,34 +599,6 @@ inline std::string metrics_json(const sim_bundle& b) {
          ", \"time_active_s\": " + num(cm.time_active_s) + "}";
   }
   s += "\n  ]\n}\n";
-  return s;
-}
-
-/// A short human summary of a run.
-inline std::string metrics_summary(const sim_bundle& b) {
-  const auto m = b.sim.metrics();
-  std::string s;
-  std::array<char, 256> buf{};
-  const auto append = [&](int n) { s.append(buf.data(), n > 0 ? std::min(static_cast<std::size_t>(n), buf.size() - 1) : 0U); };
-  append(std::snprintf(buf.data(), buf.size(), "simulated %.3f s (%s), energy %.3f J\n", to_seconds(m.duration),
-                       std::string(to_string(b.sim.status())).c_str(), m.energy_j));
-  for (std::size_t z = 0; z < m.zones.size(); ++z) {
-    const auto& zm = m.zones[z];
-    append(std::snprintf(buf.data(), buf.size(), "zone %-19s peak %7.2f °C at %.1f s, %u updates\n", b.zone_names[z].c_str(), zm.peak_c,
-                         to_seconds(zm.peak_time), zm.updates));
-    if (zm.unhandled_critical) {
-      s += "zone " + b.zone_names[z] + ": WARNING: a critical trip was crossed and never handled (no shutdown)\n";
-    }
-    if (zm.saturated_reads > 0) {
-      s += "zone " + b.zone_names[z] + ": WARNING: " + std::to_string(zm.saturated_reads) +
-           " reads did not fit a millicelsius and were saturated to ±2147483.647 °C\n";
-    }
-  }
-  for (std::size_t d = 0; d < m.domains.size(); ++d) {
-    const auto& dm = m.domains[d];
-    append(std::snprintf(buf.data(), buf.size(), "domain %-17s energy %8.3f J, work done %5.1f %% of unthrottled\n",
-                         std::string(b.sim.domain(d).name()).c_str(), dm.energy_j, 100.0 * dm.work_ratio()));
-  }
   return s;
 }
 

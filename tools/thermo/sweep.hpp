@@ -439,7 +439,8 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
     return t;
   };
   sweep::source_cache sources;
-  sweep::run_points(st, todo, jobs, rows, sources, [&](const std::vector<std::size_t>& finished) {
+  sweep::plant_cache plants;
+  sweep::run_points(st, todo, jobs, rows, sources, plants, [&](const std::vector<std::size_t>& finished) {
     const std::size_t done_now = in_shard - todo.size() + finished.size();
     prog.update(static_cast<double>(done_now) / static_cast<double>(std::max<std::size_t>(1, in_shard)),
                 std::to_string(done_now) + "/" + std::to_string(in_shard) + " points");

@@ -55,6 +55,58 @@ class source_cache {
   std::map<std::string, std::shared_ptr<const outcome<system_source>>, std::less<>> cache_;
 };
 
+/// The factorised plants of a sweep (sim::shared_plant, ADR 0005), one per distinct value of
+/// the axes that can change the plant's network (keys of [plant], [node], [links], [fan] and
+/// [sensor] sections): the first point of each exports its plant after its run, later points
+/// copy it instead of factorising. A plant that turns out not to match is ignored by the
+/// simulation, so a key that is too coarse costs time, never correctness; results are
+/// bit-identical with or without sharing, so the order the threads run in does not show.
+class plant_cache {
+ public:
+  using plant_type = sim::shared_plant<cli_limits>;
+
+  /// The key of point `p`: its values of the axes that can change the network.
+  [[nodiscard]] static std::string key_of(const std::vector<axis>& axes, const point& p) {
+    std::string k;
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+      const std::string& sec = axes[i].section;
+      if (sec == "plant" || sec == "node" || sec == "links" || sec == "fan" || sec == "sensor") {
+        k += p[i];
+        k += '\n';
+      }
+    }
+    return k;
+  }
+  [[nodiscard]] std::shared_ptr<const plant_type> get(const std::string& key) {
+    const std::lock_guard lock(m_);
+    const auto it = plants_.find(key);
+    return it == plants_.end() ? nullptr : it->second;
+  }
+  /// Keeps the plant of `b`'s (finished) simulation under `key` unless one is kept already.
+  void offer(const std::string& key, const cli_simulation& sim) {
+    {
+      const std::lock_guard lock(m_);
+      if (plants_.count(key) != 0 || plants_.size() >= max_plants) {
+        return;
+      }
+    }
+    auto p = std::make_shared<plant_type>();
+    if (!sim.export_plant(*p).ok()) {
+      return;
+    }
+    const std::lock_guard lock(m_);
+    plants_.emplace(key, std::move(p));
+  }
+  /// Points that copied a shared plant, and points that factorised their own.
+  std::atomic<std::size_t> shared{0};
+  std::atomic<std::size_t> factorised{0};
+
+ private:
+  static constexpr std::size_t max_plants = 64;  ///< distinct plants kept (memory: each holds its networks)
+  std::mutex m_;
+  std::map<std::string, std::shared_ptr<const plant_type>, std::less<>> plants_;
+};
+
 /// The trace hash as 16 hex digits.
 [[nodiscard]] inline std::string hex64(std::uint64_t v) {
   std::string s(16, '0');
@@ -73,7 +125,9 @@ class source_cache {
 
 /// Runs one scenario text (`source` names it in messages and gives the folder of relative
 /// paths) and fills `row`'s status, metrics and trace hash.
-inline void run_scenario_text(const std::string& text, const std::string& source, source_cache& sources, result_row& row) {
+/// `plants` and `plant_key` (optional): the sweep's shared plants and this point's key.
+inline void run_scenario_text(const std::string& text, const std::string& source, source_cache& sources, result_row& row,
+                              plant_cache* plants = nullptr, const std::string& plant_key = {}) {
   row.metrics.clear();
   row.trace_hash.clear();
   auto scn = parse_scenario(text, source);
@@ -86,7 +140,8 @@ inline void run_scenario_text(const std::string& text, const std::string& source
     row.status = one_line(cli::detail::at_line(*scn, scn->soc_line) + src->message());
     return;
   }
-  auto bundle = build_simulation(*scn, src->value());
+  const auto shared = plants != nullptr ? plants->get(plant_key) : nullptr;
+  auto bundle = build_simulation(*scn, src->value(), shared.get());
   if (!bundle) {
     row.status = one_line(bundle.message());
     return;
@@ -97,6 +152,12 @@ inline void run_scenario_text(const std::string& text, const std::string& source
   (void)b.sim.run_until(sim_time{scn->duration});
   b.rec.flush();
   b.rec.set_sink(nullptr);
+  if (plants != nullptr) {
+    (b.sim.plant_shared() ? plants->shared : plants->factorised).fetch_add(1);
+    if (!b.sim.plant_shared()) {
+      plants->offer(plant_key, b.sim);
+    }
+  }
   if (b.sim.status() == sim::run_status::budget_exhausted) {
     row.status = one_line(cli::detail::at_line(*scn, scn->duration_line) + "the run stopped at " +
                           io::format_number(to_seconds(b.sim.now()), 6) + " s: it used up its budget of " +
@@ -141,7 +202,7 @@ struct study {
 /// ten times a second and once at the end, calls `on_progress(finished)` from the calling
 /// thread with the indices finished so far (their rows complete and safe to read then).
 inline void run_points(const study& s, const std::vector<std::size_t>& todo, std::size_t jobs, std::vector<result_row>& rows,
-                       source_cache& sources, const std::function<void(const std::vector<std::size_t>&)>& on_progress = {}) {
+                       source_cache& sources, plant_cache& plants, const std::function<void(const std::vector<std::size_t>&)>& on_progress = {}) {
   std::atomic<std::size_t> next{0};
   std::vector<std::size_t> finished;
   finished.reserve(todo.size());
@@ -153,7 +214,7 @@ inline void run_points(const study& s, const std::vector<std::size_t>& todo, std
       result_row r;
       r.point = i;
       r.params = s.points[i];
-      run_scenario_text(s.text.apply(s.points[i]), s.scenario_path, sources, r);
+      run_scenario_text(s.text.apply(s.points[i]), s.scenario_path, sources, r, &plants, plant_cache::key_of(s.axes, s.points[i]));
       {
         const std::lock_guard lock(m);
         rows[i] = std::move(r);

@@ -11,10 +11,15 @@
 ///
 /// It knows nothing of zones, governors or workloads: the simulation tells it the fans' states,
 /// the powers and when to advance. See simulation.hpp and docs/explanation/simulation.md.
+///
+/// **Sharing.** A `shared_plant` holds the factorised networks of a started plant, with what they
+/// were built from; a plant given one (`use`) copies a network from it instead of factorising
+/// it, when what it was built from is the same. See docs/adr/0005-shared-plant.md.
 #pragma once
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -32,6 +37,68 @@
 #include "thermo/sim/types.hpp"
 
 namespace thermo::sim {
+
+template <class Limits>
+class plant;
+
+/// A fan of a plant: the conductances it drives and its levels (plant's own record).
+template <class Limits>
+struct plant_fan {
+  std::size_t cooling{0};
+  static_vector<fan_path, Limits::fan_paths> paths{};
+  std::array<std::uint32_t, Limits::fan_levels> levels{};
+  std::uint32_t max_level{0};
+  std::size_t edges{0};
+  bool failed{false};
+};
+
+/// The factorised networks of one plant (every fan configuration a started simulation had built
+/// when it was exported: `simulation::export_plant`) and what they were built from: the network
+/// without fans, the fans' paths and levels, and the sensors' probes. Simulations of the same
+/// plant take their networks from it (`simulation::use_plant`) instead of factorising them:
+/// a copy, O(MaxNodes²), instead of O(N³). Immutable once exported: any number of simulations,
+/// on any number of threads, may read one at once. Large (`Limits::networks` networks): allocate
+/// it on the heap and keep it alive while the simulations that use it run.
+template <class Limits>
+class shared_plant {
+ public:
+  using network_type = rc_network<double, Limits::nodes>;
+  using builder_type = rc_network_builder<double, Limits::nodes, Limits::edges>;
+  using probe_type = rc_probe<double, Limits::nodes>;
+  using net_key = std::array<std::uint16_t, Limits::fans>;
+
+  shared_plant() noexcept = default;
+
+  /// Factorised networks held (fan configurations).
+  [[nodiscard]] std::size_t network_count() const noexcept { return count_; }
+  /// Node count of the plant (0 when nothing was exported).
+  [[nodiscard]] std::size_t size() const noexcept { return base_.size(); }
+
+ private:
+  friend class plant<Limits>;
+
+  struct entry {
+    network_type net{};
+    std::array<probe_type, Limits::sensors> probes{};
+    net_key key{};
+  };
+
+  /// The network of configuration `k`, or null.
+  [[nodiscard]] const entry* find(const net_key& k) const noexcept {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (nets_[i].key == k) {
+        return &nets_[i];
+      }
+    }
+    return nullptr;
+  }
+
+  std::array<entry, Limits::networks> nets_{};
+  std::size_t count_{0};
+  builder_type base_{};
+  static_vector<static_vector<weighted_node<double>, Limits::probe_terms>, Limits::sensors> terms_{};
+  static_vector<plant_fan<Limits>, Limits::fans> fans_{};
+};
 
 /// The plant of a `simulation<Limits>` (see the file comment). Not copyable: networks are large.
 template <class Limits>
@@ -199,6 +266,7 @@ class plant {
   [[nodiscard]] error start(std::span<const control::cooling_state> states,
                             std::span<const control::cooling_state> max_states, bool rk4) noexcept {
     rk4_ = rk4;
+    sharing_ = shared_ != nullptr && same_plant(*shared_);
     auto slot = build_network(key(states));
     if (!slot) {
       return slot.error();
@@ -385,8 +453,90 @@ class plant {
   [[nodiscard]] std::span<const probe_type> probes() const noexcept {
     return {nets_[cur_].probes.data(), terms_.size()};
   }
-  /// Networks factorised so far (each rebuild of a cache slot counts).
+  /// Networks put in a cache slot so far (each rebuild of a slot counts), factorised or copied
+  /// from the shared plant: the same count either way.
   [[nodiscard]] std::uint64_t builds() const noexcept { return builds_; }
+  /// Of `builds()`, the networks copied from the shared plant (not factorised here).
+  [[nodiscard]] std::uint64_t copied() const noexcept { return copied_; }
+
+  // ================================================================ sharing
+
+  /// Networks to copy instead of factorising (null: none). Used from `start` on when it holds
+  /// this plant's networks (`same_plant`); must outlive the run.
+  void use(const shared_plant<Limits>* p) noexcept { shared_ = p; }
+  /// Whether `start` found the shared plant to be this one (false without one).
+  [[nodiscard]] bool sharing() const noexcept { return sharing_; }
+
+  /// Copies every network built so far, and what they were built from, into `out`.
+  void export_to(shared_plant<Limits>& out) const noexcept {
+    out.base_ = base_;
+    out.terms_ = terms_;
+    out.fans_.clear();
+    for (const fan_slot& f : fans_) {
+      static_cast<void>(out.fans_.push_back(f));
+      out.fans_.back().failed = false;
+      out.fans_.back().cooling = 0;
+    }
+    out.count_ = 0;
+    for (const net_slot& ns : nets_) {
+      if (ns.valid) {
+        auto& e = out.nets_[out.count_++];
+        e.net = ns.net;
+        e.probes = ns.probes;
+        e.key = ns.key;
+      }
+    }
+  }
+
+  /// Whether `p`'s networks are this plant's: the same network without fans (the ambient
+  /// aside: it is state, not factorisation), the same fans' paths and levels, the same probes;
+  /// every number compared bit for bit.
+  [[nodiscard]] bool same_plant(const shared_plant<Limits>& p) const noexcept {
+    const builder_type& a = base_;
+    const builder_type& b = p.base_;
+    if (a.size() != b.size() || a.edge_count() != b.edge_count() || terms_.size() != p.terms_.size() ||
+        fans_.size() != p.fans_.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!same(a.capacitance(i), b.capacitance(i)) || !same(a.ambient_conductance(i), b.ambient_conductance(i))) {
+        return false;
+      }
+    }
+    for (std::size_t i = 0; i < a.edge_count(); ++i) {
+      const auto& x = a.edges()[i];
+      const auto& y = b.edges()[i];
+      if (x.a != y.a || x.b != y.b || !same(x.conductance, y.conductance)) {
+        return false;
+      }
+    }
+    for (std::size_t s = 0; s < terms_.size(); ++s) {
+      if (terms_[s].size() != p.terms_[s].size()) {
+        return false;
+      }
+      for (std::size_t t = 0; t < terms_[s].size(); ++t) {
+        if (terms_[s][t].node != p.terms_[s][t].node || !same(terms_[s][t].weight, p.terms_[s][t].weight)) {
+          return false;
+        }
+      }
+    }
+    for (std::size_t f = 0; f < fans_.size(); ++f) {
+      const fan_slot& x = fans_[f];
+      const fan_slot& y = p.fans_[f];
+      if (x.levels != y.levels || x.max_level != y.max_level || x.paths.size() != y.paths.size()) {
+        return false;
+      }
+      for (std::size_t k = 0; k < x.paths.size(); ++k) {
+        const fan_path& u = x.paths[k];
+        const fan_path& v = y.paths[k];
+        if (u.node != v.node || u.peer != v.peer || !same(u.conductance_off, v.conductance_off) ||
+            !same(u.conductance_full, v.conductance_full) || !same(u.exponent, v.exponent)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
 
  private:
   static constexpr std::size_t none = static_cast<std::size_t>(-1);
@@ -395,14 +545,7 @@ class plant {
     return i > static_cast<std::size_t>(INT32_MAX) ? INT32_MAX : static_cast<std::int32_t>(i);
   }
 
-  struct fan_slot {
-    std::size_t cooling{0};
-    static_vector<fan_path, Limits::fan_paths> paths{};
-    std::array<std::uint32_t, Limits::fan_levels> levels{};
-    std::uint32_t max_level{0};
-    std::size_t edges{0};
-    bool failed{false};
-  };
+  using fan_slot = plant_fan<Limits>;
 
   struct net_slot {
     network_type net{};
@@ -411,6 +554,22 @@ class plant {
     bool valid{false};
     std::uint64_t used{0};
   };
+
+  [[nodiscard]] static bool same(double x, double y) noexcept {
+    return std::bit_cast<std::uint64_t>(x) == std::bit_cast<std::uint64_t>(y);
+  }
+
+  /// Puts a copied network in the state `init` leaves it in, at this plant's ambient: every node
+  /// at ambient (modal state +0), no power (steady state +0). O(N²).
+  void fresh_state(network_type& net) const noexcept {
+    const std::size_t n = net.size();
+    std::array<double, Limits::nodes> v{};
+    static_cast<void>(net.set_ambient(ambient_));
+    std::fill_n(v.data(), n, ambient_);
+    static_cast<void>(net.set_temperatures(std::span<const double>(v.data(), n)));
+    std::fill_n(v.data(), n, 0.0);
+    static_cast<void>(net.set_power(std::span<const double>(v.data(), n)));
+  }
 
   /// g(s) = off + (full − off)·(level(s) / max level)^exponent; off when failed.
   [[nodiscard]] static double fan_conductance(const fan_slot& f, const fan_path& p, std::uint16_t k) noexcept {
@@ -446,28 +605,38 @@ class plant {
     if (victim == none) {
       return error{errc::capacity_exceeded, "networks"};
     }
-    scratch_ = base_;
-    static_cast<void>(scratch_.set_ambient(ambient_));
-    for (std::size_t f = 0; f < fans_.size(); ++f) {
-      for (const fan_path& p : fans_[f].paths) {
-        const double g = fan_conductance(fans_[f], p, k[f]);
-        const error e = p.peer == fan_path::ambient ? scratch_.connect_ambient(p.node, g) : scratch_.connect(p.node, p.peer, g);
-        if (!e.ok()) {
-          return e;
+    net_slot& slot = nets_[victim];
+    if (const auto* shared = sharing_ ? shared_->find(k) : nullptr; shared != nullptr) {
+      // The same network, factorised once: copied, then put in the state `init` leaves a network
+      // in (temperatures at ambient, no power), so that the run cannot tell it from a fresh one.
+      slot.valid = false;
+      slot.net = shared->net;
+      slot.probes = shared->probes;
+      fresh_state(slot.net);
+      ++copied_;
+    } else {
+      scratch_ = base_;
+      static_cast<void>(scratch_.set_ambient(ambient_));
+      for (std::size_t f = 0; f < fans_.size(); ++f) {
+        for (const fan_path& p : fans_[f].paths) {
+          const double g = fan_conductance(fans_[f], p, k[f]);
+          const error e = p.peer == fan_path::ambient ? scratch_.connect_ambient(p.node, g) : scratch_.connect(p.node, p.peer, g);
+          if (!e.ok()) {
+            return e;
+          }
         }
       }
-    }
-    net_slot& slot = nets_[victim];
-    slot.valid = false;
-    if (const error e = slot.net.init(scratch_); !e.ok()) {
-      return e;
+      slot.valid = false;
+      if (const error e = slot.net.init(scratch_); !e.ok()) {
+        return e;
+      }
+      for (std::size_t s = 0; s < terms_.size(); ++s) {
+        auto p = slot.net.make_probe(terms_[s].span());
+        THERMO_ASSERT(p.has_value());  // checked at add_probe
+        slot.probes[s] = *p;
+      }
     }
     ++builds_;
-    for (std::size_t s = 0; s < terms_.size(); ++s) {
-      auto p = slot.net.make_probe(terms_[s].span());
-      THERMO_ASSERT(p.has_value());  // checked at add_probe
-      slot.probes[s] = *p;
-    }
     slot.key = k;
     slot.valid = true;
     slot.used = ++use_clock_;
@@ -510,11 +679,14 @@ class plant {
   std::size_t cur_{0};
   std::uint64_t use_clock_{0};
   std::uint64_t builds_{0};
+  std::uint64_t copied_{0};
+  const shared_plant<Limits>* shared_{nullptr};
   double ambient_{25.0};
   bool set_{false};
   bool has_initial_{false};
   bool rk4_{false};
   bool power_applied_{false};
+  bool sharing_{false};
 };
 
 }  // namespace thermo::sim

@@ -103,6 +103,7 @@ namespace thermo::sim {
 template <class Limits /* = default_limits */>
 class simulation {
  public:
+  using limits_type = Limits;
   static constexpr std::size_t max_nodes = Limits::nodes;
   using network_type = rc_network<double, Limits::nodes>;
   using builder_type = rc_network_builder<double, Limits::nodes, Limits::edges>;
@@ -133,6 +134,41 @@ class simulation {
     }
     return plant_.set(b);
   }
+
+  /// Networks to copy instead of factorising them: `p` holds the factorised networks of a
+  /// plant (`export_plant` of another simulation). At `start` the simulation checks, bit for bit,
+  /// that `p` was built from this plant (the network without fans — the ambient aside —, the
+  /// fans' paths and levels, the sensors' probes); if so, every fan configuration `p` holds is
+  /// copied (O(MaxNodes²)) instead of factorised (O(N³)), and the run is bit-identical to one
+  /// that factorised (trace, metrics — `network_builds` counts copies too). If not, `p` is not
+  /// used and the simulation factorises, as without it: `plant_shared()` says which.
+  /// Configurations `p` does not hold are factorised here. `p` is only read (never changed), so
+  /// simulations on several threads may use one at once; it must outlive the run (null: none).
+  /// Errors: `already_exists` after `start`.
+  [[nodiscard]] error use_plant(const shared_plant<Limits>* p) noexcept {
+    if (started_) {
+      return {errc::already_exists, "simulation already started"};
+    }
+    plant_.use(p);
+    return {};
+  }
+
+  /// Copies the plant's factorised networks (every fan configuration built so far) and what they
+  /// were built from into `out`, for other simulations of the same plant (`use_plant`). Any time
+  /// after `start` (O(networks · MaxNodes²); no heap). Errors: `empty` "plant not started".
+  [[nodiscard]] error export_plant(shared_plant<Limits>& out) const noexcept {
+    if (!started_) {
+      return {errc::empty, "plant not started"};
+    }
+    plant_.export_to(out);
+    return {};
+  }
+
+  /// Whether `start` took networks from the plant given to `use_plant` (false without one, or
+  /// when it was another plant's).
+  [[nodiscard]] bool plant_shared() const noexcept { return plant_.sharing(); }
+  /// Networks this simulation factorised itself (`metrics().network_builds` less the copies).
+  [[nodiscard]] std::uint64_t networks_factorised() const noexcept { return plant_.builds() - plant_.copied(); }
 
   /// Names for the trace columns (`names.size() ≤ nodes`; views must outlive the simulation).
   void set_node_names(std::span<const std::string_view> names) noexcept { plant_.set_node_names(names); }
