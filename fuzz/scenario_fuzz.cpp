@@ -65,6 +65,25 @@ void check_accepted(const thermo::io::scenario& s) {
   for (const auto& z : s.zones) {
     require(std::any_of(s.sensors.begin(), s.sensors.end(), [&](const auto& x) { return x.name == z.sensor; }),
             "a zone's sensor exists", z.name);
+    require(!z.sustainable_power || (*z.sustainable_power >= 0 && *z.sustainable_power < (1 << 21)),
+            "sustainable_power within [0, 2^21) mW", z.name);
+    for (const auto* k : {&z.k_po, &z.k_pu, &z.k_i, &z.k_d}) {
+      require(!*k || **k >= 0, "PID gains >= 0", z.name);
+    }
+    require(!z.integral_cutoff || (*z.integral_cutoff > -(1 << 21) && *z.integral_cutoff < (1 << 21)),
+            "integral_cutoff within ±2^21 m°C", z.name);
+    for (const auto* d : {&z.polling_delay, &z.passive_delay}) {
+      require(!*d || (*d)->count() >= 0, "delays >= 0", z.name);
+    }
+    for (const auto& t : z.trips) {
+      require(t.index <= thermo::io::scenario_max_zone_index && (t.temperature || t.hysteresis), "a trip override is in range",
+              z.name);
+      require(!t.hysteresis || *t.hysteresis >= 0, "trip hysteresis >= 0", z.name);
+    }
+    for (const auto& m : z.maps) {
+      require(m.index <= thermo::io::scenario_max_zone_index && (m.weight || m.lower || m.upper), "a map override is in range",
+              z.name);
+    }
   }
   for (const auto& f : s.fans) {
     require(known(f.node) && (f.peer.empty() || known(f.peer)), "a fan cools known nodes", f.name);
@@ -79,6 +98,13 @@ void check_accepted(const thermo::io::scenario& s) {
     }
     require(w.type != thermo::io::scenario_workload_type::phased || !w.phases.empty(), "a phased workload has phases", w.name);
     require(w.type != thermo::io::scenario_workload_type::trace || !w.file.empty(), "a trace workload has a file", w.name);
+    require(w.type != thermo::io::scenario_workload_type::inference || !w.inference.model.empty(), "an inference workload has a model",
+            w.name);
+    require(w.inference.arrivals != "periodic" || w.inference.period.count() > 0, "a periodic inference has a period", w.name);
+    require(w.inference.window.count() > 0, "an inference window is positive", w.name);
+    require(std::isfinite(w.boot.vmlinux_bytes) && w.boot.vmlinux_bytes >= 1.0 && std::isfinite(w.boot.zimage_bytes) &&
+                w.boot.zimage_bytes >= 1.0 && std::isfinite(w.boot.bandwidth_mb_s) && w.boot.bandwidth_mb_s > 0.0,
+            "boot sizes and bandwidth finite and positive", w.name);
   }
   for (const auto& e : s.events) {
     require(!e.action.empty(), "an event has an action");

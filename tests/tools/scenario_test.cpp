@@ -2,6 +2,8 @@
 // the example scenarios in examples/scenarios/ (they parse, build and run), and the command's
 // outputs (written whole, or nothing on failure).
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <vector>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -97,7 +99,7 @@ TEST_CASE("Scenario syntax errors name the file and line", "[scenario]") {
         "x.scn:2: unknown governor 'ondemand' (step_wise, bang_bang, fair_share, user_space, power_allocator)");
   CHECK(parse_error("[zone z]\nenabled = maybe\n") == "x.scn:2: bad enabled 'maybe' (yes or no)");
   CHECK(parse_error("[sensor s]\nresolution = 0\n") == "x.scn:2: bad resolution '0' (an integer within 1..100000)");
-  CHECK(parse_error("[workload w]\ntype = bursty\n") == "x.scn:2: unknown workload type 'bursty' (constant, phased, trace)");
+  CHECK(parse_error("[workload w]\ntype = bursty\n") == "x.scn:2: unknown workload type 'bursty' (constant, phased, trace, inference, boot)");
   CHECK(parse_error("[workload w]\nphases = 10 s 2.0\n") ==
         "x.scn:2: bad phase '10 s 2.0' (DURATION UTILISATION [xCORES], duration > 0, utilisation 0..1)");
   CHECK(parse_error("[workload w]\nphases = 10 s 1 2\n") == "x.scn:2: bad phase '10 s 1 2' (the core count is written x2)");
@@ -234,5 +236,47 @@ TEST_CASE("thermo simulate writes trace, metrics and plot whole, and nothing for
   std::ostringstream err4;
   CHECK(dispatch("simulate", {"/nonexistent.scn"}, err4) == exit_failure);
   CHECK(err4.str() == "thermo simulate: cannot read '/nonexistent.scn': No such file or directory\n");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("thermo simulate writes only the outputs asked for", "[scenario][cli]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(THERMO_BINARY_DIR) / "simulate_cli_nothing_asked";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string scn = (dir / "s.scn").string();
+  {
+    std::ofstream f(scn);
+    f << minimal << "[workload w]\ncluster = big\n";
+  }
+  const auto files = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      names.push_back(e.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const fs::path cwd = fs::current_path();
+  fs::current_path(dir);  // where the outputs used to default to
+  std::ostringstream err;
+  const int code = dispatch("simulate", {scn}, err);
+  fs::current_path(cwd);
+  CHECK(code == exit_ok);
+  CHECK(err.str().empty());
+  CHECK(files() == std::vector<std::string>{"s.scn"});
+
+  // the [output] section asks for the metrics only
+  {
+    std::ofstream f(scn, std::ios::app);
+    f << "[output]\nmetrics = " << (dir / "m.json").string() << "\n";
+  }
+  std::ostringstream err2;
+  CHECK(dispatch("simulate", {scn}, err2) == exit_ok);
+  CHECK(files() == std::vector<std::string>{"m.json", "s.scn"});
+  // and an option asks for the plot too
+  std::ostringstream err3;
+  CHECK(dispatch("simulate", {scn, "--plot", (dir / "p.svg").string()}, err3) == exit_ok);
+  CHECK(files() == std::vector<std::string>{"m.json", "p.svg", "s.scn"});
   fs::remove_all(dir);
 }

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim_bundle.hpp"
@@ -46,8 +47,53 @@ inline std::vector<std::string> cooling_metric_names(const sim_bundle& b, std::s
 
 }  // namespace detail
 
+namespace detail {
+
+/// The inference metrics of `n` at `now`: completed, throughput over the time since its start,
+/// and latency (mean, p50, p99, max) in ms — the latency ones only once one completed.
+template <class Add>
+void add_inference_metrics(const named_workload<inference_workload>& n, sim_time now, Add&& add) {
+  const inference_workload& w = *n.w;
+  const std::string p = "workload." + n.name + ".";
+  const double active = to_seconds(now - std::min(now, w.config().start));
+  add(p + "completed", static_cast<double>(w.completed()), "");
+  add(p + "throughput_per_s", active > 0.0 ? static_cast<double>(w.completed()) / active : 0.0, "1/s");
+  if (w.config().arrivals == workload::arrival_mode::periodic) {
+    add(p + "dropped", static_cast<double>(w.dropped()), "");
+  }
+  if (w.completed() == 0) {
+    return;
+  }
+  add(p + "latency_mean_ms", 1000.0 * w.latency_mean_s(), "ms");
+  for (const auto& [q, name] : {std::pair{0.5, "latency_p50_ms"}, std::pair{0.99, "latency_p99_ms"}}) {
+    if (const auto v = w.latency_percentile(q)) {
+      add(p + name, 1000.0 * *v, "ms");
+    }
+  }
+  add(p + "latency_max_ms", 1000.0 * w.latency_max_s(), "ms");
+}
+
+/// The boot metrics of `n`: finished, and once finished the boot time and its stages.
+template <class Add>
+void add_boot_metrics(const named_workload<workload::decompression>& n, Add&& add) {
+  const workload::decompression& w = *n.w;
+  const std::string p = "workload." + n.name + ".";
+  add(p + "finished", w.finished() ? 1.0 : 0.0, "");
+  if (!w.finished()) {
+    return;
+  }
+  add(p + "boot_time_s", to_seconds(w.boot_time()), "s");
+  add(p + "load_s", to_seconds(w.stage_duration(workload::boot_stage::load)), "s");
+  if (w.config().compressed) {
+    add(p + "relocate_s", to_seconds(w.stage_duration(workload::boot_stage::relocate)), "s");
+    add(p + "decompress_s", to_seconds(w.stage_duration(workload::boot_stage::decompress)), "s");
+  }
+}
+
+}  // namespace detail
+
 /// Every metric of a finished (or stopped) run, in a stable order: run, zones (and their trips),
-/// domains, cooling devices.
+/// domains, cooling devices, inference and boot workloads (in file order).
 [[nodiscard]] inline std::vector<metric> flat_metrics(const sim_bundle& b) {
   const auto m = b.sim.metrics();
   std::vector<metric> out;
@@ -95,6 +141,12 @@ inline std::vector<std::string> cooling_metric_names(const sim_bundle& b, std::s
     add(p + "time_active_s", cm.time_active_s, "s");
     add(p + "transitions", cm.transitions, "");
     add(p + "max_state", cm.max_state, "");
+  }
+  for (const named_workload<inference_workload>& n : b.inference) {
+    detail::add_inference_metrics(n, b.sim.now(), add);
+  }
+  for (const named_workload<workload::decompression>& n : b.boots) {
+    detail::add_boot_metrics(n, add);
   }
   return out;
 }
@@ -160,7 +212,8 @@ inline std::string fixed(double v, int decimals) {
 
 /// The printed summary of a run: one table per kind of part, every metric a reader compares
 /// (peak and overshoot, time above each trip, detection latency, work done against an
-/// unthrottled run, energy per domain and in total), and warnings for what went wrong.
+/// unthrottled run, energy per domain and in total, inference throughput and latency, boot
+/// time), and warnings for what went wrong.
 [[nodiscard]] inline std::string metrics_summary(const sim_bundle& b) {
   using detail::fixed;
   const auto m = b.sim.metrics();
@@ -211,6 +264,32 @@ inline std::string fixed(double v, int decimals) {
   }
   if (!cooling.empty()) {
     s += '\n' + cooling.render();
+  }
+  // inference and boot workloads, from their flat metrics
+  const auto value = [](const std::vector<metric>& ms, std::string_view name, int decimals) -> std::string {
+    const auto it = std::find_if(ms.begin(), ms.end(), [&](const metric& x) { return x.name.ends_with(name); });
+    return it == ms.end() ? "-" : fixed(it->value, decimals);
+  };
+  detail::text_table inference({"inference", "completed", "per s", "mean ms", "p50 ms", "p99 ms", "max ms"});
+  for (const named_workload<inference_workload>& n : b.inference) {
+    std::vector<metric> ms;
+    detail::add_inference_metrics(n, b.sim.now(), [&](std::string name, double v, std::string_view unit) {
+      ms.push_back({std::move(name), v, unit});
+    });
+    inference.row({n.name, value(ms, ".completed", 0), value(ms, ".throughput_per_s", 2), value(ms, ".latency_mean_ms", 1),
+                   value(ms, ".latency_p50_ms", 1), value(ms, ".latency_p99_ms", 1), value(ms, ".latency_max_ms", 1)});
+  }
+  if (!inference.empty()) {
+    s += '\n' + inference.render();
+  }
+  detail::text_table boots({"boot", "boot s", "load s", "decompress s"});
+  for (const named_workload<workload::decompression>& n : b.boots) {
+    std::vector<metric> ms;
+    detail::add_boot_metrics(n, [&](std::string name, double v, std::string_view unit) { ms.push_back({std::move(name), v, unit}); });
+    boots.row({n.name, n.w->finished() ? value(ms, ".boot_time_s", 3) : "not done", value(ms, ".load_s", 3), value(ms, ".decompress_s", 3)});
+  }
+  if (!boots.empty()) {
+    s += '\n' + boots.render();
   }
   return s + warnings;
 }

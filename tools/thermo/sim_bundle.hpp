@@ -17,6 +17,9 @@
 #include "thermo/io/utilization_csv.hpp"
 #include "thermo/sim/recorder.hpp"
 #include "thermo/sim/simulation.hpp"
+#include "thermo/schema/soc.hpp"
+#include "thermo/workload/decompression.hpp"
+#include "thermo/workload/inference.hpp"
 #include "thermo/workload/synthetic.hpp"
 #include "thermo/workload/utilization_trace.hpp"
 
@@ -42,6 +45,16 @@ static_assert(io::scenario_limits::max_weights <= cli_limits::heat_nodes && io::
 
 using cli_simulation = sim::simulation<cli_limits>;
 using trace_workload = workload::utilization_trace<io::max_utilization_rows, io::max_utilization_cpus>;
+/// An inference workload of a scenario: up to 8 threads, 4096 latency samples (exact
+/// percentiles up to 4096 inferences, a seeded reservoir estimate after), 1024 throughput windows.
+using inference_workload = workload::inference<8, 4096, 1024>;
+
+/// A scenario workload whose results are metrics of their own (inference, boot), by name.
+template <class W>
+struct named_workload {
+  std::string name;
+  std::unique_ptr<W> w;
+};
 
 /// Everything a run owns (the simulation points into it: not movable). The governors come
 /// first so that they outlive the simulation's zones.
@@ -56,6 +69,15 @@ struct sim_bundle {
   std::deque<workload::constant_demand<8>> constant;
   std::deque<workload::phased_demand<io::scenario_limits::max_phases, 8>> phased;
   std::deque<std::unique_ptr<trace_workload>> traces;
+  std::deque<named_workload<inference_workload>> inference;
+  std::deque<named_workload<workload::decompression>> boots;
+  /// The SoC as the scenario changes it ([zone] keys): a copy of the description whose zones,
+  /// trips and cooling maps are owned here.
+  schema::soc_description soc{};
+  std::vector<schema::thermal_zone_desc> soc_zones;
+  std::deque<std::vector<schema::trip_desc>> soc_trips;
+  std::deque<std::vector<schema::cooling_map_desc>> soc_maps;
+  std::deque<std::vector<schema::cooling_map_entry>> soc_map_entries;
   std::deque<std::vector<sim::heat_share>> heat;
   std::deque<std::vector<weighted_node<double>>> probes;
   std::deque<std::vector<sim::fan_path>> fan_paths;
@@ -66,5 +88,16 @@ struct sim_bundle {
   std::vector<std::string> notes;       ///< what was left out (printed by the command)
   std::vector<std::string> warnings;    ///< what will not work as one may expect (printed before the run)
 };
+
+namespace detail {
+
+/// "what (code)", as every build error shows a library error, or just "what" when the two
+/// read the same ("no path to ambient").
+inline std::string error_text(const error& e) {
+  const std::string_view code = to_string(e.code);
+  return code == std::string_view(e.what) ? std::string(e.what) : std::string(e.what) + " (" + std::string(code) + ")";
+}
+
+}  // namespace detail
 
 }  // namespace thermo::cli

@@ -20,6 +20,8 @@
 #include "cli.hpp"
 #include "run_metrics.hpp"
 #include "scenario.hpp"
+#include "scenario_workloads.hpp"
+#include "scenario_zone.hpp"
 #include "sim_bundle.hpp"
 #include "system_source.hpp"
 #include "thermo/control/thermal_of.hpp"
@@ -49,12 +51,6 @@ inline std::string resolve(const io::scenario& s, const std::string& path) {
   return s.dir + "/" + path;
 }
 
-/// "what (code)", as every build error shows a library error.
-/// "what (code)", or just "what" when the two read the same ("no path to ambient").
-inline std::string error_text(const error& e) {
-  const std::string_view code = to_string(e.code);
-  return code == std::string_view(e.what) ? std::string(e.what) : std::string(e.what) + " (" + std::string(code) + ")";
-}
 
 /// Names joined by ", ".
 template <class Range, class Name>
@@ -251,10 +247,15 @@ class simulation_builder {
     return {};
   }
 
-  // ---- zones: the mapping builds each and binds its cooling maps; the governor by name
+  // ---- zones: the mapping builds each (from the description as the [zone] keys change it) and
+  // binds its cooling maps; the governor by name; the power allocator's gains written after
   std::string zones() {
+    if (std::string e = apply_zone_overrides(s_, soc_, b_); !e.empty()) {
+      return e;
+    }
+    const schema::soc_description& soc = b_.soc;
     for (const io::scenario_zone& z : s_.zones) {
-      const schema::thermal_zone_desc* zd = soc_.find_zone(z.name);
+      const schema::thermal_zone_desc* zd = soc.find_zone(z.name);
       if (zd == nullptr) {
         return at(z.line) + "[zone " + z.name + "]: the SoC has no such zone (" +
                joined(soc_.thermal_zones, [](const auto& x) { return x.name; }) + ")";
@@ -268,8 +269,8 @@ class simulation_builder {
       run.sensor = static_cast<std::size_t>(std::find(sensor_names_.begin(), sensor_names_.end(), z.sensor) - sensor_names_.begin());
       run.governor = *g;
       run.enabled = z.enabled;
-      const auto zi = static_cast<std::size_t>(zd - soc_.thermal_zones.data());
-      const auto added = sim::add_soc_zone(b_.sim, soc_, zi, static_cast<std::int32_t>(b_.zone_names.size()), run, cooling_,
+      const auto zi = static_cast<std::size_t>(zd - soc.thermal_zones.data());
+      const auto added = sim::add_soc_zone(b_.sim, soc, zi, static_cast<std::int32_t>(b_.zone_names.size()), run, cooling_,
                                            [&](const control::of_binding& u) {
                                              b_.notes.push_back("zone " + z.name + ": " + std::string(u.entry->device) +
                                                                 " is not simulated, its binding is skipped");
@@ -281,6 +282,9 @@ class simulation_builder {
                error_text(e.cause);
       }
       b_.zone_names.push_back(z.name);
+      if (std::string e = apply_pid_gains(s_, z, added->zone, b_); !e.empty()) {
+        return e;
+      }
       const auto sn = std::find_if(s_.sensors.begin(), s_.sensors.end(), [&](const io::scenario_sensor& x) { return x.name == z.sensor; });
       if (zd->polling_delay.count() == 0 && sn != s_.sensors.end() && !sn->params.interrupt) {
         b_.warnings.push_back(at(z.line) + "[zone " + z.name + "]: its polling-delay is 0 and sensor " + z.sensor +
@@ -295,8 +299,9 @@ class simulation_builder {
   // ---- workloads
   std::string workloads() {
     for (const io::scenario_workload& w : s_.workloads) {
+      err_line_ = 0;
       if (std::string e = workload(w); !e.empty()) {
-        return at(w.line) + "[workload " + w.name + "]: " + e;
+        return at(err_line_ != 0 ? err_line_ : w.line) + "[workload " + w.name + "]: " + e;
       }
     }
     return {};
@@ -317,6 +322,15 @@ class simulation_builder {
       return "cluster '" + w.cluster + "' is not simulated (give it a [heat " + w.cluster + "] section)";
     }
     cores = w.cores.value_or(cores);
+    if (w.type == io::scenario_workload_type::inference || w.type == io::scenario_workload_type::boot) {
+      if (cl == nullptr) {
+        return "type = " + std::string(w.type == io::scenario_workload_type::boot ? "boot" : "inference") + " runs on a CPU cluster; " +
+               w.cluster + " is not one";
+      }
+      const workload_error e = w.type == io::scenario_workload_type::boot ? add_boot(w, *cl, dom, b_) : add_inference(w, *cl, dom, b_);
+      err_line_ = e.line;
+      return e.message;
+    }
     result<std::size_t, error> added = std::size_t{0};
     if (w.type == io::scenario_workload_type::constant) {
       auto made = workload::constant_demand<8>::make(dom, cores, w.utilization);
@@ -544,6 +558,7 @@ class simulation_builder {
   std::vector<std::size_t> device_domain_;   ///< per soc.devices
   std::vector<std::size_t> cooling_;         ///< per soc.cooling_devices
   std::vector<std::string> sensor_names_;
+  std::size_t err_line_{0};  ///< the line of the key a workload error is about (0: the section's)
 };
 
 }  // namespace detail
@@ -598,7 +613,34 @@ inline std::string metrics_json(const sim_bundle& b) {
          "\", \"transitions\": " + std::to_string(cm.transitions) + ", \"max_state\": " + std::to_string(cm.max_state) +
          ", \"time_active_s\": " + num(cm.time_active_s) + "}";
   }
-  s += "\n  ]\n}\n";
+  s += "\n  ]";
+  // inference and boot workloads (present only when the scenario has one): the keys are the
+  // flat metrics' (run_metrics.hpp) without the "workload.NAME." prefix
+  std::string w;
+  const auto object = [&](const std::string& name, std::string_view type) {
+    std::string o = std::string(w.empty() ? "" : ",") + "\n    {\"name\": \"" + name + "\", \"type\": \"" + std::string(type) + "\"";
+    const std::string prefix = "workload." + name + ".";
+    return std::pair{o, prefix};
+  };
+  const auto add_to = [&](std::string& o, const std::string& prefix) {
+    return [&o, &prefix, &num](const std::string& name, double v, std::string_view) {
+      o += ", \"" + name.substr(prefix.size()) + "\": " + num(v);
+    };
+  };
+  for (const named_workload<inference_workload>& n : b.inference) {
+    auto [o, prefix] = object(n.name, "inference");
+    detail::add_inference_metrics(n, b.sim.now(), add_to(o, prefix));
+    w += o + "}";
+  }
+  for (const named_workload<workload::decompression>& n : b.boots) {
+    auto [o, prefix] = object(n.name, "boot");
+    detail::add_boot_metrics(n, add_to(o, prefix));
+    w += o + "}";
+  }
+  if (!w.empty()) {
+    s += ",\n  \"workloads\": [" + w + "\n  ]";
+  }
+  s += "\n}\n";
   return s;
 }
 
@@ -606,9 +648,9 @@ inline constexpr std::string_view simulate_help = R"(usage: thermo simulate SCEN
 
 Runs a scenario file (docs/reference/scenario-format.md; examples in examples/scenarios/): a
 thermal plant, a SoC (preset or device tree), sensors, zones and their governors, workloads and
-scripted events. Writes the recorded trace (CSV), the metrics (JSON) and a plot (SVG), and
-prints a summary. Output names default to the [output] section, else to the scenario's name
-with .csv, .json and .svg in the current directory; each file is written whole or not at all.
+scripted events. Prints a summary table of every metric; writes nothing else unless asked:
+the recorded trace (CSV), the metrics (JSON) and a plot (SVG) go to the files the options name,
+else to those of the scenario's [output] section. Each file is written whole or not at all.
 )";
 
 /// `thermo simulate …`.
@@ -661,8 +703,9 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
   // any work; they appear together after it, or not at all (io/output.hpp).
   std::string stem = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
   stem = stem.substr(0, stem.rfind('.'));
-  const auto pick = [&](const std::optional<std::string_view>& opt, const std::string& in_file, const char* ext) {
-    return opt ? std::string(*opt) : (in_file.empty() ? stem + ext : in_file);
+  // An output is written only when asked for: by its option, else by the [output] section.
+  const auto pick = [&](const std::optional<std::string_view>& opt, const std::string& in_file) {
+    return opt ? std::string(*opt) : in_file;
   };
   io::output_set outputs;
   outputs.add_input(path);
@@ -677,19 +720,29 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
   std::ostream* trace_out = nullptr;
   std::ostream* metrics_out = nullptr;
   std::ostream* plot_out = nullptr;
-  for (const auto& [file, out] : {std::pair{pick(trace_opt, scn->trace_file, ".csv"), &trace_out},
-                                  std::pair{pick(metrics_opt, scn->metrics_file, ".json"), &metrics_out},
-                                  std::pair{pick(plot_opt, scn->plot_file, ".svg"), &plot_out}}) {
+  for (const auto& [file, out] : {std::pair{pick(trace_opt, scn->trace_file), &trace_out},
+                                  std::pair{pick(metrics_opt, scn->metrics_file), &metrics_out},
+                                  std::pair{pick(plot_opt, scn->plot_file), &plot_out}}) {
+    if (file.empty()) {
+      continue;
+    }
     if (const io::file_error e = outputs.open(file, *out); !e.ok()) {
       err << "thermo simulate: " << e.message << '\n';
       return exit_failure;
     }
   }
-  io::csv_trace_writer csv(*trace_out);
+  std::optional<io::csv_trace_writer> csv;
+  std::vector<sim::row_sink*> sinks;
+  if (trace_out != nullptr) {
+    sinks.push_back(&csv.emplace(*trace_out));
+  }
   io::run_plot_options po;
   po.title = scn->title.empty() ? stem : scn->title;
   io::run_plot_builder plot(po, 0.0, to_seconds(scn->duration));
-  io::trace_tee tee({&csv, &plot});
+  if (plot_out != nullptr) {
+    sinks.push_back(&plot);
+  }
+  io::trace_tee tee(std::move(sinks));
   b.rec.set_sink(&tee);
 
   progress prog("thermo simulate");
@@ -714,9 +767,13 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
     return exit_failure;
   }
 
-  *metrics_out << metrics_json(b);
-  const std::vector<io::trip_line> trips = io::trip_lines(b.sim);
-  *plot_out << plot.figure(trips).render();
+  if (metrics_out != nullptr) {
+    *metrics_out << metrics_json(b);
+  }
+  if (plot_out != nullptr) {
+    const std::vector<io::trip_line> trips = io::trip_lines(b.sim);
+    *plot_out << plot.figure(trips).render();
+  }
   if (const io::file_error e = outputs.commit(); !e.ok()) {
     err << "thermo simulate: " << e.message << '\n';
     return exit_failure;

@@ -176,7 +176,10 @@ class scenario_parser {
     } else if (kind_ == "sensor") {
       s_.sensors.push_back({name_, {}, {}, line_});
     } else if (kind_ == "zone") {
-      s_.zones.push_back({name_, {}, "step_wise", true, line_});
+      scenario_zone z0;
+      z0.name = name_;
+      z0.line = line_;
+      s_.zones.push_back(std::move(z0));
     } else if (kind_ == "fan") {
       s_.fans.push_back({name_, {}, {}, 0.0, 0.0, 0.8, line_});
     } else if (kind_ == "workload") {
@@ -463,23 +466,8 @@ class scenario_parser {
     } else if (kind_ == "sensor") {
       sensor_entry(key, v);
     } else if (kind_ == "zone") {
-      scenario_zone& z = s_.zones.back();
-      if (key == "sensor") {
-        if (auto n = name_value(key, v)) {
-          z.sensor = *n;
-        }
-      } else if (key == "governor") {
-        if (!scenario_governors::find(v)) {
-          fail("unknown governor '" + std::string(v) + "' (" + std::string(scenario_governors::list) + ")");
-        }
-        z.governor = std::string(v);
-      } else if (key == "enabled") {
-        if (auto b = boolean(key, v)) {
-          z.enabled = *b;
-        }
-      } else {
-        unknown_key(key, "sensor, governor, enabled");
-      }
+      s_.zones.back().key_lines.emplace_back(key, line_);
+      zone_entry(key, v);
     } else if (kind_ == "fan") {
       scenario_fan& f = s_.fans.back();
       if (key == "node") {
@@ -631,6 +619,7 @@ class scenario_parser {
 
   void workload_entry(std::string_view key, std::string_view v) {
     scenario_workload& w = s_.workloads.back();
+    w.key_lines.emplace_back(key, line_);
     if (key == "type") {
       if (v == "constant") {
         w.type = scenario_workload_type::constant;
@@ -638,9 +627,15 @@ class scenario_parser {
         w.type = scenario_workload_type::phased;
       } else if (v == "trace") {
         w.type = scenario_workload_type::trace;
+      } else if (v == "inference") {
+        w.type = scenario_workload_type::inference;
+      } else if (v == "boot") {
+        w.type = scenario_workload_type::boot;
       } else {
-        fail("unknown workload type '" + std::string(v) + "' (constant, phased, trace)");
+        fail("unknown workload type '" + std::string(v) + "' (constant, phased, trace, inference, boot)");
       }
+    } else if (inference_entry(key, v) || boot_entry(key, v)) {
+      // a key of `type = inference` or `type = boot` (checked against the type at the end)
     } else if (key == "cluster") {
       if (auto n = name_value(key, v)) {
         w.cluster = *n;
@@ -727,9 +722,25 @@ class scenario_parser {
         w.start = sim_time{*d};
       }
     } else {
-      unknown_key(key, "type, cluster, cores, utilization, phases, repeat, file, at_end, start");
+      unknown_key(key, "type, cluster, cores, utilization, phases, repeat, file, at_end, start; inference: " +
+                           std::string(inference_keys) + "; boot: " + std::string(boot_keys));
     }
   }
+
+  // The keys of [zone] and of the inference and boot workloads (io/scenario_keys.hpp).
+  static constexpr std::string_view zone_keys =
+      "sensor, governor, enabled, sustainable_power, k_po, k_pu, k_i, k_d, integral_cutoff, polling_delay, passive_delay, "
+      "tripK, tripK_hysteresis, mapK_weight, mapK_min, mapK_max";
+  static constexpr std::string_view inference_keys = "model, framework, threads, arrivals, period, overload, count, window, seed";
+  static constexpr std::string_view boot_keys =
+      "compressor, core, compressed, vmlinux, zimage, bandwidth, setup, relocate, load_utilization";
+  void zone_entry(std::string_view key, std::string_view v);
+  /// True when `key` is an inference key (parsed into the workload's record).
+  bool inference_entry(std::string_view key, std::string_view v);
+  /// True when `key` is a boot key.
+  bool boot_entry(std::string_view key, std::string_view v);
+  /// The workload-type checks of `finish` (a key of another type, a missing model …).
+  void finish_workload(const scenario_workload& w);
 
   /// Checks that need the whole file (names referring to each other).
   void finish() {
@@ -847,6 +858,10 @@ class scenario_parser {
         fail("[workload " + w.name + "] (trace) needs file = TRACE.csv");
         return;
       }
+      finish_workload(w);
+      if (!err_.empty()) {
+        return;
+      }
     }
     check_budget();
   }
@@ -924,3 +939,5 @@ class scenario_parser {
 }
 
 }  // namespace thermo::io
+
+#include "thermo/io/scenario_keys.hpp"  // the [zone] keys, and those of the inference and boot workloads

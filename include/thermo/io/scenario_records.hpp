@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "thermo/control/governors/registry.hpp"
@@ -92,13 +93,54 @@ struct scenario_sensor {
   sensor_params params{};
   std::size_t line{0};
 };
-/// `[zone NAME]`.
+/// `tripK = m°C`, `tripK_hysteresis = m°C` of a `[zone]`: trip K (the zone's trip order, as the
+/// device tree lists them) changed before the zone is registered.
+struct scenario_trip_override {
+  std::size_t index{0};
+  std::optional<std::int32_t> temperature;  ///< m°C
+  std::optional<std::int32_t> hysteresis;   ///< m°C, ≥ 0
+  std::size_t line{0};                      ///< the first of its keys
+};
+/// `mapK_weight`, `mapK_min`, `mapK_max` of a `[zone]`: cooling map K (the zone's map order)
+/// changed before it is bound — its `contribution` and the lower and upper cooling states of
+/// every `cooling-device` entry.
+struct scenario_map_override {
+  std::size_t index{0};
+  std::optional<std::uint32_t> weight;  ///< DT `contribution` (0: THERMAL_WEIGHT_DEFAULT)
+  std::optional<std::uint32_t> lower;   ///< cooling state, or `thermal_no_limit` ("no_limit")
+  std::optional<std::uint32_t> upper;
+  std::size_t line{0};
+};
+/// `[zone NAME]`: the sensor and governor that run the zone, and what the scenario changes of
+/// the zone the SoC describes (each unset value keeps the preset's or the device tree's).
 struct scenario_zone {
   std::string name;
   std::string sensor;
   std::string governor{"step_wise"};
   bool enabled{true};
   std::size_t line{0};
+  // the kernel's thermal_zone_params (tzp) for the power allocator
+  std::optional<std::int32_t> sustainable_power;  ///< mW (DT `sustainable-power`)
+  std::optional<std::int32_t> k_po;               ///< Q10 gains (sysfs k_po …)
+  std::optional<std::int32_t> k_pu;
+  std::optional<std::int32_t> k_i;
+  std::optional<std::int32_t> k_d;
+  std::optional<std::int32_t> integral_cutoff;    ///< m°C
+  // DT polling-delay and polling-delay-passive
+  std::optional<std::chrono::milliseconds> polling_delay;
+  std::optional<std::chrono::milliseconds> passive_delay;
+  std::vector<scenario_trip_override> trips;  ///< in file order, one per trip index
+  std::vector<scenario_map_override> maps;    ///< in file order, one per map index
+  /// The line of each key given (for errors found when the zone is built).
+  std::vector<std::pair<std::string, std::size_t>> key_lines;
+  [[nodiscard]] std::size_t line_of(std::string_view key) const {
+    for (const auto& [k, l] : key_lines) {
+      if (k == key) {
+        return l;
+      }
+    }
+    return line;
+  }
 };
 /// `[fan NAME]`.
 struct scenario_fan {
@@ -111,7 +153,37 @@ struct scenario_fan {
   std::size_t line{0};
 };
 /// `[workload NAME]` `type`.
-enum class scenario_workload_type : std::uint8_t { constant, phased, trace };
+enum class scenario_workload_type : std::uint8_t { constant, phased, trace, inference, boot };
+
+/// The inference keys of a `[workload]` (`type = inference`): a preset model
+/// (presets/inference_models.hpp) under a framework on the workload's cluster, back to back or
+/// one request every `period` (workload/inference.hpp).
+struct scenario_inference {
+  std::string model;                   ///< preset model name ("Mobilenet_V1_1.0_224_quant")
+  std::string framework{"tflite"};     ///< tflite or tvm
+  std::size_t threads{0};              ///< 0: the framework's default (tflite 1, tvm every core)
+  std::string arrivals{"back_to_back"};  ///< back_to_back or periodic
+  sim_duration period{0};              ///< periodic: time between requests
+  std::string overload{"queue"};       ///< periodic: queue or drop
+  std::uint64_t count{0};              ///< requests in total (0: no limit)
+  sim_duration window{std::chrono::seconds(1)};  ///< throughput window
+  std::uint64_t seed{0x1e7e'c0de};     ///< latency reservoir sampling
+};
+
+/// The boot keys of a `[workload]` (`type = boot`): a kernel image loaded from storage and
+/// decompressed on one CPU of the workload's cluster (workload/decompression.hpp, with a
+/// decompressor profile of presets/compressors.hpp).
+struct scenario_boot {
+  std::string compressor{"gzip"};  ///< gzip, lzma, xz, lzo, lz4, zstd, bzip2
+  std::string core;                ///< decompressor profile's core (default: the cluster's core)
+  bool compressed{true};           ///< zImage (true) or the uncompressed Image
+  double vmlinux_bytes{11'800'000.0};  ///< uncompressed size (the Gemini example)
+  double zimage_bytes{4'800'000.0};    ///< compressed size
+  double bandwidth_mb_s{25.0};         ///< storage read bandwidth, 10⁶ bytes/s (SD High Speed)
+  sim_duration setup{0};               ///< fixed cost of starting the load
+  double relocate_bytes_per_cycle{0.0};  ///< > 0: the decompressor relocates itself first
+  double load_utilization{1.0};        ///< boot CPU demand while loading
+};
 /// `[workload NAME]`.
 struct scenario_workload {
   std::string name;
@@ -124,7 +196,19 @@ struct scenario_workload {
   std::string file;         ///< trace: utilisation CSV (relative to the scenario file)
   std::string at_end{"repeat"};
   sim_time start{};
+  scenario_inference inference{};  ///< type = inference
+  scenario_boot boot{};            ///< type = boot
   std::size_t line{0};
+  /// The line of each key given (for errors found when the workload is built).
+  std::vector<std::pair<std::string, std::size_t>> key_lines;
+  [[nodiscard]] std::size_t line_of(std::string_view key) const {
+    for (const auto& [k, l] : key_lines) {
+      if (k == key) {
+        return l;
+      }
+    }
+    return line;
+  }
 };
 /// One `TIME = ACTION ARGS` line of `[events]` (the action and its arguments as written: what
 /// they name is resolved when the simulation is built).
