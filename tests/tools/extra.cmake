@@ -143,6 +143,42 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
   add_test(NAME thermo.tools.record_trace_script
            COMMAND ${CMAKE_COMMAND} -DSCRIPT=${PROJECT_SOURCE_DIR}/examples/scripts/record_thermal_trace.sh
                    -DWORK=${PROJECT_BINARY_DIR}/record_trace_check -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/record_trace_check.cmake)
+  # issue 16, part 4: scripts/cluster/ (Slurm and Kubernetes). slurm_cluster runs a study on a
+  # throw-away one-node Slurm cluster (it installs slurm-wlm and munge when missing, and is
+  # skipped — exit 77, with the reason — where it cannot); kubernetes_manifest checks the manifests
+  # and runs their pods' commands here. The install is bounded by apt's own timeouts, the cluster
+  # part by 150 s: the CTest timeout leaves room for both, so the test's own trap stops the daemons.
+  set(cluster ${PROJECT_SOURCE_DIR}/scripts/cluster)
+  add_test(NAME thermo.tools.slurm_cluster COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tools/slurm_check.sh ${thermo_exe} ${PROJECT_SOURCE_DIR})
+  set_tests_properties(thermo.tools.slurm_cluster PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 1200)
+  find_package(Python3 3.9 COMPONENTS Interpreter)
+  if(Python3_Interpreter_FOUND)
+    add_test(NAME thermo.tools.kubernetes_manifest
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tools/kubernetes_check.py ${thermo_exe} ${PROJECT_SOURCE_DIR})
+    add_test(NAME thermo.tools.kubernetes_manifest_self_test
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tools/kubernetes_check.py --self-test ${PROJECT_SOURCE_DIR})
+    set_tests_properties(thermo.tools.kubernetes_manifest thermo.tools.kubernetes_manifest_self_test PROPERTIES SKIP_RETURN_CODE 77)
+  endif()
+  # the scripts refuse what would leave points out or clash with what they set
+  thermo_cli_test(cluster_sweep_sbatch_not_array "-DCMD=bash|${cluster}/sweep.sbatch|${out_dir}|study.scn" -DEXIT=2 -DONE_LINE_ERROR=ON
+                  "-DSTDERR=^sweep.sbatch: not a task of a job array")
+  thermo_cli_test(cluster_sweep_sbatch_array_from_1
+                  "-DCMD=env|SLURM_ARRAY_TASK_ID=1|SLURM_ARRAY_TASK_COUNT=3|SLURM_ARRAY_TASK_MIN=1|SLURM_ARRAY_TASK_MAX=3|bash|${cluster}/sweep.sbatch|${out_dir}|study.scn"
+                  -DEXIT=2 -DONE_LINE_ERROR=ON "-DSTDERR=^sweep.sbatch: the array must be 0-2 with no step or gap \\(got 1-3 for 3 tasks\\)")
+  thermo_cli_test(cluster_sweep_sbatch_array_step
+                  "-DCMD=env|SLURM_ARRAY_TASK_ID=0|SLURM_ARRAY_TASK_COUNT=2|SLURM_ARRAY_TASK_MIN=0|SLURM_ARRAY_TASK_MAX=2|bash|${cluster}/sweep.sbatch|${out_dir}|study.scn"
+                  -DEXIT=2 -DONE_LINE_ERROR=ON "-DSTDERR=^sweep.sbatch: the array must be 0-1 with no step or gap")
+  thermo_cli_test(cluster_merge_sbatch_bad_count "-DCMD=bash|${cluster}/merge.sbatch|${out_dir}|0" -DEXIT=2 -DONE_LINE_ERROR=ON
+                  "-DSTDERR=^merge.sbatch: usage: ")
+  thermo_cli_test(cluster_submit_sets_shard "-DCMD=bash|${cluster}/submit.sh|--shards|3|--dir|${out_dir}/cluster|--|study.scn|--shard|0/3"
+                  -DEXIT=2 -DONE_LINE_ERROR=ON "-DSTDERR=^submit.sh: '--shard' is set by the scripts")
+  thermo_cli_test(cluster_submit_bad_shards "-DCMD=bash|${cluster}/submit.sh|--shards|0|--dir|${out_dir}/cluster|--|study.scn"
+                  -DEXIT=2 -DONE_LINE_ERROR=ON "-DSTDERR=^submit.sh: --shards N must be a whole number ≥ 1 \\(got '0'\\)")
+  thermo_cli_test(cluster_submit_thermo_not_executable
+                  "-DCMD=bash|${cluster}/submit.sh|--shards|2|--dir|${out_dir}/cluster|--thermo|${cluster}/kubernetes/sweep-job.yaml|--|study.scn"
+                  -DEXIT=2 -DONE_LINE_ERROR=ON "-DSTDERR=^submit.sh: --thermo '.*/sweep-job.yaml' is not an executable file")
+  thermo_cli_test(cluster_submit_no_scenario "-DCMD=bash|${cluster}/submit.sh|--shards|2|--dir|${out_dir}/cluster" -DEXIT=2 -DONE_LINE_ERROR=ON
+                  "-DSTDERR=^submit.sh: a SCENARIO is required after --")
   if(THERMO_INSTALL)
     add_test(NAME thermo.tools.installed
              COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR} -DPREFIX=${PROJECT_BINARY_DIR}/tools_install_check
