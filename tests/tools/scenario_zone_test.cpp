@@ -193,6 +193,8 @@ TEST_CASE("Bad [zone] values are refused naming the line and the key", "[scenari
   CHECK(parse_error(z + "map0_max = lots\n") == "z.scn:2: bad map0_max 'lots' (a cooling state 0..4294967294, or no_limit)");
   CHECK(parse_error(z + "trip0_temperature = 1\n").starts_with("z.scn:2: unknown key 'trip0_temperature' in [zone z] (sensor, governor"));
   CHECK(parse_error(z + "map0 = 1\n").starts_with("z.scn:2: unknown key 'map0' in [zone z]"));
+  CHECK(parse_error(z + "trip01 = 1000\n").starts_with("z.scn:2: unknown key 'trip01' in [zone z]"));
+  CHECK(parse_error(z + "trip1000 = 1000\n").starts_with("z.scn:2: unknown key 'trip1000' in [zone z]"));
   CHECK(parse_error(z + "trip0 = 1000\ntrip0 = 2000\n") == "z.scn:3: trip0 given twice in [zone z] (first at line 2)");
 
   // checked against the SoC when the simulation is built
