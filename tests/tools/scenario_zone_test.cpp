@@ -102,6 +102,15 @@ TEST_CASE("sustainable_power sets the zone parameter and changes the power the a
   const run low = simulate(mobilenet("sustainable_power = 800"));
   CHECK(dflt.b->sim.zone(0).params().sustainable_power == 1550);
   CHECK(low.b->sim.zone(0).params().sustainable_power == 800);
+  // the allocator's feed-forward power is the zone's, and it grants less
+  const auto* ipa_dflt = dflt.b->governors[0].get<control::power_allocator<16>>();
+  const auto* ipa_low = low.b->governors[0].get<control::power_allocator<16>>();
+  REQUIRE(ipa_dflt != nullptr);
+  REQUIRE(ipa_low != nullptr);
+  REQUIRE(ipa_low->last_round().allocated);
+  CHECK(ipa_dflt->last_round().pid.sustainable_power == 1550U);
+  CHECK(ipa_low->last_round().pid.sustainable_power == 800U);
+  CHECK(ipa_low->last_round().total_granted_power < ipa_dflt->last_round().total_granted_power);
   // a smaller budget: less energy, a cooler hot spot, less work done
   CHECK(low.value("domain.big.energy_j") < dflt.value("domain.big.energy_j") - 50.0);
   CHECK(low.value("zone.cpu-thermal.peak_c") < dflt.value("zone.cpu-thermal.peak_c") - 0.5);
