@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <limits>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,14 +46,16 @@ per storage medium of the built-in table, or one row for --bandwidth.
   --core NAME           core of the decompressor profile (default: the cluster's core when a
                         profile was measured on it, else Cortex-A9; a note names a stand-in)
   --compressor ALGO     gzip (default), lzma, xz, lzo, lz4, zstd, bzip2
-  --frequency MHZ       boot CPU clock (default: the profile's reference clock)
+  --frequency MHZ       boot CPU clock (default: the profile's reference clock, at most the
+                        cluster's highest OPP)
   --vmlinux BYTES       uncompressed kernel size (default 11800000, the Gemini example)
   --zimage BYTES        compressed image size (default 4800000)
   --bandwidth MB/S      one storage read bandwidth (10^6 bytes/s) instead of the media table
   --setup-ms MS         fixed cost of starting a load, paid by both images (default 0)
   --relocate B/CYCLE    the decompressor relocates itself first, copying at this rate
-  --soc PRESET          with --cluster: the boot CPU's core, and its power from that
-  --dtb FILE.dtb          cluster's Energy Model at the clock (energy columns in joules)
+  --soc PRESET, --dtb FILE.dtb, --cluster NAME
+                        the boot CPU's cluster: its core picks the profile, its Energy Model
+                        gives the CPU power at the clock (the energy columns, in joules)
   --csv FILE            also write the table as CSV
   --plot FILE.svg       also plot boot time (and energy) against storage bandwidth
 Output files are written whole or not at all.
