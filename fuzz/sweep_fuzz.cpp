@@ -49,7 +49,7 @@ void check_results(std::string_view text, const std::string& name) {
     require(t.message().find('\n') == std::string::npos, "a results error is one line");
     return;
   }
-  for (const std::string out : {std::string("r.csv"), std::string("r.jsonl")}) {
+  for (const std::string& out : {std::string("r.csv"), std::string("r.jsonl")}) {
     const std::string once = sweep::render(*t, out);
     const auto back = sweep::read_results(once, out);
     require(back.ok(), "a written table reads back", back.ok() ? std::string_view() : std::string_view(back.message()));
