@@ -32,7 +32,7 @@ void sweep_rk3399_power_allocator(benchmark::State& state) {
   ss << in.rdbuf();
   const auto n = static_cast<std::size_t>(state.range(0));
   std::vector<sweep::axis> axes;
-  for (const std::string& spec : {std::string("run.record_interval=0"), "run.ambient=25:45:" + std::to_string(n)}) {
+  for (const std::string& spec : {std::string("run.record_interval=0"), "zone.cpu-thermal.sustainable_power=1000:3000:" + std::to_string(n)}) {
     axes.push_back(*sweep::parse_axis(spec));
   }
   auto tmpl = sweep::scenario_template::make(ss.str(), axes);

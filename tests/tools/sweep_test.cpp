@@ -116,6 +116,7 @@ TEST_CASE("sweep axis errors name the axis and what is wrong") {
   CHECK_THAT(axis_error("run.ambient=-1:10:3:log"), Catch::Contains("a log range needs lo > 0"));
   CHECK_THAT(axis_error("run.ambient=1:10:3:lin"), Catch::Contains("can only be 'log'"));
   CHECK_THAT(axis_error("run.ambient=1:2"), Catch::Contains("lo:hi:n"));
+  CHECK_THAT(axis_error("run.ambient=-1e308:1e308:3"), Catch::Contains("not a finite number"));
   CHECK_THAT(axis_error("run.title=a #b"), Catch::Contains("'#'"));
 }
 
@@ -206,6 +207,13 @@ TEST_CASE("sweep results: CSV and JSONL read back to the same bytes, metric colu
   CHECK_THAT(sweep::read_results("point,status,trace_hash\n0,ok\n", "r.csv").message(), Catch::Contains("r.csv:2: expected 3 fields"));
   CHECK_THAT(sweep::read_results("point,status,trace_hash\nx,ok,\n", "r.csv").message(), Catch::Contains("bad point 'x'"));
   CHECK_THAT(sweep::read_results("{\"a\": 1}\n", "r.jsonl").message(), Catch::Contains("r.jsonl:1: not a sweep results file"));
+  CHECK_THAT(sweep::read_results("point,status,m,trace_hash\n0,ok,abc,\n", "r.csv").message(), Catch::Contains("metric 'm': 'abc' is not a number"));
+  CHECK_THAT(sweep::read_results("point,status,trace_hash\n0,ok,xyz\n", "r.csv").message(), Catch::Contains("bad trace_hash 'xyz'"));
+  CHECK_THAT(sweep::read_results("point,a,a,status,trace_hash\n", "r.csv").message(), Catch::Contains("column 'a' appears twice"));
+  CHECK_THAT(sweep::read_results("{\"point\": 0, \"status\": \"ok\", \"m\": \"1\", \"trace_hash\": \"\"}\n", "r.jsonl").message(),
+             Catch::Contains("metric 'm' is not a number"));
+  CHECK_THAT(sweep::read_results("{\"point\": 0, \"status\": \"a\\nb\", \"trace_hash\": \"\"}\n", "r.jsonl").message(),
+             Catch::Contains("not a sweep results file"));
   CHECK_THAT(sweep::read_results("{\"point\": 0, \"status\": \"ok\", \"trace_hash\": \"\"\n", "r.jsonl").message(),
              Catch::Contains("not a sweep results file"));
 }
@@ -231,7 +239,7 @@ TEST_CASE("sweep --top ranks by a metric, smallest or largest first, and the Par
 
 TEST_CASE("sweep runs: the same bytes whatever --jobs, and shards merged give the whole run") {
   const folder d("sweep_test_jobs");
-  const std::vector<std::string> study{d / "s.scn", "--axis", "run.ambient=25,45", "--axis", "workload.compute.utilization=0.5:1:3"};
+  const std::vector<std::string> study{d / "s.scn", "--axis", "run.ambient=25,45", "--axis", "zone.cpu-thermal.sustainable_power=1000:3000:3"};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> v = study;
     v.insert(v.end(), extra.begin(), extra.end());
@@ -243,15 +251,15 @@ TEST_CASE("sweep runs: the same bytes whatever --jobs, and shards merged give th
   REQUIRE(thermo_sweep(with({"--jobs", "3", "--output", d / "j3.csv"})).code == exit_ok);
   const std::string whole = slurp(d / "j1.csv");
   CHECK(whole == slurp(d / "j3.csv"));
-  CHECK_THAT(whole, Catch::StartsWith("point,run.ambient,workload.compute.utilization,status,"));
-  CHECK_THAT(whole, Catch::Contains("\n0,25,0.5,ok,") && Catch::Contains("\n5,45,1,ok,"));
+  CHECK_THAT(whole, Catch::StartsWith("point,run.ambient,zone.cpu-thermal.sustainable_power,status,"));
+  CHECK_THAT(whole, Catch::Contains("\n0,25,1000,ok,") && Catch::Contains("\n5,45,3000,ok,"));
   CHECK(std::count(whole.begin(), whole.end(), '\n') == 7);
 
   // shards: points with number % N == I; JSON lines and CSV merge alike
   REQUIRE(thermo_sweep(with({"--jobs", "2", "--shard", "0/3", "--output", d / "s0.csv"})).code == exit_ok);
   REQUIRE(thermo_sweep(with({"--shard", "1/3", "--output", d / "s1.jsonl"})).code == exit_ok);
   REQUIRE(thermo_sweep(with({"--shard", "2/3", "--output", d / "s2.csv"})).code == exit_ok);
-  CHECK_THAT(slurp(d / "s0.csv"), Catch::Contains("\n0,25,0.5,ok") && Catch::Contains("\n3,45,0.5,ok"));
+  CHECK_THAT(slurp(d / "s0.csv"), Catch::Contains("\n0,25,1000,ok") && Catch::Contains("\n3,45,1000,ok"));
   const auto m = thermo_sweep({"--merge", d / "s2.csv", d / "s0.csv", d / "s1.jsonl", "--output", d / "merged.csv"});
   INFO(m.err);
   REQUIRE(m.code == exit_ok);
@@ -394,4 +402,40 @@ TEST_CASE("sweep points share one factorised plant, with the results of unshared
   const std::vector<sweep::axis> sensor_axis{axis_of("sensor.tsadc0.resolution=100,1000")};
   CHECK(sweep::plant_cache::key_of(sensor_axis, {"100"}) != sweep::plant_cache::key_of(sensor_axis, {"1000"}));
   CHECK(sweep::plant_cache::key_of(axes, {"25", "0.5"}) == sweep::plant_cache::key_of(axes, {"45", "1"}));
+}
+
+TEST_CASE("sweep --study: a study file gives the command line's results") {
+  const folder d("sweep_test_study");
+  std::ofstream(d / "a.study") << "# a study\n[study]\nscenario = s.scn   # beside the study\ndesign = zip\n\n[axes]\n"
+                                  "run.ambient = 25,45\nzone.cpu-thermal.governor = step_wise, power_allocator\n";
+  const auto r = thermo_sweep({"--study", d / "a.study", "--output", d / "study.csv"});
+  INFO(r.err);
+  REQUIRE(r.code == exit_ok);
+  REQUIRE(thermo_sweep({d / "s.scn", "--axis", "run.ambient=25,45", "--axis", "zone.cpu-thermal.governor=step_wise, power_allocator", "--zip",
+                        "--output", d / "cli.csv"})
+              .code == exit_ok);
+  CHECK(slurp(d / "study.csv") == slurp(d / "cli.csv"));
+  std::ofstream(d / "b.study") << "[study]\nscenario = s.scn\ndesign = samples\nsamples = 4\nseed = 3\n[axes]\nrun.ambient = 20:40:2\n";
+  REQUIRE(thermo_sweep({"--study", d / "b.study", "--output", d / "b.csv"}).code == exit_ok);
+  REQUIRE(thermo_sweep({d / "s.scn", "--axis", "run.ambient=20:40:2", "--samples", "4", "--seed", "3", "--output", d / "b2.csv"}).code == exit_ok);
+  CHECK(slurp(d / "b.csv") == slurp(d / "b2.csv"));
+
+  const auto study_error = [&](const std::string& text) {
+    std::ofstream(d / "bad.study") << text;
+    const auto e = thermo_sweep({"--study", d / "bad.study", "--output", d / "bad.csv"});
+    CHECK(e.code == exit_usage);
+    CHECK_FALSE(fs::exists(d / "bad.csv"));
+    return e.err;
+  };
+  CHECK_THAT(study_error("[study]\nscenario = s.scn\nfoo = 1\n"), Catch::Contains("bad.study:3: unknown key 'foo' in [study]"));
+  CHECK_THAT(study_error("[study]\nscenario = s.scn\ndesign = grid\n"), Catch::Contains("bad.study:3: bad design 'grid'"));
+  CHECK_THAT(study_error("[study]\nscenario = s.scn\n[axes]\nrun.ambient = 1:2:0\n"), Catch::Contains("bad.study:4: --axis 'run.ambient=1:2:0'"));
+  CHECK_THAT(study_error("[study]\nscenario = s.scn\n"), Catch::Contains("no axis"));
+  CHECK_THAT(study_error("[axes]\nrun.ambient = 30\n"), Catch::Contains("no [study] scenario"));
+  CHECK_THAT(study_error("[study]\nscenario = s.scn\ndesign = samples\n[axes]\nrun.ambient = 30\n"), Catch::Contains("design = samples needs samples"));
+  CHECK_THAT(study_error("[stuff]\n"), Catch::Contains("bad.study:1: unknown section '[stuff]'"));
+  CHECK_THAT(study_error("x = 1\n"), Catch::Contains("bad.study:1: expected [study] or [axes]"));
+  const auto mixed = thermo_sweep({"--study", d / "a.study", "--axis", "run.ambient=1", "--output", d / "bad.csv"});
+  CHECK(mixed.code == exit_usage);
+  CHECK_THAT(mixed.err, Catch::Contains("--study FILE holds the scenario"));
 }

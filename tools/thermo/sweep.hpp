@@ -22,6 +22,7 @@
 #include "sweep_plot.hpp"
 #include "sweep_results.hpp"
 #include "sweep_runner.hpp"
+#include "sweep_study.hpp"
 
 namespace thermo::cli {
 
@@ -29,6 +30,7 @@ inline constexpr std::string_view sweep_help =
     R"(usage: thermo sweep SCENARIO --axis KEY=VALUES [--axis …] [--zip | --samples N [--seed S]]
                    [--jobs N] [--shard I/N] --output RESULTS.csv|RESULTS.jsonl
                    [--top K --by METRIC [--max]] [--plot FILE.svg]
+       thermo sweep --study STUDY.ini [--jobs N] [--shard I/N] --output … [--top …] [--plot …]
        thermo sweep --merge SHARD_FILES… --output RESULTS.csv|RESULTS.jsonl [--top …] [--plot …]
 
 Runs SCENARIO once per point and writes one row per point: the point's number, its value of
@@ -40,6 +42,7 @@ each axis, its status ("ok" or the error), every metric of the run and the hash 
                      every value gets ('1:10:5 min', '0.5,1 s')
   --zip              pair the axes' values (equal lengths) instead of the cross product
   --samples N        N points of a Latin hypercube over the axes (--seed S, default 0)
+  --study FILE       the scenario, design and axes from a study file (docs/reference/sweep.md)
   --jobs N           threads (default: all cores); the results do not depend on it
   --shard I/N        run only the points whose number modulo N is I (0 ≤ I < N)
   --output FILE      .csv or .jsonl; an existing file of the same study is resumed
@@ -230,6 +233,7 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
   const auto by_opt = a.take("--by", f);
   const bool maximise = a.flag("--max");
   const auto plot_opt = a.take("--plot", f);
+  const auto study_opt = a.take("--study", f);
   const std::vector<std::string_view> pos = a.positional();
   a.finish(f);
   const auto usage = [&](const std::string& m) {
@@ -281,10 +285,13 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
     rd.plot_title = "sweep";
     return sweep_detail::merge_main(pos, std::string(*output_opt), rd, err);
   }
-  if (pos.size() != 1) {
+  if (study_opt && (!pos.empty() || !axis_specs.empty() || zip || samples_opt || seed_opt)) {
+    usage("--study FILE holds the scenario, the axes and the design: give no SCENARIO, --axis, --zip, --samples or --seed with it");
+  }
+  if (!study_opt && pos.size() != 1) {
     usage("give one scenario file (see thermo sweep --help)");
   }
-  if (axis_specs.empty()) {
+  if (!study_opt && axis_specs.empty()) {
     usage("give at least one --axis KEY=VALUES");
   }
   if (zip && samples_opt) {
@@ -339,7 +346,29 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
     return f.code;
   }
 
-  const std::string path(pos.front());
+  sweep::design d = samples_opt ? sweep::design::latin_hypercube : (zip ? sweep::design::zip : sweep::design::cross);
+  std::string path = study_opt ? std::string() : std::string(pos.front());
+  std::vector<std::string> inputs;
+  if (study_opt) {
+    const std::string study_path(*study_opt);
+    const auto stext = read_input(study_path);
+    if (!stext) {
+      err << "thermo sweep: " << stext.message() << '\n';
+      return exit_failure;
+    }
+    auto sf = sweep::parse_study(*stext, study_path);
+    if (!sf) {
+      err << "thermo sweep: " << sf.message() << '\n';
+      return exit_usage;
+    }
+    path = sf->scenario;
+    axes = std::move(sf->axes);
+    d = sf->kind;
+    samples = sf->samples;
+    seed = sf->seed;
+    inputs.push_back(study_path);
+  }
+  inputs.push_back(path);
   const std::string output(*output_opt);
   const auto text = read_input(path);
   if (!text) {
@@ -350,7 +379,6 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
     err << "thermo sweep: " << base.message() << '\n';
     return exit_failure;
   }
-  const sweep::design d = samples_opt ? sweep::design::latin_hypercube : (zip ? sweep::design::zip : sweep::design::cross);
   auto tmpl = sweep::scenario_template::make(*text, axes);
   if (!tmpl) {
     err << "thermo sweep: " << tmpl.message() << '\n';
@@ -421,7 +449,6 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
     }
   }
 
-  const std::vector<std::string> inputs{path};
   progress prog("thermo sweep");
   auto last_checkpoint = std::chrono::steady_clock::now();
   std::string checkpoint_error;

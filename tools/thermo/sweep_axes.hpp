@@ -144,6 +144,9 @@ inline std::string parse_range(axis& a, std::string_view spec) {
   if (*n > 1 && !(*lo < *hi)) {
     return "bad " + what + ": lo must be below hi";
   }
+  if (!std::isfinite(*hi - *lo)) {
+    return "bad " + what + ": hi − lo is not a finite number";
+  }
   a.lo = *lo;
   a.hi = *hi;
   a.n = static_cast<std::size_t>(*n);
@@ -364,13 +367,14 @@ class scenario_template {
   }
 
   /// The scenario text with axis `k` set to `values[k]` for every k (a key's line replaced, or
-  /// the key added at the end of its section).
+  /// the key added at the end of its section); an empty value leaves the scenario as it is
+  /// (no axis value is empty: parse_axis refuses them).
   [[nodiscard]] std::string apply(const std::vector<std::string>& values) const {
     std::string out;
     for (std::size_t i = 0; i < lines_.size(); ++i) {
       bool replaced = false;
       for (std::size_t k = 0; k < slots_.size(); ++k) {
-        if (slots_[k].line == i && slots_[k].replace) {
+        if (slots_[k].line == i && slots_[k].replace && !values[k].empty()) {
           out += fields_[k] + " = " + values[k] + "\n";
           replaced = true;
         }
@@ -380,7 +384,7 @@ class scenario_template {
         out += '\n';
       }
       for (std::size_t k = 0; k < slots_.size(); ++k) {
-        if (slots_[k].line == i && !slots_[k].replace) {
+        if (slots_[k].line == i && !slots_[k].replace && !values[k].empty()) {
           out += fields_[k] + " = " + values[k] + "\n";
         }
       }

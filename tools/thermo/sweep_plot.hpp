@@ -65,6 +65,32 @@ inline std::string label_of(std::string_view name) {
   return std::string(name);
 }
 
+/// A key metric's label in plain words: "cpu-thermal peak (°C)", "cpu-thermal above trip 1 (s)",
+/// "big work done (ratio)", "energy (J)"; other names as `label_of`.
+inline std::string plain_label(std::string_view name) {
+  const std::vector<std::string_view> p = io::split(name, '.');
+  const auto part = [&](std::size_t i) { return std::string(p[i]); };
+  if (name == "energy_j") {
+    return "energy (J)";
+  }
+  if (p.size() == 3 && p[0] == "zone" && p[2] == "peak_c") {
+    return part(1) + " peak (°C)";
+  }
+  if (p.size() == 4 && p[0] == "zone" && p[2].starts_with("trip") && p[3] == "time_above_s") {
+    return part(1) + " above trip " + std::string(p[2].substr(4)) + " (s)";
+  }
+  if (p.size() == 3 && p[0] == "domain" && p[2] == "work_ratio") {
+    return part(1) + " work done (ratio)";
+  }
+  if (p.size() == 3 && p[2] == "throughput_per_s") {
+    return part(1) + " throughput (per s)";
+  }
+  if (p.size() == 3 && p[0] == "domain" && p[2] == "energy_j") {
+    return part(1) + " energy (J)";
+  }
+  return label_of(name);
+}
+
 /// Three to six round tick values covering [lo, hi].
 inline std::vector<double> ticks(double lo, double hi) {
   std::vector<double> t;
@@ -189,7 +215,7 @@ inline void draw(std::string& s, const panel& p) {
       }
     }
   };
-  first("peak");
+  first("peak_c");
   first("time_above");
   first("work");
   first("energy", "energy_j");
@@ -237,7 +263,15 @@ inline void draw(std::string& s, const panel& p) {
 [[nodiscard]] inline std::string plot_svg(const result_table& t, std::string_view title) {
   using plot_detail::panel;
   const std::vector<std::string> metrics = key_metrics(metric_columns(t));
-  const std::size_t n_axes = std::min<std::size_t>(t.axes.size(), 6);
+  // the axes that vary (an axis with one value, such as record_interval = 0, is no plot), at most six
+  std::vector<std::size_t> shown;
+  for (std::size_t a = 0; a < t.axes.size() && shown.size() < 6; ++a) {
+    const bool varies = std::any_of(t.rows.begin(), t.rows.end(), [&](const result_row& r) { return r.params[a] != t.rows.front().params[a]; });
+    if (varies) {
+      shown.push_back(a);
+    }
+  }
+  const std::size_t n_axes = shown.size();
   const double pw = 220;
   const double ph = 140;
   const double gap_x = 80;
@@ -246,9 +280,10 @@ inline void draw(std::string& s, const panel& p) {
   const double top = 50;
   std::vector<panel> panels;
   for (std::size_t m = 0; m < metrics.size(); ++m) {
-    for (std::size_t a = 0; a < n_axes; ++a) {
-      panel p{left + static_cast<double>(a) * (pw + gap_x), top + static_cast<double>(m) * (ph + gap_y), pw, ph, t.axes[a],
-              plot_detail::label_of(metrics[m]), {}, {}, {}};
+    for (std::size_t col = 0; col < n_axes; ++col) {
+      const std::size_t a = shown[col];
+      panel p{left + static_cast<double>(col) * (pw + gap_x), top + static_cast<double>(m) * (ph + gap_y), pw, ph, t.axes[a],
+              plot_detail::plain_label(metrics[m]), {}, {}, {}};
       bool numeric = true;
       for (const result_row& r : t.rows) {
         numeric = numeric && plot_detail::leading_number(r.params[a]).has_value();
@@ -287,8 +322,8 @@ inline void draw(std::string& s, const panel& p) {
       obj.emplace_back(pick("energy"), false);
     }
     const std::vector<bool> front = pareto_front(t, obj);
-    panel p{left, top + static_cast<double>(metrics.size()) * (ph + gap_y) + 20, 2 * pw + gap_x, 1.5 * ph, plot_detail::label_of(peak),
-            plot_detail::label_of(work), {}, {}, {}};
+    panel p{left, top + static_cast<double>(metrics.size()) * (ph + gap_y) + 30, 2 * pw + gap_x, 1.5 * ph, plot_detail::plain_label(peak),
+            plot_detail::plain_label(work), {}, {}, {}};
     std::size_t n_front = 0;
     for (std::size_t i = 0; i < t.rows.size(); ++i) {
       const std::string* xs = detail::find_metric(t.rows[i], peak);
@@ -300,8 +335,8 @@ inline void draw(std::string& s, const panel& p) {
         n_front += front[i] ? 1U : 0U;
       }
     }
-    front_note = "Pareto front (red, " + std::to_string(n_front) + " points): no other point has a lower " + plot_detail::label_of(peak) +
-                 ", more " + plot_detail::label_of(work) + (obj.size() > 2 ? " and less " + plot_detail::label_of(obj[2].first) : "");
+    front_note = "Pareto front: the " + std::to_string(n_front) + " points in red\nno other point has a lower " + plot_detail::plain_label(peak) +
+                 ", more " + plot_detail::plain_label(work) + (obj.size() > 2 ? " and less " + plot_detail::plain_label(obj[2].first) : "");
     panels.push_back(std::move(p));
   }
   double width = left + static_cast<double>(std::max<std::size_t>(n_axes, 2)) * (pw + gap_x);
@@ -322,8 +357,10 @@ inline void draw(std::string& s, const panel& p) {
   }
   if (!front_note.empty()) {
     const panel& p = panels.back();
-    s += "<text x=\"" + plot_detail::fixed(p.x0) + "\" y=\"" + plot_detail::fixed(p.y0 - 8) + "\">" + plot_detail::esc(front_note) +
-         "</text>\n";
+    const auto nl = front_note.find('\n');
+    s += "<text x=\"" + plot_detail::fixed(p.x0) + "\" y=\"" + plot_detail::fixed(p.y0 - 24) + "\">" + plot_detail::esc(front_note.substr(0, nl)) +
+         "</text>\n<text x=\"" + plot_detail::fixed(p.x0) + "\" y=\"" + plot_detail::fixed(p.y0 - 8) + "\" class=\"t\">" +
+         plot_detail::esc(front_note.substr(nl + 1)) + "</text>\n";
   }
   s += "</svg>\n";
   return s;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "sweep_axes.hpp"
 #include "thermo/io/csv.hpp"
 #include "thermo/io/jsonl.hpp"
 
@@ -243,8 +244,8 @@ inline std::optional<std::vector<std::pair<std::string, std::string>>> json_reco
         v += s[i++];
       }
     }
-    if (i >= s.size()) {
-      return false;
+    if (i >= s.size() || v.find_first_of("\r\n") != std::string::npos) {
+      return false;  // a row is one line, in CSV too
     }
     ++i;
     return true;
@@ -306,6 +307,25 @@ inline std::optional<std::vector<std::pair<std::string, std::string>>> json_reco
   return i == s.size() ? std::optional(out) : std::nullopt;
 }
 
+/// A metric cell as the sweep writes it: a finite number, or nan/inf/-inf.
+inline bool metric_text(std::string_view s) {
+  return s == "nan" || s == "inf" || s == "-inf" || io::parse_double(s, io::exact).has_value();
+}
+/// A trace hash as the sweep writes it: 16 hex digits, or "" for a failed point.
+inline bool hash_text(std::string_view s) {
+  return s.empty() || (s.size() == 16 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos);
+}
+/// Column names unique: the first repeated one, or "".
+inline std::string repeated_name(const std::vector<std::string>& names) {
+  std::map<std::string_view, bool, std::less<>> seen;
+  for (const std::string& n : names) {
+    if (!seen.emplace(n, true).second) {
+      return n;
+    }
+  }
+  return {};
+}
+
 inline std::optional<std::size_t> point_index(std::string_view s) {
   const auto v = io::parse_int(s, 0, static_cast<std::int64_t>(max_points), io::exact);
   return v ? std::optional(static_cast<std::size_t>(*v)) : std::nullopt;
@@ -336,6 +356,13 @@ inline std::optional<std::size_t> point_index(std::string_view s) {
       if (st == rec->end()) {
         return R::fail(at(i + 1) + not_ours + " (no \"status\")");
       }
+      std::vector<std::string> keys;
+      for (const auto& kv : *rec) {
+        keys.push_back(kv.first);
+      }
+      if (const std::string d = detail::repeated_name(keys); !d.empty()) {
+        return R::fail(at(i + 1) + "key " + io::quoted(d) + " appears twice");
+      }
       const auto n_axes = static_cast<std::size_t>(st - rec->begin()) - 1;
       std::vector<std::string> axes;
       for (std::size_t k = 0; k < n_axes; ++k) {
@@ -358,9 +385,15 @@ inline std::optional<std::size_t> point_index(std::string_view s) {
       }
       r.status = st->second;
       for (auto it = st + 1; it + 1 != rec->end(); ++it) {
+        if (quoted[static_cast<std::size_t>(it - rec->begin())] || !detail::metric_text(it->second)) {
+          return R::fail(at(i + 1) + "metric " + io::quoted(it->first) + " is not a number");
+        }
         r.metrics.push_back(*it);
       }
       r.trace_hash = rec->back().second;
+      if (!detail::hash_text(r.trace_hash) || !quoted.back() || !quoted[static_cast<std::size_t>(st - rec->begin())]) {
+        return R::fail(at(i + 1) + "bad status or trace_hash (a string; 16 hex digits or empty)");
+      }
       t.rows.push_back(std::move(r));
     }
     return t;
@@ -375,6 +408,9 @@ inline std::optional<std::size_t> point_index(std::string_view s) {
   const auto st = std::find(header->begin(), header->end(), "status");
   if (st == header->end()) {
     return R::fail(at(1) + not_ours + " (no 'status' column)");
+  }
+  if (const std::string d = detail::repeated_name(*header); !d.empty()) {
+    return R::fail(at(1) + "column " + io::quoted(d) + " appears twice");
   }
   const auto n_axes = static_cast<std::size_t>(st - header->begin()) - 1;
   t.axes.assign(header->begin() + 1, st);
@@ -398,10 +434,16 @@ inline std::optional<std::size_t> point_index(std::string_view s) {
     for (std::size_t m = 0; m < metric_names.size(); ++m) {
       const std::string& v = (*rec)[2 + n_axes + m];
       if (!v.empty()) {
+        if (!detail::metric_text(v)) {
+          return R::fail(at(i + 1) + "metric " + io::quoted(metric_names[m]) + ": " + io::quoted(v) + " is not a number");
+        }
         r.metrics.emplace_back(metric_names[m], v);
       }
     }
     r.trace_hash = rec->back();
+    if (!detail::hash_text(r.trace_hash)) {
+      return R::fail(at(i + 1) + "bad trace_hash " + io::quoted(r.trace_hash) + " (16 hex digits, or empty)");
+    }
     t.rows.push_back(std::move(r));
   }
   return t;

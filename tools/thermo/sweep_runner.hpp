@@ -179,17 +179,14 @@ struct study {
   std::vector<point> points;
 };
 
-/// Checks every value of every axis against the scenario (each alone on the base text) before
-/// any point runs: "" or the parser's message, prefixed with the axis and value.
+/// Checks every value of every axis against the scenario (each alone on the base text: the
+/// other axes' keys as the scenario has them) before any point runs: "" or the parser's
+/// message, prefixed with the axis and value.
 [[nodiscard]] inline std::string check_axes(const study& s, design d) {
   for (std::size_t k = 0; k < s.axes.size(); ++k) {
-    std::vector<std::string> values;
-    for (std::size_t j = 0; j < s.axes.size(); ++j) {
-      values.push_back(j == k || s.points.empty() ? std::string() : s.points.front()[j]);
-    }
+    std::vector<std::string> values(s.axes.size());
     for (const std::string& v : values_to_check(s.axes[k], d)) {
       values[k] = v;
-      // the other axes at the first point's values, so that only this value is new
       if (auto scn = parse_scenario(s.text.apply(values), s.scenario_path); !scn) {
         return "--axis " + s.axes[k].key + "=" + v + ": " + scn.message();
       }
