@@ -112,6 +112,7 @@ TEST_CASE("sweep axis errors name the axis and what is wrong") {
   CHECK_THAT(axis_error("run.ambient=1:2:x"), Catch::Contains("n must be an integer"));
   CHECK_THAT(axis_error("run.ambient=a:2:3"), Catch::Contains("lo and hi must be numbers"));
   CHECK_THAT(axis_error("run.ambient=5:2:3"), Catch::Contains("lo must be below hi"));
+  CHECK_THAT(axis_error("run.ambient=5:2:1"), Catch::Contains("lo must be below hi"));
   CHECK_THAT(axis_error("run.ambient=0:10:3:log"), Catch::Contains("a log range needs lo > 0"));
   CHECK_THAT(axis_error("run.ambient=-1:10:3:log"), Catch::Contains("a log range needs lo > 0"));
   CHECK_THAT(axis_error("run.ambient=1:10:3:lin"), Catch::Contains("can only be 'log'"));

@@ -195,7 +195,9 @@ inline int merge_main(const std::vector<std::string_view>& files, const std::str
   }
   std::vector<std::size_t> order(all.rows.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return all.rows[a].point < all.rows[b].point; });
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return all.rows[a].point != all.rows[b].point ? all.rows[a].point < all.rows[b].point : a < b;
+  });
   for (std::size_t k = 0; k < order.size(); ++k) {
     const std::size_t i = order[k];
     if (k > 0 && all.rows[order[k - 1]].point == all.rows[i].point) {

@@ -141,7 +141,7 @@ inline std::string parse_range(axis& a, std::string_view spec) {
   if (a.type == axis::kind::log && (*lo <= 0.0 || *hi <= 0.0)) {
     return "bad " + what + ": a log range needs lo > 0 and hi > 0";
   }
-  if (*n > 1 && !(*lo < *hi)) {
+  if (*n > 1 ? !(*lo < *hi) : !(*lo <= *hi)) {
     return "bad " + what + ": lo must be below hi";
   }
   if (!std::isfinite(*hi - *lo)) {

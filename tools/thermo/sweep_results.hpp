@@ -177,6 +177,9 @@ inline std::optional<std::vector<std::string>> csv_record(std::string_view line)
         cur += line[i++];
       }
     }
+    if (cur.find_first_of("\r\n") != std::string::npos) {
+      return std::nullopt;  // a row is one line (JSON lines too)
+    }
     out.push_back(cur);
     if (i >= line.size()) {
       return out;
@@ -463,7 +466,14 @@ inline std::optional<std::size_t> point_index(std::string_view s) {
       }
     }
   }
-  std::stable_sort(v.begin(), v.end(), [&](const auto& a, const auto& b) { return maximise ? a.first > b.first : a.first < b.first; });
+  // ties in point order (std::sort with the point as second key: stable_sort's temporary buffer
+  // is deprecated in libstdc++ 12 under clang)
+  std::sort(v.begin(), v.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) {
+      return maximise ? a.first > b.first : a.first < b.first;
+    }
+    return a.second->point < b.second->point;
+  });
   std::vector<const result_row*> out;
   for (std::size_t i = 0; i < v.size() && i < k; ++i) {
     out.push_back(v[i].second);
