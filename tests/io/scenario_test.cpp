@@ -75,3 +75,68 @@ TEST_CASE("A scenario may start with a UTF-8 byte order mark", "[scenario][io]")
   REQUIRE(e.ok());
   CHECK(s.soc_line == 3);
 }
+
+TEST_CASE("[zone] keys and inference and boot workloads become records that keep their keys' lines", "[scenario][io]") {
+  const std::string text =
+      "[run]\nduration = 2 s\n[soc]\npreset = rk3399\n[plant]\nreference = rk3399_board\n[sensor s0]\nnode = big\n"
+      "[zone cpu-thermal]\nsensor = s0\nsustainable_power = 1200\nk_po = 10\nk_pu = 20\nk_i = 3\nk_d = 4\n"   // 9..15
+      "integral_cutoff = -500\npolling_delay = 2 s\npassive_delay = 50 ms\ntrip1 = 70000\ntrip0_hysteresis = 500\n"  // 16..20
+      "trip1_hysteresis = 1000\nmap1_max = no_limit\nmap0_weight = 512\nmap1_min = 2\n"                             // 21..24
+      "[workload net]\ntype = inference\ncluster = big\nmodel = Mobilenet_V1_1.0_224_quant\nframework = tvm\n"       // 25..29
+      "arrivals = periodic\nperiod = 40 ms\noverload = drop\ncount = 9\nwindow = 2 s\nseed = 5\nthreads = 2\n"      // 30..36
+      "[workload boot]\ntype = boot\ncluster = little\ncompressor = zstd\ncore = x86-64 (QEMU host)\ncompressed = no\n"  // 37..42
+      "vmlinux = 2e7\nzimage = 5e6\nbandwidth = 100\nsetup = 20 ms\nload_utilization = 0\n";                        // 43..47
+  io::scenario s;
+  const io::text_error e = io::parse_scenario(text, "z.scn", s);
+  INFO(e.message);
+  REQUIRE(e.ok());
+  const io::scenario_zone& z = s.zones.at(0);
+  CHECK(z.sustainable_power == 1200);
+  CHECK(z.k_po == 10);
+  CHECK(z.k_pu == 20);
+  CHECK(z.k_i == 3);
+  CHECK(z.k_d == 4);
+  CHECK(z.integral_cutoff == -500);
+  CHECK(z.polling_delay == std::chrono::milliseconds(2000));
+  CHECK(z.passive_delay == std::chrono::milliseconds(50));
+  REQUIRE(z.trips.size() == 2);  // one record per trip index, in file order
+  CHECK(z.trips[0].index == 1);
+  CHECK(z.trips[0].temperature == 70000);
+  CHECK(z.trips[0].hysteresis == 1000);
+  CHECK(z.trips[0].line == 19);
+  CHECK(z.trips[1].index == 0);
+  CHECK_FALSE(z.trips[1].temperature.has_value());
+  CHECK(z.trips[1].hysteresis == 500);
+  REQUIRE(z.maps.size() == 2);
+  CHECK(z.maps[0].index == 1);
+  CHECK(z.maps[0].upper == 0xFFFF'FFFFU);  // no_limit
+  CHECK(z.maps[0].lower == 2U);
+  CHECK_FALSE(z.maps[0].weight.has_value());
+  CHECK(z.maps[1].weight == 512U);
+  CHECK(z.line_of("map1_min") == 24);
+  CHECK(z.line_of("k_d") == 15);
+  CHECK(z.line_of("trip5") == 9);  // a key not given: the section's line
+
+  const io::scenario_workload& net = s.workloads.at(0);
+  CHECK(net.type == io::scenario_workload_type::inference);
+  CHECK(net.inference.model == "Mobilenet_V1_1.0_224_quant");
+  CHECK(net.inference.framework == "tvm");
+  CHECK(net.inference.arrivals == "periodic");
+  CHECK(net.inference.period == std::chrono::milliseconds(40));
+  CHECK(net.inference.overload == "drop");
+  CHECK(net.inference.count == 9U);
+  CHECK(net.inference.window == std::chrono::seconds(2));
+  CHECK(net.inference.seed == 5U);
+  CHECK(net.inference.threads == 2U);
+  CHECK(net.line_of("threads") == 36);
+  const io::scenario_workload& boot = s.workloads.at(1);
+  CHECK(boot.type == io::scenario_workload_type::boot);
+  CHECK(boot.boot.compressor == "zstd");
+  CHECK(boot.boot.core == "x86-64 (QEMU host)");
+  CHECK_FALSE(boot.boot.compressed);
+  CHECK(boot.boot.vmlinux_bytes == 2e7);
+  CHECK(boot.boot.zimage_bytes == 5e6);
+  CHECK(boot.boot.bandwidth_mb_s == 100.0);
+  CHECK(boot.boot.setup == std::chrono::milliseconds(20));
+  CHECK(boot.boot.load_utilization == 0.0);
+}

@@ -102,6 +102,15 @@ TEST_CASE("sustainable_power sets the zone parameter and changes the power the a
   const run low = simulate(mobilenet("sustainable_power = 800"));
   CHECK(dflt.b->sim.zone(0).params().sustainable_power == 1550);
   CHECK(low.b->sim.zone(0).params().sustainable_power == 800);
+  // the allocator's feed-forward power is the zone's, and it grants less
+  const auto* ipa_dflt = dflt.b->governors[0].get<control::power_allocator<16>>();
+  const auto* ipa_low = low.b->governors[0].get<control::power_allocator<16>>();
+  REQUIRE(ipa_dflt != nullptr);
+  REQUIRE(ipa_low != nullptr);
+  REQUIRE(ipa_low->last_round().allocated);
+  CHECK(ipa_dflt->last_round().pid.sustainable_power == 1550U);
+  CHECK(ipa_low->last_round().pid.sustainable_power == 800U);
+  CHECK(ipa_low->last_round().total_granted_power < ipa_dflt->last_round().total_granted_power);
   // a smaller budget: less energy, a cooler hot spot, less work done
   CHECK(low.value("domain.big.energy_j") < dflt.value("domain.big.energy_j") - 50.0);
   CHECK(low.value("zone.cpu-thermal.peak_c") < dflt.value("zone.cpu-thermal.peak_c") - 0.5);
@@ -193,6 +202,8 @@ TEST_CASE("Bad [zone] values are refused naming the line and the key", "[scenari
   CHECK(parse_error(z + "map0_max = lots\n") == "z.scn:2: bad map0_max 'lots' (a cooling state 0..4294967294, or no_limit)");
   CHECK(parse_error(z + "trip0_temperature = 1\n").starts_with("z.scn:2: unknown key 'trip0_temperature' in [zone z] (sensor, governor"));
   CHECK(parse_error(z + "map0 = 1\n").starts_with("z.scn:2: unknown key 'map0' in [zone z]"));
+  CHECK(parse_error(z + "trip01 = 1000\n").starts_with("z.scn:2: unknown key 'trip01' in [zone z]"));
+  CHECK(parse_error(z + "trip1000 = 1000\n").starts_with("z.scn:2: unknown key 'trip1000' in [zone z]"));
   CHECK(parse_error(z + "trip0 = 1000\ntrip0 = 2000\n") == "z.scn:3: trip0 given twice in [zone z] (first at line 2)");
 
   // checked against the SoC when the simulation is built

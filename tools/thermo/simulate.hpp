@@ -1,9 +1,11 @@
 // `thermo simulate SCENARIO`: builds a simulation from a scenario (the records of
 // io/scenario.hpp) — the plant, the SoC's power domains, cooling devices and zones through the
 // library's one mapping of a SoC description (sim/soc.hpp over control/thermal_of.hpp, as the
-// replay uses it), sensors, governors by name (control/governors/registry.hpp), fans, workloads
-// and scripted events — runs it and writes the trace (CSV), the metrics (JSON, and a summary on
-// stdout) and a plot (SVG). Host code.
+// replay uses it, from the SoC's zones as the scenario's [zone] keys change them:
+// scenario_zone.hpp), sensors, governors by name (control/governors/registry.hpp), fans,
+// workloads (inference and boot ones: scenario_workloads.hpp) and scripted events — runs it,
+// prints the summary of its metrics (run_metrics.hpp) and writes, when asked for, the trace
+// (CSV), the metrics (JSON) and a plot (SVG). Host code.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <cstdio>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -50,7 +53,6 @@ inline std::string resolve(const io::scenario& s, const std::string& path) {
   }
   return s.dir + "/" + path;
 }
-
 
 /// Names joined by ", ".
 template <class Range, class Name>

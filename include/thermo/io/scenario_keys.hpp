@@ -46,7 +46,8 @@ inline std::optional<indexed_key> split_indexed(std::string_view key, std::strin
     index = index * 10 + static_cast<std::size_t>(key[k] - '0');
     ++k;
   }
-  if (k == first || (k < key.size() && key[k] >= '0' && key[k] <= '9')) {
+  // no digits, more than 3, or a leading zero ("trip01" would be a second name of trip1)
+  if (k == first || (k < key.size() && key[k] >= '0' && key[k] <= '9') || (key[first] == '0' && k - first > 1)) {
     return std::nullopt;
   }
   return indexed_key{index, key.substr(k)};
