@@ -109,6 +109,7 @@ struct fan_setup {
   double ambient = 25.0;
   double board_capacitance = 5.0;
   sim::sim_options options{};
+  bool warm_start = false;  ///< initial temperatures instead of ambient
 };
 
 constexpr std::array<control::thermal_trip, 3> fan_trips{{
@@ -133,6 +134,8 @@ struct fan_rig {
     const auto board = b.add_node(c.board_capacitance, 0.05);
     ok = die && board && b.connect(*die, *board, 0.5).ok() && b.set_ambient(c.ambient).ok();
     ok = ok && s->set_plant(b).ok() && s->set_options(c.options).ok();
+    static constexpr std::array<double, 2> warm{48.5, 41.25};
+    ok = ok && (!c.warm_start || s->set_initial_temperatures(warm).ok());
     auto d = s->add_domain(test::cpu_domain(2));
     sensor_params sp;
     sp.resolution = millikelvin_delta(100);
@@ -246,6 +249,25 @@ TEST_CASE("a shared plant serves another ambient: it is state, not factorisation
   CHECK(copied.shared);
   CHECK(copied.factorised == 0);
   CHECK(copied == fresh);
+}
+
+TEST_CASE("a shared plant serves a run from given initial temperatures", "[sim][shared_plant]") {
+  fan_setup warm;
+  warm.warm_start = true;
+  fan_rig<fan_sim> first(fan_setup{}, nullptr);
+  REQUIRE(first.ok);
+  REQUIRE(first.run().ok);
+  const auto shared = export_from(first);
+  fan_rig<fan_sim> fresh_rig(warm, nullptr);
+  fan_rig<fan_sim> shared_rig(warm, shared.get());
+  const outcome fresh = fresh_rig.run();
+  const outcome copied = shared_rig.run();
+  REQUIRE(fresh.ok);
+  REQUIRE(copied.ok);
+  CHECK(copied.shared);
+  CHECK(copied.factorised == 0);
+  CHECK(copied == fresh);
+  CHECK_FALSE(fresh == first.run(sim_time{150s}));  // the start does change the run
 }
 
 TEST_CASE("another plant's networks are not used, and the run factorises its own", "[sim][shared_plant]") {

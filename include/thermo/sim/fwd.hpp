@@ -9,6 +9,8 @@ namespace thermo::sim {
 struct default_limits;
 template <class Limits = default_limits>
 class simulation;
+template <class Limits>
+class shared_plant;
 class recorder;
 
 }  // namespace thermo::sim
