@@ -32,7 +32,9 @@ void sweep_rk3399_power_allocator(benchmark::State& state) {
   ss << in.rdbuf();
   const auto n = static_cast<std::size_t>(state.range(0));
   std::vector<sweep::axis> axes;
-  for (const std::string& spec : {std::string("run.record_interval=0"), "zone.cpu-thermal.sustainable_power=1000:3000:" + std::to_string(n)}) {
+  // sustainable power in whole mW (the key is an integer): 2 mW steps from 1000 mW
+  const std::string power = "zone.cpu-thermal.sustainable_power=1000:" + std::to_string(1000 + 2 * (n - 1)) + ":" + std::to_string(n);
+  for (const std::string& spec : {std::string("run.record_interval=0"), power}) {
     axes.push_back(*sweep::parse_axis(spec));
   }
   auto tmpl = sweep::scenario_template::make(ss.str(), axes);
