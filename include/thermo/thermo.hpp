@@ -73,6 +73,7 @@
 #include "thermo/io/plot_layout.hpp"
 #include "thermo/io/run_plot.hpp"
 #include "thermo/io/scenario.hpp"
+#include "thermo/io/scenario_keys.hpp"
 #include "thermo/io/scenario_records.hpp"
 #include "thermo/io/svg_plot.hpp"
 #include "thermo/io/text.hpp"
