@@ -115,7 +115,7 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
                   "-DSTDERR=^thermo latency: '/dev/null' is not a regular file" "-DNO_OUTPUT=${out_dir}/latency_plot/l.csv")
   thermo_cli_test(cli_simulate_example
                   "-DCMD=${thermo_exe}|simulate|${PROJECT_SOURCE_DIR}/examples/scenarios/rk3399-big-cores-flat-out.scn|--trace|${out_dir}/sim.csv|--metrics|${out_dir}/sim.json|--plot|${out_dir}/sim.svg"
-                  "-DSTDOUT=simulated 600.000 s \\(running\\).*zone  +peak.*cpu-thermal  +74" "-DOUTPUT=${out_dir}/sim.svg")
+                  "-DSTDOUT=simulated 600.000 s \\(completed\\).*zone  +peak.*cpu-thermal  +74" "-DOUTPUT=${out_dir}/sim.svg")
   # Outputs (io/output.hpp): never over an input or a special file, refused before the run,
   # nothing left behind; long names work.
   # (Tests that check for leftover temporaries write in folders of their own: another test

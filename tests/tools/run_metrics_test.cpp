@@ -96,7 +96,7 @@ TEST_CASE("The printed summary is a table of the same numbers", "[run_metrics]")
   const auto b = run_example("rk3399-big-cores-flat-out.scn");
   const std::string s = metrics_summary(*b);
   INFO(s);
-  CHECK(s.starts_with("simulated 600.000 s (running), energy "));
+  CHECK(s.starts_with("simulated 600.000 s (completed), energy "));
   // zone table: peak, trip, time above, overshoot, detection latency, missed
   CHECK(s.find("zone         peak °C   at s  trip  trip °C  above s  overshoot °C  detect mean ms  detect max ms  missed\n") !=
         std::string::npos);

@@ -238,6 +238,21 @@ TEST_CASE("sweep --top ranks by a metric, smallest or largest first, and the Par
         std::vector<bool>{true, true, false, false});
 }
 
+TEST_CASE("sweep plot: the time above the hottest trip reached, not the switch-on trip every point is above") {
+  sweep::result_table t;
+  t.axes = {"zone.z.k_pu"};
+  const std::string a0 = "zone.z.trip0.time_above_s";
+  const std::string a1 = "zone.z.trip1.time_above_s";
+  const std::string a2 = "zone.z.trip2.time_above_s";
+  t.rows.push_back({0, {"1"}, "ok", {{"zone.z.peak_c", "76"}, {a0, "800"}, {a1, "9.5"}, {a2, "0"}, {"energy_j", "10"}}, "a"});
+  t.rows.push_back({1, {"2"}, "ok", {{"zone.z.peak_c", "74"}, {a0, "800"}, {a1, "0"}, {a2, "0"}, {"energy_j", "11"}}, "b"});
+  const std::vector<std::string> cols{"zone.z.peak_c", a0, a1, a2, "energy_j"};
+  CHECK(sweep::key_metrics(cols, &t) == std::vector<std::string>{"zone.z.peak_c", a1, "energy_j"});
+  CHECK(sweep::key_metrics(cols) == std::vector<std::string>{"zone.z.peak_c", a0, "energy_j"});  // without the data: the first
+  t.rows[0].metrics[2].second = "0";  // no point above trip 1 any more
+  CHECK(sweep::key_metrics(cols, &t) == std::vector<std::string>{"zone.z.peak_c", a0, "energy_j"});
+}
+
 TEST_CASE("sweep runs: the same bytes whatever --jobs, and shards merged give the whole run") {
   const folder d("sweep_test_jobs");
   const std::vector<std::string> study{d / "s.scn", "--axis", "run.ambient=25,45", "--axis", "zone.cpu-thermal.sustainable_power=1000:3000:3"};

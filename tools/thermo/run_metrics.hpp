@@ -217,7 +217,7 @@ inline std::string fixed(double v, int decimals) {
 [[nodiscard]] inline std::string metrics_summary(const sim_bundle& b) {
   using detail::fixed;
   const auto m = b.sim.metrics();
-  std::string s = "simulated " + fixed(to_seconds(m.duration), 3) + " s (" + std::string(to_string(b.sim.status())) + "), energy " +
+  std::string s = "simulated " + fixed(to_seconds(m.duration), 3) + " s (" + run_outcome(b) + "), energy " +
                   fixed(m.energy_j, 3) + " J\n";
   detail::text_table zones({"zone", "peak °C", "at s", "trip", "trip °C", "above s", "overshoot °C", "detect mean ms", "detect max ms",
                             "missed"});

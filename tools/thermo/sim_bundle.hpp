@@ -100,4 +100,11 @@ inline std::string error_text(const error& e) {
 
 }  // namespace detail
 
+/// How a run ended, in words: "completed" when it reached the end it was asked to run to
+/// (`run_status::running`: it could go on), else the status's name ("shutdown", "reboot",
+/// "budget_exhausted").
+inline std::string run_outcome(const sim_bundle& b) {
+  return b.sim.status() == sim::run_status::running ? std::string("completed") : std::string(to_string(b.sim.status()));
+}
+
 }  // namespace thermo::cli

@@ -583,7 +583,7 @@ inline std::string metrics_json(const sim_bundle& b) {
   const auto m = b.sim.metrics();
   const auto num = [](double v) { return io::format_number(v, 10); };
   std::string s = "{\n  \"duration_s\": " + num(to_seconds(m.duration)) + ",\n  \"status\": \"" +
-                  std::string(to_string(b.sim.status())) + "\",\n  \"energy_j\": " + num(m.energy_j) + ",\n  \"zones\": [";
+                  run_outcome(b) + "\",\n  \"energy_j\": " + num(m.energy_j) + ",\n  \"zones\": [";
   for (std::size_t z = 0; z < m.zones.size(); ++z) {
     const auto& zm = m.zones[z];
     s += std::string(z == 0 ? "" : ",") + "\n    {\"name\": \"" + b.zone_names[z] + "\", \"peak_c\": " + num(zm.peak_c) +

@@ -200,9 +200,33 @@ inline void draw(std::string& s, const panel& p) {
 }  // namespace plot_detail
 
 /// The key metrics of a table (peak temperature, time above a trip, work done, energy,
-/// throughput: the first column whose name holds each), at most five.
-[[nodiscard]] inline std::vector<std::string> key_metrics(const std::vector<std::string>& cols) {
+/// throughput: the first column whose name holds each), at most five. The time above a trip is
+/// that of the hottest trip some point spent time above (with `t`: the control trip of a
+/// power-allocator zone, not its switch-on trip, which every point is above alike), else the
+/// first.
+[[nodiscard]] inline std::vector<std::string> key_metrics(const std::vector<std::string>& cols, const result_table* t = nullptr) {
   std::vector<std::string> out;
+  std::string above;  // the hottest trip of the first zone with a time above it
+  if (t != nullptr) {
+    std::string zone;
+    for (const std::string& c : cols) {
+      if (!c.starts_with("zone.") || !c.ends_with(".time_above_s")) {
+        continue;
+      }
+      const std::string z = c.substr(0, c.find(".trip"));
+      if (zone.empty()) {
+        zone = z;
+      }
+      const bool reached = z == zone && std::any_of(t->rows.begin(), t->rows.end(), [&](const result_row& r) {
+        const std::string* v = detail::find_metric(r, c);
+        const auto x = v != nullptr ? io::parse_double(*v, io::exact) : std::nullopt;
+        return x && *x > 0.0;
+      });
+      if (reached) {
+        above = c;  // trips are listed in order: the last one reached is the hottest
+      }
+    }
+  }
   const auto first = [&](std::string_view what, std::string_view prefer = {}) {
     if (!prefer.empty() && std::find(cols.begin(), cols.end(), prefer) != cols.end()) {
       out.emplace_back(prefer);
@@ -216,7 +240,7 @@ inline void draw(std::string& s, const panel& p) {
     }
   };
   first("peak_c");
-  first("time_above");
+  first("time_above", above);
   first("work");
   first("energy", "energy_j");
   first("throughput");
@@ -262,7 +286,7 @@ inline void draw(std::string& s, const panel& p) {
 /// The plot as SVG text.
 [[nodiscard]] inline std::string plot_svg(const result_table& t, std::string_view title) {
   using plot_detail::panel;
-  const std::vector<std::string> metrics = key_metrics(metric_columns(t));
+  const std::vector<std::string> metrics = key_metrics(metric_columns(t), &t);
   // the axes that vary (an axis with one value, such as record_interval = 0, is no plot), at most six
   std::vector<std::size_t> shown;
   for (std::size_t a = 0; a < t.axes.size() && shown.size() < 6; ++a) {
