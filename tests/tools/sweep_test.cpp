@@ -253,6 +253,25 @@ TEST_CASE("sweep plot: the time above the hottest trip reached, not the switch-o
   CHECK(sweep::key_metrics(cols, &t) == std::vector<std::string>{"zone.z.peak_c", a0, "energy_j"});
 }
 
+TEST_CASE("sweep --pareto: the front's points, with their parameters and objectives") {
+  sweep::result_table t;
+  t.axes = {"zone.z.k_pu"};
+  // point 2 is beaten by point 0 on every objective; point 1 trades a lower peak for less work
+  t.rows.push_back({0, {"250"}, "ok", {{"zone.z.peak_c", "75"}, {"domain.big.work_ratio", "0.95"}, {"energy_j", "10"}}, "a"});
+  t.rows.push_back({1, {"500"}, "ok", {{"zone.z.peak_c", "74"}, {"domain.big.work_ratio", "0.90"}, {"energy_j", "10"}}, "b"});
+  t.rows.push_back({2, {"1000"}, "ok", {{"zone.z.peak_c", "76"}, {"domain.big.work_ratio", "0.90"}, {"energy_j", "11"}}, "c"});
+  CHECK(sweep::pareto_objectives(t) ==
+        std::vector<std::pair<std::string, bool>>{{"zone.z.peak_c", false}, {"domain.big.work_ratio", true}, {"energy_j", false}});
+  CHECK(sweep::pareto_table(t) ==
+        "point  zone.z.k_pu  zone.z.peak_c (min)  domain.big.work_ratio (max)  energy_j (min)\n"
+        "0      250          75                   0.95                         10\n"
+        "1      500          74                   0.90                         10\n");
+  sweep::result_table none;
+  none.axes = {"a"};
+  none.rows.push_back({0, {"1"}, "ok", {{"energy_j", "1"}}, "d"});
+  CHECK(sweep::pareto_table(none).empty());  // no peak, no work: nothing to trade
+}
+
 TEST_CASE("sweep runs: the same bytes whatever --jobs, and shards merged give the whole run") {
   const folder d("sweep_test_jobs");
   const std::vector<std::string> study{d / "s.scn", "--axis", "run.ambient=25,45", "--axis", "zone.cpu-thermal.sustainable_power=1000:3000:3"};

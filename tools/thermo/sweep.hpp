@@ -29,7 +29,7 @@ namespace thermo::cli {
 inline constexpr std::string_view sweep_help =
     R"(usage: thermo sweep SCENARIO --axis KEY=VALUES [--axis …] [--zip | --samples N [--seed S]]
                    [--jobs N] [--shard I/N] --output RESULTS.csv|RESULTS.jsonl
-                   [--top K --by METRIC [--max]] [--plot FILE.svg]
+                   [--top K --by METRIC [--max]] [--pareto] [--plot FILE.svg]
        thermo sweep --study STUDY.ini [--jobs N] [--shard I/N] --output … [--top …] [--plot …]
        thermo sweep --merge SHARD_FILES… --output RESULTS.csv|RESULTS.jsonl [--top …] [--plot …]
 
@@ -49,6 +49,8 @@ each axis, its status ("ok" or the error), every metric of the run and the hash 
   --merge            merge shard files (positional) into --output
   --top K --by M     print the K points with the smallest metric M (--max: largest;
                      --by -M also maximises)
+  --pareto           print the Pareto front: the points no other beats on peak temperature,
+                     work done (throughput) and energy together
   --plot FILE.svg    key metrics against each axis, and the Pareto front
 
 Details: docs/reference/sweep.md.
@@ -97,6 +99,7 @@ struct reading {
   std::optional<std::size_t> top;
   std::string by;
   bool maximise{false};
+  bool pareto{false};
   std::string plot;
   std::string plot_title;
 };
@@ -141,6 +144,14 @@ inline int finish_table(const sweep::result_table& t, const std::string& output,
       return exit_failure;
     }
     std::cout << sweep::top_table(t, best, rd.by);
+  }
+  if (rd.pareto) {
+    const std::string front = sweep::pareto_table(t);
+    if (front.empty()) {
+      err << "thermo sweep: --pareto: the results have no peak temperature or no work/throughput metric to trade\n";
+      return exit_failure;
+    }
+    std::cout << "Pareto front (no other point is better in every column):\n" << front;
   }
   std::size_t failed = 0;
   for (const auto& r : t.rows) {
@@ -234,6 +245,7 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
   const auto top_opt = a.take("--top", f);
   const auto by_opt = a.take("--by", f);
   const bool maximise = a.flag("--max");
+  const bool pareto = a.flag("--pareto");
   const auto plot_opt = a.take("--plot", f);
   const auto study_opt = a.take("--study", f);
   const std::vector<std::string_view> pos = a.positional();
@@ -270,6 +282,7 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
   } else if (maximise) {
     usage("--max goes with --top K --by METRIC");
   }
+  rd.pareto = pareto;
   if (plot_opt) {
     rd.plot = std::string(*plot_opt);
     if (!rd.plot.ends_with(".svg")) {
@@ -278,7 +291,7 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
   }
   if (merge) {
     if (!axis_specs.empty() || zip || samples_opt || seed_opt || jobs_opt || shard_opt) {
-      usage("--merge takes only shard files, --output, --top/--by/--max and --plot");
+      usage("--merge takes only shard files, --output, --top/--by/--max, --pareto and --plot");
     }
     if (!f.message.empty()) {
       err << "thermo " << f.message << '\n';

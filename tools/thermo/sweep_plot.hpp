@@ -283,6 +283,73 @@ inline void draw(std::string& s, const panel& p) {
   return front;
 }
 
+/// The objectives of the Pareto front (`--plot`, `--pareto`), from the key metrics: the peak
+/// temperature (lower is better), the work done — the throughput when there is an inference
+/// workload, else the work ratio — (higher), and the energy (lower) when there is one. Empty
+/// when the table has no peak or no work metric.
+[[nodiscard]] inline std::vector<std::pair<std::string, bool>> pareto_objectives(const result_table& t) {
+  const std::vector<std::string> metrics = key_metrics(metric_columns(t), &t);
+  const auto find = [&](std::string_view w) {
+    return std::find_if(metrics.begin(), metrics.end(), [&](const std::string& c) { return c.find(w) != std::string::npos; });
+  };
+  const auto peak = find("peak");
+  const auto work = find("throughput") != metrics.end() ? find("throughput") : find("work");
+  if (peak == metrics.end() || work == metrics.end()) {
+    return {};
+  }
+  std::vector<std::pair<std::string, bool>> obj{{*peak, false}, {*work, true}};
+  if (const auto energy = find("energy"); energy != metrics.end()) {
+    obj.emplace_back(*energy, false);
+  }
+  return obj;
+}
+
+/// `--pareto`: the points of the Pareto front as a table — point, the parameters and the
+/// objectives — in point order; empty when the table has no objectives.
+[[nodiscard]] inline std::string pareto_table(const result_table& t) {
+  const auto obj = pareto_objectives(t);
+  if (obj.empty()) {
+    return {};
+  }
+  const std::vector<bool> front = pareto_front(t, obj);
+  std::vector<std::vector<std::string>> cells;
+  std::vector<std::string> head{"point"};
+  head.insert(head.end(), t.axes.begin(), t.axes.end());
+  for (const auto& [name, maximise] : obj) {
+    head.push_back(name + (maximise ? " (max)" : " (min)"));
+  }
+  cells.push_back(head);
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    if (!front[i]) {
+      continue;
+    }
+    std::vector<std::string> c{std::to_string(t.rows[i].point)};
+    c.insert(c.end(), t.rows[i].params.begin(), t.rows[i].params.end());
+    for (const auto& o : obj) {
+      c.push_back(*detail::find_metric(t.rows[i], o.first));
+    }
+    cells.push_back(std::move(c));
+  }
+  std::vector<std::size_t> w(head.size(), 0);
+  for (const auto& row : cells) {
+    for (std::size_t j = 0; j < row.size(); ++j) {
+      w[j] = std::max(w[j], row[j].size());
+    }
+  }
+  std::string out;
+  for (const auto& row : cells) {
+    std::string line;
+    for (std::size_t j = 0; j < row.size(); ++j) {
+      line += row[j];
+      if (j + 1 < row.size()) {
+        line += std::string(w[j] - row[j].size() + 2, ' ');
+      }
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
 /// The plot as SVG text.
 [[nodiscard]] inline std::string plot_svg(const result_table& t, std::string_view title) {
   using plot_detail::panel;
@@ -336,15 +403,9 @@ inline void draw(std::string& s, const panel& p) {
   }
   // The Pareto front: lower peak temperature, more work done, less energy.
   std::string front_note;
-  const auto has = [&](std::string_view w) { return std::any_of(metrics.begin(), metrics.end(), [&](const std::string& c) { return c.find(w) != std::string::npos; }); };
-  if (has("peak") && (has("work") || has("throughput"))) {
-    const auto pick = [&](std::string_view w) { return *std::find_if(metrics.begin(), metrics.end(), [&](const std::string& c) { return c.find(w) != std::string::npos; }); };
-    const std::string peak = pick("peak");
-    const std::string work = has("throughput") ? pick("throughput") : pick("work");
-    std::vector<std::pair<std::string, bool>> obj{{peak, false}, {work, true}};
-    if (has("energy")) {
-      obj.emplace_back(pick("energy"), false);
-    }
+  if (const auto obj = pareto_objectives(t); !obj.empty()) {
+    const std::string& peak = obj[0].first;
+    const std::string& work = obj[1].first;
     const std::vector<bool> front = pareto_front(t, obj);
     panel p{left, top + static_cast<double>(metrics.size()) * (ph + gap_y) + 30, 2 * pw + gap_x, 1.5 * ph, plot_detail::plain_label(peak),
             plot_detail::plain_label(work), {}, {}, {}};
