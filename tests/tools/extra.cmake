@@ -116,6 +116,18 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
   thermo_cli_test(cli_simulate_example
                   "-DCMD=${thermo_exe}|simulate|${PROJECT_SOURCE_DIR}/examples/scenarios/rk3399-big-cores-flat-out.scn|--trace|${out_dir}/sim.csv|--metrics|${out_dir}/sim.json|--plot|${out_dir}/sim.svg"
                   "-DSTDOUT=simulated 600.000 s \\(completed\\).*zone  +peak.*cpu-thermal  +74" "-DOUTPUT=${out_dir}/sim.svg")
+  # simulate --set KEY=VALUE: a key set before the run (the axis syntax of a sweep); the parser
+  # checks the value; a section the scenario lacks and a malformed setting are refused.
+  set(pa_scn ${PROJECT_SOURCE_DIR}/examples/scenarios/rk3399-big-cores-flat-out.scn)
+  thermo_cli_test(cli_simulate_set
+                  "-DCMD=${thermo_exe}|simulate|${pa_scn}|--set|run.duration=6 min|--set|zone.cpu-thermal.k_pu=250"
+                  "-DSTDOUT=^simulated 360.000 s \\(completed\\)")
+  thermo_cli_test(cli_simulate_set_bad_value "-DCMD=${thermo_exe}|simulate|${pa_scn}|--set|zone.cpu-thermal.k_pu=0.5"
+                  "-DEXIT=1" "-DSTDERR=bad k_pu '0.5'" "-DONE_LINE_ERROR=ON")
+  thermo_cli_test(cli_simulate_set_no_section "-DCMD=${thermo_exe}|simulate|${pa_scn}|--set|zone.nope.governor=step_wise"
+                  "-DEXIT=1" "-DSTDERR=--set zone.nope.governor: the scenario has no \\[zone nope\\] section" "-DONE_LINE_ERROR=ON")
+  thermo_cli_test(cli_simulate_set_malformed "-DCMD=${thermo_exe}|simulate|${pa_scn}|--set|ambient"
+                  "-DEXIT=2" "-DSTDERR=--set 'ambient': expected KEY=VALUE" "-DONE_LINE_ERROR=ON")
   # Outputs (io/output.hpp): never over an input or a special file, refused before the run,
   # nothing left behind; long names work.
   # (Tests that check for leftover temporaries write in folders of their own: another test

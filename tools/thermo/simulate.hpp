@@ -23,6 +23,7 @@
 #include "cli.hpp"
 #include "run_metrics.hpp"
 #include "scenario.hpp"
+#include "sweep_axes.hpp"
 #include "scenario_workloads.hpp"
 #include "scenario_zone.hpp"
 #include "sim_bundle.hpp"
@@ -646,13 +647,16 @@ inline std::string metrics_json(const sim_bundle& b) {
   return s;
 }
 
-inline constexpr std::string_view simulate_help = R"(usage: thermo simulate SCENARIO [--trace FILE.csv] [--metrics FILE.json] [--plot FILE.svg]
+inline constexpr std::string_view simulate_help = R"(usage: thermo simulate SCENARIO [--set KEY=VALUE]… [--trace FILE.csv] [--metrics FILE.json] [--plot FILE.svg]
 
 Runs a scenario file (docs/reference/scenario-format.md; examples in examples/scenarios/): a
 thermal plant, a SoC (preset or device tree), sensors, zones and their governors, workloads and
 scripted events. Prints a summary table of every metric; writes nothing else unless asked:
 the recorded trace (CSV), the metrics (JSON) and a plot (SVG) go to the files the options name,
 else to those of the scenario's [output] section. Each file is written whole or not at all.
+
+  --set KEY=VALUE  set a scenario key before the run, as a sweep axis does (repeatable):
+                   SECTION.KEY (run.ambient=40) or SECTION.NAME.KEY (zone.cpu-thermal.k_pu=250)
 )";
 
 /// `thermo simulate …`.
@@ -666,6 +670,7 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
   const auto trace_opt = a.take("--trace", f);
   const auto metrics_opt = a.take("--metrics", f);
   const auto plot_opt = a.take("--plot", f);
+  const std::vector<std::string_view> set_specs = a.take_all("--set", f);
   const std::vector<std::string_view> pos = a.positional();
   a.finish(f);
   if (f.message.empty() && pos.size() != 1) {
@@ -681,7 +686,33 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
     err << "thermo simulate: " << text.message() << '\n';
     return exit_failure;
   }
-  auto scn = parse_scenario(*text, path);
+  // --set KEY=VALUE: the key's line replaced (or added to its section) before the text is
+  // parsed, as a sweep sets an axis; the parser checks the value.
+  std::string set_text;
+  if (!set_specs.empty()) {
+    std::vector<sweep::axis> keys;
+    std::vector<std::string> values;
+    for (const std::string_view spec : set_specs) {
+      auto k = sweep::parse_setting(spec);
+      if (!k) {
+        err << "thermo simulate: " << k.message() << '\n';
+        return exit_usage;
+      }
+      values.push_back(k->items.front());
+      keys.push_back(std::move(*k));
+    }
+    auto t = sweep::scenario_template::make(*text, keys);
+    if (!t) {
+      std::string m = t.message();
+      for (std::size_t at = m.find("--axis "); at != std::string::npos; at = m.find("--axis ", at)) {
+        m.replace(at, 7, "--set ");
+      }
+      err << "thermo simulate: " << m << '\n';
+      return exit_failure;
+    }
+    set_text = t->apply(values);
+  }
+  auto scn = parse_scenario(set_specs.empty() ? *text : set_text, path);
   if (!scn) {
     err << "thermo simulate: " << scn.message() << '\n';
     return exit_failure;

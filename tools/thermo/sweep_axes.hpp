@@ -338,6 +338,30 @@ inline std::string_view uncommented(std::string_view s) {
 
 }  // namespace detail
 
+/// `thermo simulate --set KEY=VALUE`: one key set to one value, taken as written (commas
+/// included: `workload.w.phases=20 s 1.0, 10 s 0.1`). The key is an axis key.
+[[nodiscard]] inline outcome<axis> parse_setting(std::string_view spec) {
+  const auto fail = [&](const std::string& m) { return outcome<axis>::fail("--set '" + std::string(spec) + "': " + m); };
+  const auto eq = spec.find('=');
+  if (eq == std::string_view::npos) {
+    return fail("expected KEY=VALUE (e.g. zone.cpu-thermal.k_pu=250)");
+  }
+  axis a;
+  a.key = std::string(trim(spec.substr(0, eq)));
+  if (std::string m = detail::split_key(a); !m.empty()) {
+    return fail(m);
+  }
+  const std::string_view value = trim(spec.substr(eq + 1));
+  if (value.empty()) {
+    return fail("empty value");
+  }
+  if (value.find_first_of("#\r\n") != std::string_view::npos) {
+    return fail("a value cannot hold '#' or a line break");
+  }
+  a.items.emplace_back(value);
+  return a;
+}
+
 /// A scenario's lines, and per axis the line its key is on (or where it is added): computed
 /// once per study, so that a point's text is a splice (`apply`).
 class scenario_template {
