@@ -8,7 +8,8 @@ A quoted block is announced by an HTML comment on the line before its opening fe
     ...
     ```
 
-and the source marks the region with two `// [build-network]` lines. Without `#tag` the whole
+and the source marks the region with two `// [build-network]` lines (`# [tag]` in scenario and
+study files). Without `#tag` the whole
 file is quoted. `doc_snippets.py --check` (run by ctest) fails on any difference;
 `doc_snippets.py --update` rewrites the blocks. Python 3 standard library only.
 """
@@ -24,7 +25,8 @@ def region(path: str, tag: str | None) -> str:
     text = (ROOT / path).read_text(encoding="utf-8")
     if tag is None:
         return text.rstrip("\n")
-    pat = re.compile(r"^[ \t]*// \[" + re.escape(tag) + r"\][ \t]*\n(.*?)^[ \t]*// \[" + re.escape(tag) + r"\]",
+    # `// [tag]` in C++ sources, `# [tag]` in scenario and study files
+    pat = re.compile(r"^[ \t]*(?://|#) \[" + re.escape(tag) + r"\][ \t]*\n(.*?)^[ \t]*(?://|#) \[" + re.escape(tag) + r"\]",
                      re.S | re.M)
     m = pat.search(text)
     if not m:

@@ -155,6 +155,14 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
   add_test(NAME thermo.tools.record_trace_script
            COMMAND ${CMAKE_COMMAND} -DSCRIPT=${PROJECT_SOURCE_DIR}/examples/scripts/record_thermal_trace.sh
                    -DWORK=${PROJECT_BINARY_DIR}/record_trace_check -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/record_trace_check.cmake)
+  thermo_cli_test(cli_replay_bad_sustainable_power
+                  "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--sustainable-power|2097152|--input|${trace}"
+                  "-DEXIT=2" "-DSTDERR=bad --sustainable-power '2097152' \\(mW, an integer within 0..2097151\\)" "-DONE_LINE_ERROR=ON")
+  # The tutorial "Tune the power allocator for a board", run as written (its quoted outputs are
+  # files the script compares against).
+  add_test(NAME thermo.tools.tutorial_tune_pa
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tools/tutorial_tune_pa.sh ${thermo_exe} ${PROJECT_SOURCE_DIR}
+                   ${out_dir}/tutorial_tune_pa)
   # issue 16, part 4: scripts/cluster/ (Slurm and Kubernetes). slurm_cluster runs a study on a
   # throw-away one-node Slurm cluster (it installs slurm-wlm and munge when missing, and is
   # skipped — exit 77, with the reason — where it cannot); kubernetes_manifest checks the manifests

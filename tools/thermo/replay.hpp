@@ -465,7 +465,8 @@ inline outcome<std::string> run_replay(zone_system& sys, const trace& t, progres
 }
 
 inline constexpr std::string_view replay_help = R"(usage: thermo replay (--dtb FILE.dtb | --soc PRESET) --zone NAME --input TRACE.csv
-                     [--governor NAME] [--tzp NAME=VALUE]... [--output FILE.csv]
+                     [--governor NAME] [--sustainable-power MW] [--tzp NAME=VALUE]...
+                     [--output FILE.csv]
 
 Replays a recorded temperature trace through one thermal zone exactly as Linux 6.12 processes
 it: the first row enables the zone, every later row is one thermal_zone_device_update().
@@ -478,6 +479,10 @@ it: the first row enables the zone, every later row is one thermal_zone_device_u
                     cap), load:<dev> / freq:<dev> for a devfreq device (its kernel name, e.g.
                     load:devfreq-ff9a0000.gpu)
   --governor NAME   step_wise (default), bang_bang, fair_share, user_space, power_allocator
+  --sustainable-power MW
+                    the zone's sustainable power as its device tree would give it: the power
+                    allocator estimates its gains from it when it binds, and --tzp gain writes
+                    then stick (a --tzp sustainable_power write re-estimates them instead)
   --tzp NAME=VALUE  write a zone parameter after binding, as to its sysfs file:
                     sustainable_power, k_po, k_pu, k_i, k_d, integral_cutoff (repeatable)
   --output FILE     output CSV (default: standard output); written whole or not at all
@@ -503,7 +508,18 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
   const auto governor = a.take("--governor", f);
   const auto output = a.take("--output", f);
   const std::vector<std::string_view> tzps = a.take_all("--tzp", f);
+  const auto sustainable_opt = a.take("--sustainable-power", f);
   a.finish(f);
+  std::optional<std::uint32_t> sustainable;
+  if (f.message.empty() && sustainable_opt) {
+    // thermo's power allocator holds sustainable powers below 2^21 mW (as --tzp)
+    const auto v = io::parse_int(*sustainable_opt, 0, (1 << 21) - 1, io::exact);
+    if (!v) {
+      f = {"replay: bad --sustainable-power '" + io::printable(*sustainable_opt) + "' (mW, an integer within 0..2097151)", exit_usage};
+    } else {
+      sustainable = static_cast<std::uint32_t>(*v);
+    }
+  }
   if (f.message.empty()) {
     if (dtb.has_value() == soc.has_value()) {
       f = {"replay: give exactly one of --dtb FILE and --soc PRESET (see thermo replay --help)", exit_usage};
@@ -534,7 +550,7 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
     err << "thermo replay: " << src.message() << '\n';
     return dtb ? exit_failure : exit_usage;
   }
-  auto sys = zone_system::build(src->description(), src->dt(), *zone, governor.value_or("step_wise"));
+  auto sys = zone_system::build(src->description(), src->dt(), *zone, governor.value_or("step_wise"), sustainable);
   if (!sys) {
     err << "thermo replay: " << sys.message() << '\n';
     return exit_usage;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -108,9 +109,14 @@ class zone_system {
   /// Builds zone `zone` of `soc` under governor `governor`. `dt` (optional: the import `soc`
   /// came from) says why a zone the description lacks was not registered. The zone is set up
   /// and bound but not enabled.
+  /// `sustainable_power` (mW), when given, replaces the description's value before the zone
+  /// is registered — as a device tree with that `sustainable-power` would — so the power
+  /// allocator estimates its gains from it when it binds (a `--tzp` write comes after).
   static outcome<std::unique_ptr<zone_system>> build(const schema::soc_description& soc, const io::dt_soc* dt,
-                                                     std::string_view zone, std::string_view governor) {
+                                                     std::string_view zone, std::string_view governor,
+                                                     std::optional<std::uint32_t> sustainable_power = std::nullopt) {
     std::unique_ptr<zone_system> s(new zone_system());
+    s->sustainable_power_ = sustainable_power;
     const std::string err = s->init(soc, dt, zone, governor);
     if (!err.empty()) {
       return outcome<std::unique_ptr<zone_system>>::fail(err);
@@ -179,6 +185,11 @@ class zone_system {
       return msg;
     }
     zd_ = &soc.thermal_zones[zi];
+    if (sustainable_power_) {
+      zd_copy_ = *zd_;
+      zd_copy_.sustainable_power = milliwatts(static_cast<std::int32_t>(*sustainable_power_));
+      zd_ = &zd_copy_;
+    }
     const auto g = governor_.emplace(governor);
     if (!g) {
       return unknown_governor(governor);
@@ -353,6 +364,8 @@ class zone_system {
   }
 
   const schema::thermal_zone_desc* zd_{nullptr};
+  std::optional<std::uint32_t> sustainable_power_;  ///< --sustainable-power (replaces the description's)
+  schema::thermal_zone_desc zd_copy_{};              ///< the zone's description with it
   cli_governors::slot governor_;
   control::pushed_sensor sensor_;
   control::event_ring<1024> events_;
