@@ -26,7 +26,10 @@ std::string mobilenet(const std::string& zone_keys, const std::string& governor 
   // a key the file gives already (sustainable_power, trip0, trip1) is replaced, not given twice
   std::istringstream keys(zone_keys);
   for (std::string line; std::getline(keys, line);) {
-    const std::size_t own = t.find("\n" + line.substr(0, line.find(' ')) + " =");
+    std::string own_key = "\n";  // piece by piece: "\n" + std::string trips gcc 12's -Wrestrict at -O3 (GCC bug 105329)
+    own_key += line.substr(0, line.find(' '));
+    own_key += " =";
+    const std::size_t own = t.find(own_key);
     if (own != std::string::npos) {
       t.erase(own, t.find('\n', own + 1) - own);
     }

@@ -24,6 +24,21 @@ namespace thermo::cli::sweep {
 
 namespace plot_detail {
 
+/// Metric `name` of row `r` as a number, into `out`; false when the row lacks it or it is not
+/// a number.
+inline bool metric_value(const result_row& r, std::string_view name, double& out) {
+  const std::string* s = detail::find_metric(r, name);
+  if (s == nullptr) {
+    return false;
+  }
+  const std::optional<double> v = io::parse_double(*s, io::exact);
+  if (!v.has_value()) {
+    return false;
+  }
+  out = v.value();
+  return true;
+}
+
 inline std::string esc(std::string_view s) {
   std::string out;
   for (const char c : s) {
@@ -186,7 +201,12 @@ inline void draw(std::string& s, const panel& p) {
       const long qx = std::lround(px(x) * 2.0);
       const long qy = std::lround(py(y) * 2.0);
       if (seen.emplace(qx, qy).second) {
-        d += "M" + fixed(static_cast<double>(qx) / 2.0) + " " + fixed(static_cast<double>(qy) / 2.0) + "h0";
+        // piece by piece: "M" + std::string&& trips gcc 12's -Wrestrict at -O3 (GCC bug 105329)
+        d += 'M';
+        d += fixed(static_cast<double>(qx) / 2.0);
+        d += ' ';
+        d += fixed(static_cast<double>(qy) / 2.0);
+        d += "h0";
       }
     }
     if (!d.empty()) {
@@ -218,9 +238,8 @@ inline void draw(std::string& s, const panel& p) {
         zone = z;
       }
       const bool reached = z == zone && std::any_of(t->rows.begin(), t->rows.end(), [&](const result_row& r) {
-        const std::string* v = detail::find_metric(r, c);
-        const auto x = v != nullptr ? io::parse_double(*v, io::exact) : std::nullopt;
-        return x && *x > 0.0;
+        double x = 0.0;
+        return plot_detail::metric_value(r, c, x) && x > 0.0;
       });
       if (reached) {
         above = c;  // trips are listed in order: the last one reached is the hottest
@@ -254,10 +273,10 @@ inline void draw(std::string& s, const panel& p) {
   std::vector<bool> usable(t.rows.size(), true);
   for (std::size_t i = 0; i < t.rows.size(); ++i) {
     for (const auto& [name, maximise] : objectives) {
-      const std::string* s = detail::find_metric(t.rows[i], name);
-      const auto x = s != nullptr ? io::parse_double(*s, io::exact) : std::nullopt;
-      usable[i] = usable[i] && x.has_value();
-      v[i].push_back(x ? (maximise ? -*x : *x) : 0.0);
+      double x = 0.0;
+      const bool has = plot_detail::metric_value(t.rows[i], name, x);
+      usable[i] = usable[i] && has;
+      v[i].push_back(has ? (maximise ? -x : x) : 0.0);
     }
   }
   std::vector<bool> front(t.rows.size(), false);
@@ -380,9 +399,8 @@ inline void draw(std::string& s, const panel& p) {
         numeric = numeric && plot_detail::leading_number(r.params[a]).has_value();
       }
       for (const result_row& r : t.rows) {
-        const std::string* s = detail::find_metric(r, metrics[m]);
-        const auto y = s != nullptr ? io::parse_double(*s, io::exact) : std::nullopt;
-        if (!y) {
+        double y = 0.0;
+        if (!plot_detail::metric_value(r, metrics[m], y)) {
           continue;
         }
         double x = 0;
@@ -396,7 +414,7 @@ inline void draw(std::string& s, const panel& p) {
           }
           x = static_cast<double>(it - p.categories.begin());
         }
-        p.dots.emplace_back(x, *y);
+        p.dots.emplace_back(x, y);
       }
       panels.push_back(std::move(p));
     }
@@ -411,12 +429,11 @@ inline void draw(std::string& s, const panel& p) {
             plot_detail::plain_label(work), {}, {}, {}};
     std::size_t n_front = 0;
     for (std::size_t i = 0; i < t.rows.size(); ++i) {
-      const std::string* xs = detail::find_metric(t.rows[i], peak);
-      const std::string* ys = detail::find_metric(t.rows[i], work);
-      const auto x = xs != nullptr ? io::parse_double(*xs, io::exact) : std::nullopt;
-      const auto y = ys != nullptr ? io::parse_double(*ys, io::exact) : std::nullopt;
-      if (x && y) {
-        (front[i] ? p.highlight : p.dots).emplace_back(*x, *y);
+      // plain doubles, not optionals copied out of a ternary (gcc 12 -O3 -Wmaybe-uninitialized)
+      double x = 0.0;
+      double y = 0.0;
+      if (plot_detail::metric_value(t.rows[i], peak, x) && plot_detail::metric_value(t.rows[i], work, y)) {
+        (front[i] ? p.highlight : p.dots).emplace_back(x, y);
         n_front += front[i] ? 1U : 0U;
       }
     }
