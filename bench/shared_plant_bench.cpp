@@ -23,7 +23,7 @@
 
 #include "thermo/control/governors/power_allocator.hpp"
 #include "thermo/control/governors/step_wise.hpp"
-#include "thermo/io/scenario_records.hpp"
+#include "sim_bundle.hpp"
 #include "thermo/presets/rk3399.hpp"
 #include "thermo/sim/reference_plants.hpp"
 #include "thermo/sim/simulation.hpp"
@@ -43,22 +43,9 @@ void need(bool ok, const char* what) {
 
 // ---------------------------------------------------------------- the RK3399 scenario
 
-// The capacities of `thermo simulate` (tools/thermo/simulate.hpp, cli_limits).
-struct cli_like_limits : thermo::sim::default_limits {
-  using L = thermo::io::scenario_limits;
-  static constexpr std::size_t nodes = L::max_nodes;
-  static constexpr std::size_t edges = 128;
-  static constexpr std::size_t domains = L::max_heat;
-  static constexpr std::size_t sensors = L::max_sensors;
-  static constexpr std::size_t zones = L::max_zones;
-  static constexpr std::size_t trips = 16;
-  static constexpr std::size_t instances = 32;
-  static constexpr std::size_t cooling_devices = 16;
-  static constexpr std::size_t fans = L::max_fans;
-  static constexpr std::size_t workloads = L::max_workloads;
-  static constexpr std::size_t scenario_events = L::max_events;
-  static constexpr std::size_t crossings = 2048;
-};
+// The capacities of `thermo simulate` (tools/thermo/sim_bundle.hpp; bench/CMakeLists.txt puts
+// tools/thermo on the include path for the sweep benchmark).
+using cli_like_limits = thermo::cli::cli_limits;
 using rk_sim = thermo::sim::simulation<cli_like_limits>;
 
 struct rk_point {

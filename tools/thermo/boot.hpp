@@ -370,13 +370,8 @@ inline int boot_main(std::vector<std::string_view> argv, std::ostream& err) {
   }
   std::ostream* csv_out = nullptr;
   std::ostream* plot_out = nullptr;
-  for (const auto& [file, out] : {std::pair{csv_file, &csv_out}, std::pair{plot_file, &plot_out}}) {
-    if (file) {
-      if (const io::file_error e = outputs.open(std::string(*file), *out); !e.ok()) {
-        err << "thermo boot: " << e.message << '\n';
-        return exit_failure;
-      }
-    }
+  if (!open_outputs(outputs, {{csv_file, &csv_out}, {plot_file, &plot_out}}, "boot", err)) {
+    return exit_failure;
   }
   const schema::decompressor d = analysis::from_profile(*prof);
   std::vector<boot_row> rows;

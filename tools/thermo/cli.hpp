@@ -251,4 +251,22 @@ class progress {
   clock::time_point last_;
 };
 
+/// Opens the optional outputs `files` (name → where its stream goes; a name not given stays
+/// null) in `outputs`, before any work, so that a name that cannot be written is refused first
+/// and they appear together after it, or not at all (io/output.hpp). On failure prints
+/// "thermo COMMAND: message" to `err` and returns false.
+inline bool open_outputs(io::output_set& outputs,
+                         std::initializer_list<std::pair<std::optional<std::string_view>, std::ostream**>> files,
+                         std::string_view command, std::ostream& err) {
+  for (const auto& [file, out] : files) {
+    if (file) {
+      if (const io::file_error e = outputs.open(std::string(*file), *out); !e.ok()) {
+        err << "thermo " << command << ": " << e.message << '\n';
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace thermo::cli

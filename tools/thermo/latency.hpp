@@ -344,13 +344,8 @@ inline int latency_main(std::vector<std::string_view> argv, std::ostream& err) {
   }
   std::ostream* csv_out = nullptr;
   std::ostream* plot_out = nullptr;
-  for (const auto& [file, out] : {std::pair{csv_file, &csv_out}, std::pair{plot_file, &plot_out}}) {
-    if (file) {
-      if (const io::file_error e = outputs.open(std::string(*file), *out); !e.ok()) {
-        err << "thermo latency: " << e.message << '\n';
-        return exit_failure;
-      }
-    }
+  if (!open_outputs(outputs, {{csv_file, &csv_out}, {plot_file, &plot_out}}, "latency", err)) {
+    return exit_failure;
   }
   std::vector<latency_row> rows;
   progress prog("thermo latency");
