@@ -116,7 +116,7 @@ namespace detail::ftrace {
       return std::nullopt;
     }
     const auto d = static_cast<std::uint64_t>(c - '0');
-    if (v > (max - d) / 10) {
+    if (d > max || v > (max - d) / 10) {
       return std::nullopt;
     }
     v = v * 10 + d;
@@ -253,11 +253,11 @@ struct prefix {
 /// Whether `line` (trimmed) is one the printers write around the events: a comment or header
 /// ("# tracer: nop", trace-cmd's "cpus=8" and "version = 6"), tracefs's "CPU:2 [LOST 14
 /// EVENTS]" and "##### CPU 2 buffer started ####", trace-cmd's "CPU 3 is empty", or a stack
-/// trace line ("=> func").
+/// trace ("<stack trace>", then "=> func" lines).
 [[nodiscard]] constexpr bool is_skipped_line(std::string_view line) noexcept {
   return line.empty() || line.front() == '#' || line.substr(0, 5) == "cpus=" || line.substr(0, 7) == "version" ||
          line.substr(0, 4) == "CPU:" || (line.substr(0, 4) == "CPU " && line.ends_with(" is empty")) ||
-         line.substr(0, 2) == "=>";
+         line.substr(0, 2) == "=>" || line == "<stack trace>" || line == "<user stack trace>";
 }
 
 /// One `name=value` field.
