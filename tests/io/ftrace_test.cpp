@@ -549,6 +549,26 @@ TEST_CASE("ftrace round-trips every event type", "[io][ftrace]") {
   CHECK(r.skipped() == 0);
 }
 
+TEST_CASE("ftrace reads a file the documented way", "[io][ftrace]") {
+  const std::string path = data_dir + "linux-6.8-ipa-actors.txt";
+  std::size_t actors = 0;
+  // [read-loop]
+  std::ifstream in(path, std::ios::binary);
+  thermo::io::ftrace::reader r(in, path);
+  while (const auto e = r.next()) {
+    if (const auto* a = std::get_if<thermo::io::ftrace::power_actor>(&e->data)) {
+      actors += a->req_power > 0 ? 1 : 0;
+    }
+  }
+  if (!r.error().ok()) {
+    std::fprintf(stderr, "%s\n", r.error().message.c_str());  // "trace.txt:12: …: bad value …"
+  }
+  // [read-loop]
+  CHECK(r.error().ok());
+  CHECK(actors == 3);
+  CHECK(r.skipped() == 1);
+}
+
 TEST_CASE("ftrace streams a large generated input", "[io][ftrace]") {
   constexpr std::size_t lines = 200'000;  // about 25 MB of text, never held at once
   generated_stream buf(lines);

@@ -5,6 +5,7 @@
 /// docs/reference/ftrace-events.md). Host code.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstddef>
