@@ -315,6 +315,21 @@ TEST_CASE("ftrace reads trace-cmd report text with ns timestamps", "[io][ftrace]
   CHECK(r.events[5].time_ns == 210'120'000'999);
 }
 
+TEST_CASE("ftrace reads perf script text with subsystem prefixes and call chains", "[io][ftrace]") {
+  const auto r = read_path(data_dir + "perf-script.txt");
+  REQUIRE(r.events.size() == 4);
+  CHECK(r.events[0].task == "kworker/2:1");
+  CHECK(r.events[0].pid == 87);
+  CHECK(r.events[0].cpu == 2);
+  CHECK(std::get<ft::thermal_temperature>(r.events[0].data) == temp("soc-thermal", 0, 68750, 71250));
+  CHECK(std::get<ft::power_allocator>(r.events[1].data).req_power == std::vector<std::uint32_t>{318});
+  CHECK(r.events[2].line == 6);  // after two call-chain lines and an empty one
+  CHECK(r.events[2].task == "sugov:0");
+  CHECK(std::get<ft::cpu_frequency>(r.events[2].data).cpu_id == 0);
+  CHECK(r.events[3].task == "Jit thread pool");
+  CHECK(r.events[3].pid == 2045);
+}
+
 TEST_CASE("ftrace reads the oldest forms: numeric trip type and static power", "[io][ftrace]") {
   const auto r = read_path(data_dir + "linux-4.4-oldest-forms.txt");
   REQUIRE(r.events.size() == 3);

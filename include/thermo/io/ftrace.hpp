@@ -57,7 +57,7 @@ class reader {
         line.remove_prefix(utf8_bom.size());
       }
       const std::string_view trimmed = detail::ftrace::rtrim(detail::ftrace::ltrim(line));
-      if (detail::ftrace::is_skipped_line(trimmed)) {
+      if (detail::ftrace::is_skipped_line(trimmed) || (!line.empty() && line.front() == '\t')) {  // a perf call chain
         continue;
       }
       detail::ftrace::prefix p;

@@ -161,7 +161,8 @@ struct prefix {
 
 /// Parses the common prefix of `line`: "TASK-PID [(TGID)] [CPU] [FLAGS] SECS.FRAC: NAME: FIELDS"
 /// (task right-aligned and possibly containing blanks and dashes: the pid is the last
-/// "-digits" before the CPU column). Returns an error text, or "" with `out` filled.
+/// "-digits" before the CPU column), or perf script's "TASK PID [CPU] SECS.FRAC: SUBSYS:NAME:
+/// FIELDS". Returns an error text, or "" with `out` filled.
 [[nodiscard]] inline std::string parse_prefix(std::string_view line, prefix& out) {
   for (std::size_t at = line.find('['); at != std::string_view::npos; at = line.find('[', at + 1)) {
     std::size_t k = at + 1;
@@ -192,7 +193,8 @@ struct prefix {
     while (d > 0 && is_digit(left[d - 1])) {
       --d;
     }
-    if (d == left.size() || d == 0 || left[d - 1] != '-') {
+    // "task-pid" (tracefs, trace-cmd) or "task pid" (perf script, the task right-aligned)
+    if (d == left.size() || d == 0 || (left[d - 1] != '-' && !is_blank(left[d - 1]))) {
       continue;
     }
     const auto pid = digits(left.substr(d), std::numeric_limits<std::int32_t>::max());
@@ -200,6 +202,9 @@ struct prefix {
       continue;
     }
     out.task = ltrim(left.substr(0, d - 1));
+    if (left[d - 1] != '-') {
+      out.task = rtrim(out.task);
+    }
     out.pid = static_cast<std::int32_t>(*pid);
     out.cpu = static_cast<std::int32_t>(*cpu);
     // [FLAGS] SECS.FRAC:
@@ -254,7 +259,8 @@ struct prefix {
 /// Whether `line` (trimmed) is one the printers write around the events: a comment or header
 /// ("# tracer: nop", trace-cmd's "cpus=8" and "version = 6"), tracefs's "CPU:2 [LOST 14
 /// EVENTS]" and "##### CPU 2 buffer started ####", trace-cmd's "CPU 3 is empty", or a stack
-/// trace ("<stack trace>", then "=> func" lines).
+/// trace ("<stack trace>", then "=> func" lines). perf script's call-chain lines (indented with
+/// a tab) are skipped by the reader before trimming.
 [[nodiscard]] constexpr bool is_skipped_line(std::string_view line) noexcept {
   return line.empty() || line.front() == '#' || line.substr(0, 5) == "cpus=" || line.substr(0, 7) == "version" ||
          line.substr(0, 4) == "CPU:" || (line.substr(0, 4) == "CPU " && line.ends_with(" is empty")) ||
