@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <streambuf>
 #include <string>
 #include <vector>
@@ -412,6 +413,26 @@ TEST_CASE("ftrace rejects unexpected, repeated and unnamed fields", "[io][ftrace
   CHECK(error_of(line("cdev_update", "type=t target=1 extra=2")).message == "trace.txt:1: cdev_update: unexpected field 'extra'");
   CHECK(error_of(line("cdev_update", "type=t target=1 target=2")).message == "trace.txt:1: cdev_update: field target appears twice");
   CHECK(error_of(line("cdev_update", "garbage")).message == "trace.txt:1: cdev_update: expected name=value at 'garbage'");
+}
+
+TEST_CASE("ftrace rejects more fields than the limit", "[io][ftrace]") {
+  std::string fields = "type=t target=1";
+  for (int k = 0; k < 31; ++k) {
+    fields += " f" + std::to_string(k) + "=1";
+  }
+  CHECK(error_of(line("cdev_update", fields)).message == "trace.txt:1: cdev_update: more than 32 fields");
+}
+
+TEST_CASE("ftrace reports a stream that cannot be read", "[io][ftrace]") {
+  struct failing : std::streambuf {
+    int_type underflow() override { throw std::runtime_error("disk gone"); }
+  };
+  failing buf;
+  std::istream in(&buf);
+  ft::reader r(in, "trace.txt");
+  CHECK_FALSE(r.next().has_value());
+  CHECK(r.error().code == thermo::errc::io_error);
+  CHECK(r.error().message == "trace.txt:1: cannot read the input");
 }
 
 TEST_CASE("ftrace rejects a bad trip type", "[io][ftrace]") {
