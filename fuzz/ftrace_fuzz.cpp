@@ -3,7 +3,8 @@
 //
 // Invariants: an error is one line naming the source and its line ("fuzz/trace.txt:7: …") with
 // a line ≥ 1; the stream reader and the in-memory reader agree exactly (events, error,
-// skipped counts); with a small line limit, a line beyond it is refused as capacity_exceeded;
+// skipped counts); with a small line limit, the reading is the same up to the first line beyond
+// it, which is refused as capacity_exceeded;
 // an accepted event has a line, a time ≥ 0, a pid and a CPU ≥ 0, per-actor arrays of equal
 // length, one load per CPU, CPUs ascending and below the limit; and it survives a round trip:
 // written by `format` (one line, through `writer`) and read back, it is the same event.
@@ -108,13 +109,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(s.events[k].line == m.events[k].line, "stream and memory readers count lines alike");
   }
 
-  // a small line limit: a longer line is refused at the limit, never read
+  // a small line limit: the same reading up to the first line beyond it, which is refused
   ft::reader small(text, std::string(source), 256);
   const outcome t = drain(small);
-  for (const ft::event& e : t.events) {
-    require(ft::format(e).size() <= 256 + 80 || e.line >= 1, "an event came from a line within the limit");
+  require(t.events.size() <= m.events.size(), "a line limit reads no more events");
+  for (std::size_t k = 0; k < t.events.size(); ++k) {
+    require(t.events[k] == m.events[k] && t.events[k].line == m.events[k].line, "a line limit reads the same events");
   }
-  if (t.error.code == thermo::errc::capacity_exceeded) {
+  if (t.error.ok()) {
+    require(m.error.ok() && t.events.size() == m.events.size(), "without a long line, the limit changes nothing");
+  } else if (t.error.message != m.error.message) {
+    require(t.error.code == thermo::errc::capacity_exceeded, "only a long line fails differently", t.error.message);
+    require(m.error.ok() || t.error.line <= m.error.line, "the long line comes first", t.error.message);
     require(t.error.message.find("line longer than the") != std::string::npos, "a long line names the limit",
             t.error.message);
   }

@@ -501,6 +501,12 @@ TEST_CASE("ftrace fails an endless stream without line ends at the limit", "[io]
   CHECK_FALSE(r.next().has_value());
   CHECK(r.error().code == thermo::errc::capacity_exceeded);
   CHECK(r.error().message == "/dev/zero:1: line longer than the 64 KiB limit of an ftrace line");
+  ft::reader small("short line\nmuch longer line\n", "t", 12);
+  CHECK_FALSE(small.next().has_value());
+  CHECK(small.error().message == "t:1: not an ftrace event line 'short line'");
+  ft::reader tiny("a much longer line\n", "t", 12);
+  CHECK_FALSE(tiny.next().has_value());
+  CHECK(tiny.error().message == "t:1: line longer than the 12-byte limit of an ftrace line");
 }
 
 TEST_CASE("ftrace rejects binary garbage", "[io][ftrace]") {

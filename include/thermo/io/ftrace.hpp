@@ -132,8 +132,14 @@ class reader {
 
   void too_long() {
     std::string what = "line longer than the ";
-    what += std::to_string(max_line_ >> 10U);
-    what += " KiB limit of an ftrace line";
+    if (max_line_ % 1024 == 0 && max_line_ > 0) {
+      what += std::to_string(max_line_ >> 10U);
+      what += " KiB";
+    } else {
+      what += std::to_string(max_line_);
+      what += "-byte";
+    }
+    what += " limit of an ftrace line";
     fail(errc::capacity_exceeded, {}, what);
   }
 
