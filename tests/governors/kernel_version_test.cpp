@@ -149,6 +149,7 @@ TEST_CASE("6.12.17 splits by the unweighted requests over the weighted total, 6.
           "[kernel_version][power_allocator]") {
   REQUIRE(kernel_behaviour_of(kv(6, 12, 17)) == unweighted);
   SECTION("no actor capped: range 900 mW") {
+    // [unweighted-split]
     // 6.12.18+: a = (1000·900 + 750) / 1500 = 600, b = (500·900 + 750) / 1500 = 300 (sum = the range)
     auto w = two_actors(5000, 5000);
     ipa::divvy_up_power(w, 1500, 900);
@@ -160,6 +161,7 @@ TEST_CASE("6.12.17 splits by the unweighted requests over the weighted total, 6.
     CHECK(u[0].granted_power == 600U);
     CHECK(u[1].granted_power == 600U);
     CHECK(u[1].extra_actor_power == 4400U);  // 5000 − 600
+    // [unweighted-split]
   }
   SECTION("b capped at 400 mW, a at 1000 mW: range 900 mW") {
     // 6.12.18+: a = 600 (room 400), b = 300 (room 100): nothing above a cap, done.
