@@ -32,6 +32,7 @@ void check_accepted(const thermo::io::scenario& s) {
   require(s.record_interval.count() >= 0, "the record interval is not negative (0: no periodic rows)");
   require(s.step.count() > 0, "the step is positive");
   require(std::isfinite(s.ambient), "the ambient is finite");
+  require(!s.kernel || *s.kernel >= thermo::control::oldest_modelled_kernel, "an accepted kernel is 6.12.0 or later");
   require(s.preset.empty() != s.dtb.empty(), "exactly one of preset and dtb");
   require(s.reference.empty() != s.nodes.empty(), "a reference plant or nodes");
   const auto known = [&](const std::string& n) {

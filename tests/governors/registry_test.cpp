@@ -20,7 +20,7 @@ using namespace thermo::control::gtest;
 namespace {
 
 using registry = kernel_governors<2, 4>;
-using registry_types = std::tuple<step_wise<>, bang_bang<2>, fair_share, user_space, power_allocator<4>>;
+using registry_types = std::tuple<runtime_step_wise, bang_bang<2>, fair_share, user_space, power_allocator<4>>;
 
 const std::array<thermal_trip, 2> trips{thermal_trip{mc(65000), millikelvin_delta{2000}, trip_type::passive},
                                         thermal_trip{mc(95000), millikelvin_delta{0}, trip_type::critical}};
@@ -115,7 +115,7 @@ TEST_CASE("an unknown name is refused and keeps the governor held, and emplacing
   CHECK_FALSE(slot.emplace("performance").has_value());
   CHECK(slot.name() == "fair_share");
   CHECK(slot.get<fair_share>() != nullptr);
-  CHECK(slot.get<step_wise<>>() == nullptr);
+  CHECK(slot.get<runtime_step_wise>() == nullptr);
 
   const governor_ref pa = *slot.emplace("power_allocator");
   CHECK(pa.name() == "power_allocator");

@@ -199,6 +199,7 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
                   -DEXIT=2 -DONE_LINE_ERROR=ON "-DSTDERR=^submit.sh: --thermo '.*/sweep-job.yaml' is not an executable file")
   thermo_cli_test(cluster_submit_no_scenario "-DCMD=bash|${cluster}/submit.sh|--shards|2|--dir|${out_dir}/cluster" -DEXIT=2 -DONE_LINE_ERROR=ON
                   "-DSTDERR=^submit.sh: a SCENARIO is required after --")
+  include(${CMAKE_CURRENT_SOURCE_DIR}/tools/kernel_flag.cmake)
   if(THERMO_INSTALL)
     add_test(NAME thermo.tools.installed
              COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR} -DPREFIX=${PROJECT_BINARY_DIR}/tools_install_check

@@ -88,7 +88,7 @@ TEST_CASE("Scenario syntax errors name the file and line", "[scenario]") {
   CHECK(parse_error("[node]\n") == "x.scn:1: [node NAME] needs exactly one name");
   CHECK(parse_error("[run x]\n") == "x.scn:1: [run] takes no name");
   CHECK(parse_error("[run]\nlength = 1 s\n") ==
-        "x.scn:2: unknown key 'length' in [run] (duration, record_interval, ambient, mode, step, apply_cooling, title)");
+        "x.scn:2: unknown key 'length' in [run] (duration, record_interval, ambient, mode, step, apply_cooling, title, kernel)");
   CHECK(parse_error("[run]\nduration = 10\n") == "x.scn:2: bad duration '10' (a duration such as 600 s, 100 ms, 2 min)");
   CHECK(parse_error("[run]\nambient = hot\n") == "x.scn:2: bad ambient 'hot' (a number in °C within -100..200)");
   CHECK(parse_error("[run]\nmode = exact\n") == "x.scn:2: bad mode 'exact' (event_driven or fixed_step)");

@@ -21,6 +21,7 @@
 #include "thermo/control/governors/power_allocator.hpp"
 #include "thermo/control/thermal_of.hpp"
 #include "thermo/io/output.hpp"
+#include "thermo/io/scenario.hpp"  // io::read_modelled_kernel
 #include "zone_system.hpp"
 
 namespace thermo::cli {
@@ -465,8 +466,8 @@ inline outcome<std::string> run_replay(zone_system& sys, const trace& t, progres
 }
 
 inline constexpr std::string_view replay_help = R"(usage: thermo replay (--dtb FILE.dtb | --soc PRESET) --zone NAME --input TRACE.csv
-                     [--governor NAME] [--sustainable-power MW] [--tzp NAME=VALUE]...
-                     [--output FILE.csv]
+                     [--governor NAME] [--kernel VERSION] [--sustainable-power MW]
+                     [--tzp NAME=VALUE]... [--output FILE.csv]
 
 Replays a recorded temperature trace through one thermal zone exactly as Linux 6.12 processes
 it: the first row enables the zone, every later row is one thermal_zone_device_update().
@@ -479,6 +480,9 @@ it: the first row enables the zone, every later row is one thermal_zone_device_u
                     cap), load:<dev> / freq:<dev> for a devfreq device (its kernel name, e.g.
                     load:devfreq-ff9a0000.gpu)
   --governor NAME   step_wise (default), bang_bang, fair_share, user_space, power_allocator
+  --kernel VERSION  the Linux release whose governor behaviour to reproduce, 6.12.0 or later
+                    (default 6.12 = 6.12.117), e.g. 6.12.17: the power allocator's split of
+                    6.8 … 6.12.17; see docs/reference/kernel-versions.md
   --sustainable-power MW
                     the zone's sustainable power as its device tree would give it: the power
                     allocator estimates its gains from it when it binds, and --tzp gain writes
@@ -509,7 +513,14 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
   const auto output = a.take("--output", f);
   const std::vector<std::string_view> tzps = a.take_all("--tzp", f);
   const auto sustainable_opt = a.take("--sustainable-power", f);
+  const auto kernel_opt = a.take("--kernel", f);
   a.finish(f);
+  control::kernel_version kernel = control::default_kernel;
+  if (f.message.empty() && kernel_opt) {
+    if (const std::string m = io::read_modelled_kernel(*kernel_opt, kernel); !m.empty()) {
+      f = {"replay: --kernel: " + m, exit_usage};
+    }
+  }
   std::optional<std::uint32_t> sustainable;
   if (f.message.empty() && sustainable_opt) {
     // thermo's power allocator holds sustainable powers below 2^21 mW (as --tzp)
@@ -550,7 +561,8 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
     err << "thermo replay: " << src.message() << '\n';
     return dtb ? exit_failure : exit_usage;
   }
-  auto sys = zone_system::build(src->description(), src->dt(), *zone, governor.value_or("step_wise"), sustainable);
+  auto sys = zone_system::build(src->description(), src->dt(), *zone, governor.value_or("step_wise"), sustainable,
+                                control::kernel_behaviour_of(kernel));
   if (!sys) {
     err << "thermo replay: " << sys.message() << '\n';
     return exit_usage;

@@ -264,6 +264,7 @@ class simulation_builder {
                joined(soc_.thermal_zones, [](const auto& x) { return x.name; }) + ")";
       }
       cli_governors::slot& governor = b_.governors.emplace_back();
+      governor.set_kernel_behaviour(control::kernel_behaviour_of(s_.kernel.value_or(control::default_kernel)));
       const auto g = governor.emplace(z.governor);
       if (!g) {  // the scenario parser accepts only the registry's names
         return at(z.line) + "[zone " + z.name + "]: " + unknown_governor(z.governor);
@@ -647,7 +648,7 @@ inline std::string metrics_json(const sim_bundle& b) {
   return s;
 }
 
-inline constexpr std::string_view simulate_help = R"(usage: thermo simulate SCENARIO [--set KEY=VALUE]… [--trace FILE.csv] [--metrics FILE.json] [--plot FILE.svg]
+inline constexpr std::string_view simulate_help = R"(usage: thermo simulate SCENARIO [--set KEY=VALUE]… [--kernel VERSION] [--trace FILE.csv] [--metrics FILE.json] [--plot FILE.svg]
 
 Runs a scenario file (docs/reference/scenario-format.md; examples in examples/scenarios/): a
 thermal plant, a SoC (preset or device tree), sensors, zones and their governors, workloads and
@@ -657,6 +658,9 @@ else to those of the scenario's [output] section. Each file is written whole or 
 
   --set KEY=VALUE  set a scenario key before the run, as a sweep axis does (repeatable):
                    SECTION.KEY (run.ambient=40) or SECTION.NAME.KEY (zone.cpu-thermal.k_pu=250)
+  --kernel VERSION the Linux release whose governor behaviour to reproduce, 6.12.0 or later
+                   (default 6.12 = 6.12.117; replaces the scenario's [run] kernel); see
+                   docs/reference/kernel-versions.md
 )";
 
 /// `thermo simulate …`.
@@ -671,6 +675,7 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
   const auto metrics_opt = a.take("--metrics", f);
   const auto plot_opt = a.take("--plot", f);
   const std::vector<std::string_view> set_specs = a.take_all("--set", f);
+  const auto kernel_opt = a.take("--kernel", f);
   const std::vector<std::string_view> pos = a.positional();
   a.finish(f);
   if (f.message.empty() && pos.size() != 1) {
@@ -679,6 +684,13 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
   if (!f.message.empty()) {
     err << "thermo " << f.message << '\n';
     return f.code;
+  }
+  control::kernel_version kernel{};
+  if (kernel_opt) {
+    if (const std::string m = io::read_modelled_kernel(*kernel_opt, kernel); !m.empty()) {
+      err << "thermo simulate: --kernel: " << m << '\n';
+      return exit_usage;
+    }
   }
   const std::string path(pos.front());
   const auto text = read_input(path);
@@ -716,6 +728,9 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
   if (!scn) {
     err << "thermo simulate: " << scn.message() << '\n';
     return exit_failure;
+  }
+  if (kernel_opt) {
+    scn->kernel = kernel;  // --kernel replaces [run] kernel
   }
   auto src = scn->dtb.empty() ? load_preset(scn->preset) : load_dtb(detail::resolve(*scn, scn->dtb));
   if (!src) {
@@ -812,6 +827,10 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
     return exit_failure;
   }
   std::cout << metrics_summary(b);
+  if (scn->kernel) {
+    std::cout << "note: the governors reproduce Linux " << io::format_kernel_version(*scn->kernel)
+              << " (docs/reference/kernel-versions.md)\n";
+  }
   for (const std::string& n : b.notes) {
     std::cout << "note: " << n << '\n';
   }

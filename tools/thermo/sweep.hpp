@@ -28,9 +28,9 @@ namespace thermo::cli {
 
 inline constexpr std::string_view sweep_help =
     R"(usage: thermo sweep SCENARIO --axis KEY=VALUES [--axis …] [--zip | --samples N [--seed S]]
-                   [--jobs N] [--shard I/N] --output RESULTS.csv|RESULTS.jsonl
+                   [--kernel VERSION] [--jobs N] [--shard I/N] --output RESULTS.csv|RESULTS.jsonl
                    [--top K --by METRIC [--max]] [--pareto] [--plot FILE.svg]
-       thermo sweep --study STUDY.ini [--jobs N] [--shard I/N] --output … [--top …] [--plot …]
+       thermo sweep --study STUDY.ini [--kernel VERSION] [--jobs N] [--shard I/N] --output … [--top …] [--plot …]
        thermo sweep --merge SHARD_FILES… --output RESULTS.csv|RESULTS.jsonl [--top …] [--plot …]
 
 Runs SCENARIO once per point and writes one row per point: the point's number, its value of
@@ -43,6 +43,9 @@ each axis, its status ("ok" or the error), every metric of the run and the hash 
   --zip              pair the axes' values (equal lengths) instead of the cross product
   --samples N        N points of a Latin hypercube over the axes (--seed S, default 0)
   --study FILE       the scenario, design and axes from a study file (docs/reference/sweep.md)
+  --kernel VERSION   every point reproduces this Linux release's governor behaviour (6.12.0
+                     or later; replaces [run] kernel; not recorded in the results); to compare
+                     kernels, sweep the axis run.kernel=6.12.17,6.12 instead
   --jobs N           threads (default: all cores); the results do not depend on it
   --shard I/N        run only the points whose number modulo N is I (0 ≤ I < N)
   --output FILE      .csv or .jsonl; an existing file of the same study is resumed
@@ -248,6 +251,7 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
   const bool pareto = a.flag("--pareto");
   const auto plot_opt = a.take("--plot", f);
   const auto study_opt = a.take("--study", f);
+  const auto kernel_opt = a.take("--kernel", f);
   const std::vector<std::string_view> pos = a.positional();
   a.finish(f);
   const auto usage = [&](const std::string& m) {
@@ -255,6 +259,14 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
       f = {"sweep: " + m, exit_usage};
     }
   };
+  std::optional<control::kernel_version> kernel;
+  if (kernel_opt) {
+    control::kernel_version k;
+    if (const std::string m = io::read_modelled_kernel(*kernel_opt, k); !m.empty()) {
+      usage("--kernel: " + m);
+    }
+    kernel = k;
+  }
   if (!output_opt) {
     usage("--output RESULTS.csv or RESULTS.jsonl is required");
   } else if (*output_opt != "-" && !output_opt->ends_with(".csv") && !output_opt->ends_with(".jsonl")) {
@@ -290,7 +302,7 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
     }
   }
   if (merge) {
-    if (!axis_specs.empty() || zip || samples_opt || seed_opt || jobs_opt || shard_opt) {
+    if (!axis_specs.empty() || zip || samples_opt || seed_opt || jobs_opt || shard_opt || kernel_opt) {
       usage("--merge takes only shard files, --output, --top/--by/--max, --pareto and --plot");
     }
     if (!f.message.empty()) {
@@ -404,7 +416,14 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
     err << "thermo sweep: " << pts.message() << '\n';
     return exit_usage;
   }
+  for (const sweep::axis& ax : axes) {
+    if (kernel && ax.section == "run" && ax.field == "kernel") {
+      err << "thermo sweep: --kernel and the axis run.kernel exclude each other\n";
+      return exit_usage;
+    }
+  }
   sweep::study st{path, axes, std::move(*tmpl), std::move(*pts)};
+  st.kernel = kernel;
   if (std::string e = sweep::check_axes(st, d); !e.empty()) {
     err << "thermo sweep: " << e << '\n';
     return exit_usage;

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -126,14 +127,19 @@ class plant_cache {
 /// Runs one scenario text (`source` names it in messages and gives the folder of relative
 /// paths) and fills `row`'s status, metrics and trace hash.
 /// `plants` and `plant_key` (optional): the sweep's shared plants and this point's key.
+/// `kernel` (optional): `--kernel`, replacing the scenario's `[run] kernel`.
 inline void run_scenario_text(const std::string& text, const std::string& source, source_cache& sources, result_row& row,
-                              plant_cache* plants = nullptr, const std::string& plant_key = {}) {
+                              plant_cache* plants = nullptr, const std::string& plant_key = {},
+                              const std::optional<control::kernel_version>& kernel = std::nullopt) {
   row.metrics.clear();
   row.trace_hash.clear();
   auto scn = parse_scenario(text, source);
   if (!scn) {
     row.status = one_line(scn.message());
     return;
+  }
+  if (kernel) {
+    scn->kernel = *kernel;
   }
   const auto src = sources.get(*scn);
   if (!src->ok()) {
@@ -177,6 +183,7 @@ struct study {
   std::vector<axis> axes;
   scenario_template text;
   std::vector<point> points;
+  std::optional<control::kernel_version> kernel{};  ///< `--kernel` (replaces [run] kernel)
 };
 
 /// Checks every value of every axis against the scenario (each alone on the base text: the
@@ -211,7 +218,8 @@ inline void run_points(const study& s, const std::vector<std::size_t>& todo, std
       result_row r;
       r.point = i;
       r.params = s.points[i];
-      run_scenario_text(s.text.apply(s.points[i]), s.scenario_path, sources, r, &plants, plant_cache::key_of(s.axes, s.points[i]));
+      run_scenario_text(s.text.apply(s.points[i]), s.scenario_path, sources, r, &plants, plant_cache::key_of(s.axes, s.points[i]),
+                        s.kernel);
       {
         const std::lock_guard lock(m);
         rows[i] = std::move(r);

@@ -4,7 +4,8 @@
 // delays and parameters, the governor chosen by name (control/governors/registry.hpp), and
 // every cooling device its cooling maps bind, under the kernel's names — cpufreq (one per
 // policy, Energy Model power callbacks when the EM is sane), devfreq (with or without an EM),
-// pwm-fan and gpio-fan — bound with the maps' limits and contributions. Used by `thermo
+// pwm-fan and gpio-fan — bound with the maps' limits and contributions. The governor reproduces
+// the kernel release it is given (`--kernel`, control/kernel_version.hpp). Used by `thermo
 // replay`. Host code.
 #pragma once
 
@@ -27,6 +28,7 @@
 #include "thermo/control/events.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
 #include "thermo/control/governors/registry.hpp"
+#include "thermo/control/kernel_version.hpp"
 #include "thermo/control/thermal_of.hpp"
 #include "thermo/control/zone.hpp"
 #include "thermo/io/dt_import.hpp"
@@ -112,11 +114,15 @@ class zone_system {
   /// `sustainable_power` (mW), when given, replaces the description's value before the zone
   /// is registered — as a device tree with that `sustainable-power` would — so the power
   /// allocator estimates its gains from it when it binds (a `--tzp` write comes after).
+  /// `kernel`: the Linux release whose governor behaviour to reproduce (`--kernel`;
+  /// control/kernel_version.hpp), given to the governor before it binds.
   static outcome<std::unique_ptr<zone_system>> build(const schema::soc_description& soc, const io::dt_soc* dt,
                                                      std::string_view zone, std::string_view governor,
-                                                     std::optional<std::uint32_t> sustainable_power = std::nullopt) {
+                                                     std::optional<std::uint32_t> sustainable_power = std::nullopt,
+                                                     const control::kernel_behaviour& kernel = control::kernel_behaviour{}) {
     std::unique_ptr<zone_system> s(new zone_system());
     s->sustainable_power_ = sustainable_power;
+    s->governor_.set_kernel_behaviour(kernel);
     const std::string err = s->init(soc, dt, zone, governor);
     if (!err.empty()) {
       return outcome<std::unique_ptr<zone_system>>::fail(err);
@@ -131,6 +137,8 @@ class zone_system {
   [[nodiscard]] std::span<bound_device> devices() noexcept { return devices_; }
   [[nodiscard]] std::span<const bound_device> devices() const noexcept { return devices_; }
   [[nodiscard]] std::string_view governor_name() const noexcept { return governor_.name(); }
+  /// The kernel behaviour the governor reproduces.
+  [[nodiscard]] const control::kernel_behaviour& kernel_behaviour() const noexcept { return governor_.behaviour(); }
   /// The power allocator, when it is the zone's governor.
   [[nodiscard]] const control::power_allocator<16>* power_allocator() const noexcept {
     return governor_.get<control::power_allocator<16>>();

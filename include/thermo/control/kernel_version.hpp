@@ -20,17 +20,31 @@
 /// backported to 6.12.113; "go straight to instance->lower" and the hysteresis-aware throttle
 /// are 6.10. Stable series other than 6.12 are taken to follow mainline at their .0 release.
 ///
+/// `step_wise_variant` (the step_wise decision tables) is defined here rather than in
+/// step_wise.hpp so that this header stays a leaf: the governors include it to take a
+/// `kernel_behaviour`, and readers of kernel versions (the audit, trace importers) need no
+/// governor.
+///
 /// No heap, exceptions, RTTI, globals or clocks.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "thermo/control/governors/step_wise.hpp"
 #include "thermo/core/errc.hpp"
 #include "thermo/core/result.hpp"
 
 namespace thermo::control {
+
+/// Which kernel's step_wise decision table to use (see control/governors/step_wise.hpp for the
+/// tables).
+enum class step_wise_variant : std::uint8_t {
+  v6_12_117 = 0,  ///< Linux 6.12.113+ and mainline ≈ v7.3 (Sep 2026): the default
+  v6_12_58 = 1,   ///< Linux 6.12.58 … 6.12.112 (mainline ≈ 6.18 … 7.2)
+  v6_10 = 2,      ///< Linux 6.10 … 6.12.57: hysteresis-aware, straight to `lower` when done
+  v6_9 = 3,       ///< Linux ≤ 6.9: bare trip temperature, one step down at a time when done
+};
 
 /// A kernel release MAJOR.MINOR.PATCH.
 struct kernel_version {

@@ -563,8 +563,10 @@ class scenario_parser {
       }
     } else if (key == "title") {
       s_.title = std::string(v);
+    } else if (key == "kernel") {
+      kernel_entry(v);  // io/scenario_keys.hpp
     } else {
-      unknown_key(key, "duration, record_interval, ambient, mode, step, apply_cooling, title");
+      unknown_key(key, "duration, record_interval, ambient, mode, step, apply_cooling, title, kernel");
     }
   }
 
@@ -735,6 +737,8 @@ class scenario_parser {
   static constexpr std::string_view boot_keys =
       "compressor, core, compressed, vmlinux, zimage, bandwidth, setup, relocate, load_utilization";
   void zone_entry(std::string_view key, std::string_view v);
+  /// `[run] kernel = VERSION`.
+  void kernel_entry(std::string_view v);
   /// True when `key` is an inference key (parsed into the workload's record).
   bool inference_entry(std::string_view key, std::string_view v);
   /// True when `key` is a boot key.

@@ -1,6 +1,6 @@
 /// @file scenario_keys.hpp
-/// The keys of a scenario's `[zone NAME]` section and of its inference and boot workloads
-/// (docs/reference/scenario-format.md): members of `scenario_parser` (io/scenario.hpp, which
+/// The keys of a scenario's `[zone NAME]` section, its `[run] kernel` and the keys of its
+/// inference and boot workloads (docs/reference/scenario-format.md): members of `scenario_parser` (io/scenario.hpp, which
 /// includes this file after the class), kept apart because they are one concern each — what a
 /// study changes of a zone, and what the two modelled workloads take.
 ///
@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "thermo/control/governors/power_allocator.hpp"
+#include "thermo/control/kernel_version.hpp"
 #include "thermo/io/scenario.hpp"
 #include "thermo/io/scenario_records.hpp"
 #include "thermo/io/text.hpp"
@@ -54,6 +55,49 @@ inline std::optional<indexed_key> split_indexed(std::string_view key, std::strin
 }
 
 }  // namespace detail::scenario_text
+
+/// "6.12.17": a kernel version as thermo prints it.
+[[nodiscard]] inline std::string format_kernel_version(const control::kernel_version& v) {
+  std::string s = std::to_string(v.major);
+  s += '.';
+  s += std::to_string(v.minor);
+  s += '.';
+  s += std::to_string(v.patch);
+  return s;
+}
+
+/// Reads a kernel version for the commands that model the thermal framework (`thermo
+/// simulate`, `replay`, `sweep`: `--kernel`, `[run] kernel`) into `out`: "" or the message
+/// (without where it was read), naming the value. Refused: what `parse_kernel_version`
+/// refuses, and kernels older than 6.12.0 (`oldest_modelled_kernel`).
+[[nodiscard]] inline std::string read_modelled_kernel(std::string_view text, control::kernel_version& out) {
+  const auto k = control::parse_kernel_version(text);
+  if (!k) {
+    std::string m = "bad kernel version ";
+    m += quoted(text);
+    m += " (expected MAJOR.MINOR[.PATCH], e.g. 6.12 or 6.12.18";
+    m += k.error().code == errc::out_of_range ? ", with MAJOR within 2..99)" : ")";
+    return m;
+  }
+  if (*k < control::oldest_modelled_kernel) {
+    std::string m = "kernel ";
+    m += format_kernel_version(*k);
+    m += " is older than 6.12.0: thermo models the thermal framework from Linux 6.12 on (only thermo audit takes older kernels)";
+    return m;
+  }
+  out = *k;
+  return {};
+}
+
+inline void scenario_parser::kernel_entry(std::string_view v) {
+  control::kernel_version k;
+  if (std::string m = read_modelled_kernel(v, k); !m.empty()) {
+    fail(m);
+    return;
+  }
+  s_.kernel = k;
+  s_.kernel_line = line_;
+}
 
 /// Largest trip and map index a `[zone]` key may name (the zones of `thermo simulate` hold 16
 /// trips; a device tree's cooling maps are as many).

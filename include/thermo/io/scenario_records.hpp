@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "thermo/control/governors/registry.hpp"
+#include "thermo/control/kernel_version.hpp"
 #include "thermo/core/time.hpp"
 #include "thermo/model/sensor.hpp"
 #include "thermo/sim/types.hpp"
@@ -233,6 +234,10 @@ struct scenario {
   std::size_t step_line{0};  ///< the `step =` line (0: the default step)
   bool apply_cooling{true};
   std::string title;
+  /// `kernel = VERSION`: the Linux release whose thermal behaviour the governors reproduce
+  /// (control/kernel_version.hpp; 6.12.0 or later). Unset: 6.12 (= 6.12.117).
+  std::optional<control::kernel_version> kernel;
+  std::size_t kernel_line{0};
   // [soc]
   std::string preset;
   std::string dtb;

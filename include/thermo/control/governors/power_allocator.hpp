@@ -1,6 +1,8 @@
 /// @file power_allocator.hpp
 /// The power allocator governor (IPA, "intelligent power allocation"), bit-exact with Linux
-/// 6.12.117's `gov_power_allocator.c` as restated in kernel-reference.md §2.5.
+/// 6.12.117's `gov_power_allocator.c` as restated in kernel-reference.md §2.5 by default, and
+/// with the split of other releases when given their `kernel_behaviour`
+/// (control/kernel_version.hpp, docs/reference/kernel-versions.md).
 ///
 /// Two layers:
 /// * `ipa::` — the pure Q10 computations, no zone needed: default PID constants from the
@@ -20,7 +22,13 @@
 /// * the sustainable power, when 0, is estimated as Σ state2power(upper) at the first
 ///   allocation, written back to the zone parameters, and the gains are re-estimated; a later
 ///   change of the sustainable power re-estimates k_po/k_pu/k_i again (overwriting user gains);
-/// * every actor gets 0 mW when the total weighted request is 0 (→ the deepest state);
+/// * every actor gets 0 mW when the total weighted request is 0 (→ the deepest state) — Linux
+///   6.12; 6.13+ grants every actor its maximum instead ("Granted power set to max when nobody
+///   request power", 08eb0493f6b3, not backported), selected by `kernel_behaviour`;
+/// * the first pass of the split uses the *weighted* requests (6.12.18+, 6.13.6+, 6.14+, and
+///   ≤ 6.7); 6.8 … 6.12.17 and 6.13.0 … 6.13.5 used the unweighted requests over the weighted
+///   total ("Fix incorrect calculation in divvy_up_power()", 4ecaa75771a7), selected by
+///   `kernel_behaviour` (`set_kernel_behaviour`, `ipa::divvy_up_power`'s last parameter);
 /// * an actor whose callbacks fail mid-round shifts the pairing of granted powers and
 ///   instances (the kernel's index quirk);
 /// * below the switch-on trip, targets are 0 even when the cooling map's lower limit is not,
@@ -45,6 +53,7 @@
 #include "thermo/control/fwd.hpp"
 #include "thermo/control/governors/common.hpp"
 #include "thermo/control/instance.hpp"
+#include "thermo/control/kernel_version.hpp"
 #include "thermo/control/trip.hpp"
 #include "thermo/control/types.hpp"
 #include "thermo/control/zone.hpp"
@@ -229,18 +238,37 @@ constexpr void estimate_pid_constants(thermal_zone_params& tzp, std::uint32_t sp
 }
 
 /// `divvy_up_power`: splits `power_range` between the actors in proportion to their weighted
-/// requests (round to closest, `(w·range + T/2) / T` on u64, T = `total_req_power` or 1 when 0),
-/// caps each at its `max_power`, then gives the surplus to the capped-below actors in proportion
-/// to their room (`extra_actor_power`), again rounded to closest. Every slot of `actors` takes
-/// part (the kernel passes `num_actors`, including slots of actors that failed this round).
-/// O(actors).
-constexpr void divvy_up_power(std::span<power_actor> actors, std::uint32_t total_req_power,
-                              std::uint32_t power_range) noexcept {
+/// requests (round to closest, `(w·range + T/2) / T` on u64, T = `total_req_power`, the total
+/// *weighted* request), caps each at its `max_power`, then gives the surplus to the
+/// capped-below actors in proportion to their room (`extra_actor_power`), again rounded to
+/// closest. Every slot of `actors` takes part (the kernel passes `num_actors`, including slots
+/// of actors that failed this round). O(actors).
+///
+/// `kb` selects the kernel's variant of the function (control/kernel_version.hpp):
+/// * `kb.weighted_split == false` (6.8 … 6.12.17, 6.13.0 … 6.13.5): the first pass multiplies
+///   the *unweighted* `req_power` by the range, still over the weighted total — the
+///   regression that "thermal: gov_power_allocator: Fix incorrect calculation in
+///   divvy_up_power()" (4ecaa75771a7, 6.14; 6.12.18, 6.13.6) fixed;
+/// * total request 0: with `kb.zero_request_grants_max` (6.13+, "thermal: gov_power_allocator:
+///   Granted power set to max when nobody request power", 08eb0493f6b3) every actor is granted
+///   its `max_power` and nothing else is touched (`extra_actor_power` keeps its value, as in
+///   the kernel); without it (6.12) the total counts as 1 and every grant is 0 (a zero
+///   weighted request times the range).
+/// The default `kernel_behaviour{}` is Linux 6.12.117's.
+constexpr void divvy_up_power(std::span<power_actor> actors, std::uint32_t total_req_power, std::uint32_t power_range,
+                              const kernel_behaviour& kb = kernel_behaviour{}) noexcept {
+  if (total_req_power == 0 && kb.zero_request_grants_max) {
+    for (power_actor& pa : actors) {
+      pa.granted_power = pa.max_power;
+    }
+    return;
+  }
   const std::uint32_t total = total_req_power == 0 ? 1U : total_req_power;
   std::uint32_t extra_power = 0;
   std::uint32_t capped_extra_power = 0;
   for (power_actor& pa : actors) {
-    const std::uint64_t req_range = std::uint64_t{pa.weighted_req_power} * power_range;
+    const std::uint32_t share = kb.weighted_split ? pa.weighted_req_power : pa.req_power;
+    const std::uint64_t req_range = std::uint64_t{share} * power_range;
     pa.granted_power = static_cast<std::uint32_t>(div_round_closest_ull(req_range, total));
     if (pa.granted_power > pa.max_power) {
       extra_power += pa.granted_power - pa.max_power;
@@ -476,6 +504,13 @@ class power_allocator_core {
   /// The actor capacity.
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
 
+  /// Reproduces kernel behaviour `kb` (control/kernel_version.hpp; only its power-allocator
+  /// fields matter here) from the next round on; kept across bind and unbind. Default:
+  /// Linux 6.12.117's (`kernel_behaviour{}`).
+  constexpr void set_kernel_behaviour(const kernel_behaviour& kb) noexcept { kb_ = kb; }
+  /// The kernel behaviour the rounds reproduce.
+  [[nodiscard]] constexpr const kernel_behaviour& behaviour() const noexcept { return kb_; }
+
  protected:
   constexpr power_allocator_core(ipa::power_actor* buffer, std::size_t capacity) noexcept
       : buffer_(buffer), capacity_(capacity) {}
@@ -583,7 +618,7 @@ class power_allocator_core {
     const std::uint32_t sp = ipa::get_sustainable_power(tzp, state_, estimate, in.switch_on, *in.control_temp);
     const ipa::pid_terms pid =
         ipa::pid_controller(tzp, state_, *in.control_temp, in.temperature, max_alloc, sp, in.divisor_ms);
-    ipa::divvy_up_power(std::span<ipa::power_actor>(buffer_, n), total_weighted, pid.power_range);
+    ipa::divvy_up_power(std::span<ipa::power_actor>(buffer_, n), total_weighted, pid.power_range, kb_);
 
     std::uint32_t total_granted = 0;
     k = 0;
@@ -619,6 +654,7 @@ class power_allocator_core {
   std::uint32_t total_weight_{0};
   ipa::pid_state state_{};
   ipa::round_trace trace_{};
+  kernel_behaviour kb_{};
   errc last_error_{errc::ok};
   bool update_cdevs_{false};
 };

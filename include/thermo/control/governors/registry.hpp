@@ -6,11 +6,14 @@
 /// exceptions, no RTTI) and hands the zone a `governor_ref` to it.
 ///
 /// `kernel_governors<BangBangZones, PowerActors>` is the set Linux 6.12 offers: step_wise (the
-/// kernel's default, first), bang_bang, fair_share, user_space, power_allocator. The SCP
+/// kernel's default, first), bang_bang, fair_share, user_space, power_allocator. A slot can be
+/// told which kernel release to reproduce (`slot::set_kernel_behaviour`,
+/// control/kernel_version.hpp): it passes that on to step_wise and the power allocator. The SCP
 /// firmware port (`scp_thermal_mgmt`) is not a Linux governor and is not in it; a registry of
 /// your own may list it, or any `Governor` whose `name()` is a constant expression.
 ///
 ///     thermo::control::kernel_governors<>::slot governor;
+///     governor.set_kernel_behaviour(kernel_behaviour_of({6, 12, 17}));  // optional: not 6.12.117
 ///     auto g = governor.emplace("power_allocator");  // result<governor_ref, error>
 ///     if (!g) { /* errc::not_found: not one of kernel_governors<>::list */ }
 ///     tz.setup(cfg, trips, sensor, *g);
@@ -32,6 +35,7 @@
 #include "thermo/control/governors/power_allocator.hpp"
 #include "thermo/control/governors/step_wise.hpp"
 #include "thermo/control/governors/user_space.hpp"
+#include "thermo/control/kernel_version.hpp"
 #include "thermo/core/assert.hpp"
 #include "thermo/core/errc.hpp"
 #include "thermo/core/result.hpp"
@@ -107,13 +111,14 @@ class governor_registry {
     slot(const slot&) = delete;             // and so not movable either: no move is declared
     slot& operator=(const slot&) = delete;
 
-    /// Constructs governor `index` (replacing the one held) and returns a handle to it.
-    /// Precondition: index < size.
+    /// Constructs governor `index` (replacing the one held), gives it the slot's kernel
+    /// behaviour (`set_kernel_behaviour`) and returns a handle to it. Precondition: index < size.
     governor_ref emplace(std::size_t index) noexcept {
       THERMO_ASSERT(index < size);
       [&]<std::size_t... I>(std::index_sequence<I...>) {
         static_cast<void>(((index == I ? (static_cast<void>(v_.template emplace<I + 1>()), true) : false) || ...));
       }(std::make_index_sequence<size>{});
+      apply_kernel_behaviour();
       return ref();
     }
     /// Constructs the governor called `name`; `not_found` "governor" (the held one is kept)
@@ -140,6 +145,18 @@ class governor_registry {
       }(std::make_index_sequence<size>{});
       return r;
     }
+    /// Makes the held governor, and every one emplaced later, reproduce kernel behaviour `kb`
+    /// (control/kernel_version.hpp): each governor whose behaviour differs between kernels
+    /// takes it through its `set_kernel_behaviour(const kernel_behaviour&)` (step_wise's table,
+    /// the power allocator's split); the others do not depend on it. Default: Linux
+    /// 6.12.117's. Call it before the governor serves a zone, or between updates.
+    void set_kernel_behaviour(const kernel_behaviour& kb) noexcept {
+      kb_ = kb;
+      apply_kernel_behaviour();
+    }
+    /// The kernel behaviour the slot gives its governors.
+    [[nodiscard]] const kernel_behaviour& behaviour() const noexcept { return kb_; }
+
     /// The held governor as a `G`, or null when it holds another one (or none).
     template <class G>
     [[nodiscard]] G* get() noexcept {
@@ -151,15 +168,35 @@ class governor_registry {
     }
 
    private:
+    void apply_kernel_behaviour() noexcept {
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (
+            [&] {
+              using G = std::variant_alternative_t<I + 1, std::variant<std::monostate, Gs...>>;
+              if constexpr (requires(G& g, const kernel_behaviour& kb) {
+                              { g.set_kernel_behaviour(kb) } noexcept;
+                            }) {
+                if (G* g = std::get_if<I + 1>(&v_)) {
+                  g->set_kernel_behaviour(kb_);
+                }
+              }
+            }(),
+            ...);
+      }(std::make_index_sequence<size>{});
+    }
+
     std::variant<std::monostate, Gs...> v_{};
+    kernel_behaviour kb_{};
   };
 };
 
 /// The governors of Linux 6.12 — step_wise (the default), bang_bang, fair_share, user_space,
 /// power_allocator — with `bang_bang` serving up to `BangBangZones` zones and the power
-/// allocator up to `PowerActors` actors. The names do not depend on the capacities.
+/// allocator up to `PowerActors` actors. The names do not depend on the capacities. Its
+/// step_wise is `runtime_step_wise` (6.12.117's table unless the slot is given another
+/// kernel's behaviour with `slot::set_kernel_behaviour`).
 template <std::size_t BangBangZones = 4, std::size_t PowerActors = 8>
-using kernel_governors = governor_registry<step_wise<>, bang_bang<BangBangZones>, fair_share, user_space,
+using kernel_governors = governor_registry<runtime_step_wise, bang_bang<BangBangZones>, fair_share, user_space,
                                            power_allocator<PowerActors>>;
 
 }  // namespace thermo::control

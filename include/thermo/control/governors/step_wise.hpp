@@ -3,7 +3,9 @@
 /// moves its cooling device one state up or down following the temperature trend.
 ///
 /// The default is the Linux 6.12.117 table (= mainline ≈ v7.3, kernel-reference.md §2.1); the
-/// earlier tables are selectable as a policy (`step_wise_variant`) for comparing kernels:
+/// earlier tables are selectable for comparing kernels, at compile time as a policy
+/// (`step_wise<step_wise_variant::v6_10>`) or at run time (`runtime_step_wise`, which
+/// `kernel_behaviour_of(version)` configures — control/kernel_version.hpp):
 ///
 /// | variant | throttle when | throttle & dropping | not throttle & dropping |
 /// |---|---|---|---|
@@ -19,8 +21,9 @@
 /// does not reproduce the old kernels' governor-side passive counting (the zone counts passive
 /// trips the 6.12 way).
 ///
-/// Stateless: one object may serve any number of zones. No heap, exceptions, RTTI, globals,
-/// clocks. See docs/explanation/governors.md.
+/// `step_wise<V>` is stateless and `runtime_step_wise` holds only its table: one object may
+/// serve any number of zones. No heap, exceptions, RTTI, globals, clocks. See
+/// docs/explanation/governors.md.
 #pragma once
 
 #include <cstdint>
@@ -31,20 +34,13 @@
 #include "thermo/control/fwd.hpp"
 #include "thermo/control/governors/common.hpp"
 #include "thermo/control/instance.hpp"
+#include "thermo/control/kernel_version.hpp"
 #include "thermo/control/trip.hpp"
 #include "thermo/control/types.hpp"
 #include "thermo/control/zone.hpp"
 #include "thermo/core/units.hpp"
 
 namespace thermo::control {
-
-/// Which kernel's step_wise decision table to use (see the file comment).
-enum class step_wise_variant : std::uint8_t {
-  v6_12_117 = 0,  ///< Linux 6.12.113+ and mainline ≈ v7.3 (Sep 2026): the default
-  v6_12_58 = 1,   ///< Linux 6.12.58 … 6.12.112 (mainline ≈ 6.18 … 7.2)
-  v6_10 = 2,      ///< Linux 6.10 … 6.12.57: hysteresis-aware, straight to `lower` when done
-  v6_9 = 3,       ///< Linux ≤ 6.9: bare trip temperature, one step down at a time when done
-};
 
 /// `get_target_state`: the new target of one instance. `cur` is the device's current state,
 /// `target`/`initialized` the instance's vote so far. Arithmetic is the 64-bit kernel's
@@ -111,9 +107,28 @@ inline void step_wise_trip_update(step_wise_variant v, std::span<thermal_instanc
   }
 }
 
-/// The step_wise governor with decision table `Variant`. `manage` evaluates every trip first,
-/// then updates each device whose votes changed (max rule), so two instances of one device step
-/// from the same base. O(trips · instances).
+/// `step_wise_manage` with decision table `v`: evaluates every trip of `tz` first, then updates
+/// each device whose votes changed (max rule), so two instances of one device step from the
+/// same base. O(trips · instances).
+inline void step_wise_manage(step_wise_variant v, thermal_zone_device& tz) noexcept {
+  const std::span<const thermal_trip_desc> trips = tz.trips();
+  for (std::size_t k = 0; k < trips.size(); ++k) {
+    const thermal_trip_desc& td = trips[k];
+    if (governor_skips_trip(td.trip)) {
+      continue;
+    }
+    const auto id = static_cast<std::int32_t>(k);
+    step_wise_trip_update(v, tz.instances(), id, step_wise_throttle(v, td, tz.temperature()), tz.trend(id));
+  }
+  for (thermal_instance& i : tz.instances()) {
+    if (i.cdev != nullptr) {
+      i.cdev->update(tz.now());
+    }
+  }
+}
+
+/// The step_wise governor with decision table `Variant`, fixed at compile time (see
+/// `runtime_step_wise` for one chosen at run time). O(trips · instances) per update.
 // The default stays here, not in control/fwd.hpp: a declaration there cannot name an enumerator.
 template <step_wise_variant Variant = step_wise_variant::v6_12_117>
 class step_wise {
@@ -124,23 +139,34 @@ class step_wise {
   [[nodiscard]] static constexpr step_wise_variant variant() noexcept { return Variant; }
 
   /// `step_wise_manage`.
-  void manage(thermal_zone_device& tz) noexcept {
-    const std::span<const thermal_trip_desc> trips = tz.trips();
-    for (std::size_t k = 0; k < trips.size(); ++k) {
-      const thermal_trip_desc& td = trips[k];
-      if (governor_skips_trip(td.trip)) {
-        continue;
-      }
-      const auto id = static_cast<std::int32_t>(k);
-      step_wise_trip_update(Variant, tz.instances(), id, step_wise_throttle(Variant, td, tz.temperature()),
-                            tz.trend(id));
-    }
-    for (thermal_instance& i : tz.instances()) {
-      if (i.cdev != nullptr) {
-        i.cdev->update(tz.now());
-      }
-    }
-  }
+  void manage(thermal_zone_device& tz) noexcept { step_wise_manage(Variant, tz); }
+};
+
+/// The step_wise governor with its decision table chosen at run time: `set_variant`, or
+/// `set_kernel_behaviour(kernel_behaviour_of(version))` to reproduce a kernel release. The
+/// default is the 6.12.117 table, as `step_wise<>`. This is the step_wise of
+/// `kernel_governors` (control/governors/registry.hpp), so that a governor picked by name can
+/// follow `thermo … --kernel VERSION`. Holds one byte; one object may serve any number of
+/// zones (all with its table). O(trips · instances) per update.
+class runtime_step_wise {
+ public:
+  constexpr runtime_step_wise() noexcept = default;
+  constexpr explicit runtime_step_wise(step_wise_variant v) noexcept : variant_(v) {}
+
+  /// The policy name ("step_wise", whatever the table).
+  [[nodiscard]] static constexpr std::string_view name() noexcept { return "step_wise"; }
+  /// The decision table in use.
+  [[nodiscard]] constexpr step_wise_variant variant() const noexcept { return variant_; }
+  /// Uses table `v` from the next update on.
+  constexpr void set_variant(step_wise_variant v) noexcept { variant_ = v; }
+  /// Uses the table of kernel behaviour `kb` (`kb.step_wise`) from the next update on.
+  constexpr void set_kernel_behaviour(const kernel_behaviour& kb) noexcept { variant_ = kb.step_wise; }
+
+  /// `step_wise_manage`.
+  void manage(thermal_zone_device& tz) noexcept { step_wise_manage(variant_, tz); }
+
+ private:
+  step_wise_variant variant_{step_wise_variant::v6_12_117};
 };
 
 }  // namespace thermo::control
