@@ -49,6 +49,7 @@ namespace thermo::analysis::ipa_audit {
 struct logged_actor {
   std::uint32_t req_power{0};
   std::uint32_t granted_power{0};
+  std::size_t line{0};  ///< the line that logged it (0: the tick's allocator event)
 };
 
 /// One governor tick as the kernel logged it: a `thermal_power_allocator_pid` event, the
@@ -56,7 +57,8 @@ struct logged_actor {
 /// and the `thermal_power_allocator` event.
 struct logged_tick {
   std::int64_t time_ns{0};
-  std::size_t line{0};  ///< the allocator event's line in the trace
+  std::size_t line{0};      ///< the allocator event's line in the trace
+  std::size_t pid_line{0};  ///< the PID event's line (0: the allocator event's)
   std::int32_t current_temperature{0};
   std::int32_t delta_temperature{0};
   std::int32_t err{0};
@@ -488,25 +490,27 @@ inline report run(std::span<const logged_tick> ticks, const parameters& prm, std
       ++rep.grants_unchecked;
     }
     // Compare.
-    const auto note = [&](const char* what, std::int64_t lg, std::int64_t cp, std::optional<std::size_t> actor = std::nullopt) {
+    const auto note = [&](const char* what, std::int64_t lg, std::int64_t cp, std::optional<std::size_t> actor = std::nullopt,
+                          std::size_t at = 0) {
       if (lg == cp) {
         return;
       }
+      const std::size_t line = at != 0 ? at : t.line;
       r.identical = false;
       if (!rep.first_difference) {
-        rep.first_difference = divergence{k, t.line, t.time_ns, what, lg, cp, actor};
+        rep.first_difference = divergence{k, line, t.time_ns, what, lg, cp, actor};
       }
       const std::int64_t diff = lg > cp ? lg - cp : cp - lg;
       if (diff > tolerance) {
         r.within = false;
         if (!rep.first) {
-          rep.first = divergence{k, t.line, t.time_ns, what, lg, cp, actor};
+          rep.first = divergence{k, line, t.time_ns, what, lg, cp, actor};
         }
       }
     };
     for (std::size_t q = 0; q < term_count; ++q) {
       if (r.checked[q]) {
-        note(to_string(static_cast<term>(q)), r.logged[q], r.computed[q]);
+        note(to_string(static_cast<term>(q)), r.logged[q], r.computed[q], std::nullopt, t.pid_line);
       }
     }
     if (r.max_checked) {
@@ -514,7 +518,7 @@ inline report run(std::span<const logged_tick> ticks, const parameters& prm, std
     }
     for (std::size_t a = 0; a < n; ++a) {
       if (r.granted_checked[a]) {
-        note("granted", r.logged_granted[a], r.computed_granted[a], a);
+        note("granted", r.logged_granted[a], r.computed_granted[a], a, t.actors[a].line);
       }
     }
     rep.identical += r.identical ? 1U : 0U;
