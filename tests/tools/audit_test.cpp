@@ -220,8 +220,22 @@ TEST_CASE("audit: a trace written from thermo's own allocator on the RK3399 matc
       if (i.trip != ipa->trips().max || !control::ipa::is_power_actor(i)) {
         continue;
       }
-      push(now, io::ftrace::cdev_update{std::string(i.cdev->type()), i.cdev->cur_state()});
       const control::ipa::power_actor& pa = slots[static_cast<std::size_t>(id)];
+      for (const bound_device& d : sys.devices()) {
+        if (d.core == i.cdev && d.cpufreq != nullptr) {
+          // the request as an older kernel logged it (frequency and per-CPU loads), and as 5.13+
+          // logs it (first CPU and power, with the frequency from cpu_frequency)
+          io::ftrace::cpu_get_power g;
+          g.cpus = d.cpus;
+          g.freq = d.cpufreq->current_frequency().count();
+          g.load.assign(d.cpus.size(), 100);
+          g.dynamic_power = pa.req_power;
+          push(now, g);
+          push(now, io::ftrace::cpu_frequency{d.cpufreq->current_frequency().count(), d.cpus.front()});
+          push(now, io::ftrace::cpu_get_power_simple{static_cast<std::int32_t>(d.cpus.front()), pa.req_power});
+        }
+      }
+      push(now, io::ftrace::cdev_update{std::string(i.cdev->type()), i.cdev->cur_state()});
       push(now, io::ftrace::power_actor{0, id, pa.req_power, pa.granted_power});
       ++id;
     }
@@ -251,6 +265,20 @@ TEST_CASE("audit: a trace written from thermo's own allocator on the RK3399 matc
   CHECK(has(r.out, "(device tree)"));
   CHECK(has(r.out, "without a tick (controller reset)"));
   CHECK(!has(r.out, "grants not checked"));
+  CHECK(has(r.out, "power requests checked against the Energy Model: "));
+  CHECK(!has(r.out, "first mismatch"));
+  // A request the Energy Model cannot give is a mismatch, and fails the audit.
+  std::string bad = text;
+  const auto at = bad.find("dynamic_power=");
+  REQUIRE(at != std::string::npos);
+  const auto end = bad.find_first_not_of("0123456789", at + 14);
+  bad.replace(at, end - at, "dynamic_power=1");
+  spit(dir + "/bad-request.txt", bad);
+  const ran br = audit({dir + "/bad-request.txt", "--soc", "rk3399", "--zone", "cpu-thermal"});
+  INFO(br.out);
+  CHECK(br.code == exit_failure);
+  CHECK(has(br.out, "first mismatch: " + dir + "/bad-request.txt:"));
+  CHECK(has(br.out, "requested 1 mW, the Energy Model gives "));
   // Without the Energy Model the two actors' maximum powers are unknown: PID terms still match.
   const ran bare = audit({path});
   INFO(bare.out);

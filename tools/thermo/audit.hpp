@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "audit_power.hpp"
 #include "audit_trace.hpp"
 #include "cli.hpp"
 #include "replay.hpp"
@@ -357,8 +358,16 @@ inline int audit_main(std::vector<std::string_view> argv, std::ostream& err, std
   }
   io::ftrace::reader rd(*in, name);
   audit_collector col;
+  std::optional<power_request_audit> requests;
+  if (sys) {
+    requests.emplace(*sys);
+    requests->set_source(io::printable(name));
+  }
   while (auto e = rd.next()) {
     col.add(*e);
+    if (requests) {
+      requests->add(*e);
+    }
   }
   if (!rd.error().ok()) {
     err << "thermo audit: " << rd.error().message << '\n';
@@ -633,8 +642,24 @@ inline int audit_main(std::vector<std::string_view> argv, std::ostream& err, std
   } else {
     s << "  every compared value is identical\n";
   }
+  bool requests_ok = true;
+  if (requests) {
+    if (requests->checked() == 0 && requests->unchecked() == 0) {
+      s << "  power requests: no thermal_power_cpu_get_power[_simple] or thermal_power_devfreq_get_power events of the zone's devices\n";
+    } else {
+      s << "  power requests checked against the Energy Model: " << requests->checked() << "; consistent: " << requests->matched();
+      if (requests->unchecked() > 0) {
+        s << "; not checked (no cpu_frequency event before them): " << requests->unchecked();
+      }
+      s << '\n';
+      if (requests->first()) {
+        s << "  first mismatch: " << *requests->first() << '\n';
+        requests_ok = false;
+      }
+    }
+  }
   out << s.str();
-  return rep.first ? exit_failure : exit_ok;
+  return rep.first || !requests_ok ? exit_failure : exit_ok;
 }
 
 }  // namespace thermo::cli
