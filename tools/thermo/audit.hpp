@@ -165,7 +165,7 @@ inline outcome<em_zone> em_from(zone_system& sys) {
 
 /// "246 (trace: 246..246)".
 template <class T>
-std::string describe(const analysis::ipa_audit::parameter<T>& p, std::string_view unit = {}) {
+std::string describe(const analysis::ipa_audit::parameter<T>& p, std::string_view unit = {}, bool used = true) {
   std::string s = p.value ? std::to_string(*p.value) : std::string("unknown");
   if (p.value && !unit.empty()) {
     s += ' ';
@@ -182,6 +182,9 @@ std::string describe(const analysis::ipa_audit::parameter<T>& p, std::string_vie
       s += "..";
       s += std::to_string(*p.hi);
     }
+  }
+  if (!used) {
+    s += "; no tick uses it";
   }
   s += ')';
   return s;
@@ -582,8 +585,16 @@ inline int audit_main(std::vector<std::string_view> argv, std::ostream& err, std
     << "; " << at.temperature_events << " zone updates, " << at.resets << " without a tick (controller reset)\n";
   s << "  parameters:\n";
   s << "    sustainable_power " << detail::describe(prm.sustainable_power, "mW") << '\n';
-  s << "    k_po " << detail::describe(prm.k_po) << ", k_pu " << detail::describe(prm.k_pu) << '\n';
-  s << "    k_i " << detail::describe(prm.k_i) << ", k_d " << detail::describe(prm.k_d) << ", integral_cutoff "
+  bool po_used = false;
+  bool pu_used = false;
+  bool i_used = false;
+  for (const auto& t : at.ticks) {
+    po_used = po_used || t.err < 0;
+    pu_used = pu_used || t.err > 0;
+    i_used = i_used || t.err_integral != 0;
+  }
+  s << "    k_po " << detail::describe(prm.k_po, {}, po_used) << ", k_pu " << detail::describe(prm.k_pu, {}, pu_used) << '\n';
+  s << "    k_i " << detail::describe(prm.k_i, {}, i_used) << ", k_d " << detail::describe(prm.k_d) << ", integral_cutoff "
     << detail::describe(prm.integral_cutoff, "m°C") << '\n';
   s << "    control temperature: "
     << (prm.control_temp.known() ? detail::describe(prm.control_temp, "m°C") : std::string("current + delta of each tick (trace)"))
