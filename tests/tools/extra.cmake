@@ -158,6 +158,11 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
   thermo_cli_test(cli_replay_bad_sustainable_power
                   "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--sustainable-power|2097152|--input|${trace}"
                   "-DEXIT=2" "-DSTDERR=bad --sustainable-power '2097152' \\(mW, an integer within 0..2097151\\)" "-DONE_LINE_ERROR=ON")
+  # issue 17: the audit of the real SC7180 excerpt, as docs/how-to/check-your-boards-power-allocator.md
+  # quotes it (run in the excerpt's folder so that the quoted command and output are the user's).
+  add_test(NAME thermo.tools.audit_sc7180_example
+           COMMAND ${CMAKE_COMMAND} -DTHERMO=${thermo_exe} -DDIR=${THERMO_SHARED_DIR}/data/traces -DTRACE=sc7180-ipa-2020.txt
+                   -DEXPECTED=${PROJECT_SOURCE_DIR}/examples/audit/sc7180.audit.txt -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/audit_example.cmake)
   # The tutorial "Tune the power allocator for a board", run as written (its quoted outputs are
   # files the script compares against).
   add_test(NAME thermo.tools.tutorial_tune_pa

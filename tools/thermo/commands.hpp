@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "audit.hpp"
 #include "boot.hpp"
 #include "info.hpp"
 #include "latency.hpp"
@@ -20,6 +21,9 @@ namespace thermo::cli {
 inline int dispatch(std::string_view cmd, std::vector<std::string_view> args, std::ostream& err) {
   if (cmd == "replay") {
     return replay_main(std::move(args), err);
+  }
+  if (cmd == "audit") {
+    return audit_main(std::move(args), err);
   }
   if (cmd == "simulate") {
     return simulate_main(std::move(args), err);

@@ -13,6 +13,7 @@ constexpr std::string_view main_help = R"(usage: thermo COMMAND [OPTIONS]   (the
 
 commands:
   replay     replay a recorded temperature trace through one thermal zone (Linux 6.12 semantics)
+  audit      check a board's power allocator against the reference, tick by tick, from its ftrace
   info       show what a device-tree blob or a preset describes (zones, trips, cooling devices)
   simulate   run a scenario file: trace, metrics and plot
   sweep      run a scenario over a grid of key values on all cores: one results row per point
