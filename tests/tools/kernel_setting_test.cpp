@@ -50,8 +50,9 @@ std::string hikey_replay(const control::kernel_behaviour& kernel) {
   auto sys = zone_system::build(src->description(), src->dt(), "cls0-thermal", "power_allocator", std::nullopt, kernel);
   INFO(sys.message());
   REQUIRE(sys.ok());
-  REQUIRE((*sys)->power_allocator() != nullptr);
-  CHECK((*sys)->power_allocator()->behaviour() == kernel);
+  const auto* pa = (*sys)->power_allocator();
+  REQUIRE(pa != nullptr);
+  CHECK((pa != nullptr && pa->behaviour() == kernel));
   CHECK((*sys)->kernel_behaviour() == kernel);
   const auto text = read_input(std::string(THERMO_TEST_DATA_DIR) + "/traces/hi3660-cls0-thermal.csv");
   REQUIRE(text.ok());
@@ -139,12 +140,15 @@ TEST_CASE("a simulation's governors get the scenario's kernel behaviour", "[kern
       auto& slot = (*b)->governors.front();
       const control::kernel_behaviour want = control::kernel_behaviour_of(*control::parse_kernel_version(version));
       CHECK(slot.behaviour() == want);
+      // (pointers checked again after REQUIRE: gcc 12 -O3 -Wnull-dereference does not see through it)
       if (governor == "power_allocator") {
-        REQUIRE(slot.get<control::power_allocator<16>>() != nullptr);
-        CHECK(slot.get<control::power_allocator<16>>()->behaviour() == want);
+        const auto* pa = slot.get<control::power_allocator<16>>();
+        REQUIRE(pa != nullptr);
+        CHECK((pa != nullptr && pa->behaviour() == want));
       } else {
-        REQUIRE(slot.get<control::runtime_step_wise>() != nullptr);
-        CHECK(slot.get<control::runtime_step_wise>()->variant() == want.step_wise);
+        const auto* sw = slot.get<control::runtime_step_wise>();
+        REQUIRE(sw != nullptr);
+        CHECK((sw != nullptr && sw->variant() == want.step_wise));
       }
     }
   }
