@@ -381,26 +381,30 @@ TEST_CASE("a registry slot passes the kernel behaviour to the governor it holds 
   slot.set_kernel_behaviour(kernel_behaviour_of(kv(6, 12, 57)));
   const auto sw = slot.emplace("step_wise");
   REQUIRE(sw.has_value());
-  REQUIRE(slot.get<runtime_step_wise>() != nullptr);
-  CHECK(slot.get<runtime_step_wise>()->variant() == step_wise_variant::v6_10);
-  slot.set_kernel_behaviour(kernel_behaviour_of(kv(6, 12, 17)));  // applies to the held one too
-  CHECK(slot.get<runtime_step_wise>()->variant() == step_wise_variant::v6_10);
-  slot.set_kernel_behaviour(kernel_behaviour_of(kv(6, 12, 58)));
-  CHECK(slot.get<runtime_step_wise>()->variant() == step_wise_variant::v6_12_58);
+  const runtime_step_wise* held = slot.get<runtime_step_wise>();
+  REQUIRE(held != nullptr);
+  if (held != nullptr) {  // (gcc 12 -O3 -Wnull-dereference does not see through REQUIRE)
+    CHECK(held->variant() == step_wise_variant::v6_10);
+    slot.set_kernel_behaviour(kernel_behaviour_of(kv(6, 12, 17)));  // applies to the held one too
+    CHECK(held->variant() == step_wise_variant::v6_10);
+    slot.set_kernel_behaviour(kernel_behaviour_of(kv(6, 12, 58)));
+    CHECK(held->variant() == step_wise_variant::v6_12_58);
+  }
   CHECK(slot.emplace("bang_bang").has_value());  // governors that do not depend on it
   CHECK(slot.emplace("fair_share").has_value());
   slot.set_kernel_behaviour(kernel_behaviour_of(kv(6, 12, 17)));
   const auto g = slot.emplace("power_allocator");
   REQUIRE(g.has_value());
-  power_allocator<4>* pa = slot.get<power_allocator<4>>();
+  const power_allocator<4>* pa = slot.get<power_allocator<4>>();
   REQUIRE(pa != nullptr);
-  CHECK(pa->behaviour() == unweighted);
   CHECK(guard.allocations() == 0U);
-
-  // and the zone it serves splits the 6.12.17 way (see the zone case above)
-  ipa_zone z;
-  z.setup(*g);
-  z.round_at_control();
-  CHECK(pa->actors()[1].granted_power == 667U);
-  CHECK(z.b.state == 2U);
+  if (pa != nullptr) {
+    CHECK(pa->behaviour() == unweighted);
+    // and the zone it serves splits the 6.12.17 way (see the zone case above)
+    ipa_zone z;
+    z.setup(*g);
+    z.round_at_control();
+    CHECK(pa->actors()[1].granted_power == 667U);
+    CHECK(z.b.state == 2U);
+  }
 }

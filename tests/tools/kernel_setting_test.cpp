@@ -3,6 +3,7 @@
 // zone and of a simulation, and changes what they do where the kernels differ (HiKey960's
 // cls0-thermal, weights 1024/512, under 6.12.17's unweighted power split).
 #include <catch2/catch.hpp>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,19 @@ const std::string minimal =
     "[run]\nduration = 2 s\n[soc]\npreset = rk3399\n[plant]\nreference = rk3399_board\n"
     "[heat big]\nnodes = big\n[sensor s0]\nnode = big\n[zone cpu-thermal]\nsensor = s0\n";
 
+/// `parts` joined (appended one by one: a `"literal" + std::string` chain trips gcc 12's -O3
+/// -Wrestrict false positive, GCC bug 105329).
+std::string cat(std::initializer_list<std::string_view> parts) {
+  std::string s;
+  for (const std::string_view p : parts) {
+    s += p;
+  }
+  return s;
+}
+
+/// `minimal` after its first two lines ("[run]", "duration = 2 s").
+std::string after_run() { return minimal.substr(std::string_view("[run]\nduration = 2 s\n").size()); }
+
 /// The hikey960 cls0-thermal replay of tests/data/traces under `kernel`.
 std::string hikey_replay(const control::kernel_behaviour& kernel) {
   auto src = load_dtb(std::string(THERMO_DTB_DIR) + "/hi3660-hikey960.dtb");
@@ -36,8 +50,9 @@ std::string hikey_replay(const control::kernel_behaviour& kernel) {
   auto sys = zone_system::build(src->description(), src->dt(), "cls0-thermal", "power_allocator", std::nullopt, kernel);
   INFO(sys.message());
   REQUIRE(sys.ok());
-  REQUIRE((*sys)->power_allocator() != nullptr);
-  CHECK((*sys)->power_allocator()->behaviour() == kernel);
+  const auto* pa = (*sys)->power_allocator();
+  REQUIRE(pa != nullptr);
+  CHECK((pa != nullptr && pa->behaviour() == kernel));
   CHECK((*sys)->kernel_behaviour() == kernel);
   const auto text = read_input(std::string(THERMO_TEST_DATA_DIR) + "/traces/hi3660-cls0-thermal.csv");
   REQUIRE(text.ok());
@@ -83,7 +98,8 @@ TEST_CASE("a kernel setting is read as the commands read it: 6.12.0 or later, el
 }
 
 TEST_CASE("[run] kernel is read with its line, and a bad or too old one names file and line", "[kernel][scenario]") {
-  const std::string with = "[run]\nduration = 2 s\nkernel = 6.12.17\n" + minimal.substr(std::string("[run]\nduration = 2 s\n").size());
+  const std::string tail = after_run();
+  const std::string with = cat({"[run]\nduration = 2 s\nkernel = 6.12.17\n", tail});
   auto ok = parse_scenario(with, "x.scn");
   INFO(ok.message());
   REQUIRE(ok.ok());
@@ -99,21 +115,19 @@ TEST_CASE("[run] kernel is read with its line, and a bad or too old one names fi
     REQUIRE_FALSE(r.ok());
     return r.message();
   };
-  const std::string tail = minimal.substr(std::string("[run]\nduration = 2 s\n").size());
-  CHECK(error_of("[run]\nduration = 2 s\nkernel = 6.12.x\n" + tail) ==
+  CHECK(error_of(cat({"[run]\nduration = 2 s\nkernel = 6.12.x\n", tail})) ==
         "x.scn:3: bad kernel version '6.12.x' (expected MAJOR.MINOR[.PATCH], e.g. 6.12 or 6.12.18)");
-  CHECK(error_of("[run]\nduration = 2 s\n\nkernel = 6.8\n" + tail) ==
+  CHECK(error_of(cat({"[run]\nduration = 2 s\n\nkernel = 6.8\n", tail})) ==
         "x.scn:4: kernel 6.8.0 is older than 6.12.0: thermo models the thermal framework from Linux 6.12 on (only thermo "
         "audit takes older kernels)");
-  CHECK(error_of("[run]\nduration = 2 s\nkernal = 6.12\n" + tail).find("kernel") != std::string::npos);  // listed key
+  CHECK(error_of(cat({"[run]\nduration = 2 s\nkernal = 6.12\n", tail})).find("kernel") != std::string::npos);  // listed key
 }
 
 TEST_CASE("a simulation's governors get the scenario's kernel behaviour", "[kernel][scenario]") {
-  const std::string tail = minimal.substr(std::string("[run]\nduration = 2 s\n").size());
+  const std::string tail = after_run();
   for (const std::string_view version : {"6.12.17", "6.12.57", "6.13"}) {
     for (const std::string_view governor : {"power_allocator", "step_wise"}) {
-      const std::string text = "[run]\nduration = 2 s\nkernel = " + std::string(version) + "\n" + tail + "governor = " +
-                               std::string(governor) + "\n";
+      const std::string text = cat({"[run]\nduration = 2 s\nkernel = ", version, "\n", tail, "governor = ", governor, "\n"});
       auto s = parse_scenario(text, "x.scn");
       INFO(s.message());
       REQUIRE(s.ok());
@@ -126,12 +140,15 @@ TEST_CASE("a simulation's governors get the scenario's kernel behaviour", "[kern
       auto& slot = (*b)->governors.front();
       const control::kernel_behaviour want = control::kernel_behaviour_of(*control::parse_kernel_version(version));
       CHECK(slot.behaviour() == want);
+      // (pointers checked again after REQUIRE: gcc 12 -O3 -Wnull-dereference does not see through it)
       if (governor == "power_allocator") {
-        REQUIRE(slot.get<control::power_allocator<16>>() != nullptr);
-        CHECK(slot.get<control::power_allocator<16>>()->behaviour() == want);
+        const auto* pa = slot.get<control::power_allocator<16>>();
+        REQUIRE(pa != nullptr);
+        CHECK((pa != nullptr && pa->behaviour() == want));
       } else {
-        REQUIRE(slot.get<control::runtime_step_wise>() != nullptr);
-        CHECK(slot.get<control::runtime_step_wise>()->variant() == want.step_wise);
+        const auto* sw = slot.get<control::runtime_step_wise>();
+        REQUIRE(sw != nullptr);
+        CHECK((sw != nullptr && sw->variant() == want.step_wise));
       }
     }
   }

@@ -518,7 +518,9 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
   control::kernel_version kernel = control::default_kernel;
   if (f.message.empty() && kernel_opt) {
     if (const std::string m = io::read_modelled_kernel(*kernel_opt, kernel); !m.empty()) {
-      f = {"replay: --kernel: " + m, exit_usage};
+      std::string msg = "replay: --kernel: ";  // appended: gcc 12 -O3 -Wrestrict (GCC bug 105329)
+      msg += m;
+      f = {std::move(msg), exit_usage};
     }
   }
   std::optional<std::uint32_t> sustainable;

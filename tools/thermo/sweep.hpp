@@ -263,7 +263,9 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
   if (kernel_opt) {
     control::kernel_version k;
     if (const std::string m = io::read_modelled_kernel(*kernel_opt, k); !m.empty()) {
-      usage("--kernel: " + m);
+      std::string msg = "--kernel: ";  // appended: gcc 12 -O3 -Wrestrict (GCC bug 105329)
+      msg += m;
+      usage(msg);
     }
     kernel = k;
   }
