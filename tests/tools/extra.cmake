@@ -155,6 +155,10 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
   add_test(NAME thermo.tools.record_trace_script
            COMMAND ${CMAKE_COMMAND} -DSCRIPT=${PROJECT_SOURCE_DIR}/examples/scripts/record_thermal_trace.sh
                    -DWORK=${PROJECT_BINARY_DIR}/record_trace_check -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/record_trace_check.cmake)
+  # issue 17: the recording script against a fake sysfs, its recording replayed (CSV path end to end)
+  add_test(NAME thermo.tools.record_replay
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tools/record_replay_check.sh ${thermo_exe} ${PROJECT_SOURCE_DIR}
+                   ${out_dir}/record_replay)
   thermo_cli_test(cli_replay_bad_sustainable_power
                   "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--sustainable-power|2097152|--input|${trace}"
                   "-DEXIT=2" "-DSTDERR=bad --sustainable-power '2097152' \\(mW, an integer within 0..2097151\\)" "-DONE_LINE_ERROR=ON")

@@ -96,9 +96,37 @@ inline std::string not_an_opp(const zone_system& sys, const trace_column& c, std
   return "frequency " + std::to_string(khz) + " kHz is not an OPP of " + owner + " (" + opp_list(opps) + ")";
 }
 
+/// Why two frequency columns of one cpufreq policy cannot both hold on one row.
+inline std::string policy_disagreement(const zone_system& sys, std::uint32_t cpu_a, std::uint32_t cpu_b, std::int64_t khz_a,
+                                       std::int64_t khz_b) {
+  std::string policy;
+  for (const bound_device& d : sys.devices()) {
+    if (d.cpufreq != nullptr && std::find(d.cpus.begin(), d.cpus.end(), cpu_a) != d.cpus.end()) {
+      policy = d.column;
+    }
+  }
+  if (policy.empty()) {
+    policy = "cpufreq ";
+    policy += sys.policy_of(cpu_a)->name;
+  }
+  std::string s = "freq:cpu";
+  s += std::to_string(cpu_a);
+  s += " (";
+  s += std::to_string(khz_a);
+  s += ") and freq:cpu";
+  s += std::to_string(cpu_b);
+  s += " (";
+  s += std::to_string(khz_b);
+  s += ") differ but name one cpufreq policy (";
+  s += policy;
+  s += "), which runs all its CPUs at one frequency: keep one freq column per policy";
+  return s;
+}
+
 /// Parses a replay trace for `sys` (column names are checked against its CPUs and devices).
 /// Errors name the source and line: "trace.csv:7: bad temperature 'abc' (integer m°C)"; a
-/// frequency must be one of the policy's or device's OPPs. Input quoted in a message is escaped
+/// frequency must be one of the policy's or device's OPPs, and two frequency columns of one
+/// policy (freq:cpu0 and freq:cpu1) must agree on every row. Input quoted in a message is escaped
 /// and cut (io::quoted). A leading UTF-8 BOM is skipped; CR-only line ends are accepted.
 inline outcome<trace> parse_trace(std::string_view text, std::string_view source, const zone_system& sys) {
   const auto fail = [&](std::size_t line, const std::string& what) {
@@ -109,6 +137,7 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
   bool have_header = false;
   std::vector<std::string_view> header;
   std::size_t temperature_columns = 0;
+  std::vector<std::pair<std::size_t, std::size_t>> same_policy;  // (earlier, later) freq columns of one policy
   for (std::size_t li = 0; li < lines.size(); ++li) {
     const std::string_view line = trim(lines[li]);
     const std::size_t lineno = li + 1;
@@ -168,19 +197,13 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
       if (temperature_columns != 1) {
         return fail(lineno, "the header needs a 'temperature' column");
       }
-      // two frequency columns for one policy
-      for (std::size_t a = 0; a < t.columns.size(); ++a) {
-        for (std::size_t b = a + 1; b < t.columns.size(); ++b) {
-          if (t.columns[a].k != trace_column::kind::freq_cpu || t.columns[b].k != trace_column::kind::freq_cpu) {
-            continue;
-          }
-          for (const bound_device& d : sys.devices()) {
-            const bool has_a = std::find(d.cpus.begin(), d.cpus.end(), t.columns[a].cpu) != d.cpus.end();
-            const bool has_b = std::find(d.cpus.begin(), d.cpus.end(), t.columns[b].cpu) != d.cpus.end();
-            if (has_a && has_b) {
-              return fail(lineno, "freq:cpu" + std::to_string(t.columns[a].cpu) + " and freq:cpu" + std::to_string(t.columns[b].cpu) +
-                                      " name one cpufreq policy (" + d.column + ")");
-            }
+      // Two frequency columns of one policy (a recording with a column per CPU) are accepted
+      // when they agree on every row: cpufreq runs all CPUs of a policy at one frequency.
+      for (std::size_t b = 0; b < t.columns.size(); ++b) {
+        for (std::size_t a = 0; a < b && t.columns[b].k == trace_column::kind::freq_cpu; ++a) {
+          if (t.columns[a].k == trace_column::kind::freq_cpu && sys.policy_of(t.columns[a].cpu) == sys.policy_of(t.columns[b].cpu)) {
+            same_policy.emplace_back(a, b);
+            break;
           }
         }
       }
@@ -228,6 +251,11 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
           break;
       }
       row[k] = *v;
+    }
+    for (const auto& [a, b] : same_policy) {
+      if (row[a] != row[b]) {
+        return fail(lineno, policy_disagreement(sys, t.columns[a].cpu, t.columns[b].cpu, row[a], row[b]));
+      }
     }
     t.rows.push_back(std::move(row));
     t.lines.push_back(lineno);
