@@ -492,7 +492,12 @@ inline outcome<std::string> run_replay(zone_system& sys, const trace& t, progres
   return os.str();
 }
 
-inline constexpr std::string_view replay_help = R"(usage: thermo replay (--dtb FILE.dtb | --soc PRESET) --zone NAME --input TRACE.csv
+/// `thermo replay --ftrace TRACE` on a built zone (tools/thermo/replay_ftrace.hpp, included at
+/// the end of this file): returns the exit code; errors go to `err` as one line.
+inline int replay_ftrace_main(zone_system& sys, const std::string& trace_path, const std::string& output,
+                              const std::vector<std::string>& inputs, std::ostream& err);
+
+inline constexpr std::string_view replay_help = R"(usage: thermo replay (--dtb FILE.dtb | --soc PRESET) --zone NAME (--input TRACE.csv | --ftrace TRACE.txt)
                      [--governor NAME] [--sustainable-power MW] [--tzp NAME=VALUE]...
                      [--output FILE.csv]
 
@@ -506,6 +511,10 @@ it: the first row enables the zone, every later row is one thermal_zone_device_u
                     time_ms, load:cpuN (%, default 100), freq:cpuN (kHz, default: the policy's
                     cap), load:<dev> / freq:<dev> for a devfreq device (its kernel name, e.g.
                     load:devfreq-ff9a0000.gpu)
+  --ftrace FILE     a kernel ftrace text instead ('trace-cmd report' or tracefs 'trace'): every
+                    thermal_temperature event of the zone is one update, and the cdev_update
+                    and thermal_zone_trip events logged after it are compared with what thermo
+                    decides; prints the comparison, exit 0 only when all match
   --governor NAME   step_wise (default), bang_bang, fair_share, user_space, power_allocator
   --sustainable-power MW
                     the zone's sustainable power as its device tree would give it: the power
@@ -513,7 +522,9 @@ it: the first row enables the zone, every later row is one thermal_zone_device_u
                     then stick (a --tzp sustainable_power write re-estimates them instead)
   --tzp NAME=VALUE  write a zone parameter after binding, as to its sysfs file:
                     sustainable_power, k_po, k_pu, k_i, k_d, integral_cutoff (repeatable)
-  --output FILE     output CSV (default: standard output); written whole or not at all
+  --output FILE     output CSV (default: standard output); written whole or not at all.
+                    With --ftrace: time_s, temperature, logged:<dev>, thermo:<dev> per device,
+                    logged_trips, thermo_trips, line per update (default: none)
 
 Output: step,temperature,crossings,window_low,window_high,poll_ms, state:<cooling device> for
 every bound device, and with power_allocator err,p,i,d (Q10), power_range and
@@ -533,6 +544,7 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
   const auto soc = a.take("--soc", f);
   const auto zone = a.take("--zone", f);
   const auto input = a.take("--input", f);
+  const auto ftrace = a.take("--ftrace", f);
   const auto governor = a.take("--governor", f);
   const auto output = a.take("--output", f);
   const std::vector<std::string_view> tzps = a.take_all("--tzp", f);
@@ -553,8 +565,10 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
       f = {"replay: give exactly one of --dtb FILE and --soc PRESET (see thermo replay --help)", exit_usage};
     } else if (!zone) {
       f = {"replay: --zone NAME is required (see thermo replay --help)", exit_usage};
-    } else if (!input) {
+    } else if (!input && !ftrace) {
       f = {"replay: --input FILE is required (see thermo replay --help)", exit_usage};
+    } else if (input && ftrace) {
+      f = {"replay: give one of --input FILE.csv and --ftrace FILE, not both", exit_usage};
     }
   }
   std::vector<tzp_write> writes;
@@ -586,6 +600,13 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
   if (const std::string e = apply_tzp((*sys)->zone(), writes); !e.empty()) {
     err << "thermo replay: " << e << '\n';
     return exit_usage;
+  }
+  if (ftrace) {
+    std::vector<std::string> inputs;
+    if (dtb) {
+      inputs.emplace_back(*dtb);
+    }
+    return replay_ftrace_main(**sys, std::string(*ftrace), std::string(output.value_or("")), inputs, err);
   }
   const std::string in_name(*input);
   const auto text = read_input(in_name, io::max_csv_trace_bytes, "a CSV trace");
@@ -623,3 +644,5 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
 }
 
 }  // namespace thermo::cli
+
+#include "replay_ftrace.hpp"  // IWYU pragma: keep (defines replay_ftrace_main)
