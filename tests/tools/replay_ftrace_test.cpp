@@ -239,6 +239,18 @@ TEST_CASE("Another zone's update is told apart by its task", "[replay][ftrace]")
   CHECK(rep->first_cooling->what == "cpufreq-cpu0: logged target=3, thermo none (update at 78000 m°C, line 30)");
 }
 
+TEST_CASE("A timestamp that goes backwards does not move the zone's clock back", "[replay][ftrace]") {
+  auto sys = build("rk3399", "cpu-thermal", "step_wise");
+  std::string text = data_file("rk3399-step_wise.txt");
+  const std::size_t at = text.find("1001.500000: thermal_temperature");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 11, "0999.500000");
+  const auto rep = run_ftrace_replay(*sys, text, "t.txt", nullptr);
+  REQUIRE(rep.ok());
+  CHECK(rep->updates == 14);
+  CHECK(rep->all_match());
+}
+
 TEST_CASE("ftrace replay errors name the trace, the line and what is wrong", "[replay][ftrace]") {
   auto sys = build("rk3399", "cpu-thermal", "step_wise");
   const auto err = [&](const std::string& text) { return run_ftrace_replay(*sys, text, "t.txt", nullptr).message(); };

@@ -72,8 +72,6 @@ struct ftrace_replay_report {
 
 namespace detail_ftrace_replay {
 
-namespace ft = io::ftrace;
-
 /// "12.345678" (s, µs digits) of a time in ns.
 inline std::string seconds(std::int64_t ns) {
   const bool neg = ns < 0;
@@ -200,7 +198,9 @@ class comparer {
         return e;
       }
     }
-    const sim_time now = sim_time(sim_duration(w.time_ns - t0_)) + offset_;
+    // never backwards (a trace merged from per-CPU buffers is in time order; a hand-made one may not be)
+    const sim_time now = std::max(sim_time(sim_duration(w.time_ns - t0_)) + offset_, last_now_);
+    last_now_ = now;
     sys_.sensor().set(millicelsius(w.temp));
     sys_.events().clear();
     const control::update_result res = enabled_ ? tz.update(now) : tz.enable(now);
@@ -462,6 +462,7 @@ class comparer {
   bool enabled_{false};
   std::int64_t t0_{0};
   sim_duration offset_{};
+  sim_time last_now_{};
 };
 
 /// Whether the zone named in a trace is `zone` (the kernel cuts a zone's type to 19 characters).
