@@ -7,15 +7,16 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
-#include <fstream>
-#include <iterator>
+#include <memory>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "replay.hpp"
 #include "replay_ftrace.hpp"
 #include "system_source.hpp"
+#include "thermo/io/file.hpp"
 #include "zone_system.hpp"
 
 using namespace thermo;
@@ -24,9 +25,12 @@ using namespace thermo::cli;
 namespace {
 
 std::string data_file(const std::string& name) {
-  std::ifstream in(std::string(THERMO_TEST_DATA_DIR) + "/traces/ftrace-replay/" + name, std::ios::binary);
-  REQUIRE(in.good());
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::string text;
+  // io::read_file rather than istreambuf_iterator (gcc 12 -O3 warns on the latter: -Wnull-dereference)
+  const io::file_error e = io::read_file(std::string(THERMO_TEST_DATA_DIR) + "/traces/ftrace-replay/" + name, text);
+  INFO(e.message);
+  REQUIRE(e.ok());
+  return text;
 }
 
 std::unique_ptr<zone_system> build(const std::string& soc, const std::string& zone, const std::string& governor) {
