@@ -155,6 +155,35 @@ if(THERMO_BUILD_TOOLS AND NOT CMAKE_CROSSCOMPILING)
   add_test(NAME thermo.tools.record_trace_script
            COMMAND ${CMAKE_COMMAND} -DSCRIPT=${PROJECT_SOURCE_DIR}/examples/scripts/record_thermal_trace.sh
                    -DWORK=${PROJECT_BINARY_DIR}/record_trace_check -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/record_trace_check.cmake)
+  # issue 17: the recording script against a fake sysfs, its recording replayed (CSV path end to end)
+  add_test(NAME thermo.tools.record_replay
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tools/record_replay_check.sh ${thermo_exe} ${PROJECT_SOURCE_DIR}
+                   ${out_dir}/record_replay)
+  # issue 17: replay --ftrace compares thermo with the kernel's cdev_update and thermal_zone_trip events
+  set(ftr ${CMAKE_CURRENT_SOURCE_DIR}/data/traces/ftrace-replay)
+  file(MAKE_DIRECTORY ${out_dir}/ftrace)
+  thermo_cli_test(cli_replay_ftrace_agrees
+                  "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--ftrace|${ftr}/rk3399-step_wise.txt|--output|${out_dir}/ftrace/sw.csv"
+                  "-DSTDOUT=^replayed 14 updates of cpu-thermal \\(step_wise\\).*cooling decisions: 8 match, 0 differ\ntrips: 12 match, 0 differ\nthermo agrees with the kernel's log\n$"
+                  "-DOUTPUT=${out_dir}/ftrace/sw.csv")
+  thermo_cli_test(cli_replay_ftrace_diverges
+                  "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--ftrace|${ftr}/rk3399-step_wise-diverges.txt"
+                  -DEXIT=1 "-DSTDOUT=cooling decisions: 7 match, 1 differ; first difference at 1001.600000 s \\([^)]*rk3399-step_wise-diverges.txt:39\\): cpufreq-cpu0: logged target=2, thermo target=1.*thermo differs from the kernel's log\n$")
+  # the report docs/how-to/import-device-tree-and-replay.md quotes, byte for byte (run beside the trace)
+  thermo_cli_test(cli_replay_ftrace_doc_report
+                  "-DCMD=${CMAKE_COMMAND}|-E|chdir|${ftr}|${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--ftrace|rk3399-step_wise-diverges.txt"
+                  -DEXIT=1 "-DSTDOUT_FILE=${ftr}/rk3399-step_wise-diverges.report.txt")
+  thermo_cli_test(cli_replay_ftrace_no_zone_events
+                  "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--ftrace|${ftr}/gpu-thermal-only.txt|--output|${out_dir}/ftrace/none.csv"
+                  -DEXIT=1 -DONE_LINE_ERROR=ON "-DSTDERR=gpu-thermal-only.txt: no thermal_temperature event of zone 'cpu-thermal' \\(the trace has zones: gpu-thermal\\)\n$"
+                  "-DNO_OUTPUT=${out_dir}/ftrace/none.csv")
+  thermo_cli_test(cli_replay_ftrace_malformed "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--ftrace|${ftr}/malformed.txt"
+                  -DEXIT=1 -DONE_LINE_ERROR=ON "-DSTDERR=malformed.txt:4: thermal_temperature: bad value '70C' for temp \\(integer\\)\n$")
+  thermo_cli_test(cli_replay_ftrace_unknown_zone "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|npu-thermal|--ftrace|${ftr}/rk3399-step_wise.txt"
+                  -DEXIT=2 -DONE_LINE_ERROR=ON "-DSTDERR=^thermo replay: no thermal zone 'npu-thermal' \\(zones: cpu-thermal, gpu-thermal\\)\n$")
+  thermo_cli_test(cli_replay_ftrace_and_input
+                  "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--ftrace|${ftr}/rk3399-step_wise.txt|--input|${trace}"
+                  -DEXIT=2 -DONE_LINE_ERROR=ON "-DSTDERR=^thermo replay: give one of --input FILE.csv and --ftrace FILE, not both\n$")
   thermo_cli_test(cli_replay_bad_sustainable_power
                   "-DCMD=${thermo_exe}|replay|--soc|rk3399|--zone|cpu-thermal|--sustainable-power|2097152|--input|${trace}"
                   "-DEXIT=2" "-DSTDERR=bad --sustainable-power '2097152' \\(mW, an integer within 0..2097151\\)" "-DONE_LINE_ERROR=ON")

@@ -1,6 +1,9 @@
 # cmake -DSCRIPT=<record_thermal_trace.sh> -DWORK=<dir> -P record_trace_check.cmake
 # Runs the recording script of docs/how-to/import-device-tree-and-replay.md against a fake
-# /sys and /proc and checks the CSV it writes (header, rows, loads, frequencies).
+# /sys and /proc and checks the CSV it writes (header, rows, loads, frequencies). This tree has
+# the layout of kernels without cpufreq/policyN directories (each CPU's cpufreq/ holds the
+# frequency) and is named by the older variables SYSFS and PROCFS; record_replay_check.sh
+# covers the policyN layout and the replay of the recording.
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}/sys/class/thermal/thermal_zone0" "${WORK}/sys/class/thermal/thermal_zone1"
      "${WORK}/sys/devices/system/cpu/cpu0/cpufreq" "${WORK}/sys/devices/system/cpu/cpu4/cpufreq" "${WORK}/proc")
@@ -19,12 +22,12 @@ endif()
 string(REGEX MATCHALL "[^\n]+" lines "${out}")
 list(LENGTH lines n)
 list(GET lines 0 header)
-if(NOT n EQUAL 4 OR NOT header STREQUAL "time_ms,temperature,load:cpu0,freq:cpu0,load:cpu4,freq:cpu4")
+if(NOT n EQUAL 4 OR NOT header STREQUAL "time_ms,temperature,load:cpu0,load:cpu4,freq:cpu0,freq:cpu4")
   message(FATAL_ERROR "unexpected output:\n${out}")
 endif()
 list(GET lines 2 row)
 # /proc/stat does not move in the fake: no jiffies elapsed, load 0
-if(NOT row MATCHES "^[0-9]+,52500,0.000,1416000,0.000,1800000$")
+if(NOT row MATCHES "^[0-9]+,52500,0.000,0.000,1416000,1800000$")
   message(FATAL_ERROR "unexpected row '${row}'")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -E env SYSFS=${WORK}/sys PROCFS=${WORK}/proc sh ${SCRIPT} npu-thermal 10 3

@@ -97,9 +97,37 @@ inline std::string not_an_opp(const zone_system& sys, const trace_column& c, std
   return "frequency " + std::to_string(khz) + " kHz is not an OPP of " + owner + " (" + opp_list(opps) + ")";
 }
 
+/// Why two frequency columns of one cpufreq policy cannot both hold on one row.
+inline std::string policy_disagreement(const zone_system& sys, std::uint32_t cpu_a, std::uint32_t cpu_b, std::int64_t khz_a,
+                                       std::int64_t khz_b) {
+  std::string policy;
+  for (const bound_device& d : sys.devices()) {
+    if (d.cpufreq != nullptr && std::find(d.cpus.begin(), d.cpus.end(), cpu_a) != d.cpus.end()) {
+      policy = d.column;
+    }
+  }
+  if (policy.empty()) {
+    policy = "cpufreq ";
+    policy += sys.policy_of(cpu_a)->name;
+  }
+  std::string s = "freq:cpu";
+  s += std::to_string(cpu_a);
+  s += " (";
+  s += std::to_string(khz_a);
+  s += ") and freq:cpu";
+  s += std::to_string(cpu_b);
+  s += " (";
+  s += std::to_string(khz_b);
+  s += ") differ but name one cpufreq policy (";
+  s += policy;
+  s += "), which runs all its CPUs at one frequency: keep one freq column per policy";
+  return s;
+}
+
 /// Parses a replay trace for `sys` (column names are checked against its CPUs and devices).
 /// Errors name the source and line: "trace.csv:7: bad temperature 'abc' (integer m°C)"; a
-/// frequency must be one of the policy's or device's OPPs. Input quoted in a message is escaped
+/// frequency must be one of the policy's or device's OPPs, and two frequency columns of one
+/// policy (freq:cpu0 and freq:cpu1) must agree on every row. Input quoted in a message is escaped
 /// and cut (io::quoted). A leading UTF-8 BOM is skipped; CR-only line ends are accepted.
 inline outcome<trace> parse_trace(std::string_view text, std::string_view source, const zone_system& sys) {
   const auto fail = [&](std::size_t line, const std::string& what) {
@@ -110,6 +138,7 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
   bool have_header = false;
   std::vector<std::string_view> header;
   std::size_t temperature_columns = 0;
+  std::vector<std::pair<std::size_t, std::size_t>> same_policy;  // (earlier, later) freq columns of one policy
   for (std::size_t li = 0; li < lines.size(); ++li) {
     const std::string_view line = trim(lines[li]);
     const std::size_t lineno = li + 1;
@@ -169,19 +198,13 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
       if (temperature_columns != 1) {
         return fail(lineno, "the header needs a 'temperature' column");
       }
-      // two frequency columns for one policy
-      for (std::size_t a = 0; a < t.columns.size(); ++a) {
-        for (std::size_t b = a + 1; b < t.columns.size(); ++b) {
-          if (t.columns[a].k != trace_column::kind::freq_cpu || t.columns[b].k != trace_column::kind::freq_cpu) {
-            continue;
-          }
-          for (const bound_device& d : sys.devices()) {
-            const bool has_a = std::find(d.cpus.begin(), d.cpus.end(), t.columns[a].cpu) != d.cpus.end();
-            const bool has_b = std::find(d.cpus.begin(), d.cpus.end(), t.columns[b].cpu) != d.cpus.end();
-            if (has_a && has_b) {
-              return fail(lineno, "freq:cpu" + std::to_string(t.columns[a].cpu) + " and freq:cpu" + std::to_string(t.columns[b].cpu) +
-                                      " name one cpufreq policy (" + d.column + ")");
-            }
+      // Two frequency columns of one policy (a recording with a column per CPU) are accepted
+      // when they agree on every row: cpufreq runs all CPUs of a policy at one frequency.
+      for (std::size_t b = 0; b < t.columns.size(); ++b) {
+        for (std::size_t a = 0; a < b && t.columns[b].k == trace_column::kind::freq_cpu; ++a) {
+          if (t.columns[a].k == trace_column::kind::freq_cpu && sys.policy_of(t.columns[a].cpu) == sys.policy_of(t.columns[b].cpu)) {
+            same_policy.emplace_back(a, b);
+            break;
           }
         }
       }
@@ -229,6 +252,11 @@ inline outcome<trace> parse_trace(std::string_view text, std::string_view source
           break;
       }
       row[k] = *v;
+    }
+    for (const auto& [a, b] : same_policy) {
+      if (row[a] != row[b]) {
+        return fail(lineno, policy_disagreement(sys, t.columns[a].cpu, t.columns[b].cpu, row[a], row[b]));
+      }
     }
     t.rows.push_back(std::move(row));
     t.lines.push_back(lineno);
@@ -465,7 +493,12 @@ inline outcome<std::string> run_replay(zone_system& sys, const trace& t, progres
   return os.str();
 }
 
-inline constexpr std::string_view replay_help = R"(usage: thermo replay (--dtb FILE.dtb | --soc PRESET) --zone NAME --input TRACE.csv
+/// `thermo replay --ftrace TRACE` on a built zone (tools/thermo/replay_ftrace.hpp, included at
+/// the end of this file): returns the exit code; errors go to `err` as one line.
+inline int replay_ftrace_main(zone_system& sys, const std::string& trace_path, const std::string& output,
+                              const std::vector<std::string>& inputs, std::ostream& err);
+
+inline constexpr std::string_view replay_help = R"(usage: thermo replay (--dtb FILE.dtb | --soc PRESET) --zone NAME (--input TRACE.csv | --ftrace TRACE.txt)
                      [--governor NAME] [--kernel VERSION] [--sustainable-power MW]
                      [--tzp NAME=VALUE]... [--output FILE.csv]
 
@@ -479,6 +512,10 @@ it: the first row enables the zone, every later row is one thermal_zone_device_u
                     time_ms, load:cpuN (%, default 100), freq:cpuN (kHz, default: the policy's
                     cap), load:<dev> / freq:<dev> for a devfreq device (its kernel name, e.g.
                     load:devfreq-ff9a0000.gpu)
+  --ftrace FILE     a kernel ftrace text instead ('trace-cmd report' or tracefs 'trace'): every
+                    thermal_temperature event of the zone is one update, and the cdev_update
+                    and thermal_zone_trip events logged after it are compared with what thermo
+                    decides; prints the comparison, exit 0 only when all match
   --governor NAME   step_wise (default), bang_bang, fair_share, user_space, power_allocator
   --kernel VERSION  the Linux release whose governor behaviour to reproduce, 6.12.0 or later
                     (default 6.12 = 6.12.117), e.g. 6.12.17: the power allocator's split of
@@ -489,7 +526,9 @@ it: the first row enables the zone, every later row is one thermal_zone_device_u
                     then stick (a --tzp sustainable_power write re-estimates them instead)
   --tzp NAME=VALUE  write a zone parameter after binding, as to its sysfs file:
                     sustainable_power, k_po, k_pu, k_i, k_d, integral_cutoff (repeatable)
-  --output FILE     output CSV (default: standard output); written whole or not at all
+  --output FILE     output CSV (default: standard output); written whole or not at all.
+                    With --ftrace: time_s, temperature, logged:<dev>, thermo:<dev> per device,
+                    logged_trips, thermo_trips, line per update (default: none)
 
 Output: step,temperature,crossings,window_low,window_high,poll_ms, state:<cooling device> for
 every bound device, and with power_allocator err,p,i,d (Q10), power_range and
@@ -509,6 +548,7 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
   const auto soc = a.take("--soc", f);
   const auto zone = a.take("--zone", f);
   const auto input = a.take("--input", f);
+  const auto ftrace = a.take("--ftrace", f);
   const auto governor = a.take("--governor", f);
   const auto output = a.take("--output", f);
   const std::vector<std::string_view> tzps = a.take_all("--tzp", f);
@@ -538,8 +578,10 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
       f = {"replay: give exactly one of --dtb FILE and --soc PRESET (see thermo replay --help)", exit_usage};
     } else if (!zone) {
       f = {"replay: --zone NAME is required (see thermo replay --help)", exit_usage};
-    } else if (!input) {
+    } else if (!input && !ftrace) {
       f = {"replay: --input FILE is required (see thermo replay --help)", exit_usage};
+    } else if (input && ftrace) {
+      f = {"replay: give one of --input FILE.csv and --ftrace FILE, not both", exit_usage};
     }
   }
   std::vector<tzp_write> writes;
@@ -572,6 +614,13 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
   if (const std::string e = apply_tzp((*sys)->zone(), writes); !e.empty()) {
     err << "thermo replay: " << e << '\n';
     return exit_usage;
+  }
+  if (ftrace) {
+    std::vector<std::string> inputs;
+    if (dtb) {
+      inputs.emplace_back(*dtb);
+    }
+    return replay_ftrace_main(**sys, std::string(*ftrace), std::string(output.value_or("")), inputs, err);
   }
   const std::string in_name(*input);
   const auto text = read_input(in_name, io::max_csv_trace_bytes, "a CSV trace");
@@ -609,3 +658,5 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
 }
 
 }  // namespace thermo::cli
+
+#include "replay_ftrace.hpp"  // IWYU pragma: keep (defines replay_ftrace_main)
