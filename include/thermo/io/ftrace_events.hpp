@@ -148,14 +148,17 @@ struct cpu_frequency {
   friend bool operator==(const cpu_frequency&, const cpu_frequency&) = default;
 };
 
-/// `devfreq:devfreq_frequency`: "dev_name=%s freq=%lu prev_freq=%lu busy_time=%lu
-/// total_time=%lu".
+/// `devfreq:devfreq_frequency` (5.11 and later): "dev_name=%-30s freq=%-12lu prev_freq=%-12lu
+/// load=%-2lu". The kernel records busy_time and total_time but prints only the load computed
+/// from them (100 · busy / total, 0 when total is 0); the text reader leaves `busy_time` and
+/// `total_time` at 0 and the writer does not print them.
 struct devfreq_frequency {
   std::string dev_name;
   std::uint64_t freq{0};  ///< Hz
   std::uint64_t prev_freq{0};
-  std::uint64_t busy_time{0};
-  std::uint64_t total_time{0};
+  std::uint64_t busy_time{0};   ///< not in the text (0 when read from text)
+  std::uint64_t total_time{0};  ///< not in the text (0 when read from text)
+  std::uint64_t load{0};        ///< % as printed
   friend bool operator==(const devfreq_frequency&, const devfreq_frequency&) = default;
 };
 
