@@ -29,6 +29,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -353,11 +354,19 @@ class perfetto_export final : public sim::row_sink {
           names_.push_back(c.name + (c.unit.empty() ? std::string() : " (" + c.unit + ")"));
         }
       }
+      last_.resize(ch.size());
       for (std::size_t r = 0; r < block.rows(); ++r) {
         const std::int64_t t = block.time(r).time_since_epoch().count();
         for (std::size_t c = 0; c < ch.size(); ++c) {
+          // a counter holds its value until the next event: only changes are written (the bits
+          // compared, so that a value the trace has is never lost)
+          const double v = block.value(r, c);
+          if (last_[c] && std::bit_cast<std::uint64_t>(*last_[c]) == std::bit_cast<std::uint64_t>(v)) {
+            continue;
+          }
+          last_[c] = v;
           announce(pids_[c]);
-          w_.counter(t, pids_[c], names_[c], block.value(r, c));
+          w_.counter(t, pids_[c], names_[c], v);
         }
       }
     } catch (...) {
@@ -383,14 +392,18 @@ class perfetto_export final : public sim::row_sink {
         continue;
       }
       seen[i] = now_seen;
-      const std::string name = "trip " + std::to_string(i) + " " + std::string(control::to_string(td.trip.type));
+      std::string name = "trip ";
+      name += std::to_string(i);
+      name += ' ';
+      name += trip_type_name(td.trip.type);
       std::array<io::perfetto::number_arg, 2> a{io::perfetto::number_arg{"temperature C", celsius(td.trip.temperature)},
                                                  io::perfetto::number_arg{"threshold C", celsius(td.threshold)}};
       w_.counter(t, pid, name, std::span<const io::perfetto::number_arg>(a.data(), td.threshold.count() == std::numeric_limits<std::int32_t>::max() ? 1 : 2));
     }
     const cli_power_allocator* ipa = zones_[z].ipa;
     // The governor ran in this update only if it sent a SAMPLING event.
-    const bool ran = std::exchange(sampled_[z], false);
+    const bool ran = sampled_[z];
+    sampled_[z] = false;
     if (ipa == nullptr || !ran || !ipa->last_round().allocated) {
       return;
     }
@@ -431,6 +444,10 @@ class perfetto_export final : public sim::row_sink {
         pid = static_cast<std::int64_t>(z) + 1;
       }
     }
+    if (e.type == control::event_type::cdev_state_update && e.cdev_id >= 0 &&
+        static_cast<std::size_t>(e.cdev_id) < cdev_zone_.size() && cdev_zone_[static_cast<std::size_t>(e.cdev_id)] > 0) {
+      pid = cdev_zone_[static_cast<std::size_t>(e.cdev_id)];
+    }
     announce(pid);
     std::string name(control::to_string(e.type));
     std::vector<io::perfetto::number_arg> nums;
@@ -460,9 +477,30 @@ class perfetto_export final : public sim::row_sink {
     }
     cdev_names_[static_cast<std::size_t>(id)] = std::move(type);
   }
-  /// Shows the state counter of cooling device `cooling_index` (the recorder's index) with
-  /// zone `zone` (the first zone that binds it), not with the plant. Before the first row.
-  void set_cooling_zone(std::size_t cooling_index, std::size_t zone) { cooling_zone_.emplace_back(cooling_index, zone); }
+  /// Shows cooling device `cooling_index` (the recorder's index; `id` its CDEV_ID) with zone
+  /// `zone` — the first zone that binds it — not with the plant: its state counter and its
+  /// netlink instants. Before the first row.
+  void set_cooling_zone(std::size_t cooling_index, std::int32_t id, std::size_t zone) {
+    cooling_zone_.emplace_back(cooling_index, zone);
+    if (id < 0) {
+      return;
+    }
+    const auto i = static_cast<std::size_t>(id);
+    if (i >= cdev_zone_.size()) {
+      cdev_zone_.resize(i + 1, 0);
+    }
+    if (cdev_zone_[i] == 0) {
+      cdev_zone_[i] = static_cast<std::int64_t>(zone) + 1;
+    }
+  }
+
+  /// A counter of zone `z` set by the caller (replay: the temperature it was given, the
+  /// cooling states), at `now`. Non-finite values are not written.
+  void zone_counter(std::size_t z, sim_time now, std::string_view name, double value) {
+    const std::int64_t pid = z < zones_.size() ? static_cast<std::int64_t>(z) + 1 : plant_pid();
+    announce(pid);
+    w_.counter(now.time_since_epoch().count(), pid, name, value);
+  }
 
   /// Ends the document. False when a row could not be written (out of memory).
   [[nodiscard]] bool finish() {
@@ -473,6 +511,15 @@ class perfetto_export final : public sim::row_sink {
 
  private:
   [[nodiscard]] static double celsius(millicelsius t) noexcept { return static_cast<double>(t.count()) / 1000.0; }
+  [[nodiscard]] static std::string_view trip_type_name(control::trip_type t) noexcept {
+    switch (t) {
+      case control::trip_type::active: return "active";
+      case control::trip_type::passive: return "passive";
+      case control::trip_type::hot: return "hot";
+      case control::trip_type::critical: return "critical";
+    }
+    return "trip";
+  }
   [[nodiscard]] std::string_view cdev_name(std::int32_t id) const noexcept {
     return id >= 0 && static_cast<std::size_t>(id) < cdev_names_.size() ? std::string_view(cdev_names_[static_cast<std::size_t>(id)])
                                                                          : std::string_view{};
@@ -530,6 +577,8 @@ class perfetto_export final : public sim::row_sink {
   std::vector<std::string> cdev_names_;
   std::vector<std::int64_t> pids_;
   std::vector<std::string> names_;
+  std::vector<std::optional<double>> last_;  ///< per channel: the value last written
+  std::vector<std::int64_t> cdev_zone_;      ///< per cooling device id: its zone's pid (0: the plant)
   std::vector<bool> announced_;
   std::vector<bool> sampled_;  ///< per zone: a SAMPLING event since its last update
   bool failed_{false};

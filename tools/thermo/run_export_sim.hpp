@@ -141,7 +141,7 @@ class sim_exports {
         for (const control::thermal_instance& i : z.zone->instances()) {
           for (std::size_t c = 0; c < s.cooling_count(); ++c) {
             if (&s.cooling_device(c) == i.cdev) {
-              perfetto_->set_cooling_zone(c, zones_);
+              perfetto_->set_cooling_zone(c, i.cdev->id(), zones_);
             }
           }
         }
