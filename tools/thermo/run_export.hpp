@@ -189,8 +189,12 @@ class ftrace_export {
   }
 
   [[nodiscard]] std::string cdev_type(std::int32_t id) const {
-    return id >= 0 && static_cast<std::size_t>(id) < cdev_types_.size() ? cdev_types_[static_cast<std::size_t>(id)]
-                                                                         : "cdev" + std::to_string(id);
+    if (id >= 0 && static_cast<std::size_t>(id) < cdev_types_.size()) {
+      return cdev_types_[static_cast<std::size_t>(id)];
+    }
+    std::string s = "cdev";  // built piece by piece: GCC bug 105329 (-O3 -Wrestrict)
+    s += std::to_string(id);
+    return s;
   }
   [[nodiscard]] const export_zone* zone_by_id(std::int32_t id) const noexcept {
     for (const export_zone& z : zones_) {
@@ -417,7 +421,12 @@ class perfetto_export final : public sim::row_sink {
     const auto devices = ipa_actor_devices(zones_[z]);
     const auto slots = ipa->actors();
     for (std::size_t a = 0; a < slots.size(); ++a) {
-      const std::string name = "actor " + std::to_string(a) + (a < devices.size() ? " " + std::string(devices[a]->type()) : std::string());
+      std::string name = "actor ";
+      name += std::to_string(a);
+      if (a < devices.size()) {
+        name += ' ';
+        name += devices[a]->type();
+      }
       const std::array<io::perfetto::number_arg, 3> v{io::perfetto::number_arg{"requested mW", static_cast<double>(slots[a].req_power)},
                                                       io::perfetto::number_arg{"granted mW", static_cast<double>(slots[a].granted_power)},
                                                       io::perfetto::number_arg{"max mW", static_cast<double>(slots[a].max_power)}};
@@ -452,7 +461,9 @@ class perfetto_export final : public sim::row_sink {
     std::string name(control::to_string(e.type));
     std::vector<io::perfetto::number_arg> nums;
     if (e.type == control::event_type::tz_trip_up || e.type == control::event_type::tz_trip_down) {
-      name = "trip " + std::to_string(e.trip_id) + (e.type == control::event_type::tz_trip_up ? " up" : " down");
+      name = "trip ";
+      name += std::to_string(e.trip_id);
+      name += e.type == control::event_type::tz_trip_up ? " up" : " down";
       nums.push_back({"trip", static_cast<double>(e.trip_id)});
       nums.push_back({"temperature C", celsius(e.temperature)});
     } else if (e.type == control::event_type::cdev_state_update) {
@@ -562,7 +573,11 @@ class perfetto_export final : public sim::row_sink {
       w_.process_name(pid, "plant / SoC");
     } else {
       const control::thermal_zone_device& tz = *zones_[i - 1].zone;
-      w_.process_name(pid, "thermal_zone" + std::to_string(tz.id()) + " " + std::string(tz.type()));
+      std::string name = "thermal_zone";
+      name += std::to_string(tz.id());
+      name += ' ';
+      name += tz.type();
+      w_.process_name(pid, name);
     }
     w_.process_sort_index(pid, pid);
     w_.thread_name(pid, 0, "counters");

@@ -31,8 +31,13 @@ namespace thermo::cli {
   b.rec.flush();
   b.rec.set_sink(nullptr);
   if (b.sim.status() == sim::run_status::budget_exhausted) {
-    return detail::at_line(scn, scn.duration_line) + "the run stopped at " + io::format_number(to_seconds(b.sim.now()), 6) +
-           " s: it used up its budget of " + std::to_string(io::scenario_limits::max_run_events) + " events";
+    std::string m = detail::at_line(scn, scn.duration_line);
+    m += "the run stopped at ";
+    m += io::format_number(to_seconds(b.sim.now()), 6);
+    m += " s: it used up its budget of ";
+    m += std::to_string(io::scenario_limits::max_run_events);
+    m += " events";
+    return m;
   }
   return exports.finish();
 }

@@ -656,6 +656,7 @@ inline std::string metrics_json(const sim_bundle& b) {
 }
 
 inline constexpr std::string_view simulate_help = R"(usage: thermo simulate SCENARIO [--set KEY=VALUE]… [--trace FILE.csv] [--metrics FILE.json] [--plot FILE.svg]
+                       [--ftrace FILE] [--perfetto FILE.json]
 
 Runs a scenario file (docs/reference/scenario-format.md; examples in examples/scenarios/): a
 thermal plant, a SoC (preset or device tree), sensors, zones and their governors, workloads and
@@ -665,6 +666,12 @@ else to those of the scenario's [output] section. Each file is written whole or 
 
   --set KEY=VALUE  set a scenario key before the run, as a sweep axis does (repeatable):
                    SECTION.KEY (run.ambient=40) or SECTION.NAME.KEY (zone.cpu-thermal.k_pu=250)
+  --ftrace FILE    the run as ftrace text: the thermal events as Linux 6.12 would have logged
+                   them (Perfetto UI opens it)
+  --perfetto FILE.json
+                   the run as Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing):
+                   counters per zone, trips, the power allocator's budget, netlink events
+                   (docs/how-to/look-at-a-simulation-in-perfetto-or-kernelshark.md)
 )";
 
 /// `thermo simulate …`.
