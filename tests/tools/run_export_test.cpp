@@ -78,6 +78,9 @@ csv_table read_csv(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
+    if (line.empty() || line.front() == '#') {
+      continue;
+    }
     if (t.header.empty()) {
       t.header = split(line, ',');
     } else if (!line.empty()) {
@@ -142,19 +145,19 @@ std::size_t check_allocator(const std::vector<ft::event>& events, const in_proce
       sums[a->tz_id].second += a->req_power;
     } else if (const auto* r = std::get_if<ft::power_allocator>(&e.data)) {
       REQUIRE(pid.count(r->tz_id) == 1);
-      const ft::power_allocator_pid& p = pid[r->tz_id];
+      const ft::power_allocator_pid& round_pid = pid[r->tz_id];
       CHECK(sums[r->tz_id].first == r->total_granted_power);
       CHECK(sums[r->tz_id].second == r->total_req_power);
-      CHECK(static_cast<std::uint32_t>(p.output) == r->power_range);
+      CHECK(static_cast<std::uint32_t>(round_pid.output) == r->power_range);
       CHECK(r->total_granted_power <= std::max(r->power_range, r->total_req_power));
       // power_range = sustainable + frac_to_int(p + i + d), clamped to [0, max]: the printed
       // terms are floored one by one, so their sum may be up to 2 below
-      const std::int64_t sum = static_cast<std::int64_t>(run.sustainable.at(r->tz_id)) + p.p + p.i + p.d;
+      const std::int64_t sum = static_cast<std::int64_t>(run.sustainable.at(r->tz_id)) + round_pid.p + round_pid.i + round_pid.d;
       const std::int64_t lo = std::clamp<std::int64_t>(sum, 0, r->max_allocatable_power);
       const std::int64_t hi = std::clamp<std::int64_t>(sum + 2, 0, r->max_allocatable_power);
       CHECK(static_cast<std::int64_t>(r->power_range) >= lo);
       CHECK(static_cast<std::int64_t>(r->power_range) <= hi);
-      CHECK(r->delta_temperature == p.err);
+      CHECK(r->delta_temperature == round_pid.err);
       pid.erase(r->tz_id);
       ++rounds;
     }
@@ -184,7 +187,8 @@ std::map<std::string, std::vector<std::pair<double, double>>> counters(const std
 TEST_CASE("simulate --ftrace and --perfetto export a power-allocator run as the kernel and Perfetto see it",
           "[cli][export]") {
   const fs::path dir = fresh_dir("run_export_simulate");
-  const fs::path scn = example(dir, "rk3399-mobilenet-power_allocator", "2 min");
+  // 7 minutes: cpu-thermal reaches its switch-on trip (65 °C) at 400 s
+  const fs::path scn = example(dir, "rk3399-mobilenet-power_allocator", "7 min");
   std::ostringstream err;
   REQUIRE(dispatch("simulate", {scn.string(), "--ftrace", (dir / "run.txt").string(), "--perfetto",
                                 (dir / "run.json").string(), "--trace", (dir / "run.csv").string()},
@@ -283,6 +287,7 @@ TEST_CASE("simulate --ftrace and --perfetto export a power-allocator run as the 
   // the allocator's tracks and the trips, with the zone
   CHECK(series.count("power allocator budget power_range mW") == 1);
   CHECK(series.count("actor 0 cpufreq-cpu4 granted mW") == 1);
+  CHECK(series.count("actor 0 devfreq-ff9a0000.gpu granted mW") == 1);
   CHECK(series.count("trip 1 passive temperature C") == 1);
   CHECK(doc.find("\"name\":\"trip 0 up\"") != std::string::npos);
 
@@ -296,28 +301,41 @@ TEST_CASE("simulate --ftrace and --perfetto export a power-allocator run as the 
 
 TEST_CASE("simulate --ftrace traces step_wise's trip events and the trip temperatures follow the zone", "[cli][export]") {
   const fs::path dir = fresh_dir("run_export_step_wise");
-  const fs::path scn = example(dir, "rk3399-mobilenet-step_wise", "3 min");
+  const fs::path scn = example(dir, "rk3399-mobilenet-step_wise", "7 min");  // cpu-thermal's trip 0 at 400 s
   std::ostringstream err;
   REQUIRE(dispatch("simulate", {scn.string(), "--ftrace", (dir / "run.txt").string()}, err) == exit_ok);
   std::vector<ft::event> read;
   REQUIRE(ft::read_all(slurp(dir / "run.txt"), "run.txt", read).ok());
   const in_process_run run = run_in_process(scn);
   CHECK(read == run.events);
-  // step_wise: a trip event at an update only for a trip at or above its threshold, right
-  // after the zone's temperature; never for the critical trip
-  std::map<std::int32_t, std::int32_t> temp;
+  // step_wise (cpu-thermal, id 0; passive trips at 65 and 75 °C): at each update one event per
+  // trip at or above its threshold — the trip temperature the first time, less the hysteresis
+  // (a few °C) while reached — after the zone's temperature; never the critical trip; no
+  // allocator events for it (the GPU zone runs the power allocator)
+  std::int32_t temp = INT32_MIN;
+  std::int64_t temp_at = -1;
+  std::map<std::int32_t, bool> reached;
   std::size_t trips = 0;
   for (const ft::event& ev : read) {
-    if (const auto* t = std::get_if<ft::thermal_temperature>(&ev.data)) {
-      temp[t->id] = t->temp;
+    if (const auto* t = std::get_if<ft::thermal_temperature>(&ev.data); t != nullptr && t->id == 0) {
+      temp = t->temp;
+      temp_at = ev.time_ns;
     } else if (const auto* z = std::get_if<ft::thermal_zone_trip>(&ev.data)) {
-      CHECK(z->type != control::trip_type::critical);
-      CHECK(temp.count(z->id) == 1);
+      REQUIRE(z->id == 0);
+      CHECK(z->zone == "cpu-thermal");
+      CHECK(z->type == control::trip_type::passive);
+      REQUIRE((z->trip == 0 || z->trip == 1));
+      CHECK(ev.time_ns == temp_at);
+      const std::int32_t trip_temp = z->trip == 0 ? 65000 : 75000;
+      CHECK(temp >= (reached[z->trip] ? trip_temp - 5000 : trip_temp));
+      reached[z->trip] = true;
       ++trips;
     }
-    CHECK(std::get_if<ft::power_allocator>(&ev.data) == nullptr);
+    if (const auto* pa = std::get_if<ft::power_allocator>(&ev.data)) {
+      CHECK(pa->tz_id == 1);
+    }
   }
-  CHECK(trips > 0);
+  CHECK(trips > 100);
   fs::remove_all(dir);
 }
 

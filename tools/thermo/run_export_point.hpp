@@ -27,7 +27,15 @@ namespace thermo::cli {
     void write(const sim::recorder&) noexcept override {}
   } none;
   b.rec.set_sink(exports.perfetto() != nullptr ? static_cast<sim::row_sink*>(exports.perfetto()) : &none);
-  (void)b.sim.run_until(sim_time{scn.duration});
+  // in simulate_main's 200 steps, so that the run is bit for bit the one `simulate --set` makes
+  // (each step ends with the plant advanced to its end, which rounds differently from one step)
+  const std::int64_t chunks = 200;
+  const sim_duration::rep d = scn.duration.count();
+  for (std::int64_t k = 1; k <= chunks; ++k) {
+    if (b.sim.run_until(sim_time{sim_duration{d / chunks * k + d % chunks * k / chunks}}) != sim::run_status::running) {
+      break;
+    }
+  }
   b.rec.flush();
   b.rec.set_sink(nullptr);
   if (b.sim.status() == sim::run_status::budget_exhausted) {

@@ -47,11 +47,13 @@ class sim_exports {
     b.sim.set_step_hook(control::callback_sink<sim_time>(&sim_exports::step_cb, this));
   }
 
-  /// The held events (a cooling state set outside a zone update) after the run.
+  /// The held events (a cooling state set outside a zone update) after the run; what the
+  /// simulation reports after this (its destruction) is ignored.
   void finish() {
-    if (ftrace_ != nullptr) {
+    if (ftrace_ != nullptr && !done_) {
       guard([&] { ftrace_->finish(); });
     }
+    done_ = true;
   }
   /// False when an exporter threw (out of memory): the outputs must not be committed.
   [[nodiscard]] bool ok() const noexcept { return ok_; }
@@ -68,6 +70,9 @@ class sim_exports {
 
   static void event_cb(void* ctx, const control::thermal_event& e) noexcept {
     auto* self = static_cast<sim_exports*>(ctx);
+    if (self->done_) {
+      return;
+    }
     self->guard([&] {
       self->sync_cooling();
       const sim_time now = self->b_->sim.now();
@@ -85,6 +90,9 @@ class sim_exports {
   }
   static void update_cb(void* ctx, const sim::zone_update& u) noexcept {
     auto* self = static_cast<sim_exports*>(ctx);
+    if (self->done_) {
+      return;
+    }
     self->guard([&] {
       self->sync();
       if (self->ftrace_ != nullptr) {
@@ -97,6 +105,9 @@ class sim_exports {
   }
   static void step_cb(void* ctx, const sim_time& now) noexcept {
     auto* self = static_cast<sim_exports*>(ctx);
+    if (self->done_) {
+      return;
+    }
     self->guard([&] {
       self->sync();
       if (self->ftrace_ != nullptr) {
@@ -192,6 +203,7 @@ class sim_exports {
   std::size_t zones_{0};
   std::size_t cooling_{0};
   bool live_{false};
+  bool done_{false};
   std::vector<std::pair<sim_time, control::thermal_event>> early_;
   bool ok_{true};
 };
