@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <functional>
 #include <istream>
 #include <map>
 #include <optional>
@@ -56,7 +57,7 @@ class reader {
         line.remove_prefix(utf8_bom.size());
       }
       const std::string_view trimmed = detail::ftrace::rtrim(detail::ftrace::ltrim(line));
-      if (detail::ftrace::is_skipped_line(trimmed)) {
+      if (detail::ftrace::is_skipped_line(trimmed) || (!line.empty() && line.front() == '\t')) {  // a perf call chain
         continue;
       }
       detail::ftrace::prefix p;
@@ -131,8 +132,14 @@ class reader {
 
   void too_long() {
     std::string what = "line longer than the ";
-    what += std::to_string(max_line_ >> 10U);
-    what += " KiB limit of an ftrace line";
+    if (max_line_ % 1024 == 0 && max_line_ > 0) {
+      what += std::to_string(max_line_ >> 10U);
+      what += " KiB";
+    } else {
+      what += std::to_string(max_line_);
+      what += "-byte";
+    }
+    what += " limit of an ftrace line";
     fail(errc::capacity_exceeded, {}, what);
   }
 

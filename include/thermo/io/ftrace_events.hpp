@@ -30,7 +30,7 @@ struct thermal_temperature {
 };
 
 /// `thermal:thermal_zone_trip`: "thermal_zone=%s id=%d trip=%d trip_type=%s", the type printed
-/// as ACTIVE, PASSIVE, HOT or CRITICAL.
+/// as ACTIVE, PASSIVE, HOT or CRITICAL (a number, 0 to 3 in that order, in the first kernels).
 struct thermal_zone_trip {
   std::string zone;
   std::int32_t id{0};
@@ -49,8 +49,8 @@ struct cdev_update {
 
 /// `thermal_power_allocator:thermal_power_allocator`, one per allocation round.
 /// Up to 6.7 it also printed the per-actor arrays `req_power={%s}` and `granted_power={%s}`
-/// (`__print_array`, hex: `{0x96,0x1f4}`); from 6.8 on the arrays are gone and one
-/// `thermal_power_actor` event per actor precedes it.
+/// (`__print_array` inside the format's braces, hex: `{{0x96,0x1f4}}`); from 6.8 on the arrays
+/// are gone and one `thermal_power_actor` event per actor precedes it.
 struct power_allocator {
   std::int32_t tz_id{0};
   bool has_arrays{false};                    ///< the ≤ 6.7 form
@@ -91,7 +91,8 @@ struct power_actor {
 
 /// `thermal:thermal_power_cpu_get_power` (cpufreq cooling's request, the older form):
 /// "cpus=%s freq=%lu load={%s} dynamic_power=%u", with " static_power=%u" in the oldest
-/// kernels. `cpus` is a cpumask printed as a hex bitmask ("0000000f") or a list ("0-3").
+/// kernels. `cpus` is a cpumask the kernel prints as a hex bitmask ("0000000f"; the reader
+/// also takes a list, "0-3"); `load` an array like the allocator's ("{{0x50,0x3c}}").
 struct cpu_get_power {
   std::vector<std::uint32_t> cpus;      ///< the CPUs of the policy, ascending
   std::uint64_t freq{0};                ///< kHz
