@@ -69,6 +69,7 @@
 #include "thermo/io/file.hpp"
 #include "thermo/io/ftrace.hpp"
 #include "thermo/io/ftrace_events.hpp"
+#include "thermo/io/ftrace_fields.hpp"
 #include "thermo/io/ftrace_format.hpp"
 #include "thermo/io/ftrace_parse.hpp"
 #include "thermo/io/hotspot.hpp"
