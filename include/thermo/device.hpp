@@ -36,6 +36,7 @@
 #include "thermo/control/governors/step_wise.hpp"
 #include "thermo/control/governors/user_space.hpp"
 #include "thermo/control/instance.hpp"
+#include "thermo/control/kernel_version.hpp"
 #include "thermo/control/thermal_of.hpp"
 #include "thermo/control/thresholds.hpp"
 #include "thermo/control/trip.hpp"

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "run_export_replay.hpp"
 #include "system_source.hpp"
 #include "thermo/control/events.hpp"
 #include "thermo/control/governors/power_allocator.hpp"
@@ -340,7 +341,9 @@ struct ipa_actor_column {
 
 /// Replays `t` through `sys`, streaming the output CSV to `os` row by row (memory does not
 /// grow with the trace); returns the number of rows. `progress` may be null.
-inline outcome<std::size_t> run_replay(zone_system& sys, const trace& t, std::ostream& os, progress* prog = nullptr) {
+/// `exports` (optional) is told after each row's update (--export-ftrace, --perfetto).
+inline outcome<std::size_t> run_replay(zone_system& sys, const trace& t, std::ostream& os, progress* prog = nullptr,
+                                       replay_exports* exports = nullptr) {
   auto& tz = sys.zone();
   const auto* ipa = sys.power_allocator();
   // actors: instances of trip_max with power callbacks, in instance order
@@ -426,6 +429,9 @@ inline outcome<std::size_t> run_replay(zone_system& sys, const trace& t, std::os
     sys.sensor().set(millicelsius(static_cast<std::int32_t>(row[temp_col])));
     sys.events().clear();
     const control::update_result res = r == 0 ? tz.enable(now) : tz.update(now);
+    if (exports != nullptr) {
+      exports->after_update(now, sys.events());
+    }
 
     std::string crossings;
     auto& ev = sys.events();
@@ -500,7 +506,8 @@ inline int replay_ftrace_main(zone_system& sys, const std::string& trace_path, c
 
 inline constexpr std::string_view replay_help = R"(usage: thermo replay (--dtb FILE.dtb | --soc PRESET) --zone NAME (--input TRACE.csv | --ftrace TRACE.txt)
                      [--governor NAME] [--kernel VERSION] [--sustainable-power MW]
-                     [--tzp NAME=VALUE]... [--output FILE.csv]
+                     [--tzp NAME=VALUE]... [--output FILE.csv] [--export-ftrace FILE]
+                     [--perfetto FILE.json]
 
 Replays a recorded temperature trace through one thermal zone exactly as Linux 6.12 processes
 it: the first row enables the zone, every later row is one thermal_zone_device_update().
@@ -529,6 +536,10 @@ it: the first row enables the zone, every later row is one thermal_zone_device_u
   --output FILE     output CSV (default: standard output); written whole or not at all.
                     With --ftrace: time_s, temperature, logged:<dev>, thermo:<dev> per device,
                     logged_trips, thermo_trips, line per update (default: none)
+  --export-ftrace FILE
+                    the replay as ftrace text, the thermal events as Linux 6.12 logs them
+                    (Perfetto UI opens it; docs/how-to/look-at-a-simulation-in-perfetto-or-kernelshark.md)
+  --perfetto FILE   the replay as Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing)
 
 Output: step,temperature,crossings,window_low,window_high,poll_ms, state:<cooling device> for
 every bound device, and with power_allocator err,p,i,d (Q10), power_range and
@@ -554,6 +565,8 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
   const std::vector<std::string_view> tzps = a.take_all("--tzp", f);
   const auto sustainable_opt = a.take("--sustainable-power", f);
   const auto kernel_opt = a.take("--kernel", f);
+  const auto export_ftrace = a.take("--export-ftrace", f);
+  const auto perfetto_opt = a.take("--perfetto", f);
   a.finish(f);
   control::kernel_version kernel = control::default_kernel;
   if (f.message.empty() && kernel_opt) {
@@ -582,6 +595,10 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
       f = {"replay: --input FILE is required (see thermo replay --help)", exit_usage};
     } else if (input && ftrace) {
       f = {"replay: give one of --input FILE.csv and --ftrace FILE, not both", exit_usage};
+    } else if (ftrace && (export_ftrace || perfetto_opt)) {
+      f = {"replay: --export-ftrace and --perfetto export the replay of a CSV trace (--input); with --ftrace the input is "
+           "already the kernel's trace (open it in ui.perfetto.dev as it is)",
+           exit_usage};
     }
   }
   std::vector<tzp_write> writes;
@@ -643,11 +660,27 @@ inline int replay_main(std::vector<std::string_view> argv, std::ostream& err) {
     err << "thermo replay: " << e.message << '\n';
     return exit_failure;
   }
+  std::ostream* ftrace_out = nullptr;
+  std::ostream* perfetto_out = nullptr;
+  for (const auto& [file, out] : {std::pair{export_ftrace, &ftrace_out}, std::pair{perfetto_opt, &perfetto_out}}) {
+    if (!file) {
+      continue;
+    }
+    if (const io::file_error e = outputs.open(std::string(*file), *out); !e.ok()) {
+      err << "thermo replay: " << e.message << '\n';
+      return exit_failure;
+    }
+  }
+  replay_exports exports(ftrace_out, perfetto_out, **sys);
   progress prog("thermo replay");
-  auto rows = run_replay(**sys, *tr, *os, &prog);
+  auto rows = run_replay(**sys, *tr, *os, &prog, exports.active() ? &exports : nullptr);
   prog.done();
   if (!rows) {
     err << "thermo replay: " << rows.message() << '\n';
+    return exit_failure;
+  }
+  if (const std::string e = exports.finish(); !e.empty()) {
+    err << "thermo replay: " << e << '\n';
     return exit_failure;
   }
   if (const io::file_error e = outputs.commit(); !e.ok()) {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "run_export_sim.hpp"
 #include "run_metrics.hpp"
 #include "scenario.hpp"
 #include "sweep_axes.hpp"
@@ -570,10 +572,16 @@ class simulation_builder {
 /// Builds (and starts) the simulation of `s` on `src`. Errors name the scenario line. `shared`:
 /// factorised networks to copy at start when they are this plant's (sim::shared_plant; ignored
 /// when not), so that the runs of a sweep do not factorise one plant again and again.
+/// `prepare`, when given, is called on the bundle before any part is added (to attach an event
+/// sink or hooks: run_export_sim.hpp).
 inline outcome<std::unique_ptr<sim_bundle>> build_simulation(const io::scenario& s, const system_source& src,
-                                                             const sim::shared_plant<cli_limits>* shared = nullptr) {
+                                                             const sim::shared_plant<cli_limits>* shared = nullptr,
+                                                             const std::function<void(sim_bundle&)>& prepare = {}) {
   auto b = std::make_unique<sim_bundle>();
   (void)b->sim.use_plant(shared);  // cannot fail: not started yet
+  if (prepare) {
+    prepare(*b);
+  }
   if (std::string e = detail::simulation_builder(s, src.description(), *b).build(); !e.empty()) {
     return outcome<std::unique_ptr<sim_bundle>>::fail(std::move(e));
   }
@@ -649,6 +657,7 @@ inline std::string metrics_json(const sim_bundle& b) {
 }
 
 inline constexpr std::string_view simulate_help = R"(usage: thermo simulate SCENARIO [--set KEY=VALUE]… [--kernel VERSION] [--trace FILE.csv] [--metrics FILE.json] [--plot FILE.svg]
+                       [--ftrace FILE] [--perfetto FILE.json]
 
 Runs a scenario file (docs/reference/scenario-format.md; examples in examples/scenarios/): a
 thermal plant, a SoC (preset or device tree), sensors, zones and their governors, workloads and
@@ -661,6 +670,12 @@ else to those of the scenario's [output] section. Each file is written whole or 
   --kernel VERSION the Linux release whose governor behaviour to reproduce, 6.12.0 or later
                    (default 6.12 = 6.12.117; replaces the scenario's [run] kernel); see
                    docs/reference/kernel-versions.md
+  --ftrace FILE    the run as ftrace text: the thermal events as Linux 6.12 would have logged
+                   them (Perfetto UI opens it)
+  --perfetto FILE.json
+                   the run as Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing):
+                   counters per zone, trips, the power allocator's budget, netlink events
+                   (docs/how-to/look-at-a-simulation-in-perfetto-or-kernelshark.md)
 )";
 
 /// `thermo simulate …`.
@@ -674,6 +689,8 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
   const auto trace_opt = a.take("--trace", f);
   const auto metrics_opt = a.take("--metrics", f);
   const auto plot_opt = a.take("--plot", f);
+  const auto ftrace_opt = a.take("--ftrace", f);
+  const auto perfetto_opt = a.take("--perfetto", f);
   const std::vector<std::string_view> set_specs = a.take_all("--set", f);
   const auto kernel_opt = a.take("--kernel", f);
   const std::vector<std::string_view> pos = a.positional();
@@ -737,16 +754,6 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
     err << "thermo simulate: " << detail::at_line(*scn, scn->soc_line) << src.message() << '\n';
     return exit_failure;
   }
-  auto bundle = build_simulation(*scn, *src);
-  if (!bundle) {
-    err << "thermo simulate: " << bundle.message() << '\n';
-    return exit_failure;
-  }
-  sim_bundle& b = **bundle;
-  for (const std::string& w : b.warnings) {
-    err << "thermo simulate: warning: " << w << '\n';
-  }
-
   // The outputs are opened before the run, so a name that cannot be written is refused before
   // any work; they appear together after it, or not at all (io/output.hpp).
   std::string stem = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
@@ -768,9 +775,13 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
   std::ostream* trace_out = nullptr;
   std::ostream* metrics_out = nullptr;
   std::ostream* plot_out = nullptr;
+  std::ostream* ftrace_out = nullptr;
+  std::ostream* perfetto_out = nullptr;
   for (const auto& [file, out] : {std::pair{pick(trace_opt, scn->trace_file), &trace_out},
                                   std::pair{pick(metrics_opt, scn->metrics_file), &metrics_out},
-                                  std::pair{pick(plot_opt, scn->plot_file), &plot_out}}) {
+                                  std::pair{pick(plot_opt, scn->plot_file), &plot_out},
+                                  std::pair{pick(ftrace_opt, std::string()), &ftrace_out},
+                                  std::pair{pick(perfetto_opt, std::string()), &perfetto_out}}) {
     if (file.empty()) {
       continue;
     }
@@ -779,6 +790,19 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
       return exit_failure;
     }
   }
+  // --ftrace / --perfetto: the exporters see the run through the simulation's sink and hooks,
+  // attached before the build adds the parts (run_export_sim.hpp)
+  run_outputs exports(ftrace_out, perfetto_out, &*scn);
+  auto bundle = build_simulation(*scn, *src, nullptr, [&](sim_bundle& nb) { exports.attach(nb); });
+  if (!bundle) {
+    err << "thermo simulate: " << bundle.message() << '\n';
+    return exit_failure;
+  }
+  sim_bundle& b = **bundle;
+  for (const std::string& w : b.warnings) {
+    err << "thermo simulate: warning: " << w << '\n';
+  }
+
   std::optional<io::csv_trace_writer> csv;
   std::vector<sim::row_sink*> sinks;
   if (trace_out != nullptr) {
@@ -789,6 +813,9 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
   io::run_plot_builder plot(po, 0.0, to_seconds(scn->duration));
   if (plot_out != nullptr) {
     sinks.push_back(&plot);
+  }
+  if (exports.perfetto() != nullptr) {
+    sinks.push_back(exports.perfetto());
   }
   io::trace_tee tee(std::move(sinks));
   b.rec.set_sink(&tee);
@@ -815,6 +842,10 @@ inline int simulate_main(std::vector<std::string_view> argv, std::ostream& err) 
     return exit_failure;
   }
 
+  if (const std::string e = exports.finish(); !e.empty()) {
+    err << "thermo simulate: " << e << "; nothing written\n";
+    return exit_failure;
+  }
   if (metrics_out != nullptr) {
     *metrics_out << metrics_json(b);
   }

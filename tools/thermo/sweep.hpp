@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "run_export_point.hpp"
 #include "scenario.hpp"
 #include "sweep_axes.hpp"
 #include "sweep_plot.hpp"
@@ -30,6 +31,7 @@ inline constexpr std::string_view sweep_help =
     R"(usage: thermo sweep SCENARIO --axis KEY=VALUES [--axis …] [--zip | --samples N [--seed S]]
                    [--kernel VERSION] [--jobs N] [--shard I/N] --output RESULTS.csv|RESULTS.jsonl
                    [--top K --by METRIC [--max]] [--pareto] [--plot FILE.svg]
+                   [--export-point N (--ftrace FILE | --perfetto FILE.json)…]
        thermo sweep --study STUDY.ini [--kernel VERSION] [--jobs N] [--shard I/N] --output … [--top …] [--plot …]
        thermo sweep --merge SHARD_FILES… --output RESULTS.csv|RESULTS.jsonl [--top …] [--plot …]
 
@@ -55,6 +57,10 @@ each axis, its status ("ok" or the error), every metric of the run and the hash 
   --pareto           print the Pareto front: the points no other beats on peak temperature,
                      work done (throughput) and energy together
   --plot FILE.svg    key metrics against each axis, and the Pareto front
+  --export-point N   run point N once more after the sweep and write it with --ftrace FILE
+                     (the thermal ftrace events as Linux 6.12 logs them) and/or --perfetto
+                     FILE.json (trace-event JSON for ui.perfetto.dev); see
+                     docs/how-to/look-at-a-simulation-in-perfetto-or-kernelshark.md
 
 Details: docs/reference/sweep.md.
 )";
@@ -252,6 +258,9 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
   const auto plot_opt = a.take("--plot", f);
   const auto study_opt = a.take("--study", f);
   const auto kernel_opt = a.take("--kernel", f);
+  const auto export_point_opt = a.take("--export-point", f);
+  const auto ftrace_opt = a.take("--ftrace", f);
+  const auto perfetto_opt = a.take("--perfetto", f);
   const std::vector<std::string_view> pos = a.positional();
   a.finish(f);
   const auto usage = [&](const std::string& m) {
@@ -303,8 +312,21 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
       usage("--plot must end in .svg, not '" + rd.plot + "'");
     }
   }
+  std::optional<std::size_t> export_point;
+  if (export_point_opt) {
+    const auto n = io::parse_int(*export_point_opt, 0, static_cast<std::int64_t>(sweep::max_points) - 1, io::exact);
+    if (!n) {
+      usage("bad --export-point '" + std::string(*export_point_opt) + "' (a point number within 0.." +
+            std::to_string(sweep::max_points - 1) + ")");
+    } else if (!ftrace_opt && !perfetto_opt) {
+      usage("--export-point N goes with --ftrace FILE and/or --perfetto FILE.json");
+    }
+    export_point = n ? std::optional<std::size_t>(static_cast<std::size_t>(*n)) : std::nullopt;
+  } else if (ftrace_opt || perfetto_opt) {
+    usage("--ftrace and --perfetto export one point: give it with --export-point N");
+  }
   if (merge) {
-    if (!axis_specs.empty() || zip || samples_opt || seed_opt || jobs_opt || shard_opt || kernel_opt) {
+    if (!axis_specs.empty() || zip || samples_opt || seed_opt || jobs_opt || shard_opt || kernel_opt || export_point_opt) {
       usage("--merge takes only shard files, --output, --top/--by/--max, --pareto and --plot");
     }
     if (!f.message.empty()) {
@@ -430,6 +452,30 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
     err << "thermo sweep: " << e << '\n';
     return exit_usage;
   }
+  // --export-point: checked and its outputs opened before any point runs (written after)
+  io::output_set export_outputs;
+  std::ostream* export_ftrace = nullptr;
+  std::ostream* export_perfetto = nullptr;
+  if (export_point) {
+    if (*export_point >= st.points.size()) {
+      err << "thermo sweep: --export-point " << *export_point << ": the sweep has " << st.points.size() << " points (0.."
+          << st.points.size() - 1 << ")\n";
+      return exit_usage;
+    }
+    for (const std::string& in : inputs) {
+      export_outputs.add_input(in);
+    }
+    export_outputs.add_input(output);
+    for (const auto& [file, out] : {std::pair{ftrace_opt, &export_ftrace}, std::pair{perfetto_opt, &export_perfetto}}) {
+      if (!file) {
+        continue;
+      }
+      if (const io::file_error e = export_outputs.open(std::string(*file), *out); !e.ok()) {
+        err << "thermo sweep: " << e.message << '\n';
+        return exit_failure;
+      }
+    }
+  }
   sweep::result_table table;
   for (const auto& ax : axes) {
     table.axes.push_back(ax.key);
@@ -523,7 +569,27 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
     table.rows.push_back(std::move(rows[i]));
   }
   rd.plot_title = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
-  return sweep_detail::finish_table(table, output, inputs, rd, err);
+  const int code = sweep_detail::finish_table(table, output, inputs, rd, err);
+  if (!export_point || code != exit_ok) {
+    return code;
+  }
+  // The point again, as the sweep ran it (a run is a pure function of its text), with exports.
+  auto scn = parse_scenario(st.text.apply(st.points[*export_point]), path);
+  std::string e = scn ? std::string() : scn.message();
+  if (e.empty()) {
+    const auto src = sources.get(*scn);
+    e = !src->ok() ? cli::detail::at_line(*scn, scn->soc_line) + src->message()
+                   : run_exported(*scn, src->value(), export_ftrace, export_perfetto);
+  }
+  if (!e.empty()) {
+    err << "thermo sweep: --export-point " << *export_point << ": " << e << "; --ftrace/--perfetto not written\n";
+    return exit_failure;
+  }
+  if (const io::file_error fe = export_outputs.commit(); !fe.ok()) {
+    err << "thermo sweep: " << fe.message << '\n';
+    return exit_failure;
+  }
+  return exit_ok;
 }
 
 }  // namespace thermo::cli

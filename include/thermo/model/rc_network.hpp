@@ -839,7 +839,9 @@ class rc_network {
   void update_steady(const Real* power = nullptr) noexcept {
     // y_ss[k] = Σ_j p_j·W_jk over the powered nodes, summed in j order.
     const Real* src = power != nullptr ? power : p_.data();
-    std::array<std::size_t, MaxNodes> on;
+    // zeroed only for gcc 12 -O3, whose -Wmaybe-uninitialized cannot see that only on[0, nnz) is
+    // read (a false positive, GCC bug 105329's family); O(MaxNodes), beside the O(n·nnz) below
+    std::array<std::size_t, MaxNodes> on{};
     std::size_t nnz = 0;
     for (std::size_t j = 0; j < n_; ++j) {
       const Real pj = src[j];

@@ -45,7 +45,9 @@
 /// and advancing), operating_point.hpp (domains, cooling → plant, schedutil, workloads),
 /// zone_ports.hpp (zones, their sensor ports and the read pipeline), comparators.hpp
 /// (interrupts), crossing_search.hpp and crossing_observer.hpp (exact crossings and the metrics
-/// they time) and trace_sampler.hpp (the trace).
+/// they time), trace_sampler.hpp (the trace), scenario_checks.hpp (what `add_event` checks)
+/// and fixed_step.hpp (a fixed-step tick). Observers see netlink events through
+/// `set_event_sink` and each zone update through `set_update_hook`.
 ///
 /// See docs/explanation/simulation.md, docs/tutorials/build-a-scenario.md and
 /// docs/reference/sim.md.
@@ -84,12 +86,14 @@
 #include "thermo/sim/crossing_observer.hpp"
 #include "thermo/sim/crossing_search.hpp"
 #include "thermo/sim/event_queue.hpp"
+#include "thermo/sim/fixed_step.hpp"
 #include "thermo/sim/fwd.hpp"
 #include "thermo/sim/metrics.hpp"
 #include "thermo/sim/operating_point.hpp"
 #include "thermo/sim/plant.hpp"
 #include "thermo/sim/recorder.hpp"
 #include "thermo/sim/scenario.hpp"
+#include "thermo/sim/scenario_checks.hpp"
 #include "thermo/sim/timers.hpp"
 #include "thermo/sim/trace_sampler.hpp"
 #include "thermo/sim/types.hpp"
@@ -98,6 +102,15 @@
 #include "thermo/workload/concepts.hpp"
 
 namespace thermo::sim {
+
+/// What the update hook (`simulation::set_update_hook`) is told after a zone update: the zone's
+/// index (registration order), the instant, and what the update returned. `result` points into
+/// the simulation and is valid only during the call.
+struct zone_update {
+  std::size_t zone{0};
+  sim_time at{};
+  const control::update_result* result{nullptr};
+};
 
 /// The simulation (see the file comment).
 template <class Limits /* = default_limits */>
@@ -382,51 +395,8 @@ class simulation {
     if (events_.full()) {
       return {errc::capacity_exceeded, "scenario events"};
     }
-    if (e.at < sim_time{}) {
-      return {errc::negative, "event time"};
-    }
-    const auto bad_target = error{errc::out_of_range, "event target", idx(e.target)};
-    switch (e.action) {
-      case scenario_action::set_ambient:
-        if (!std::isfinite(e.value)) {
-          return {errc::not_finite, "event value"};
-        }
-        break;
-      case scenario_action::set_node_power:
-        if (!plant_.has_node(e.target)) {
-          return bad_target;
-        }
-        if (!std::isfinite(e.value)) {
-          return {errc::not_finite, "event value"};
-        }
-        break;
-      case scenario_action::fan_failure:
-      case scenario_action::fan_restore:
-        if (e.target >= ops_.cooling_count()) {
-          return bad_target;
-        }
-        if (ops_.kind(e.target) != cooling_kind::fan) {
-          return {errc::invalid_argument, "fan", idx(e.target)};
-        }
-        break;
-      case scenario_action::sensor_fault:
-      case scenario_action::sensor_restore:
-        if (e.target >= ports_.sensor_count()) {
-          return bad_target;
-        }
-        break;
-      case scenario_action::zone_enable:
-      case scenario_action::zone_disable:
-      case scenario_action::set_trip_temperature:
-        if (e.target >= ports_.zone_count()) {
-          return bad_target;
-        }
-        break;
-      case scenario_action::call:
-        if (e.fn == nullptr) {
-          return {errc::invalid_argument, "event callback"};
-        }
-        break;
+    if (const error bad = check_scenario_event(e, plant_, ops_, ports_); !bad.ok()) {
+      return bad;
     }
     static_cast<void>(events_.push_back(e));
     return {};
@@ -441,6 +411,16 @@ class simulation {
   /// Every netlink event of the zones and cooling devices is also passed to `sink`. Set before
   /// adding zones and cooling devices.
   void set_event_sink(control::event_sink sink) noexcept { user_sink_ = sink; }
+  /// Called after every zone update (poll, interrupt, completed read, enable, disable, trip
+  /// write), once the update's netlink events have gone to the event sink and its cooling
+  /// states have been applied: an observer reads the zone (temperature, trips, thresholds) and
+  /// its governor's last round there. The hook must only read the simulation. Set before
+  /// `start` to see the initial updates. No heap (a function pointer and a context).
+  void set_update_hook(control::callback_sink<zone_update> hook) noexcept { update_hook_ = hook; }
+  /// Called with `now()` at the end of `start` and after every processed event, once the
+  /// plant's inputs (frequencies, powers) follow what the event changed: where an observer sees
+  /// a domain's frequency change at the instant it happens. Read-only, like the update hook.
+  void set_step_hook(control::callback_sink<sim_time> hook) noexcept { step_hook_ = hook; }
 
   /// Finishes set-up at time `t0` and runs the initial zone updates. After it only `run_until`
   /// and the read accessors are used. Errors: `empty` "plant"; `already_exists` (started
@@ -512,6 +492,7 @@ class simulation {
     plant_.read_sensors();
     observe_peaks();
     search_dirty_ = true;
+    step_hook_(now_);
     return {};
   }
 
@@ -551,6 +532,7 @@ class simulation {
       }
       plant_.read_sensors();
       observe_peaks();
+      step_hook_(now_);
       if (opt_.record_events && trace_.target() != nullptr) {
         trace_.record(static_cast<event_kind>(ev.kind), timers::source_of(ev.timer), now_, rows());
       }
@@ -820,17 +802,7 @@ class simulation {
 
   // ---------------------------------------------------------------- fixed-step ticks
   void run_tick() noexcept {
-    for (std::size_t z = 0; z < ports_.zone_count(); ++z) {
-      if (opt_.track_crossings) {
-        observer_.step(z, ports_.zone(z), plant_.sensed(ports_.sensor_of(z)), now_, metrics_);
-      }
-      if (ports_.interrupt(z) && comparators_.armed(z) && comparators<Limits>::tripped(z, ports_, plant_)) {
-        comparators_.fire(z, ports_, now_, opt_.min_irq_interval, queue_);
-      }
-    }
-    if (ops_.leaks()) {
-      ops_.mark_leaky();
-    }
+    fixed_step_tick(ports_, plant_, ops_, comparators_, observer_, metrics_, opt_, now_, queue_);
   }
 
   // ---------------------------------------------------------------- reads and zone updates
@@ -893,6 +865,7 @@ class simulation {
       status_ = r.critical == control::critical_action::reboot ? run_status::reboot : run_status::shutdown;
       stopped_by_ = z;
     }
+    update_hook_(zone_update{z, now_, &r});
   }
 
   /// The netlink events of every zone pass through here (metrics), then to the user's sink.
@@ -1008,6 +981,8 @@ class simulation {
   metrics_type metrics_{};
   sim_options opt_{};
   control::event_sink user_sink_{};
+  control::callback_sink<zone_update> update_hook_{};
+  control::callback_sink<sim_time> step_hook_{};
   std::size_t next_scenario_{0};
   std::size_t stopped_by_{0};
   sim_time now_{};
