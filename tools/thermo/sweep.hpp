@@ -576,6 +576,9 @@ inline int sweep_main(std::vector<std::string_view> argv, std::ostream& err) {
   // The point again, as the sweep ran it (a run is a pure function of its text), with exports.
   auto scn = parse_scenario(st.text.apply(st.points[*export_point]), path);
   std::string e = scn ? std::string() : scn.message();
+  if (e.empty() && st.kernel) {
+    scn->kernel = *st.kernel;  // --kernel, as the sweep's run of the point had it
+  }
   if (e.empty()) {
     const auto src = sources.get(*scn);
     e = !src->ok() ? cli::detail::at_line(*scn, scn->soc_line) + src->message()
