@@ -16,6 +16,15 @@ trap 'echo "record_replay_check.sh: failed at line $LINENO" >&2' ERR
 thermo=$1
 src=$2
 work=$3
+# The fake tree and the fake sleep live under WORK_DIR: an empty or root WORK_DIR would put them
+# over the real /sys, /proc and /bin (a fake `sleep` written to /bin/sleep truncated the real one
+# on a development machine once). Refuse anything but a fresh folder of its own.
+case $work in
+  "" | / | /bin | /usr* | /sys* | /proc* | /etc*)
+    echo "record_replay_check.sh: refusing WORK_DIR '$work'" >&2
+    exit 2
+    ;;
+esac
 rm -rf "$work"
 mkdir -p "$work/bin" "$work/samples" "$work/proc" "$work/sys/class/thermal/thermal_zone0" \
   "$work/sys/class/thermal/thermal_zone1" "$work/sys/devices/system/cpu/cpufreq/policy0" \

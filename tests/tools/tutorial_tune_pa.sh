@@ -9,6 +9,7 @@ set -euo pipefail
 thermo=$1
 src=$2
 work=$3
+[ -n "$work" ] && [ "$work" != / ] || { echo "tutorial_tune_pa.sh: refusing WORK_DIR '$work'" >&2; exit 2; }
 rm -rf "$work"
 mkdir -p "$work"
 cd "$src"
