@@ -15,6 +15,7 @@
 
 #include "thermo/analysis/boot_cost.hpp"
 #include "thermo/analysis/detection_latency.hpp"
+#include "thermo/analysis/ipa_audit.hpp"
 
 #include "thermo/control/any_cooling_device.hpp"
 #include "thermo/control/concepts.hpp"
