@@ -64,6 +64,9 @@ Exit status 0 when every compared value matches within the tolerance, 1 otherwis
 
 namespace detail {
 
+/// A file name as messages show it: made printable, never cut (a long path stays whole).
+inline std::string shown_name(std::string_view s) { return io::printable(s, 4096); }
+
 /// "NAME=VALUE" of a repeatable option, the value an integer in [lo, hi].
 struct named_value {
   std::string name;
@@ -349,12 +352,12 @@ inline int audit_main(std::vector<std::string_view> argv, std::ostream& err, std
   if (path != "-") {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
-      err << "thermo audit: cannot read '" << io::printable(path) << "': Is a directory\n";
+      err << "thermo audit: cannot read '" << detail::shown_name(path) << "': Is a directory\n";
       return exit_failure;
     }
     file.open(path, std::ios::binary);
     if (!file.is_open()) {
-      err << "thermo audit: cannot read '" << io::printable(path) << "'\n";
+      err << "thermo audit: cannot read '" << detail::shown_name(path) << "'\n";
       return exit_failure;
     }
     in = &file;
@@ -364,7 +367,7 @@ inline int audit_main(std::vector<std::string_view> argv, std::ostream& err, std
   std::optional<power_request_audit> requests;
   if (sys) {
     requests.emplace(*sys);
-    requests->set_source(io::printable(name));
+    requests->set_source(detail::shown_name(name));
   }
   while (auto e = rd.next()) {
     col.add(*e);
@@ -390,14 +393,14 @@ inline int audit_main(std::vector<std::string_view> argv, std::ostream& err, std
       for (const auto& [n, id] : named) {
         names.push_back(n + " (id " + std::to_string(id) + ")");
       }
-      err << "thermo audit: no thermal_temperature event of zone " << io::quoted(*zone) << " in " << io::printable(name)
+      err << "thermo audit: no thermal_temperature event of zone " << io::quoted(*zone) << " in " << detail::shown_name(name)
           << " (zones: " << (names.empty() ? std::string("none") : detail::join(names)) << ")\n";
       return exit_failure;
     }
   } else if (zones.size() == 1) {
     tz_id = zones.begin()->first;
   } else if (zones.empty()) {
-    err << "thermo audit: no power-allocator events in " << io::printable(name)
+    err << "thermo audit: no power-allocator events in " << detail::shown_name(name)
         << " (record thermal_power_allocator:* events; see docs/how-to/check-your-boards-power-allocator.md)\n";
     return exit_failure;
   } else {
@@ -411,7 +414,7 @@ inline int audit_main(std::vector<std::string_view> argv, std::ostream& err, std
   audit_ticks at = col.take(tz_id);
   if (at.ticks.empty()) {
     err << "thermo audit: no complete power-allocator tick of zone " << (at.zone.empty() ? std::to_string(tz_id) : at.zone)
-        << " in " << io::printable(name) << " (a tick is a thermal_power_allocator_pid event and its thermal_power_allocator event)\n";
+        << " in " << detail::shown_name(name) << " (a tick is a thermal_power_allocator_pid event and its thermal_power_allocator event)\n";
     return exit_failure;
   }
   std::size_t n_actors = 0;
@@ -420,7 +423,7 @@ inline int audit_main(std::vector<std::string_view> argv, std::ostream& err, std
   }
   for (const auto& t : at.ticks) {
     if (t.actors.size() != n_actors) {
-      err << "thermo audit: " << io::printable(name) << ":" << t.line << ": " << t.actors.size() << " actors where earlier ticks had "
+      err << "thermo audit: " << detail::shown_name(name) << ":" << t.line << ": " << t.actors.size() << " actors where earlier ticks had "
           << n_actors << "\n";
       return exit_failure;
     }
@@ -577,7 +580,7 @@ inline int audit_main(std::vector<std::string_view> argv, std::ostream& err, std
 
   // The summary.
   std::ostringstream s;
-  s << "thermo audit: " << io::printable(name) << ", zone " << (at.zone.empty() ? std::string("?") : at.zone) << " (id " << tz_id
+  s << "thermo audit: " << detail::shown_name(name) << ", zone " << (at.zone.empty() ? std::string("?") : at.zone) << " (id " << tz_id
     << "), kernel " << kv.major << '.' << kv.minor << '.' << kv.patch << '\n';
   s << "  trace form: "
     << (at.per_actor_events ? "6.8 and later (thermal_power_actor events)"
@@ -617,10 +620,10 @@ inline int audit_main(std::vector<std::string_view> argv, std::ostream& err, std
     s << "  note: " << n << '\n';
   }
   for (const std::size_t line : at.incomplete) {
-    s << "  note: " << io::printable(name) << ":" << line << ": a thermal_power_allocator event without its PID event: not compared\n";
+    s << "  note: " << detail::shown_name(name) << ":" << line << ": a thermal_power_allocator event without its PID event: not compared\n";
   }
   for (const std::string& p : at.problems) {
-    s << "  warning: " << io::printable(name) << ":" << p << '\n';
+    s << "  warning: " << detail::shown_name(name) << ":" << p << '\n';
   }
   s << "  ticks compared: " << rep.ticks.size() << "; identical: " << rep.identical << "; within " << tolerance
     << (tolerance == 0 ? "" : " mW") << ": " << rep.within << '\n';
@@ -643,7 +646,7 @@ inline int audit_main(std::vector<std::string_view> argv, std::ostream& err, std
       w += ':';
       w += actor_names[*d.actor];
     }
-    return io::printable(name) + ":" + std::to_string(d.line) + " (t = " + detail::seconds(d.time_ns) + " s): " + w +
+    return detail::shown_name(name) + ":" + std::to_string(d.line) + " (t = " + detail::seconds(d.time_ns) + " s): " + w +
            " logged " + std::to_string(d.logged) + ", reference " + std::to_string(d.computed);
   };
   if (rep.first) {
