@@ -99,7 +99,7 @@ class power_request_audit {
         }
       }
       if (!p) {
-        mismatch(e, d->column, g->power, 0, 0, "frequency " + std::to_string(g->freq) + " Hz is not an OPP of the device");
+        mismatch(e, d->column, g->power, "frequency " + std::to_string(g->freq) + " Hz is not an OPP of the device");
         return;
       }
       // busy·1024/total lies in [⌈1024·load/100⌉ − 1, 1024·(load+1)/100] for the logged load
@@ -145,11 +145,10 @@ class power_request_audit {
     } else {
       why = "the Energy Model allows " + std::to_string(lo) + ".." + std::to_string(hi);
     }
-    mismatch(e, dev, logged, lo, hi, why);
+    mismatch(e, dev, logged, why);
   }
 
-  void mismatch(const io::ftrace::event& e, const std::string& dev, std::uint64_t logged, std::uint64_t /*lo*/,
-                std::uint64_t /*hi*/, const std::string& why) {
+  void mismatch(const io::ftrace::event& e, const std::string& dev, std::uint64_t logged, const std::string& why) {
     ++checked_;
     if (!first_) {
       first_ = source_ + ":" + std::to_string(e.line) + ": " + dev + " requested " + std::to_string(logged) + " mW, " + why;
